@@ -1,0 +1,331 @@
+"""The shared records that travel between stages: Article, Event, Alert.
+
+Plain frozen dataclasses with a JSON wire form, so connectors and alert sinks need neither Faust nor
+Kafka to build or read them. Times are timezone-aware UTC datetimes in memory and ISO 8601 strings
+(``2020-11-07T18:00:00+00:00``) on the wire; dates are ``YYYY-MM-DD`` strings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Self
+
+import orjson
+
+from streams.errors import RecordError
+
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def parse_time(value: str | datetime | None) -> datetime | None:
+    """An ISO 8601 string (or datetime) as an aware UTC datetime; naive values are taken as UTC."""
+    if value is None or value == "":
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _time_to_wire(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def stable_id(*parts: str) -> str:
+    """A short, deterministic id from text parts (sha256, 16 hex chars)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news item as a connector saw it; dedupe fills ``duplicate_of`` and ``similarity``."""
+
+    id: str
+    url: str
+    title: str
+    text: str
+    published: datetime
+    fetched_at: datetime = field(default_factory=utcnow)
+    published_is_fallback: bool = False
+    updated: datetime | None = None
+    summary: str = ""
+    authors: tuple[str, ...] = ()
+    language: str | None = None
+    source_feed: str = ""
+    source_site: str = ""
+    connector: str = ""
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        data["published"] = _time_to_wire(self.published)
+        data["fetched_at"] = _time_to_wire(self.fetched_at)
+        data["updated"] = _time_to_wire(self.updated)
+        data["authors"] = list(self.authors)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        try:
+            published = parse_time(data["published"])
+            if published is None:
+                raise RecordError("article has no published time")
+            return cls(
+                id=str(data["id"]),
+                url=str(data.get("url") or ""),
+                title=str(data.get("title") or ""),
+                text=str(data.get("text") or ""),
+                published=published,
+                fetched_at=parse_time(data.get("fetched_at")) or utcnow(),
+                published_is_fallback=bool(data.get("published_is_fallback", False)),
+                updated=parse_time(data.get("updated")),
+                summary=str(data.get("summary") or ""),
+                authors=tuple(str(a) for a in data.get("authors") or ()),
+                language=data.get("language"),
+                source_feed=str(data.get("source_feed") or ""),
+                source_site=str(data.get("source_site") or ""),
+                connector=str(data.get("connector") or ""),
+                duplicate_of=data.get("duplicate_of"),
+                similarity=data.get("similarity"),
+                schema_version=int(data.get("schema_version", SCHEMA_VERSION)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RecordError(f"not a valid article: {exc}") from exc
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.to_dict())
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> Self:
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise RecordError(f"article is not JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise RecordError("article JSON is not an object")
+        return cls.from_dict(data)
+
+    def replace(self, **changes: Any) -> Article:
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """A person taking part in an event, resolved through the gazetteer where possible."""
+
+    name: str
+    country: str | None = None  # ISO 3166-1 alpha-3
+    office: str | None = None  # e.g. "president", "prime_minister", "foreign_minister"
+    person_id: str | None = None  # gazetteer id, e.g. "putin-vladimir"
+    is_leader: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return cls(
+            name=str(data["name"]),
+            country=data.get("country"),
+            office=data.get("office"),
+            person_id=data.get("person_id"),
+            is_leader=bool(data.get("is_leader", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One report backing an event: the sentence that fired and where it came from."""
+
+    article_id: str
+    url: str
+    sentence: str
+    source: str = ""
+    published: datetime | None = None
+    rule: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["published"] = _time_to_wire(self.published)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return cls(
+            article_id=str(data["article_id"]),
+            url=str(data.get("url") or ""),
+            sentence=str(data.get("sentence") or ""),
+            source=str(data.get("source") or ""),
+            published=parse_time(data.get("published")),
+            rule=str(data.get("rule") or ""),
+        )
+
+
+class EventType:
+    """Names of the built-in event types (user rules add ``rule:<name>``)."""
+
+    LEADER_CALL = "leader_call"
+    OFFICIAL_CONTACT = "official_contact"
+    CEASEFIRE_DECLARED = "ceasefire_declared"
+    CEASEFIRE_VIOLATED = "ceasefire_violated"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A real-world happening: one per type + participants (or conflict) + date, merged across reports."""
+
+    type: str
+    date: str  # YYYY-MM-DD of the happening itself, not of the report
+    participants: tuple[Participant, ...] = ()
+    conflict: str | None = None
+    initiator: str | None = None
+    alleged: bool = False
+    topics: tuple[str, ...] = ()
+    cameo: str | None = None
+    plover_category: str | None = None
+    plover_mode: str | None = None
+    severity: str = "info"  # info | warning | critical
+    rule: str | None = None
+    language: str | None = None
+    headline: str = ""
+    evidence: tuple[Evidence, ...] = ()
+    sources: tuple[str, ...] = ()  # distinct source sites
+    first_reported: datetime | None = None
+    last_reported: datetime | None = None
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def key(self) -> str:
+        """Identity: type, sorted participants (or conflict) and date."""
+        who = sorted(p.person_id or p.name.lower() for p in self.participants)
+        return "|".join([self.type, ",".join(who) or (self.conflict or "").lower(), self.date])
+
+    @property
+    def id(self) -> str:
+        return stable_id(self.key)
+
+    @property
+    def source_count(self) -> int:
+        return len(self.sources)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "date": self.date,
+            "participants": [p.to_dict() for p in self.participants],
+            "conflict": self.conflict,
+            "initiator": self.initiator,
+            "alleged": self.alleged,
+            "topics": list(self.topics),
+            "cameo": self.cameo,
+            "plover_category": self.plover_category,
+            "plover_mode": self.plover_mode,
+            "severity": self.severity,
+            "rule": self.rule,
+            "language": self.language,
+            "headline": self.headline,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "sources": list(self.sources),
+            "source_count": self.source_count,
+            "first_reported": _time_to_wire(self.first_reported),
+            "last_reported": _time_to_wire(self.last_reported),
+            "schema_version": self.schema_version,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        try:
+            return cls(
+                type=str(data["type"]),
+                date=str(data["date"]),
+                participants=tuple(Participant.from_dict(p) for p in data.get("participants") or ()),
+                conflict=data.get("conflict"),
+                initiator=data.get("initiator"),
+                alleged=bool(data.get("alleged", False)),
+                topics=tuple(data.get("topics") or ()),
+                cameo=data.get("cameo"),
+                plover_category=data.get("plover_category"),
+                plover_mode=data.get("plover_mode"),
+                severity=str(data.get("severity") or "info"),
+                rule=data.get("rule"),
+                language=data.get("language"),
+                headline=str(data.get("headline") or ""),
+                evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence") or ()),
+                sources=tuple(data.get("sources") or ()),
+                first_reported=parse_time(data.get("first_reported")),
+                last_reported=parse_time(data.get("last_reported")),
+                schema_version=int(data.get("schema_version", SCHEMA_VERSION)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RecordError(f"not a valid event: {exc}") from exc
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.to_dict())
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> Self:
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise RecordError(f"event is not JSON: {exc}") from exc
+        return cls.from_dict(data)
+
+    def replace(self, **changes: Any) -> Event:
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A decision to tell users about an event; ``reason`` says why (first, new_source, ...)."""
+
+    event: Event
+    reason: str
+    created_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def id(self) -> str:
+        """Stable per event and reason-generation: the same decision re-made yields the same id."""
+        return stable_id(self.event.id, self.reason, str(self.event.source_count))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "reason": self.reason,
+            "created_at": _time_to_wire(self.created_at),
+            "event": self.event.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        try:
+            return cls(
+                event=Event.from_dict(data["event"]),
+                reason=str(data["reason"]),
+                created_at=parse_time(data.get("created_at")) or utcnow(),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RecordError(f"not a valid alert: {exc}") from exc
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.to_dict())
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> Self:
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise RecordError(f"alert is not JSON: {exc}") from exc
+        return cls.from_dict(data)

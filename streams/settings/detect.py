@@ -1,0 +1,12 @@
+"""Event detection (owned by streams.detect; extend here)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from streams.settings.base import Section
+
+
+class DetectSettings(Section):
+    gazetteer_path: str | None = Field(None, description="Extra gazetteer file merged over the shipped one.")
+    rules_path: str | None = Field(None, description="YAML file of user rules (watchlists, event types).")

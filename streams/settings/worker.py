@@ -1,0 +1,17 @@
+"""The Faust worker process."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from streams.settings.base import Section
+
+
+class WorkerSettings(Section):
+    app_id: str = Field("newswatch", description="Faust application id: consumer group and changelog prefix.")
+    store: str = Field("memory://", description="Table store URL: memory:// or rocksdb:// (durable).")
+    data_dir: str = Field("var/worker", description="Folder for table state and the worker's files.")
+    web_port: int = Field(6066, ge=0, le=65535, description="Faust web server port (0 disables).")
+    metrics_port: int = Field(9108, ge=0, le=65535, description="Prometheus /metrics port of the worker.")
+    log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    log_json: bool = Field(False, description="Write logs as JSON lines.")
