@@ -4,11 +4,23 @@ from __future__ import annotations
 
 ARTICLES_RAW = "articles.raw"
 ARTICLES_UNIQUE = "articles.unique"
+ARTICLES_DLQ = "articles.dlq"
 EVENTS = "events"
+EVENTS_MERGED = "events.merged"
 ALERTS = "alerts"
 ALERTS_DLQ = "alerts.dlq"
+ALERT_DELIVERIES = "alerts.deliveries"
 
-ALL_TOPICS: tuple[str, ...] = (ARTICLES_RAW, ARTICLES_UNIQUE, EVENTS, ALERTS, ALERTS_DLQ)
+ALL_TOPICS: tuple[str, ...] = (
+    ARTICLES_RAW,
+    ARTICLES_UNIQUE,
+    ARTICLES_DLQ,
+    EVENTS,
+    EVENTS_MERGED,
+    ALERTS,
+    ALERTS_DLQ,
+    ALERT_DELIVERIES,
+)
 
 
 def prefixed(name: str, prefix: str = "") -> str:

@@ -1,12 +1,190 @@
-"""Alert sinks and delivery (owned by the alerts package; extend here)."""
+"""Alert sinks, routes, grouping, silences and delivery (owned by the alerts package; see docs/alerts.md).
+
+The simple setup needs no lists at all: ``console: true`` prints alerts and ``webhook_url`` (env
+``NEWSWATCH_WEBHOOK_URL``) adds a signed generic webhook; both then receive every alert.
+"""
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from streams.settings.base import Section
 
+SINK_TYPES_HELP = "slack, webhook, discord, teams, console, jsonl"
+
+
+class SinkSettings(Section):
+    """One configured sink; ``type`` picks the plug-in, the other fields are used where they apply."""
+
+    name: str = Field(min_length=1, description="Unique sink name, used in routes, logs and metric labels.")
+    type: str = Field(description=f"Sink plug-in: {SINK_TYPES_HELP}.")
+    url: SecretStr | None = Field(
+        default=None, description="Endpoint URL (slack, webhook, discord, teams); a secret."
+    )
+    secrets: tuple[SecretStr, ...] = Field(
+        default=(),
+        description="Standard Webhooks signing secrets (whsec_...); all sign, the first is current.",
+    )
+    path: str | None = Field(
+        default=None, description="Output file (jsonl); default <state_dir>/alerts.jsonl."
+    )
+    template: str | None = Field(
+        default=None,
+        description="Text template ($headline, $type, $date, $participants, $sources, $url, $severity).",
+    )
+    template_file: str | None = Field(
+        default=None, description="File holding the text template (overrides template)."
+    )
+    timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Per-attempt timeout (connect + response)."
+    )
+    rate_per_second: float = Field(
+        default=0.0, ge=0, description="Sustained sends per second (0: the sink's default)."
+    )
+    burst: int = Field(
+        default=1, ge=1, description="Sends allowed back-to-back before the rate limit applies."
+    )
+    concurrency: int = Field(default=4, ge=1, description="Deliveries in flight at once for this sink.")
+    queue_size: int = Field(
+        default=1000, ge=1, description="Queued deliveries before submit() waits (back-pressure)."
+    )
+    max_links: int = Field(default=10, ge=0, description="Article links shown in chat messages.")
+    enabled: bool = Field(default=True, description="Set false to keep the entry but send nothing.")
+
+
+class MatchSettings(Section):
+    """Route conditions; every listed condition must hold, an empty list means any."""
+
+    types: tuple[str, ...] = Field(default=(), description="Event types (leader_call, rule:<name>, ...).")
+    participants: tuple[str, ...] = Field(
+        default=(), description="Person ids or names (case-insensitive); any one."
+    )
+    countries: tuple[str, ...] = Field(
+        default=(), description="ISO 3166-1 alpha-3 codes of participants; any one."
+    )
+    severities: tuple[str, ...] = Field(default=(), description="info, warning, critical.")
+    rules: tuple[str, ...] = Field(default=(), description="User rule names (the event's rule); any one.")
+    min_sources: int = Field(default=0, ge=0, description="Least number of distinct sources.")
+
+
+class RouteSettings(Section):
+    """A route: which alerts go to which sinks, and how they are grouped."""
+
+    name: str = Field(min_length=1, description="Route name for logs and metrics.")
+    match: MatchSettings = Field(default_factory=MatchSettings, description="Conditions (all must hold).")
+    sinks: tuple[str, ...] = Field(min_length=1, description="Names of the sinks this route sends to.")
+    group_by: tuple[str, ...] | None = Field(
+        default=None,
+        description="Labels grouping alerts (type, date, severity, rule, country, participants).",
+    )
+    group_wait_seconds: float | None = Field(
+        default=None, ge=0, description="Wait before a new group's first send."
+    )
+    group_interval_seconds: float | None = Field(
+        default=None, ge=0, description="Wait between sends of one group."
+    )
+    repeat_interval_seconds: float | None = Field(
+        default=None, ge=0, description="Least time before another alert about an already-sent event is sent."
+    )
+    continue_matching: bool = Field(
+        default=False, description="Also try later routes after this one matched."
+    )
+
+
+class RetrySettings(Section):
+    """The delivery wrapper's retry budget and back-off."""
+
+    max_attempts: int = Field(
+        default=8, ge=1, description="Attempts per (alert, sink) before the dead-letter topic."
+    )
+    max_elapsed_seconds: float = Field(
+        default=900.0, gt=0, description="Give up (dead-letter) after this long."
+    )
+    initial_backoff_seconds: float = Field(
+        default=1.0, ge=0, description="Back-off before the second attempt."
+    )
+    max_backoff_seconds: float = Field(default=60.0, ge=0, description="Back-off ceiling.")
+    multiplier: float = Field(default=2.0, ge=1, description="Back-off growth per attempt.")
+    jitter: float = Field(default=0.5, ge=0, le=1, description="Fraction of each back-off drawn at random.")
+    max_retry_after_seconds: float = Field(default=300.0, ge=0, description="Cap on a server's Retry-After.")
+
+
+class CircuitSettings(Section):
+    """The per-sink circuit breaker."""
+
+    failure_threshold: int = Field(
+        default=5, ge=1, description="Consecutive failed attempts that open the circuit."
+    )
+    reset_seconds: float = Field(
+        default=30.0, gt=0, description="Open time before one trial attempt (half-open)."
+    )
+
 
 class AlertSettings(Section):
-    console: bool = Field(True, description="Print every alert to the console.")
-    webhook_url: SecretStr | None = Field(None, description="Generic webhook URL (env NEWSWATCH_WEBHOOK_URL).")
+    console: bool = Field(
+        default=True, description="Print every alert to the console (implicit sink 'console')."
+    )
+    webhook_url: SecretStr | None = Field(
+        default=None, description="Generic webhook URL (env NEWSWATCH_WEBHOOK_URL; implicit sink 'webhook')."
+    )
+    webhook_secrets: tuple[SecretStr, ...] = Field(
+        default=(), description="Signing secrets (whsec_...) for the implicit 'webhook' sink."
+    )
+    source: str = Field(default="urn:newswatch", description="CloudEvents 'source' of every alert payload.")
+    state_dir: str = Field(
+        default="var/alerts", description="Folder for silences, the replay delivery log, files."
+    )
+    silences_path: str | None = Field(
+        default=None, description="Silences file (default <state_dir>/silences.json)."
+    )
+    sinks: tuple[SinkSettings, ...] = Field(
+        default=(), description="Configured sinks (besides console/webhook_url)."
+    )
+    routes: tuple[RouteSettings, ...] = Field(
+        default=(), description="Routes, tried in order; none configured: every alert goes to every sink."
+    )
+    group_by: tuple[str, ...] = Field(
+        default=("type", "date"), description="Default grouping labels for routes."
+    )
+    group_wait_seconds: float = Field(
+        default=0.0, ge=0, description="Default wait before a new group's first send."
+    )
+    group_interval_seconds: float = Field(
+        default=0.0, ge=0, description="Default wait between sends of one group."
+    )
+    repeat_interval_seconds: float = Field(
+        default=0.0, ge=0, description="Default least time between alerts about the same event (0: off)."
+    )
+    retry: RetrySettings = Field(default_factory=RetrySettings, description="Retry budget and back-off.")
+    circuit: CircuitSettings = Field(default_factory=CircuitSettings, description="Per-sink circuit breaker.")
+    agent_concurrency: int = Field(
+        default=4, ge=1, description="Alerts the worker's alert agent handles at once (each awaits its sends)."
+    )
+    silence_reload_seconds: float = Field(
+        default=2.0, gt=0, description="How often the worker re-reads silences."
+    )
+    shutdown_timeout_seconds: float = Field(
+        default=10.0, ge=0, description="Time close() waits for queued sends."
+    )
+
+    @field_validator("sinks")
+    @classmethod
+    def _unique_sinks(cls, sinks: tuple[SinkSettings, ...]) -> tuple[SinkSettings, ...]:
+        names = [s.name for s in sinks]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate sink names: {', '.join(dupes)}")
+        return sinks
+
+    @model_validator(mode="after")
+    def _routes_name_known_sinks(self) -> AlertSettings:
+        known = {s.name for s in self.sinks}
+        if self.console:
+            known.add("console")
+        if self.webhook_url is not None:
+            known.add("webhook")
+        for route in self.routes:
+            unknown = [s for s in route.sinks if s not in known]
+            if unknown:
+                raise ValueError(f"route {route.name!r} names unknown sinks: {', '.join(unknown)}")
+        return self

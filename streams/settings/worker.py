@@ -13,5 +13,6 @@ class WorkerSettings(Section):
     data_dir: str = Field("var/worker", description="Folder for table state and the worker's files.")
     web_port: int = Field(6066, ge=0, le=65535, description="Faust web server port (0 disables).")
     metrics_port: int = Field(9108, ge=0, le=65535, description="Prometheus /metrics port of the worker.")
+    metrics_host: str = Field("127.0.0.1", description="Address the /metrics server binds (0.0.0.0 in containers).")
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
     log_json: bool = Field(False, description="Write logs as JSON lines.")

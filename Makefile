@@ -1,0 +1,63 @@
+# newswatch — the two commands a newcomer needs are `make run` and `make test`; `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KAFKA := deploy/kafka/kafka.sh
+CONFIG ?= deploy/config/newswatch.yaml
+SPOOL ?= var/spool
+
+.PHONY: help venv run kafka-start kafka-stop kafka-status seeds test test-unit test-deps lint typecheck bench soak clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "python3 (>= 3.11) is required"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP) ## create the virtualenv and install newswatch with its dev tools
+
+kafka-start: venv ## fetch (once) and start the local Kafka broker on 127.0.0.1:9092
+	$(KAFKA) start
+
+kafka-stop: ## stop the local Kafka broker
+	$(KAFKA) stop
+
+kafka-status: ## is the local broker running?
+	$(KAFKA) status
+
+seeds: ## copy the seed articles (with sidecar metadata) into the spool folder
+	$(BIN)/python deploy/seeds/stage_seeds.py $(SPOOL)
+
+run: venv kafka-start seeds ## set up, start Kafka, run connectors + worker on the default config (Ctrl-C stops)
+	NEWSWATCH_CONFIG=$(CONFIG) $(BIN)/newswatch run
+
+test-deps: ## install the Debian packages the tests need (prometheus, postgresql, chromium) when missing
+	@deploy/scripts/install-test-deps.sh
+
+test: venv test-deps ## set up, start what the tests need, run the whole suite, stop what was started
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-unit: venv ## the fast tests only (no broker, no external servers)
+	$(BIN)/pytest -m "not integration" $(PYTEST_ARGS)
+
+lint: venv ## ruff
+	$(BIN)/ruff check streams connectors alerts tests bench
+
+typecheck: venv ## mypy on the packages
+	$(BIN)/mypy
+
+bench: venv ## run the benchmarks (quick mode) and print their tables
+	@for b in bench/*_bench.py; do echo "== $$b"; $(BIN)/python $$b --quick || exit 1; done
+
+clean: ## remove local state (Kafka data, spool, worker tables); keeps the venv and the jar cache
+	-$(KAFKA) stop
+	rm -rf var

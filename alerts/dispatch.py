@@ -1,0 +1,330 @@
+"""The dispatcher: route, silence, group, then queue per sink behind a rate limit; delivery via Deliverer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+from alerts.deadletter import DeadLetter, DeadLetterPublisher
+from alerts.delivery import Deliverer, DeliveryResult
+from alerts.delivery_log import DeliveryLog
+from alerts.metrics import DECISIONS, PENDING_GROUPS, QUEUE_DEPTH
+from alerts.ratelimit import TokenBucket
+from alerts.routing import Route, build_routes, select_routes
+from alerts.silences import SilenceStore
+from alerts.sinks import BaseSink, SinkContext, build_sink
+from streams.errors import ConfigError
+from streams.records import Alert
+from streams.settings.alerts import AlertSettings, SinkSettings
+
+log = logging.getLogger("newswatch.alerts.dispatch")
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """The decision for one alert: ``sent`` (queued or grouped) or suppressed, and the reason."""
+
+    alert_id: str
+    sent: bool
+    reason: str  # the alert's own reason when sent; silenced | repeat_interval | duplicate | no_route
+    routes: tuple[str, ...] = ()
+    sinks: tuple[str, ...] = ()
+    silence_id: str | None = None
+
+
+@dataclass
+class _Group:
+    route: Route
+    key: str
+    pending: dict[str, Alert] = field(default_factory=dict)  # alert id -> alert, in arrival order
+    last_flush: float | None = None
+    timer: asyncio.Task[None] | None = None
+    sent_events: dict[str, float] = field(default_factory=dict)  # event id -> last send time
+    sent_alerts: dict[str, float] = field(default_factory=dict)  # alert id -> send time
+
+
+class _SinkRunner:
+    """A sink with its bounded queue, rate limiter and worker tasks."""
+
+    def __init__(self, sink: BaseSink, bucket: TokenBucket) -> None:
+        self.sink = sink
+        self.bucket = bucket
+        self.queue: asyncio.Queue[tuple[Alert, ...]] = asyncio.Queue(maxsize=sink.config.queue_size)
+        self.workers: list[asyncio.Task[None]] = []
+        self.in_flight = 0
+
+    def depth(self) -> int:
+        return self.queue.qsize() + self.in_flight
+
+
+def implicit_sinks(settings: AlertSettings) -> list[SinkSettings]:
+    """The configured sinks plus 'console' and 'webhook' from the simple settings (explicit names win)."""
+    sinks = [s for s in settings.sinks if s.enabled]
+    names = {s.name for s in settings.sinks}
+    if settings.console and "console" not in names:
+        sinks.append(SinkSettings(name="console", type="console", concurrency=1))
+    if settings.webhook_url is not None and "webhook" not in names:
+        sinks.append(
+            SinkSettings(
+                name="webhook", type="webhook", url=settings.webhook_url, secrets=settings.webhook_secrets
+            )
+        )
+    return sinks
+
+
+class Dispatcher:
+    """Takes alerts from the agent (``submit``) and gets them to every routed sink exactly once if it can."""
+
+    def __init__(
+        self,
+        settings: AlertSettings,
+        sinks: Sequence[BaseSink],
+        *,
+        deliverer: Deliverer,
+        silences: SilenceStore | None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.deliverer = deliverer
+        self.silences = silences
+        self._clock = clock
+        self.sinks = {s.name: s for s in sinks}
+        self.routes = build_routes(settings, self.sinks)
+        for route in self.routes:
+            unknown = [n for n in route.sinks if n not in self.sinks]
+            if unknown:
+                raise ConfigError(
+                    f"route {route.name!r} names unknown or disabled sinks: {', '.join(unknown)}"
+                )
+        self._runners: dict[str, _SinkRunner] = {}
+        self._groups: dict[tuple[str, str], _Group] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._outstanding = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._started = False
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: AlertSettings,
+        *,
+        delivery_log: DeliveryLog,
+        dead_letter: DeadLetterPublisher,
+        silences: SilenceStore | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> Dispatcher:
+        """Build sinks, routes and the delivery wrapper; silences default to the configured file."""
+        context = SinkContext(source=settings.source, state_dir=Path(settings.state_dir))
+        sinks = [build_sink(cfg, context) for cfg in implicit_sinks(settings)]
+        if silences is None:
+            path = settings.silences_path or str(Path(settings.state_dir) / "silences.json")
+            silences = SilenceStore(path, reload_seconds=settings.silence_reload_seconds)
+        deliverer = Deliverer(
+            delivery_log=delivery_log,
+            dead_letter=dead_letter,
+            retry=settings.retry,
+            circuit=settings.circuit,
+            clock=clock,
+        )
+        return cls(settings, sinks, deliverer=deliverer, silences=silences, clock=clock)
+
+    async def start(self) -> None:
+        """Open the HTTP session and start each sink's workers."""
+        if self._started:
+            return
+        self._started = True
+        self._session = aiohttp.ClientSession(
+            headers={"User-Agent": "newswatch-alerts/1"}, connector=aiohttp.TCPConnector(limit=64)
+        )
+        for name, sink in self.sinks.items():
+            await sink.start(self._session)
+            bucket = TokenBucket(sink.rate_per_second, sink.config.burst, self._clock)
+            runner = _SinkRunner(sink, bucket)
+            concurrency = 1 if sink.rate_per_second and sink.rate_per_second <= 1 else sink.config.concurrency
+            runner.workers = [
+                asyncio.create_task(self._work(runner), name=f"alerts-sink-{name}-{i}")
+                for i in range(concurrency)
+            ]
+            self._runners[name] = runner
+            QUEUE_DEPTH.labels(name).set(0)
+
+    async def submit(self, alert: Alert) -> Submission:
+        """Decide (silence, routes, grouping) and queue; waits only when a sink queue is full."""
+        if not self._started:
+            raise RuntimeError("Dispatcher.submit() before start()")
+        silence = self.silences.matching(alert) if self.silences else None
+        if silence is not None:
+            return self._decided(Submission(alert.id, False, "silenced", silence_id=silence.id))
+        routes = select_routes(self.routes, alert)
+        if not routes:
+            return self._decided(Submission(alert.id, False, "no_route"))
+        now = self._clock()
+        used: list[Route] = []
+        reasons: list[str] = []
+        for route in routes:
+            group = self._group(route, alert)
+            verdict = self._suppression(group, alert, now)
+            if verdict:
+                reasons.append(verdict)
+                continue
+            used.append(route)
+            group.pending[alert.id] = alert
+            self._busy(+1)
+            await self._schedule(group, now)
+        if not used:
+            return self._decided(Submission(alert.id, False, reasons[0], tuple(r.name for r in routes)))
+        sinks = tuple(dict.fromkeys(s for r in used for s in r.sinks))
+        return self._decided(Submission(alert.id, True, alert.reason, tuple(r.name for r in used), sinks))
+
+    def _decided(self, submission: Submission) -> Submission:
+        DECISIONS.labels(submission.reason, str(submission.sent).lower()).inc()
+        level = logging.INFO if submission.sent else logging.DEBUG
+        log.log(
+            level,
+            "alert %s: %s (%s)",
+            submission.alert_id,
+            "sent" if submission.sent else "suppressed",
+            submission.reason,
+        )
+        return submission
+
+    def _group(self, route: Route, alert: Alert) -> _Group:
+        key = (route.name, route.group_key(alert))
+        group = self._groups.get(key)
+        if group is None:
+            if len(self._groups) > 10000:
+                self._prune()
+            group = self._groups[key] = _Group(route, key[1])
+        return group
+
+    def _prune(self) -> None:
+        now = self._clock()
+        for key, group in list(self._groups.items()):
+            horizon = max(group.route.repeat_interval, group.route.group_interval)
+            if not group.pending and group.timer is None and (group.last_flush or 0) + horizon < now:
+                del self._groups[key]
+
+    def _suppression(self, group: _Group, alert: Alert, now: float) -> str | None:
+        if alert.id in group.pending or alert.id in group.sent_alerts:
+            return "duplicate"
+        log_ = self.deliverer.delivery_log
+        if all(log_.was_delivered(alert.id, s) for s in group.route.sinks):
+            return "duplicate"
+        sent_at = group.sent_events.get(alert.event.id)
+        if sent_at is not None and now - sent_at < group.route.repeat_interval:
+            return "repeat_interval"
+        return None
+
+    async def _schedule(self, group: _Group, now: float) -> None:
+        if group.timer is not None:
+            return
+        if group.last_flush is None:
+            due = now + group.route.group_wait
+        else:
+            due = group.last_flush + group.route.group_interval
+        if due <= now:
+            await self._flush_group(group)
+        else:
+            group.timer = asyncio.create_task(self._flush_later(group, due - now))
+            PENDING_GROUPS.inc()
+
+    async def _flush_later(self, group: _Group, delay: float) -> None:
+        try:
+            await asyncio.sleep(delay)
+        finally:
+            group.timer = None
+            PENDING_GROUPS.dec()
+        await self._flush_group(group)
+
+    async def _flush_group(self, group: _Group) -> None:
+        alerts = list(group.pending.values())
+        group.pending.clear()
+        if not alerts:
+            return
+        now = self._clock()
+        group.last_flush = now
+        horizon = max(group.route.repeat_interval, 0.0)
+        group.sent_events = {k: t for k, t in group.sent_events.items() if now - t < horizon}
+        group.sent_alerts = {k: t for k, t in group.sent_alerts.items() if now - t < max(horizon, 3600.0)}
+        for alert in alerts:
+            group.sent_events[alert.event.id] = now
+            group.sent_alerts[alert.id] = now
+        jobs: list[tuple[_SinkRunner, tuple[Alert, ...]]] = []
+        for name in group.route.sinks:
+            runner = self._runners[name]
+            if runner.sink.batching:
+                jobs.append((runner, tuple(alerts)))
+            else:
+                jobs.extend((runner, (alert,)) for alert in alerts)
+        self._busy(len(jobs) - len(alerts))
+        for runner, job in jobs:
+            await runner.queue.put(job)
+            QUEUE_DEPTH.labels(runner.sink.name).set(runner.depth())
+
+    async def _work(self, runner: _SinkRunner) -> None:
+        while True:
+            job = await runner.queue.get()
+            runner.in_flight += 1
+            try:
+                await self.deliverer.deliver(runner.sink, job, before_attempt=runner.bucket.acquire)
+            except Exception:
+                log.exception("delivery to %s crashed", runner.sink.name)
+            finally:
+                runner.in_flight -= 1
+                runner.queue.task_done()
+                QUEUE_DEPTH.labels(runner.sink.name).set(runner.depth())
+                self._busy(-1)
+
+    def _busy(self, delta: int) -> None:
+        self._outstanding += delta
+        if self._outstanding <= 0:
+            self._outstanding = 0
+            self._idle.set()
+        else:
+            self._idle.clear()
+
+    async def flush(self, timeout: float) -> None:
+        """Wait until every grouped and queued delivery finished, or ``timeout`` seconds passed."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("alerts flush timed out with %d deliveries outstanding", self._outstanding)
+
+    async def redeliver(self, letter: DeadLetter) -> DeliveryResult:
+        """Deliver a dead letter again through the same wrapper (no routing, grouping or silences)."""
+        runner = self._runners.get(letter.sink)
+        if runner is None:
+            return DeliveryResult("permanent", 0, f"sink {letter.sink!r} is not configured")
+        return await self.deliverer.deliver(
+            runner.sink, (letter.to_alert(),), before_attempt=runner.bucket.acquire
+        )
+
+    async def close(self) -> None:
+        """Send groups still waiting, wait up to shutdown_timeout for queues, then stop."""
+        for group in list(self._groups.values()):
+            if group.timer is not None:
+                group.timer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await group.timer
+                await self._flush_group(group)
+        await self.flush(self.settings.shutdown_timeout_seconds)
+        for runner in self._runners.values():
+            for task in runner.workers:
+                task.cancel()
+            for task in runner.workers:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await runner.sink.close()
+        self._runners.clear()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        self._started = False

@@ -1,0 +1,74 @@
+"""The versioned alert payload: a CloudEvents 1.0 style envelope around the event (see docs/alerts.md)."""
+
+from __future__ import annotations
+
+from string import Template
+from typing import Any
+
+from streams.records import Alert
+
+PAYLOAD_VERSION = "1"
+EVENT_TYPE_PREFIX = "org.newswatch.alert"
+DATA_SCHEMA = f"urn:newswatch:alert:v{PAYLOAD_VERSION}"
+DEFAULT_TEXT_TEMPLATE = "[$severity] $headline ($type, $date; $participants; $sources sources)"
+
+
+def alert_payload(alert: Alert, source: str = "urn:newswatch") -> dict[str, Any]:
+    """The JSON-ready envelope: id, source, type, time, data = alert + event with codes, evidence, links."""
+    event = alert.event
+    data = event.to_dict()
+    data["links"] = article_links(alert)
+    return {
+        "specversion": "1.0",
+        "id": alert.id,
+        "source": source,
+        "type": f"{EVENT_TYPE_PREFIX}.{event.type}.v{PAYLOAD_VERSION}",
+        "subject": event.id,
+        "time": alert.created_at.isoformat(),
+        "datacontenttype": "application/json",
+        "dataschema": DATA_SCHEMA,
+        "newswatchpayloadversion": PAYLOAD_VERSION,
+        "data": {"alert_id": alert.id, "reason": alert.reason, "event": data},
+    }
+
+
+def article_links(alert: Alert) -> list[dict[str, str]]:
+    """Distinct article links of the evidence, in report order: url, source, published."""
+    seen: set[str] = set()
+    links: list[dict[str, str]] = []
+    for item in alert.event.evidence:
+        if not item.url or item.url in seen:
+            continue
+        seen.add(item.url)
+        published = item.published.isoformat() if item.published else ""
+        links.append({"url": item.url, "source": item.source, "published": published})
+    return links
+
+
+def participants_text(alert: Alert) -> str:
+    """Participants as 'Name (CTRY), ...' or the conflict name."""
+    names = [f"{p.name} ({p.country})" if p.country else p.name for p in alert.event.participants]
+    return ", ".join(names) or (alert.event.conflict or "-")
+
+
+def template_fields(alert: Alert) -> dict[str, str]:
+    """The fields a user template may use (all untrusted text; sinks escape the result)."""
+    event = alert.event
+    links = article_links(alert)
+    return {
+        "id": alert.id,
+        "reason": alert.reason,
+        "headline": event.headline or event.type,
+        "type": event.type,
+        "date": event.date,
+        "severity": event.severity,
+        "rule": event.rule or "",
+        "participants": participants_text(alert),
+        "sources": str(event.source_count),
+        "url": links[0]["url"] if links else "",
+    }
+
+
+def render_text(alert: Alert, template: str | None = None) -> str:
+    """A one-line summary from a ``$name`` template; unknown names stay as written."""
+    return Template(template or DEFAULT_TEXT_TEMPLATE).safe_substitute(template_fields(alert))

@@ -1,0 +1,482 @@
+#!/usr/bin/env bash
+# Local Apache Kafka 3.9.1 (KRaft, no ZooKeeper, no Docker) for `make run`, `make test` and CI.
+# Jars come from Maven via pom.xml next to this script; see README.md for commands and variables.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$SCRIPT_DIR/../.." && pwd)
+KAFKA_VERSION=3.9.1
+
+CACHE=${NEWSWATCH_KAFKA_CACHE:-$REPO/.cache/kafka-$KAFKA_VERSION}
+LIB=$CACHE/lib
+DATA=${NEWSWATCH_KAFKA_DATA:-$REPO/var/kafka}
+CLUSTER_DATA=${NEWSWATCH_KAFKA_CLUSTER_DATA:-$REPO/var/kafka-cluster}
+HOST=${NEWSWATCH_KAFKA_HOST:-127.0.0.1}
+PORT=${NEWSWATCH_KAFKA_PORT:-9092}
+CONTROLLER_PORT=${NEWSWATCH_KAFKA_CONTROLLER_PORT:-9093}
+HEAP_OPTS=${NEWSWATCH_KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}
+START_TIMEOUT=${NEWSWATCH_KAFKA_START_TIMEOUT:-120}
+STOP_TIMEOUT=${NEWSWATCH_KAFKA_STOP_TIMEOUT:-60}
+LOG_LEVEL=${NEWSWATCH_KAFKA_LOG_LEVEL:-WARN}
+EXTRA_CONFIG=${NEWSWATCH_KAFKA_EXTRA_CONFIG:-}
+PYTHON=${NEWSWATCH_PYTHON:-$REPO/.venv/bin/python}
+MVN=${NEWSWATCH_MVN:-mvn}
+JAVA=${NEWSWATCH_JAVA:-java}
+MARKER=$CACHE/.complete
+
+say() { printf 'kafka.sh: %s\n' "$*"; }
+die() { printf 'kafka.sh: error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+    cat <<EOF
+usage: deploy/kafka/kafka.sh COMMAND
+
+single node (broker+controller on $HOST:$PORT, controller $CONTROLLER_PORT, data $DATA):
+  fetch            resolve the Kafka $KAFKA_VERSION jars into $LIB (once)
+  start            fetch if needed, format storage once, start in the background, wait until ready
+  stop             SIGTERM, wait up to ${STOP_TIMEOUT}s, then SIGKILL
+  status           print state; exit 0 when running and answering, 3 when stopped
+  logs [-f] [N]    last N (default 100) lines of the server log
+  reset            stop and delete the data folder
+  bootstrap        print the bootstrap address (for NEWSWATCH_KAFKA__BOOTSTRAP_SERVERS)
+  run-class CLASS [ARGS...]  run a Kafka tool class with the cached classpath (e.g. org.apache.kafka.tools.ProducerPerformance)
+
+KRaft cluster for fault tests (node K listens on K9092, controller K9093, data $CLUSTER_DATA/nodeK):
+  cluster-start [N]   start N nodes (default 3, at most 5) and wait until all are ready
+  cluster-stop        stop every node
+  cluster-status      state of every node
+  cluster-reset       stop every node and delete the cluster data
+  cluster-bootstrap   print the bootstrap address list
+  node-stop K | node-start K   stop or start one node of the cluster
+EOF
+}
+
+# ---------------------------------------------------------------- prerequisites and jars
+
+need_java() {
+    command -v "$JAVA" >/dev/null 2>&1 || die "java not found on PATH (Kafka $KAFKA_VERSION needs a JDK/JRE 17, 11 at least).
+  Install one (Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless), or run Kafka in a container
+  instead: docker compose -f deploy/kafka/docker-compose.yml up -d (see deploy/kafka/README.md)."
+    local major
+    major=$("$JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\)[."].*/\1/p' | head -n1)
+    if [[ -n "$major" && "$major" -lt 11 ]]; then
+        die "java $major is too old for Kafka $KAFKA_VERSION (need 11+, 17 recommended); set NEWSWATCH_JAVA or use docker compose (deploy/kafka/README.md)."
+    fi
+}
+
+need_mvn() {
+    command -v "$MVN" >/dev/null 2>&1 || die "mvn (Apache Maven 3.6+) not found on PATH; it is needed once to download the Kafka jars into $LIB.
+  Install it (Debian/Ubuntu: apt-get install -y maven), or run Kafka in a container instead:
+  docker compose -f deploy/kafka/docker-compose.yml up -d (see deploy/kafka/README.md)."
+}
+
+pom_digest() { sha256sum "$SCRIPT_DIR/pom.xml" | cut -d' ' -f1; }
+
+jars_complete() { [[ -f "$MARKER" && "$(cat "$MARKER")" == "$(pom_digest)" && -d "$LIB" ]]; }
+
+cmd_fetch() {
+    if jars_complete; then
+        return 0
+    fi
+    need_java
+    need_mvn
+    mkdir -p "$CACHE"
+    # Serialise concurrent fetches (parallel CI jobs, make -j); the loser finds the marker and returns.
+    exec 8>"$CACHE/.lock"
+    if command -v flock >/dev/null 2>&1; then flock 8; fi
+    if jars_complete; then
+        exec 8>&-
+        return 0
+    fi
+    local tmp=$CACHE/lib.partial.$$ started=$SECONDS
+    rm -rf "$tmp"
+    say "resolving Kafka $KAFKA_VERSION jars with Maven into $LIB (first run only) ..."
+    # shellcheck disable=SC2086  # NEWSWATCH_MVN_ARGS is a list of extra Maven flags (e.g. -o, -s settings.xml)
+    if ! "$MVN" -q -B -Dstyle.color=never -f "$SCRIPT_DIR/pom.xml" dependency:copy-dependencies \
+        -DincludeScope=runtime -DoutputDirectory="$tmp" ${NEWSWATCH_MVN_ARGS:-} >"$CACHE/mvn.log" 2>&1; then
+        cat "$CACHE/mvn.log" >&2
+        rm -rf "$tmp" "$SCRIPT_DIR/target"
+        die "Maven could not resolve the jars in $SCRIPT_DIR/pom.xml (offline? proxy? see the output above).
+  Alternative without Maven: docker compose -f deploy/kafka/docker-compose.yml up -d (deploy/kafka/README.md)."
+    fi
+    rm -rf "$SCRIPT_DIR/target"
+    ls "$tmp"/kafka_2.13-"$KAFKA_VERSION".jar "$tmp"/slf4j-reload4j-*.jar "$tmp"/reload4j-*.jar >/dev/null 2>&1 \
+        || { rm -rf "$tmp"; die "Maven finished but the broker or logging jars are missing in $tmp"; }
+    rm -rf "$LIB"
+    mv "$tmp" "$LIB"
+    pom_digest >"$MARKER"
+    say "$(find "$LIB" -name '*.jar' | wc -l) jars ($(du -sh "$LIB" | cut -f1)) in $LIB after $((SECONDS - started)) s"
+    exec 8>&-
+}
+
+# ---------------------------------------------------------------- one node, parametrised by its data folder
+# Each node folder holds: server.properties, log4j.properties, cluster.id, kafka.pid, logs/ (Kafka data), log/ (logs).
+
+port_open() {  # HOST PORT -> 0 when something accepts TCP connections there
+    timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
+}
+
+node_pid() {  # DIR -> prints the pid when the pid file names a live broker started from DIR
+    local dir=$1 pid cmdline
+    [[ -f "$dir/kafka.pid" ]] || return 1
+    pid=$(cat "$dir/kafka.pid")
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    kill -0 "$pid" 2>/dev/null || return 1
+    # Guard against a recycled pid: the process must be our broker for this very folder.
+    if [[ -r "/proc/$pid/cmdline" ]]; then
+        cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")
+    else
+        cmdline=$(ps -p "$pid" -o command= 2>/dev/null || true)
+    fi
+    [[ "$cmdline" == *kafka.Kafka*"$dir/server.properties"* ]] || return 1
+    echo "$pid"
+}
+
+new_cluster_id() {  # base64url of 16 random bytes, no padding; Kafka avoids a leading '-'
+    local id
+    while :; do
+        id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+        [[ "$id" == -* || "$id" == AAAAAAAAAAAAAAAAAAAAAA || "$id" == AAAAAAAAAAAAAAAAAAAAAQ ]] || break
+    done
+    echo "$id"
+}
+
+node_configure() {  # DIR NODE_ID PORT CONTROLLER_PORT VOTERS REPLICATION MIN_ISR CLUSTER_ID
+    local dir=$1 id=$2 port=$3 cport=$4 voters=$5 rf=$6 isr=$7 cluster_id=$8
+    mkdir -p "$dir/logs" "$dir/log"
+    sed -e "s|@NODE_ID@|$id|g" -e "s|@HOST@|$HOST|g" -e "s|@PORT@|$port|g" \
+        -e "s|@CONTROLLER_PORT@|$cport|g" -e "s|@VOTERS@|$voters|g" -e "s|@LOG_DIRS@|$dir/logs|g" \
+        -e "s|@REPLICATION@|$rf|g" -e "s|@MIN_ISR@|$isr|g" \
+        "$SCRIPT_DIR/server.properties.template" >"$dir/server.properties.new"
+    if [[ -n "$EXTRA_CONFIG" ]]; then
+        printf '\n# From NEWSWATCH_KAFKA_EXTRA_CONFIG\n%s\n' "$EXTRA_CONFIG" >>"$dir/server.properties.new"
+    fi
+    mv "$dir/server.properties.new" "$dir/server.properties"
+    cp "$SCRIPT_DIR/log4j.properties" "$dir/log4j.properties"
+    [[ -f "$dir/cluster.id" ]] || echo "$cluster_id" >"$dir/cluster.id"
+    if [[ ! -f "$dir/logs/meta.properties" ]]; then
+        "$JAVA" -Xmx256m -cp "$LIB/*" -Dlog4j.configuration="file:$dir/log4j.properties" \
+            -Dkafka.logs.dir="$dir/log" -Dnewswatch.kafka.log.level=WARN \
+            kafka.tools.StorageTool format -t "$(cat "$dir/cluster.id")" -c "$dir/server.properties" -g \
+            >"$dir/log/format.out" 2>&1 \
+            || { cat "$dir/log/format.out" >&2; die "formatting KRaft storage in $dir/logs failed"; }
+    fi
+}
+
+node_launch() {  # DIR -> starts the JVM detached (own session, no stdin), writes kafka.pid
+    local dir=$1
+    : >"$dir/log/kafka.out"
+    # Remember where this run's part of the (appended) server log begins, for the readiness check.
+    stat -c %s "$dir/log/server.log" 2>/dev/null >"$dir/log/start.offset" || echo 0 >"$dir/log/start.offset"
+    # shellcheck disable=SC2086  # HEAP_OPTS is a list of JVM flags
+    setsid nohup "$JAVA" $HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
+        -Djava.awt.headless=true -Dkafka.logs.dir="$dir/log" -Dnewswatch.kafka.log.level="$LOG_LEVEL" \
+        -Dlog4j.configuration="file:$dir/log4j.properties" \
+        -cp "$LIB/*" kafka.Kafka "$dir/server.properties" \
+        </dev/null >>"$dir/log/kafka.out" 2>&1 &
+    echo $! >"$dir/kafka.pid"
+}
+
+log_tail() {  # DIR [N]
+    local dir=$1 n=${2:-40} f
+    for f in "$dir/log/server.log" "$dir/log/kafka.out"; do
+        if [[ -s "$f" ]]; then
+            printf -- '----- last %s lines of %s\n' "$n" "$f" >&2
+            tail -n "$n" "$f" >&2
+        fi
+    done
+}
+
+client_ready() {  # ADDRESS NODE_ID CLUSTER_ID -> 0 when the broker there serves metadata of our cluster listing itself
+    local rc=0
+    [[ -x "$PYTHON" ]] || return 0  # no venv: the open port plus the log line have to do
+    "$PYTHON" - "$1" "$2" "$3" <<'PY' || rc=$?
+import logging
+import sys
+
+logging.disable(logging.CRITICAL)
+try:
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaError
+except ImportError:
+    sys.exit(0)  # no kafka-python: the open port plus the log line have to do
+
+address, node_id, cluster_id = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+try:
+    admin = KafkaAdminClient(bootstrap_servers=address, request_timeout_ms=5000)
+    try:
+        cluster = admin.describe_cluster()
+    finally:
+        admin.close()
+except (KafkaError, OSError):
+    sys.exit(1)  # not serving yet
+except Exception as exc:  # a client API change must not hide a working broker
+    print(f"kafka.sh: readiness check skipped ({type(exc).__name__}: {exc})", file=sys.stderr)
+    sys.exit(3)
+try:
+    ours = cluster["cluster_id"] == cluster_id
+    listed = any(b["broker_id"] == node_id for b in cluster["brokers"])
+except (KeyError, TypeError) as exc:
+    print(f"kafka.sh: readiness check skipped (unexpected metadata: {exc!r})", file=sys.stderr)
+    sys.exit(3)
+if not ours:
+    print(f"{address} belongs to cluster {cluster['cluster_id']}, not {cluster_id}", file=sys.stderr)
+    sys.exit(2)
+sys.exit(0 if listed else 1)
+PY
+    case $rc in
+        0 | 3) return 0 ;;
+        2) die "another Kafka cluster answers on $1; stop it or choose other ports" ;;
+        *) return 1 ;;
+    esac
+}
+
+started_logged() {  # DIR -> 0 when this run's server log says the node has started
+    local off
+    off=$(cat "$1/log/start.offset" 2>/dev/null || echo 0)
+    [[ -f "$1/log/server.log" ]] || return 1
+    # A log rolled since launch is shorter than the offset; then read it whole.
+    (($(stat -c %s "$1/log/server.log") >= off)) || off=0
+    tail -c +"$((off + 1))" "$1/log/server.log" | grep -q -e 'Kafka Server started' -e 'Transition from STARTING to STARTED'
+}
+
+node_wait() {  # DIR PORT NODE_ID TIMEOUT -> waits for a started node; prints the log tail on failure
+    local dir=$1 port=$2 id=$3 limit=$4 start=$SECONDS
+    while :; do
+        if ! node_pid "$dir" >/dev/null; then
+            log_tail "$dir"
+            die "broker in $dir exited during start-up (logs above)"
+        fi
+        if port_open "$HOST" "$port" \
+            && started_logged "$dir" \
+            && client_ready "$HOST:$port" "$id" "$(cat "$dir/cluster.id")"; then
+            return 0
+        fi
+        if ((SECONDS - start >= limit)); then
+            log_tail "$dir" 60
+            die "broker in $dir not ready on $HOST:$port after ${limit}s (logs above; it is still running, pid $(cat "$dir/kafka.pid"))"
+        fi
+        sleep 0.5
+    done
+}
+
+node_stop() {  # DIR LABEL
+    local dir=$1 label=$2 pid waited=0
+    if ! pid=$(node_pid "$dir"); then
+        rm -f "$dir/kafka.pid"
+        say "$label not running"
+        return 0
+    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null && ((waited < STOP_TIMEOUT * 10)); do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        say "$label (pid $pid) still alive after ${STOP_TIMEOUT}s; sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+        while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    fi
+    rm -f "$dir/kafka.pid"
+    say "$label stopped (pid $pid, $((waited / 10)).$((waited % 10)) s)"
+}
+
+node_start() {  # DIR NODE_ID PORT CONTROLLER_PORT VOTERS REPLICATION MIN_ISR CLUSTER_ID LABEL [nowait]
+    local dir=$1 id=$2 port=$3 cport=$4 label=$9 wait=${10:-wait} pid
+    if pid=$(node_pid "$dir"); then
+        local running_port
+        running_port=$(configured_port "$dir" "$port")
+        if [[ "$running_port" != "$port" ]]; then
+            die "$label already running (pid $pid) on $HOST:$running_port, not $port; stop it first"
+        fi
+        if port_open "$HOST" "$port"; then
+            say "$label already running (pid $pid) on $HOST:$port"
+            return 0
+        fi
+        say "$label process $pid is alive but $HOST:$port does not answer yet; waiting"
+        [[ "$wait" == wait ]] && node_wait "$dir" "$port" "$id" "$START_TIMEOUT"
+        return 0
+    fi
+    rm -f "$dir/kafka.pid"
+    local p
+    for p in "$port" "$cport"; do
+        if port_open "$HOST" "$p"; then
+            die "$HOST:$p is already in use by another process (a broker from another data folder?); stop it or choose other ports with NEWSWATCH_KAFKA_PORT / NEWSWATCH_KAFKA_CONTROLLER_PORT"
+        fi
+    done
+    cmd_fetch
+    need_java
+    node_configure "$@"
+    node_launch "$dir"
+    if [[ "$wait" == wait ]]; then
+        local started=$SECONDS
+        node_wait "$dir" "$port" "$id" "$START_TIMEOUT"
+        say "$label ready on $HOST:$port (pid $(cat "$dir/kafka.pid"), $((SECONDS - started)) s, data $dir)"
+    fi
+}
+
+configured_port() {  # DIR DEFAULT -> the client port in DIR/server.properties (what a running node really uses)
+    local port
+    port=$(sed -n 's|^listeners=PLAINTEXT://[^,]*:\([0-9]*\),.*|\1|p' "$1/server.properties" 2>/dev/null || true)
+    echo "${port:-$2}"
+}
+
+node_status() {  # DIR PORT LABEL -> 0 running and answering, 1 running but not answering, 3 stopped
+    local dir=$1 port=$2 label=$3 pid
+    if pid=$(node_pid "$dir"); then
+        port=$(configured_port "$dir" "$port")
+        if port_open "$HOST" "$port"; then
+            say "$label running (pid $pid) on $HOST:$port, data $dir"
+            return 0
+        fi
+        say "$label process $pid alive but $HOST:$port not answering (starting or stuck; see logs)"
+        return 1
+    fi
+    say "$label stopped (data $dir)"
+    return 3
+}
+
+# ---------------------------------------------------------------- single node
+
+single_start() {
+    local cid
+    cid=$(cat "$DATA/cluster.id" 2>/dev/null || new_cluster_id)
+    node_start "$DATA" 1 "$PORT" "$CONTROLLER_PORT" "1@$HOST:$CONTROLLER_PORT" 1 1 "$cid" "broker"
+}
+
+safe_to_delete() {  # DIR -> refuses obviously wrong folders
+    local dir
+    dir=$(realpath -m "$1")
+    [[ -n "$dir" && "$dir" != / && "$dir" != "$REPO" && "$dir" != "$HOME" ]] \
+        || die "refusing to delete $1"
+}
+
+cmd_reset() {
+    node_stop "$DATA" "broker"
+    safe_to_delete "$DATA"
+    rm -rf "$DATA"
+    say "deleted $DATA"
+}
+
+cmd_logs() {  # DIR [-f] [N]
+    local dir=$1 follow=0 n=100
+    shift
+    while (($#)); do
+        case $1 in
+            -f) follow=1 ;;
+            *) n=$1 ;;
+        esac
+        shift
+    done
+    [[ -f "$dir/log/server.log" ]] || die "no log yet at $dir/log/server.log"
+    if ((follow)); then
+        exec tail -n "$n" -F "$dir/log/server.log"
+    fi
+    tail -n "$n" "$dir/log/server.log"
+}
+
+# ---------------------------------------------------------------- cluster (node K: ports K9092 / K9093)
+
+cluster_size() {
+    [[ -f "$CLUSTER_DATA/nodes" ]] || die "no cluster in $CLUSTER_DATA; run cluster-start first"
+    cat "$CLUSTER_DATA/nodes"
+}
+
+cluster_voters() {  # N
+    local k voters=""
+    for ((k = 1; k <= $1; k++)); do voters+="${voters:+,}$k@$HOST:${k}9093"; done
+    echo "$voters"
+}
+
+cluster_node_start() {  # K N [nowait]
+    local k=$1 n=$2 rf=$(($2 < 3 ? $2 : 3)) isr=$(($2 < 2 ? 1 : 2))
+    node_start "$CLUSTER_DATA/node$k" "$k" "${k}9092" "${k}9093" "$(cluster_voters "$n")" "$rf" "$isr" \
+        "$(cat "$CLUSTER_DATA/cluster.id")" "node $k" "${3:-wait}"
+}
+
+cmd_cluster_start() {
+    local n=${1:-3} k started=$SECONDS
+    [[ "$n" =~ ^[1-5]$ ]] || die "cluster size must be 1..5 (ports K9092 must stay below 65536), got '$n'"
+    mkdir -p "$CLUSTER_DATA"
+    if [[ -f "$CLUSTER_DATA/nodes" && "$(cat "$CLUSTER_DATA/nodes")" != "$n" ]]; then
+        die "$CLUSTER_DATA holds a $(cat "$CLUSTER_DATA/nodes")-node cluster; run cluster-reset to change its size"
+    fi
+    echo "$n" >"$CLUSTER_DATA/nodes"
+    [[ -f "$CLUSTER_DATA/cluster.id" ]] || new_cluster_id >"$CLUSTER_DATA/cluster.id"
+    cmd_fetch
+    # Launch every node before waiting: a combined node only finishes start-up once a controller quorum exists.
+    for ((k = 1; k <= n; k++)); do cluster_node_start "$k" "$n" nowait; done
+    for ((k = 1; k <= n; k++)); do node_wait "$CLUSTER_DATA/node$k" "${k}9092" "$k" "$START_TIMEOUT"; done
+    say "cluster of $n ready in $((SECONDS - started)) s; bootstrap $(cluster_bootstrap "$n")"
+}
+
+cluster_bootstrap() {  # N
+    local k out=""
+    for ((k = 1; k <= $1; k++)); do out+="${out:+,}$HOST:${k}9092"; done
+    echo "$out"
+}
+
+cmd_cluster_stop() {
+    [[ -f "$CLUSTER_DATA/nodes" ]] || { say "no cluster in $CLUSTER_DATA"; return 0; }
+    local n k pids=()
+    n=$(cluster_size)
+    # Stop in parallel: sequential stops lose the controller quorum and the last nodes then hang on shutdown.
+    for ((k = 1; k <= n; k++)); do
+        node_stop "$CLUSTER_DATA/node$k" "node $k" &
+        pids+=($!)
+    done
+    for k in "${pids[@]}"; do wait "$k"; done
+}
+
+cmd_cluster_status() {
+    local n k rc=0
+    n=$(cluster_size)
+    for ((k = 1; k <= n; k++)); do node_status "$CLUSTER_DATA/node$k" "${k}9092" "node $k" || rc=$?; done
+    return "$rc"
+}
+
+node_arg() {  # K -> validates K against the cluster size
+    local n
+    n=$(cluster_size)
+    [[ "${1:-}" =~ ^[0-9]+$ && "$1" -ge 1 && "$1" -le "$n" ]] || die "node number must be 1..$n, got '${1:-}'"
+}
+
+# ---------------------------------------------------------------- dispatch
+
+main() {
+    local cmd=${1:-help}
+    shift || true
+    case $cmd in
+        fetch) cmd_fetch; say "jars ready in $LIB" ;;
+        start) single_start ;;
+        stop) node_stop "$DATA" "broker" ;;
+        status) node_status "$DATA" "$PORT" "broker" ;;
+        logs) cmd_logs "$DATA" "$@" ;;
+        reset) cmd_reset ;;
+        bootstrap) echo "$HOST:$PORT" ;;
+        run-class)
+            [[ $# -ge 1 ]] || die "usage: run-class CLASS [ARGS...]"
+            cmd_fetch
+            need_java
+            exec "$JAVA" -Xmx512m -Dlog4j.configuration="file:$SCRIPT_DIR/tools-log4j.properties" \
+                -cp "$LIB/*" "$@"
+            ;;
+        cluster-start) cmd_cluster_start "$@" ;;
+        cluster-stop) cmd_cluster_stop ;;
+        cluster-status) cmd_cluster_status ;;
+        cluster-reset)
+            cmd_cluster_stop
+            safe_to_delete "$CLUSTER_DATA"
+            rm -rf "$CLUSTER_DATA"
+            say "deleted $CLUSTER_DATA"
+            ;;
+        cluster-bootstrap) cluster_bootstrap "$(cluster_size)" ;;
+        node-stop) node_arg "${1:-}"; node_stop "$CLUSTER_DATA/node$1" "node $1" ;;
+        node-start) node_arg "${1:-}"; cluster_node_start "$1" "$(cluster_size)" ;;
+        node-logs) node_arg "${1:-}"; cmd_logs "$CLUSTER_DATA/node$1" "${@:2}" ;;
+        help | -h | --help) usage ;;
+        *) usage >&2; exit 2 ;;
+    esac
+}
+
+main "$@"

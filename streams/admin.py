@@ -1,0 +1,67 @@
+"""Create the pipeline's topics at start-up with the configured partitions and replication."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from kafka import KafkaAdminClient
+from kafka.admin import NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+from streams.errors import BrokerError
+from streams.settings import Settings
+from streams.topics import ALL_TOPICS
+
+log = logging.getLogger(__name__)
+
+
+def bootstrap_list(settings: Settings) -> list[str]:
+    """The bootstrap servers as a list of host:port strings."""
+    return [s.strip() for s in settings.kafka.bootstrap_servers.split(",") if s.strip()]
+
+
+def ensure_topics(settings: Settings, *, timeout: float = 60.0) -> list[str]:
+    """Create any missing pipeline topic; returns the names created. Retries until ``timeout``."""
+    deadline = time.monotonic() + timeout
+    names = [settings.topic(t) for t in ALL_TOPICS]
+    while True:
+        try:
+            admin = KafkaAdminClient(
+                bootstrap_servers=bootstrap_list(settings),
+                client_id="newswatch-admin",
+                request_timeout_ms=15000,
+            )
+            break
+        except KafkaError as exc:
+            if time.monotonic() > deadline:
+                raise BrokerError(
+                    f"cannot reach Kafka at {settings.kafka.bootstrap_servers}: {exc}; "
+                    "start it with `make kafka-start` (or `docker compose up kafka`)"
+                ) from exc
+            log.warning("Kafka not reachable yet (%s); retrying", exc)
+            time.sleep(1.0)
+    try:
+        existing = set(admin.list_topics())
+        missing = [n for n in names if n not in existing]
+        if missing:
+            config = {"min.insync.replicas": str(settings.kafka.min_insync_replicas)}
+            topics = [
+                NewTopic(
+                    name=n,
+                    num_partitions=settings.kafka.partitions,
+                    replication_factor=settings.kafka.replication_factor,
+                    topic_configs=config,
+                )
+                for n in missing
+            ]
+            try:
+                admin.create_topics(topics)
+            except TopicAlreadyExistsError:
+                pass
+            log.info("created topics %s", ", ".join(missing))
+        return missing
+    except KafkaError as exc:
+        raise BrokerError(f"could not create topics: {exc}") from exc
+    finally:
+        admin.close()

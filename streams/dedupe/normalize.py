@@ -1,0 +1,80 @@
+"""Text normalisation for dedupe: one spelling per word, page chrome dropped, so copies compare equal.
+
+Pure and cheap: the streaming path calls ``dedupe_body`` once per article. ``normalize_text`` is the
+human-readable form (quotes, dashes and spaces unified) used by the offline tools.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from streams.records import Article
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2033": '"', "\u2039": "'", "\u203a": "'",
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+        "\u2212": "-",
+    }
+)  # fmt: skip
+_SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[\W_]+")
+_SENTENCE_END = ".!?\u2026"
+_CLOSERS = "\"')]\u201d\u2019\u00bb*"
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, lower case, straight quotes, ASCII hyphens, single spaces: the readable normal form."""
+    folded = unicodedata.normalize("NFKC", text).lower().translate(_QUOTES)
+    return _SPACES.sub(" ", folded).strip()
+
+
+def word_string(text: str) -> str:
+    """Lower-case NFKC words joined by single spaces; punctuation, quotes and layout are gone."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+def is_body_line(line: str, *, min_words: int, long_line_words: int) -> bool:
+    """Whether a line reads as article prose rather than chrome (menus, share bars, headings, bylines)."""
+    words = len(line.split())
+    if words >= long_line_words:
+        return True
+    if words < min_words:
+        return False
+    return line.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+
+
+def strip_chrome(text: str, *, min_words: int = 6, long_line_words: int = 25, min_body_words: int = 25) -> str:
+    """The prose lines of ``text``; the whole text when too little prose would remain."""
+    kept = [
+        line
+        for line in text.splitlines()
+        if line.strip() and is_body_line(line, min_words=min_words, long_line_words=long_line_words)
+    ]
+    body = "\n".join(kept)
+    if len(body.split()) < min_body_words:
+        return text
+    return body
+
+
+def article_text(article: Article) -> str:
+    """The text dedupe compares: the body, else the summary, else the title."""
+    return article.text if article.text.strip() else (article.summary if article.summary.strip() else article.title)
+
+
+def dedupe_body(
+    text: str,
+    *,
+    strip: bool = True,
+    min_words: int = 6,
+    long_line_words: int = 25,
+    min_body_words: int = 25,
+) -> str:
+    """The word string dedupe hashes: chrome stripped (optionally), then ``word_string``."""
+    if strip:
+        text = strip_chrome(text, min_words=min_words, long_line_words=long_line_words, min_body_words=min_body_words)
+    return word_string(text)

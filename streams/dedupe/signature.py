@@ -1,0 +1,234 @@
+"""Compact article signatures: word-shingle one-permutation MinHash with 1-byte (b-bit) bins.
+
+Why this shape: one hash per shingle (one-permutation hashing, densified) keeps fingerprinting to a
+few vectorised numpy passes; 1-byte bins keep the estimate of Jaccard almost as good as full-width
+values at a quarter of the bytes; the shingle count turns a Jaccard estimate into a containment
+estimate; full 32-bit band hashes feed the LSH index. Everything here is pure and deterministic
+across processes (no use of Python's salted ``hash``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+
+from streams.dedupe.normalize import dedupe_body
+from streams.settings.dedupe import DedupeSettings
+
+SIGNATURE_VERSION = 1
+_HEADER = struct.Struct("<BIHQBB")  # version, published epoch, shingle count, content hash, bands, log2(bins)
+_U64 = np.uint64
+_BYTE_P = _U64(0x100000001B3)  # odd multiplier of the per-token polynomial hash
+_SHINGLE_Q = _U64(0x9E3779B97F4A7C15)  # odd multiplier combining token hashes into a shingle hash
+_ROTATE_C = 0x9E3779B9  # offset added per bin of distance when densifying empty bins
+_MIX_1 = _U64(0xBF58476D1CE4E5B9)
+_MIX_2 = _U64(0x94D049BB133111EB)
+_B_BIT_COLLISION = 1.0 / 256.0
+_MAX_COUNT = 0xFFFF
+
+_powers = np.ones(1, dtype=np.uint64)
+_inverse_powers = np.ones(1, dtype=np.uint64)
+
+
+def _ensure_powers(length: int) -> None:
+    """Grow the tables of P**i and P**-i (mod 2**64) to at least ``length`` entries."""
+    global _powers, _inverse_powers
+    if len(_powers) >= length:
+        return
+    size = max(length, 2 * len(_powers), 1 << 14)
+    inverse = _U64(pow(int(_BYTE_P), -1, 1 << 64))
+    powers = np.ones(size, dtype=np.uint64)
+    inverse_powers = np.ones(size, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        np.cumprod(np.full(size - 1, _BYTE_P, dtype=np.uint64), dtype=np.uint64, out=powers[1:])
+        np.cumprod(np.full(size - 1, inverse, dtype=np.uint64), dtype=np.uint64, out=inverse_powers[1:])
+    _powers, _inverse_powers = powers, inverse_powers
+
+
+def _mix64(values: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser, in place: spreads every input bit over the whole word."""
+    values ^= values >> _U64(30)
+    values *= _MIX_1
+    values ^= values >> _U64(27)
+    values *= _MIX_2
+    values ^= values >> _U64(31)
+    return values
+
+
+def token_hashes(words: str) -> np.ndarray:
+    """One 64-bit hash per space-separated word of ``words`` (a ``word_string``), in order."""
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    data = np.frombuffer(words.encode("utf-8"), dtype=np.uint8)
+    length = len(data)
+    _ensure_powers(length + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.empty(length + 1, dtype=np.uint64)
+        prefix[0] = 0
+        np.cumsum(data * _powers[:length], dtype=np.uint64, out=prefix[1:])
+        spaces = np.flatnonzero(data == 32)
+        starts = np.empty(len(spaces) + 1, dtype=np.int64)
+        starts[0] = 0
+        starts[1:] = spaces + 1
+        ends = np.empty(len(spaces) + 1, dtype=np.int64)
+        ends[:-1] = spaces
+        ends[-1] = length
+        hashes = (prefix[ends] - prefix[starts]) * _inverse_powers[starts]
+        hashes += (ends - starts).astype(np.uint64)
+        return _mix64(hashes)
+
+
+def shingle_hashes(words: str, shingle_words: int) -> np.ndarray:
+    """64-bit hashes of the word n-grams of ``words``, in text order (a short text is one shingle)."""
+    tokens = token_hashes(words)
+    count = len(tokens)
+    if count == 0:
+        return tokens
+    width = min(shingle_words, count)
+    positions = count - width + 1
+    with np.errstate(over="ignore"):
+        acc = tokens[:positions].copy()
+        for offset in range(1, width):
+            acc *= _SHINGLE_Q
+            acc += tokens[offset : offset + positions]
+        return _mix64(acc)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What dedupe remembers of an article's text: LSH band hashes, a 1-byte-per-bin sketch, sizes, time."""
+
+    band_hashes: tuple[int, ...]  # lsh_bands values, 32 bits each
+    sketch: bytes  # signature_bins one-permutation MinHash bins, low 8 bits each
+    shingle_count: int  # distinct shingles (capped at 65535)
+    content_hash: int  # 64-bit digest of the normalised body (exact-content layer)
+    published: int  # epoch seconds
+
+    def to_bytes(self) -> bytes:
+        """Self-describing little-endian form: 17-byte header, 4 bytes per band, 1 byte per bin."""
+        bins_log2 = len(self.sketch).bit_length() - 1
+        header = _HEADER.pack(
+            SIGNATURE_VERSION,
+            max(0, min(self.published, 0xFFFFFFFF)),
+            min(self.shingle_count, _MAX_COUNT),
+            self.content_hash,
+            len(self.band_hashes),
+            bins_log2,
+        )
+        return header + struct.pack(f"<{len(self.band_hashes)}I", *self.band_hashes) + self.sketch
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Fingerprint:
+        """Inverse of ``to_bytes``; trailing bytes (an index entry's extra fields) are ignored."""
+        _version, published, count, content, bands, bins_log2 = _HEADER.unpack_from(data)
+        offset = _HEADER.size
+        band_hashes = struct.unpack_from(f"<{bands}I", data, offset)
+        offset += 4 * bands
+        bins = 1 << bins_log2
+        return cls(band_hashes, bytes(data[offset : offset + bins]), count, content, published)
+
+    @property
+    def encoded_size(self) -> int:
+        return _HEADER.size + 4 * len(self.band_hashes) + len(self.sketch)
+
+
+def encoded_size(data: bytes) -> int:
+    """How many leading bytes of ``data`` a serialised Fingerprint occupies."""
+    bands, bins_log2 = data[_HEADER.size - 2], data[_HEADER.size - 1]
+    return _HEADER.size + 4 * bands + (1 << bins_log2)
+
+
+def _oph_bins(unique_sorted: np.ndarray, bins: int) -> np.ndarray:
+    """Densified one-permutation MinHash: 32-bit minimum per bin of the sorted unique shingle hashes."""
+    shift = 64 - (bins.bit_length() - 1)
+    bin_ids = np.arange(bins, dtype=np.uint64)
+    first = np.searchsorted(unique_sorted, bin_ids << _U64(shift))
+    inside = first < len(unique_sorted)
+    picked = unique_sorted[np.minimum(first, len(unique_sorted) - 1)]
+    present = inside & ((picked >> _U64(shift)) == bin_ids)
+    values = ((picked >> _U64(shift - 32)) & _U64(0xFFFFFFFF)).astype(np.uint64)
+    if present.all():
+        return values
+    filled = np.flatnonzero(present)
+    indices = np.arange(bins)
+    donor = filled[np.searchsorted(filled, indices) % len(filled)]
+    distance = ((donor - indices) % bins).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        return (values[donor] + distance * _U64(_ROTATE_C)) & _U64(0xFFFFFFFF)
+
+
+def _band_hashes(bins: np.ndarray, bands: int, rows: int) -> tuple[int, ...]:
+    """32-bit hash per LSH band of ``rows`` consecutive bins (the bin itself when rows == 1)."""
+    if rows == 1:
+        return tuple(int(v) for v in bins[:bands])
+    table = bins[: bands * rows].reshape(bands, rows)
+    with np.errstate(over="ignore"):
+        acc = table[:, 0].copy()
+        for column in range(1, rows):
+            acc *= _SHINGLE_Q
+            acc += table[:, column]
+        return tuple(int(v) for v in _mix64(acc) & _U64(0xFFFFFFFF))
+
+
+def content_digest(words: str) -> int:
+    """64-bit digest of the normalised body (never 0)."""
+    return int.from_bytes(hashlib.blake2b(words.encode("utf-8"), digest_size=8).digest(), "little") or 1
+
+
+def fingerprint_words(words: str, settings: DedupeSettings, published: int = 0) -> tuple[Fingerprint, np.ndarray]:
+    """The fingerprint of an already normalised word string, plus its shingle hashes in text order."""
+    shingles = shingle_hashes(words, settings.shingle_words)
+    unique = np.unique(shingles)
+    bins = settings.signature_bins
+    if len(unique):
+        values = _oph_bins(unique, bins)
+        bands = _band_hashes(values, settings.lsh_bands, settings.lsh_rows)
+        sketch = (values & _U64(0xFF)).astype(np.uint8).tobytes()
+    else:
+        bands = (0,) * settings.lsh_bands
+        sketch = bytes(bins)
+    fp = Fingerprint(bands, sketch, min(len(unique), _MAX_COUNT), content_digest(words), published)
+    return fp, shingles
+
+
+def body_words(text: str, settings: DedupeSettings) -> str:
+    """The normalised word string dedupe fingerprints, per the chrome settings."""
+    return dedupe_body(
+        text,
+        strip=settings.strip_chrome,
+        min_words=settings.chrome_min_words,
+        long_line_words=settings.chrome_long_line_words,
+        min_body_words=settings.min_body_words,
+    )
+
+
+def fingerprint(text: str, *, settings: DedupeSettings, published: int = 0) -> Fingerprint:
+    """The fingerprint of raw article text (chrome stripped and normalised first)."""
+    return fingerprint_words(body_words(text, settings), settings, published)[0]
+
+
+def jaccard_estimate(a: Fingerprint, b: Fingerprint) -> float:
+    """Jaccard similarity of the two shingle sets, from matching 1-byte bins (chance matches removed)."""
+    if len(a.sketch) != len(b.sketch) or not a.sketch:
+        return 0.0
+    left = np.frombuffer(a.sketch, dtype=np.uint8)
+    right = np.frombuffer(b.sketch, dtype=np.uint8)
+    share = int(np.count_nonzero(left == right)) / len(a.sketch)
+    return max(0.0, (share - _B_BIT_COLLISION) / (1.0 - _B_BIT_COLLISION))
+
+
+def containment_from_jaccard(jaccard: float, count_a: int, count_b: int) -> float:
+    """Share of the smaller set inside the larger: |A∩B| = J(|A|+|B|)/(1+J), over min(|A|, |B|)."""
+    smaller = min(count_a, count_b)
+    if smaller <= 0:
+        return 0.0
+    overlap = jaccard * (count_a + count_b) / (1.0 + jaccard)
+    return min(1.0, overlap / smaller)
+
+
+def containment_estimate(a: Fingerprint, b: Fingerprint) -> float:
+    """Containment of the shorter article's shingles in the longer one's, from the signatures alone."""
+    return containment_from_jaccard(jaccard_estimate(a, b), a.shingle_count, b.shingle_count)

@@ -1,0 +1,193 @@
+"""Ceasefire detector: a ceasefire declared or taking effect, and a ceasefire violated (alleged when accused).
+
+Works clause by clause, because one sentence often tells a whole story ("the truce took effect on 10 October
+and was violated almost immediately, following which ... another ceasefire on 18 October also ended with an
+eruption of hostilities"). Appeals ("called for a ceasefire", "must observe the truce") are near-misses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
+from streams.detect.gazetteer import Gazetteer
+from streams.detect.leader_calls import Rejection
+from streams.detect.lexicon import conflicts_in, prefer_specific
+from streams.detect.sentences import Sentence
+from streams.records import EventType
+
+LANGUAGES = frozenset({"en"})
+DEFAULT_MAX_AGE_DAYS = 45
+
+_CEASEFIRE = re.compile(
+    r"\b(?:cease-?fire|truce|armistice|cessation of hostilities|halt to (?:the )?(?:fighting|hostilities))s?\b",
+    re.IGNORECASE,
+)
+_CLAUSES = re.compile(
+    r";|,\s*(?:following which|after which|whereupon|but|while|whereas|although)\s+|\s+but\s+|\.\s+",
+    re.IGNORECASE,
+)
+_VIOLATED = re.compile(
+    r"\b(?:violat\w*|breach\w*|broken|broke\b(?! out)|collaps\w*|crumbl\w*|shatter\w*|unravel\w*|fell apart|"
+    r"falling apart|did not hold|didn't hold|failed to hold|short-lived|flouted|in tatters|"
+    r"ended (?:with|in) (?:an? )?(?:eruption|resumption|outbreak|renewal) of (?:hostilities|fighting|violence)|"
+    r"(?:shelling|fighting|clashes|attacks|strikes|hostilities) (?:resumed|continued|erupted) despite)\b",
+    re.IGNORECASE,
+)
+_DESPITE = re.compile(r"\bdespite (?:a|the) (?:[\w-]+ )?(?:cease-?fire|truce)\b", re.IGNORECASE)
+_COMBAT = re.compile(r"\b(?:shell\w*|fight\w*|clash\w*|attack\w*|strikes?|killed|fire[ds]?|bombard\w*)\b", re.I)
+_ALLEGED = re.compile(r"\b(?:accus\w*|alleg\w*|blam\w*|claim\w*|charged|reportedly|purported\w*|denied|denies)\b", re.I)
+_DECLARED = re.compile(
+    r"\b(?:declar\w*|announc\w*|agreed|agree(?:s|ment) (?:on|to)|reached|brokered|took effect|takes? effect|"
+    r"came into (?:force|effect)|went into (?:force|effect)|entered into force|comes? into (?:force|effect)|"
+    r"signed|implemented|began|begins|started|went into|in force|established)\b",
+    re.IGNORECASE,
+)
+_APPEAL = re.compile(
+    r"\b(?:call(?:ed|s|ing)? (?:for|on|upon)|urg\w*|appeal\w*|demand\w*|press(?:ed|es|ing)? for|push(?:ed|es|ing)? "
+    r"for|seek\w*|sought|propos\w*|need(?:s|ed)? (?:to|for)|must|should|to (?:re-?establish|achieve|agree|reach|"
+    r"restore|secure|negotiate|broker|respect|observe)|plea|hopes?|efforts? to|bid to|would|ready to|offer\w* to|"
+    r"willing|insist\w*|ask\w*|respect)\b",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(
+    r"\b(?:no|not|never|without)\b[^,;]{0,30}\b(?:violat\w*|breach\w*|collaps\w*|agree\w*|declar\w*)|"
+    r"\b(?:cease-?fire|truce)\s+(?:has\s+|had\s+|largely\s+|mostly\s+)*held\b|\b(?:is|was|has been|largely) holding\b|\bfailed to (?:agree|reach)\b",
+    re.IGNORECASE,
+)
+_MEDIATOR = re.compile(r"\b(?P<who>[A-Z][\w-]+)-(?:brokered|mediated|backed)\b|\bmediated by (?P<by>[A-Z]\w+)")
+
+
+@dataclass(frozen=True, slots=True)
+class CeasefireFinding:
+    """A declared or violated ceasefire found in one clause of a sentence."""
+
+    event_type: str
+    sentence: Sentence
+    day: date
+    date_explicit: bool
+    conflict: str | None
+    parties: tuple[str, ...]  # ISO3 codes named in the clause, mediators left out
+    alleged: bool
+    rule: str
+
+
+class CeasefireDetector:
+    """Finds ceasefire declarations and violations in an article's sentences."""
+
+    languages = LANGUAGES
+
+    def __init__(self, gazetteer: Gazetteer, max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> None:
+        self.gazetteer = gazetteer
+        self.max_age = timedelta(days=max_age_days)
+        words = {w: c.code for c in gazetteer.countries().values() for w in (c.name, *c.names, *c.adjectives)}
+        self._country_code = words
+        alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        self._countries = re.compile(rf"\b(?:{alternation})\b")
+
+    def detect(
+        self, sentences: Sequence[Sentence], published: date
+    ) -> tuple[list[CeasefireFinding], list[Rejection]]:
+        """Every ceasefire finding and rejected candidate in ``sentences`` (an article, in order)."""
+        findings: list[CeasefireFinding] = []
+        rejections: list[Rejection] = []
+        article_conflict: str | None | bool = False  # computed lazily: False = not yet
+        for position, sentence in enumerate(sentences):
+            if not _CEASEFIRE.search(sentence.text):
+                continue
+            for clause_start, clause in _clauses(sentence.text):
+                if not _CEASEFIRE.search(clause):
+                    continue
+                conflict = self._conflict(sentences, position, clause)
+                if conflict is None:
+                    if article_conflict is False:
+                        article_conflict = _most_named_conflict(sentences)
+                    conflict = article_conflict if isinstance(article_conflict, str) else None
+                found, rejected = self._clause(sentence, clause, published, conflict)
+                findings.extend(found)
+                rejections.extend(rejected)
+        return findings, rejections
+
+    def _clause(
+        self, sentence: Sentence, clause: str, published: date, conflict: str | None
+    ) -> tuple[list[CeasefireFinding], list[Rejection]]:
+        dates = find_dates(clause, published)
+        violated = _VIOLATED.search(clause) or (_DESPITE.search(clause) if _COMBAT.search(clause) else None)
+        declared = _DECLARED.search(clause)
+        appeal = _APPEAL.search(clause)
+        if _NEGATED.search(clause):
+            kind = "violated" if violated else "declared"
+            return [], [Rejection(sentence.text, f"ceasefire_{kind}/negated", "negated")]
+        if violated is None and declared is None:
+            if appeal is not None:
+                return [], [Rejection(sentence.text, f"ceasefire/appeal:{appeal.group(0).lower()}", "appeal")]
+            return [], []
+        if appeal is not None and (violated is None or appeal.start() < violated.start()) and (
+            declared is None or appeal.start() < declared.start()
+        ):
+            return [], [Rejection(sentence.text, f"ceasefire/appeal:{appeal.group(0).lower()}", "appeal")]
+        parties = self._parties(clause)
+        findings: list[CeasefireFinding] = []
+        rejections: list[Rejection] = []
+        for event_type, match in ((EventType.CEASEFIRE_DECLARED, declared), (EventType.CEASEFIRE_VIOLATED, violated)):
+            if match is None:
+                continue
+            rule = f"{event_type}/{match.group(0).lower()}"
+            chosen = pick_event_date(dates, match.start())
+            if self._is_old(chosen, dates, published):
+                rejections.append(Rejection(sentence.text, rule, "old_background"))
+                continue
+            day = chosen.day if chosen is not None and chosen.day is not None else published
+            alleged = event_type == EventType.CEASEFIRE_VIOLATED and bool(_ALLEGED.search(clause))
+            findings.append(
+                CeasefireFinding(event_type, sentence, day, chosen is not None, conflict, parties, alleged, rule)
+            )
+        return findings, rejections
+
+    def _is_old(self, chosen: DateMention | None, dates: list[DateMention], published: date) -> bool:
+        if chosen is not None and chosen.day is not None:
+            return chosen.day < published - self.max_age
+        year = oldest_year(dates)
+        return year is not None and year < published.year
+
+    def _parties(self, clause: str) -> tuple[str, ...]:
+        mediators = {m.group("who") or m.group("by") for m in _MEDIATOR.finditer(clause)}
+        mediator_codes = {self._country_code.get(w) for w in mediators if w}
+        mediator_codes |= {self.gazetteer.country_of_word(w) for w in mediators if w}
+        codes = {self._country_code[m.group(0)] for m in self._countries.finditer(clause)}
+        return tuple(sorted(code for code in codes if code not in mediator_codes))
+
+    @staticmethod
+    def _conflict(sentences: Sequence[Sentence], position: int, clause: str) -> str | None:
+        """The conflict named nearest: the clause, the sentence, then up to three sentences before."""
+        for text in (clause, sentences[position].text, *(s.text for s in sentences[max(0, position - 3) : position][::-1])):
+            names = [name for _, name in conflicts_in(text)]
+            if names:
+                return prefer_specific(names)
+        return None
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    for match in _CLAUSES.finditer(text):
+        pieces.append((start, text[start : match.start()]))
+        start = match.end()
+    pieces.append((start, text[start:]))
+    return [(s, p) for s, p in pieces if p.strip()]
+
+
+def _most_named_conflict(sentences: Sequence[Sentence]) -> str | None:
+    counts: Counter[str] = Counter()
+    for sentence in sentences:
+        for _, name in conflicts_in(sentence.text):
+            counts[name] += 1
+    if not counts:
+        return None
+    top = counts.most_common()
+    best = top[0][1]
+    return prefer_specific([name for name, count in top if count == best])

@@ -1,0 +1,221 @@
+"""The detection engine: one article in, events (one per identity) and near-misses out.
+
+Runs the language tagger, the sentence splitter and every detector that covers the article's language,
+then folds repeated reports of the same happening inside one article into a single event with one
+evidence sentence. Plain Python, no Faust or Kafka: the stream agent only calls ``detect``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from streams.detect import metrics
+from streams.detect.ceasefire import CeasefireDetector, CeasefireFinding
+from streams.detect.codes import code_for
+from streams.detect.gazetteer import Gazetteer
+from streams.detect.language import detect_language
+from streams.detect.leader_calls import CallFinding, LeaderCallDetector, Rejection
+from streams.detect.rules import RuleFinding, RuleSet
+from streams.detect.sentences import Sentence, split_sentences, trim
+from streams.records import Article, Event, EventType, Evidence, Participant
+from streams.settings.detect import DetectSettings
+
+Finding = CallFinding | CeasefireFinding | RuleFinding
+
+_SEVERITY = {
+    EventType.LEADER_CALL: "warning",
+    EventType.OFFICIAL_CONTACT: "info",
+    EventType.CEASEFIRE_DECLARED: "warning",
+    EventType.CEASEFIRE_VIOLATED: "critical",
+}
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A candidate a detector looked at and rejected: the sentence, the pattern, and why."""
+
+    sentence: str
+    rule: str
+    reason: str  # negated | plan | not_leaders | old_caption | old_background | in_person | appeal | ...
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What detection made of one article."""
+
+    events: tuple[Event, ...]
+    near_misses: tuple[NearMiss, ...]
+    language: str | None
+
+
+class DetectionEngine:
+    """Every detector behind one ``detect(article)`` call; build once, call per article."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, rules: RuleSet | None = None, max_age_days: int = 45) -> None:
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
+        self.rules = rules if rules is not None else RuleSet.empty()
+        self.leader_calls = LeaderCallDetector(self.gazetteer, max_age_days)
+        self.ceasefires = CeasefireDetector(self.gazetteer, max_age_days)
+        self.rules.bind(self.gazetteer)
+
+    @classmethod
+    def from_settings(cls, settings: DetectSettings) -> DetectionEngine:
+        """An engine with the settings' gazetteer extension and rule file (both checked now, not per article)."""
+        gazetteer = Gazetteer.load(settings.gazetteer_path)
+        rules = RuleSet.load(settings.rules_path) if settings.rules_path else None
+        return cls(gazetteer, rules, max_age_days=settings.max_event_age_days)
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """Languages the built-in detectors cover (user rules may declare others)."""
+        return self.leader_calls.languages | self.ceasefires.languages
+
+    def detect(self, article: Article) -> Detection:
+        """Events found in ``article`` (one per identity, each with one evidence) and the near-misses."""
+        started = time.perf_counter()
+        language = detect_language(article.text, article.language) or "en"
+        sentences = _article_sentences(article)
+        published = article.published.date()
+        findings: list[Finding] = []
+        rejections: list[Rejection] = []
+        if language in self.leader_calls.languages:
+            calls, rejected = self.leader_calls.detect(sentences, published)
+            findings.extend(calls)
+            rejections.extend(rejected)
+        if language in self.ceasefires.languages:
+            ceasefires, rejected_cf = self.ceasefires.detect(sentences, published)
+            findings.extend(ceasefires)
+            rejections.extend(rejected_cf)
+        if self.rules:
+            rule_findings, rejected_rules = self.rules.detect(sentences, published, language)
+            findings.extend(rule_findings)
+            rejections.extend(rejected_rules)
+        events = tuple(_build_events(findings, article, language))
+        near_misses = tuple(_dedupe_near_misses(rejections))
+        if language not in self.languages and not self.rules.covers(language):
+            near_misses += (NearMiss("", "language", f"unsupported_language:{language}"),)
+        _record_metrics(events, near_misses, language, time.perf_counter() - started)
+        return Detection(events, near_misses, language)
+
+
+def _article_sentences(article: Article) -> list[Sentence]:
+    text = article.text
+    title = article.title.strip()
+    if title and title not in text[: len(title) + 200]:
+        text = f"{title}\n\n{text}"
+    return split_sentences(text)
+
+
+def _source(article: Article) -> str:
+    return article.source_site or urlsplit(article.url).hostname or ""
+
+
+def _identity(finding: Finding) -> tuple[str, str]:
+    if isinstance(finding, CeasefireFinding):
+        return finding.event_type, (finding.conflict or "-".join(finding.parties)).lower()
+    return finding.event_type, ",".join(sorted(p.person_id or p.name.lower() for p in finding.participants))
+
+
+def _assign_days(findings: list[Finding]) -> dict[int, date]:
+    """Undated findings take the day of a dated finding with the same identity (the nearest before, else after)."""
+    days: dict[int, date] = {}
+    for index, finding in enumerate(findings):
+        days[index] = finding.day
+        if finding.date_explicit:
+            continue
+        same = [(i, f) for i, f in enumerate(findings) if f.date_explicit and _identity(f) == _identity(finding)]
+        if same:
+            before = [pair for pair in same if pair[0] < index]
+            days[index] = (before[-1] if before else same[0])[1].day
+    return days
+
+
+def _build_events(findings: list[Finding], article: Article, language: str) -> Iterable[Event]:
+    days = _assign_days(findings)
+    grouped: dict[tuple[str, str, date], list[Finding]] = {}
+    for index, finding in enumerate(findings):
+        grouped.setdefault((*_identity(finding), days[index]), []).append(finding)
+    source = _source(article)
+    for (event_type, _, day), group in grouped.items():
+        best = next((f for f in group if f.date_explicit), group[0])
+        yield _event(event_type, day, best, group, article, language, source)
+
+
+def _event(
+    event_type: str, day: date, best: Finding, group: list[Finding], article: Article, language: str, source: str
+) -> Event:
+    evidence = Evidence(
+        article_id=article.id,
+        url=article.url,
+        sentence=best.sentence.text,
+        source=source,
+        published=article.published,
+        rule=best.rule,
+    )
+    participants: tuple[Participant, ...] = ()
+    conflict: str | None = None
+    initiator: str | None = None
+    alleged = False
+    topics: list[str] = []
+    severity = _SEVERITY.get(event_type, "info")
+    cameo = plover_category = plover_mode = None
+    code = code_for(event_type)
+    if code is not None:
+        cameo, plover_category, plover_mode = code.cameo, code.plover_category, code.plover_mode
+    if isinstance(best, CeasefireFinding):
+        conflict = best.conflict or ("-".join(best.parties) or None)
+        alleged = all(isinstance(f, CeasefireFinding) and f.alleged for f in group)
+        topics = [f"party:{code}" for code in best.parties]
+    elif isinstance(best, CallFinding):
+        participants = best.participants
+        initiator = next((f.initiator for f in group if isinstance(f, CallFinding) and f.initiator), None)
+        for finding in group:
+            topics.extend(t for t in getattr(finding, "topics", ()) if t not in topics)
+    else:
+        participants = best.participants
+        severity = best.severity
+        cameo, plover_category, plover_mode = best.cameo, best.plover_category, best.plover_mode
+        topics = list(best.keywords)
+    return Event(
+        type=event_type,
+        date=day.isoformat(),
+        participants=participants,
+        conflict=conflict,
+        initiator=initiator,
+        alleged=alleged,
+        topics=tuple(topics),
+        cameo=cameo,
+        plover_category=plover_category,
+        plover_mode=plover_mode,
+        severity=severity,
+        rule=best.rule,
+        language=language,
+        headline=article.title.strip() or trim(best.sentence.text),
+        evidence=(evidence,),
+        sources=(source,) if source else (),
+        first_reported=article.published,
+        last_reported=article.published,
+    )
+
+
+def _dedupe_near_misses(rejections: Iterable[Rejection]) -> Iterable[NearMiss]:
+    seen: set[tuple[str, str]] = set()
+    for rejection in rejections:
+        key = (rejection.sentence, rejection.reason)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield NearMiss(rejection.sentence, rejection.rule, rejection.reason)
+
+
+def _record_metrics(events: tuple[Event, ...], near_misses: tuple[NearMiss, ...], language: str, seconds: float) -> None:
+    metrics.ARTICLES_DETECTED.labels(language=language).inc()
+    metrics.DETECTION_SECONDS.observe(seconds)
+    for event in events:
+        metrics.EVENTS_DETECTED.labels(type=event.type).inc()
+    for miss in near_misses:
+        metrics.DETECTION_REJECTIONS.labels(reason=miss.reason.split(":")[0]).inc()

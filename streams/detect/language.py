@@ -1,0 +1,56 @@
+"""Tag an article's language cheaply (script + stopword counts), so non-English text is passed through untouched.
+
+No model download and microseconds per article: the detectors only need to know "English or not", and which
+language to report for the rest. A feed-supplied ``Article.language`` always wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the and of to in is that for on with was said by as at from his has have are it".split()),
+    "fr": frozenset("le la les et des du un une est dans pour que qui sur avec au aux pas il elle a été".split()),
+    "de": frozenset("der die das und ist nicht mit den dem von zu sich auf für ein eine auch es im wurde".split()),
+    "es": frozenset("el la los las y de que en un una por con para se del al es lo como su fue".split()),
+    "it": frozenset("il lo la gli le e di che un una per con non sono è del della al nel da si".split()),
+    "pt": frozenset("o a os as e de que em um uma para com não do da no na por se foi ao".split()),
+    "nl": frozenset("de het een en van in is dat op te zijn met voor niet aan er ook".split()),
+    "tr": frozenset("ve bir bu da de ile için olarak çok daha gibi ama en olan ise".split()),
+}
+# Scripts that identify a language (or family) on their own.
+_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ru", re.compile(r"[\u0400-\u04FF]")),
+    ("hy", re.compile(r"[\u0530-\u058F]")),
+    ("ar", re.compile(r"[\u0600-\u06FF]")),
+    ("he", re.compile(r"[\u0590-\u05FF]")),
+    ("zh", re.compile(r"[\u4E00-\u9FFF]")),
+    ("ja", re.compile(r"[\u3040-\u30FF]")),
+    ("ko", re.compile(r"[\uAC00-\uD7AF]")),
+    ("el", re.compile(r"[\u0370-\u03FF]")),
+    ("ka", re.compile(r"[\u10A0-\u10FF]")),
+)
+_SAMPLE_CHARS = 4000
+
+
+def detect_language(text: str, declared: str | None = None) -> str | None:
+    """An ISO 639-1 code for ``text`` (``declared`` wins when given); None when there is too little text."""
+    if declared:
+        return declared.split("-")[0].lower()
+    sample = text[:_SAMPLE_CHARS]
+    words = [w.lower() for w in _WORD.findall(sample)]
+    if len(words) < 3:
+        return None
+    latin = sum(1 for w in words if w.isascii())
+    if latin < len(words) / 2:
+        counts = Counter()
+        for code, pattern in _SCRIPTS:
+            counts[code] = len(pattern.findall(sample))
+        best, hits = counts.most_common(1)[0]
+        return best if hits else None
+    scores = {code: sum(1 for w in words if w in stop) for code, stop in _STOPWORDS.items()}
+    best = max(scores, key=lambda code: scores[code])
+    return best if scores[best] > 0 else None

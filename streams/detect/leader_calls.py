@@ -1,0 +1,322 @@
+"""Leader-call detector: two or more sitting leaders talking by phone or video, with date, initiator and topics.
+
+Works one sentence at a time: a cheap trigger regex picks candidates, then the sentence's clause around the
+trigger is checked for negation, plans and requests, old background, captions and in-person meetings, and
+its people are resolved through the gazetteer on the call's date. Calls between officials who are not
+leaders become the lower-tier ``official_contact``; everything rejected is reported with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
+from streams.detect.gazetteer import Gazetteer
+from streams.detect.lexicon import topics_in
+from streams.detect.mentions import Mention, MentionFinder, distinct_people
+from streams.detect.sentences import Sentence
+from streams.records import EventType, Participant
+
+LANGUAGES = frozenset({"en"})
+DEFAULT_MAX_AGE_DAYS = 45
+
+# Trigger kinds, in the order they are tried: a phone/video medium, "X called Y", "a call with", then the
+# weak "spoke"/"met" forms that only ever produce near-misses.
+_PHONE = (
+    r"(?P<phone>\b(?:tele)?phon(?:e|es|ed|ing|ic|ically)\b|\btelephon\w*|\bvideo[- ]?(?:call|conference|conferencing"
+    r"|link|chat|talks|meeting)s?\b|\bvideoconferenc\w*|\bvirtual (?:talks|meeting|summit|call)s?\b|\bhotline\b"
+    r"|\bzoom call\b)"
+)
+_CALLED = r"(?P<called>\b(?:called|calls|rang|rings|dialled|dialed|contacted|contacts)\b)"
+_CALL_NOUN = (
+    r"(?P<call_noun>\b(?:a|the|their|his|her|its|this|that|rare|first|second|third|brief|lengthy|hour-long|"
+    r"[\w]+-minute|latest|another)\s+(?:[\w-]+\s+)?calls?\b(?!\s+(?:for|on|upon|by|off)\b)(?!\s+to\s+[a-z]))"
+)
+_WEAK = r"(?P<spoke>\b(?:spoke|spoken|speak|speaks|speaking|talked|talks|talk|talking|conversation|conversed)\b)"
+_MET = r"(?P<met>\b(?:met|meet|meets|meeting|summit|visit|visited|visiting|hosted|sidelines)\b)"
+_TRIGGER = re.compile("|".join((_PHONE, _CALLED, _CALL_NOUN, _WEAK, _MET)), re.IGNORECASE)
+_STRONG = ("phone", "called", "call_noun")
+
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|nor|yet to|refused to|refuses to|declined to|declines to|without|denied|denies|deny|"
+    r"instead of|rather than|cancel(?:l?ed|s)?|postponed)\b(?![- ]only)|n't\b",
+    re.IGNORECASE,
+)
+_PLAN = re.compile(
+    r"\b(?:will|would|shall|may|might|could|should|plans?|planning|planned|intends?|intended|expected|scheduled|"
+    r"set to|due to|wants? to|wanted to|hopes? to|hoped to|ready to|willing to|offered to|offers to|asked|asks|"
+    r"urged|urges|urging|requested|requests?|proposed|proposes|invited|invites|agreed to|going to|about to|"
+    r"seeks?|sought|seeking|try to|tried to|trying to|push(?:ed|es)? for|to hold|to have|to speak|to talk|to call|"
+    r"to phone|arrange|arranging|arranged|if)\b",
+    re.IGNORECASE,
+)
+_FUTURE_AFTER = re.compile(r"\b(?:next week|next month|tomorrow|in the coming (?:days|weeks)|soon|later this week)\b", re.I)
+_APPEAL = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:for|on|upon)\b|\burg(?:ed|es|ing)\b|\bappeal(?:ed|s)?\b|\bplea\b", re.I)
+_IN_PERSON = re.compile(
+    r"\b(?:met|meet|meets|meeting|in person|face-to-face|sidelines|summit in|visit\w*|hosted|talks in|arrived in|"
+    r"trip to|toured|welcomed)\b",
+    re.IGNORECASE,
+)
+_BACKGROUND = re.compile(
+    r"\b(?:last year|last month|years? ago|months ago|in the past|previously|earlier this year|back in|"
+    r"had (?:spoken|talked|called|phoned|held)|last (?:spoke|talked)|the last time|once|first term)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r";|\s[—–]\s|\s--\s|,?\s+(?:after|before|while|whereas|although|though|but|because|when|whom|following|"
+    r"ahead of|even as|amid|days after|weeks after|a week after)\s+|,\s+(?:which|who|where)\s+",
+    re.IGNORECASE,
+)
+_SPEAKER_AFTER = re.compile(r"^\s*(?:said|says|told reporters|announced|added|noted|wrote|tweeted|stated)\b")
+_STAFF_AFTER = re.compile(
+    r"^(?:'s|’s)\s+(?:spokes\w+|aide|adviser|advisor|office|envoy|press\s+(?:secretary|service|office)|"
+    r"government|administration|ministry|chief of staff|team)\b"
+)
+_STAFF_BEFORE = re.compile(r"(?:according to|spokes\w+ for|aide to|adviser to|envoy of|office of)\s+(?:the\s+)?$", re.I)
+_OBJECT_GAP = re.compile(r"^\s*(?:his|her|their|the)?\s*$", re.IGNORECASE)
+_NAME_CALLING = re.compile(r"""^\s*,?\s*(?:a|an|as|his|her|its|["“‘]|the\s+(?:most|best|worst|greatest|real)\b)""")
+_INITIATOR = re.compile(
+    r"(?:at the (?:initiative|request) of|initiated by|(?:received|got|took) a (?:phone |telephone )?call from)\s+"
+    r"(?:the\s+)?(?P<who>[A-Z][\w'’-]+)",
+)
+_INITIATING_VERBS = frozenset({"called", "calls", "rang", "rings", "dialled", "dialed", "phoned", "telephoned"})
+
+
+@dataclass(frozen=True, slots=True)
+class CallFinding:
+    """A call found in one sentence: who, when, who started it, about what, and the pattern that fired."""
+
+    event_type: str
+    sentence: Sentence
+    participants: tuple[Participant, ...]
+    day: date
+    date_explicit: bool
+    initiator: str | None
+    topics: tuple[str, ...]
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A candidate sentence the detector turned down, and why (negated, plan, not_leaders, old_caption, ...)."""
+
+    sentence: str
+    rule: str
+    reason: str
+
+
+class LeaderCallDetector:
+    """Finds leader calls (and official contacts) in an article's sentences."""
+
+    languages = LANGUAGES
+
+    def __init__(self, gazetteer: Gazetteer, max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> None:
+        self.gazetteer = gazetteer
+        self.finder = MentionFinder(gazetteer)
+        self.max_age = timedelta(days=max_age_days)
+
+    def detect(self, sentences: Sequence[Sentence], published: date) -> tuple[list[CallFinding], list[Rejection]]:
+        """Every call finding and every rejected candidate in ``sentences`` (an article, in order)."""
+        findings: list[CallFinding] = []
+        rejections: list[Rejection] = []
+        for position, sentence in enumerate(sentences):
+            if not _TRIGGER.search(sentence.text):
+                continue
+            outcome = self._examine(sentences, position, published)
+            if isinstance(outcome, CallFinding):
+                findings.append(outcome)
+            elif isinstance(outcome, Rejection):
+                rejections.append(outcome)
+            elif isinstance(outcome, tuple):
+                findings.append(outcome[0])
+                rejections.append(outcome[1])
+        return findings, rejections
+
+    # -- one sentence -------------------------------------------------------------------------------------
+
+    def _examine(
+        self, sentences: Sequence[Sentence], position: int, published: date
+    ) -> CallFinding | Rejection | tuple[CallFinding, Rejection] | None:
+        sentence = sentences[position]
+        text = sentence.text
+        dates = find_dates(text, published)
+        first_day = pick_event_date(dates, 0)
+        resolve_day = first_day.day if first_day and first_day.day and first_day.day <= published else published
+        mentions = self.finder.find(text, resolve_day)
+        if self.finder.starts_with_pronoun(text) and len(distinct_people(mentions)) < 2:
+            mentions = self._add_antecedent(sentences, position, mentions, resolve_day)
+        if len(distinct_people(mentions)) < 2:
+            return None
+        triggers = list(_TRIGGER.finditer(text))
+        strong = [t for t in triggers if t.lastgroup in _STRONG]
+        first_rejection: Rejection | None = None
+        for trigger in strong:
+            outcome = self._try(sentence, trigger, mentions, dates, published)
+            if isinstance(outcome, Rejection):
+                first_rejection = first_rejection or outcome
+                continue
+            if outcome is not None:
+                return outcome
+        if first_rejection is not None:
+            return first_rejection
+        return self._weak_rejection(sentence, triggers, mentions)
+
+    def _try(
+        self, sentence: Sentence, trigger: re.Match[str], mentions: list[Mention], dates: list[DateMention],
+        published: date,
+    ) -> CallFinding | Rejection | tuple[CallFinding, Rejection] | None:  # fmt: skip
+        text = sentence.text
+        kind = trigger.lastgroup or ""
+        rule = f"leader_call/{kind}:{trigger.group(0).lower()}"
+        clause_start, clause_end, via_who = _clause(text, trigger.start())
+        in_clause = [m for m in mentions if clause_start <= m.start < clause_end or m.kind == "coreference"]
+        if via_who:
+            before = [m for m in mentions if m.end <= clause_start]
+            if before:
+                in_clause.insert(0, before[-1])
+        if kind == "called" and not self._has_object(text, trigger, in_clause):
+            return None
+        in_clause = [m for m in in_clause if not _is_speaker_or_staff(text, m)]
+        people = distinct_people(in_clause)
+        if len(people) < 2:
+            return None
+        reason = _reject_reason(text, trigger, sentence, clause_start)
+        if reason is not None:
+            return Rejection(text, rule, reason)
+        clause_dates = [d for d in dates if clause_start <= d.start < clause_end] or dates
+        chosen = pick_event_date(clause_dates, trigger.start())
+        if chosen is not None and chosen.day is not None and chosen.day > published:
+            return Rejection(text, rule, "plan")
+        if self._is_old(chosen, clause_dates, text, published):
+            return Rejection(text, rule, "old_caption" if sentence.is_caption else "old_background")
+        day = chosen.day if chosen is not None and chosen.day is not None else published
+        leaders = [p for p in people if p.is_leader]
+        participants = tuple(sorted((p.participant() for p in (leaders if len(leaders) >= 2 else people)),
+                                    key=lambda p: p.person_id or p.name))  # fmt: skip
+        finding = CallFinding(
+            event_type=EventType.LEADER_CALL,
+            sentence=sentence,
+            participants=participants,
+            day=day,
+            date_explicit=chosen is not None,
+            initiator=_initiator(text, trigger, in_clause),
+            topics=topics_in(text),
+            rule=rule,
+        )
+        if len(leaders) >= 2:
+            return finding
+        rejection = Rejection(text, rule, "not_leaders")
+        if all(p.office for p in people):
+            contact = CallFinding(EventType.OFFICIAL_CONTACT, sentence, participants, day, chosen is not None,
+                                  finding.initiator, finding.topics, rule.replace("leader_call", "official_contact"))  # fmt: skip
+            return contact, rejection
+        return rejection
+
+    def _is_old(self, chosen: DateMention | None, dates: list[DateMention], text: str, published: date) -> bool:
+        if chosen is not None and chosen.day is not None:
+            return chosen.day < published - self.max_age
+        year = oldest_year(dates)
+        if year is not None and year < published.year:
+            return True
+        return bool(_BACKGROUND.search(text))
+
+    def _has_object(self, text: str, trigger: re.Match[str], mentions: list[Mention]) -> bool:
+        """ "X called Y": a person must follow the verb directly, and not as in "called Y a liar"."""
+        for mention in mentions:
+            if mention.start >= trigger.end() and _OBJECT_GAP.match(text[trigger.end() : mention.start]):
+                return not _NAME_CALLING.match(text[mention.end :])
+        return False
+
+    def _add_antecedent(
+        self, sentences: Sequence[Sentence], position: int, mentions: list[Mention], day: date
+    ) -> list[Mention]:
+        """For "He spoke by phone with X": the last leader named in the two sentences before."""
+        for back in range(position - 1, max(-1, position - 3), -1):
+            earlier = [m for m in self.finder.find(sentences[back].text, day) if m.is_leader]
+            known = {m.person_id for m in mentions}
+            candidates = [m for m in earlier if m.person_id not in known]
+            if candidates:
+                antecedent = candidates[0]
+                pronoun = Mention(0, 0, "he/she", antecedent.person_id, antecedent.name, antecedent.country,
+                                  antecedent.office, antecedent.is_leader, "coreference")  # fmt: skip
+                return [pronoun, *mentions]
+        return mentions
+
+    def _weak_rejection(self, sentence: Sentence, triggers: list[re.Match[str]], mentions: list[Mention]) -> Rejection | None:
+        text = sentence.text
+        weak = [t for t in triggers if t.lastgroup in ("spoke", "met")]
+        if not weak:
+            return None
+        trigger = weak[0]
+        rule = f"leader_call/{trigger.lastgroup}:{trigger.group(0).lower()}"
+        leaders = [m for m in distinct_people(mentions) if m.is_leader]
+        if len(leaders) < 2:
+            return None
+        if sentence.is_caption:
+            return Rejection(text, rule, "old_caption" if oldest_year(find_dates(text, date.max)) else "caption")
+        if _APPEAL.search(text):
+            return Rejection(text, rule, "appeal")
+        window = text[max(0, trigger.start() - 40) : trigger.start()]
+        if _NEGATION.search(window):
+            return Rejection(text, rule, "negated")
+        if _PLAN.search(window):
+            return Rejection(text, rule, "plan")
+        if _IN_PERSON.search(text):
+            return Rejection(text, rule, "in_person")
+        return Rejection(text, rule, "no_call_medium")
+
+
+def _clause(text: str, position: int) -> tuple[int, int, bool]:
+    """The span of the clause holding ``position``, and whether it opened with ", who" (a relative clause)."""
+    start, end, via_who = 0, len(text), False
+    for match in _CLAUSE_BREAK.finditer(text):
+        if match.end() <= position:
+            start = match.end()
+            via_who = "who" in match.group(0).lower()
+        elif match.start() >= position:
+            end = match.start()
+            break
+    return start, end, via_who
+
+
+def _reject_reason(text: str, trigger: re.Match[str], sentence: Sentence, clause_start: int) -> str | None:
+    if sentence.is_caption:
+        return "old_caption" if re.search(r"\b(?:19|20)\d\d\b", text) else "caption"
+    if text.rstrip().endswith("?"):
+        return "question"
+    window = text[max(clause_start, trigger.start() - 45) : trigger.start()]
+    if _NEGATION.search(window):
+        return "negated"
+    if _PLAN.search(window) or _FUTURE_AFTER.search(text[trigger.end() : trigger.end() + 60]):
+        return "plan"
+    if trigger.lastgroup == "call_noun" and _APPEAL.search(text[trigger.start() : trigger.end() + 6]):
+        return "appeal"
+    return None
+
+
+def _is_speaker_or_staff(text: str, mention: Mention) -> bool:
+    if mention.kind == "coreference":
+        return False
+    before = text[: mention.start].rstrip()
+    if before.endswith(",") and _SPEAKER_AFTER.match(text[mention.end :]):
+        return True
+    return bool(_STAFF_AFTER.match(text[mention.end :]) or _STAFF_BEFORE.search(text[: mention.start]))
+
+
+def _initiator(text: str, trigger: re.Match[str], mentions: list[Mention]) -> str | None:
+    """Who placed the call, when the text says: "X called Y", "at the request of X", "a call from X"."""
+    explicit = _INITIATOR.search(text)
+    if explicit:
+        word = explicit.group("who")
+        for mention in mentions:
+            if word in mention.surface or (mention.country and word.startswith(mention.country[:2].title())):
+                return mention.person_id or mention.name
+    verb = trigger.group(0).lower()
+    if verb in _INITIATING_VERBS:
+        subject = [m for m in mentions if m.end <= trigger.start()]
+        if subject:
+            return subject[-1].person_id or subject[-1].name
+    return None

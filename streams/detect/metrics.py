@@ -1,0 +1,22 @@
+"""Prometheus metrics of event detection, in one place so names stay consistent (newswatch_<noun>_<unit>)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+EVENTS_DETECTED = Counter(
+    "newswatch_events_detected_total", "Events found by the detectors, per event type.", ["type"]
+)
+DETECTION_REJECTIONS = Counter(
+    "newswatch_detection_rejections_total",
+    "Candidate sentences a detector looked at and rejected, per reason (negated, plan, not_leaders, ...).",
+    ["reason"],
+)
+ARTICLES_DETECTED = Counter(
+    "newswatch_detection_articles_total", "Articles run through detection, per language tag.", ["language"]
+)
+DETECTION_SECONDS = Histogram(
+    "newswatch_detection_seconds",
+    "Time to run every detector over one article.",
+    buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5),
+)

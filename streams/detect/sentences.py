@@ -1,0 +1,110 @@
+"""Split article text into sentences with offsets, flagging captions, so detectors work one sentence at a time.
+
+A regex splitter, not a parser: fast enough for the stream and good enough for news prose, which has short
+paragraphs. Abbreviations ("Mr.", "U.S.", "Oct.") are protected so they do not end a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep st jr sr no vs etc inc ltd co corp dept
+    jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u u.s.a a.m p.m pres sec min amb"""
+    .split()
+)
+
+# A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before whitespace and an
+# opening capital, digit or quote.
+_BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9À-Ý])""")
+_LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
+_PARAGRAPH = re.compile(r"\n\s*\n|\n")
+_SPACES = re.compile(r"\s+")
+
+# Photo captions: credit lines, left/right markers, and lines ending in a bare year ("in Versailles, 2017.").
+_CAPTION = re.compile(
+    r"\((?:R|L|C|left|right|centre|center)\)|\b(?:file photo|photo:|getty images|reuters/|afp photo|ap photo)"
+    r"|,\s*(?:[A-Z][a-z]+ \d{1,2}, )?(?:19|20)\d\d\.?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: its text, where it starts in the article, its paragraph, and whether it looks like a caption."""
+
+    text: str
+    start: int
+    index: int
+    paragraph: int
+    is_caption: bool = False
+
+
+def _ends_with_abbreviation(chunk: str) -> bool:
+    match = _LAST_WORD.search(chunk)
+    if not match:
+        return False
+    word = match.group(1).lower().rstrip(".")
+    # Single capital initials ("John F. Kennedy") are also not sentence ends.
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _looks_like_caption(text: str, repeated: bool) -> bool:
+    return repeated or bool(_CAPTION.search(text))
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of ``text`` in order; a line repeated verbatim (a typical caption artefact) is marked a caption."""
+    sentences: list[Sentence] = []
+    seen_lines: set[str] = set()
+    paragraph = 0
+    position = 0
+    for piece in _PARAGRAPH.split(text):
+        start_of_piece = text.find(piece, position) if piece else position
+        position = start_of_piece + len(piece)
+        line = piece.strip()
+        if not line:
+            continue
+        repeated = line in seen_lines
+        seen_lines.add(line)
+        cursor = 0
+        pending_start = 0
+        for boundary in _BOUNDARY.finditer(piece):
+            chunk = piece[pending_start : boundary.start()]
+            if _ends_with_abbreviation(chunk):
+                continue
+            _append(sentences, piece, pending_start, boundary.start(), start_of_piece, paragraph, repeated)
+            pending_start = boundary.end()
+            cursor = pending_start
+        _append(sentences, piece, max(cursor, pending_start), len(piece), start_of_piece, paragraph, repeated)
+        paragraph += 1
+    return sentences
+
+
+def _append(
+    out: list[Sentence], piece: str, begin: int, end: int, offset: int, paragraph: int, repeated: bool
+) -> None:
+    raw = piece[begin:end]
+    stripped = raw.strip()
+    if not stripped:
+        return
+    lead = len(raw) - len(raw.lstrip())
+    clean = _SPACES.sub(" ", stripped)
+    out.append(
+        Sentence(
+            text=clean,
+            start=offset + begin + lead,
+            index=len(out),
+            paragraph=paragraph,
+            is_caption=_looks_like_caption(clean, repeated),
+        )
+    )
+
+
+def trim(text: str, limit: int = 160) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"

@@ -1,0 +1,1 @@
+"""Event identity and merging: many reports of one happening become one event."""

@@ -1,0 +1,55 @@
+"""Text normalisation applied to every article before dedupe and detection.
+
+Repairs the commonest mojibake (UTF-8 read as Windows-1252, e.g. ``ErdoÄŸan`` -> ``Erdoğan``),
+normalises Unicode to NFC, drops control characters and collapses runs of blank space while keeping
+paragraph breaks, so the later stages see one spelling of the same text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from streams.records import Article
+
+# A lead byte of a multi-byte UTF-8 sequence followed by continuation bytes, as Windows-1252 shows them.
+_CP1252_CONTINUATION = "\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_MOJIBAKE = re.compile(f"[\xc2-\xf4][{_CP1252_CONTINUATION}]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+MAX_TEXT_CHARS = 200_000
+
+
+def _repair_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    try:
+        return run.encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return run
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8-as-Windows-1252 damage where the bytes decode cleanly; leave other text alone."""
+    if "Ã" not in text and "Ä" not in text and "Å" not in text and "â€" not in text and "Â" not in text:
+        return text
+    return _MOJIBAKE.sub(_repair_run, text)
+
+
+def normalize_text(text: str) -> str:
+    """NFC, repaired mojibake, no control characters, single spaces, at most one blank line in a row."""
+    text = repair_mojibake(text[:MAX_TEXT_CHARS])
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def normalize_article(article: Article) -> Article:
+    """The article with its title, summary and text normalised."""
+    return article.replace(
+        title=normalize_text(article.title),
+        summary=normalize_text(article.summary),
+        text=normalize_text(article.text),
+    )

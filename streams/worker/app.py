@@ -1,0 +1,81 @@
+"""Build the Faust application and the topics its agents share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import faust
+
+from streams import topics as names
+from streams.settings import Settings
+
+
+@dataclass(frozen=True)
+class PipelineTopics:
+    """The Faust topic handles, all raw bytes (records do their own JSON)."""
+
+    articles_raw: faust.TopicT
+    articles_unique: faust.TopicT
+    articles_dlq: faust.TopicT
+    events: faust.TopicT
+    events_merged: faust.TopicT
+    alerts: faust.TopicT
+    alerts_dlq: faust.TopicT
+    alert_deliveries: faust.TopicT
+
+
+def _brokers(settings: Settings) -> list[str]:
+    return [f"kafka://{s.strip()}" for s in settings.kafka.bootstrap_servers.split(",") if s.strip()]
+
+
+def create_app(settings: Settings) -> faust.App:
+    """A Faust app configured from settings (agents are added by ``streams.worker.pipeline``)."""
+    data_dir = Path(settings.worker.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return faust.App(
+        settings.worker.app_id,
+        broker=_brokers(settings),
+        store=settings.worker.store,
+        datadir=str(data_dir / "faust"),
+        topic_partitions=settings.kafka.partitions,
+        topic_replication_factor=settings.kafka.replication_factor,
+        topic_allow_declare=True,
+        producer_acks=-1,
+        consumer_auto_offset_reset="earliest",
+        web_enabled=settings.worker.web_port != 0,
+        web_port=settings.worker.web_port or 6066,
+        web_bind="127.0.0.1",
+        web_host="127.0.0.1",
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+        stream_wait_empty=False,
+        autodiscover=False,
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+
+
+def create_topics(app: faust.App, settings: Settings) -> PipelineTopics:
+    """Topic handles with the configured prefix and partition count."""
+
+    def topic(name: str) -> faust.TopicT:
+        return app.topic(
+            settings.topic(name),
+            key_type=bytes,
+            value_type=bytes,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=settings.kafka.partitions,
+        )
+
+    return PipelineTopics(
+        articles_raw=topic(names.ARTICLES_RAW),
+        articles_unique=topic(names.ARTICLES_UNIQUE),
+        articles_dlq=topic(names.ARTICLES_DLQ),
+        events=topic(names.EVENTS),
+        events_merged=topic(names.EVENTS_MERGED),
+        alerts=topic(names.ALERTS),
+        alerts_dlq=topic(names.ALERTS_DLQ),
+        alert_deliveries=topic(names.ALERT_DELIVERIES),
+    )

@@ -1,0 +1,49 @@
+"""Worker-level metrics: what enters each stage, what leaves it, and every failure path."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+STAGES = ("dedupe", "detect", "merge", "alert", "store")
+
+ARTICLES_RECEIVED = Counter(
+    "newswatch_articles_received_total", "Articles read from articles.raw by the worker."
+)
+ARTICLES_INVALID = Counter(
+    "newswatch_articles_invalid_total", "Records on articles.raw that could not be decoded (sent to articles.dlq)."
+)
+ARTICLES_UNIQUE = Counter("newswatch_articles_unique_total", "Articles found unique and passed to detection.")
+ARTICLES_DUPLICATE = Counter(
+    "newswatch_articles_duplicate_total", "Articles found to duplicate one already seen (recorded, not detected again)."
+)
+EVENT_REPORTS = Counter("newswatch_event_reports_total", "Event reports sent to the events topic, by type.", ["type"])
+EVENTS_MERGED = Counter(
+    "newswatch_events_merged_total",
+    "Event reports merged into the event table, by the merge's reason (first, confirmed, new_source, ...).",
+    ["reason"],
+)
+ALERTS_EMITTED = Counter("newswatch_alerts_emitted_total", "Alerts written to the alerts topic, by reason.", ["reason"])
+STAGE_ERRORS = Counter(
+    "newswatch_stage_errors_total", "Records a stage failed to process (logged and dead-lettered).", ["stage"]
+)
+STAGE_SECONDS = Histogram(
+    "newswatch_stage_seconds",
+    "Time a stage spends on one record, by stage.",
+    ["stage"],
+    buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
+)
+EVENT_LAG_SECONDS = Histogram(
+    "newswatch_article_to_event_seconds",
+    "Time from an article's fetch to its event report leaving detection.",
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+
+
+def init_labels() -> None:
+    """Create every labelled series at zero so dashboards show 0 rather than nothing."""
+    for stage in STAGES:
+        STAGE_ERRORS.labels(stage=stage)
+    for reason in ("first", "confirmed", "new_source", "new_report", "duplicate"):
+        EVENTS_MERGED.labels(reason=reason)
+    for reason in ("first", "confirmed"):
+        ALERTS_EMITTED.labels(reason=reason)

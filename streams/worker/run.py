@@ -1,0 +1,61 @@
+"""Start the worker process: topics, the Faust app with every stage's agents, metrics, logging."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+import faust
+from prometheus_client import start_http_server
+
+from streams.admin import ensure_topics
+from streams.logging_setup import configure_logging
+from streams.settings import Settings
+from streams.worker.app import PipelineTopics, create_app, create_topics
+from streams.worker.pipeline import register_pipeline
+
+log = logging.getLogger(__name__)
+
+# Stages outside streams/ that attach agents to the app; imported by name so streams/ never
+# depends on them statically. Each module defines ``register(app, topics, settings)``.
+PLUGGED_STAGES: tuple[str, ...] = ("alerts.agent", "streams.store.agent")
+
+
+class NewswatchWorker(faust.Worker):
+    """A Faust worker that keeps the project's own log format."""
+
+    def __init__(self, app: faust.App, settings: Settings, **kwargs: Any) -> None:
+        self._settings = settings
+        super().__init__(app, loglevel=settings.worker.log_level, quiet=True, **kwargs)
+
+    def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+        configure_logging(self._settings.worker.log_level, self._settings.worker.log_json)
+
+
+def build_worker_app(settings: Settings) -> tuple[faust.App, PipelineTopics]:
+    """The Faust app with the pipeline agents and every plugged-in stage registered."""
+    app = create_app(settings)
+    topics = create_topics(app, settings)
+    register_pipeline(app, topics, settings)
+    for module_name in PLUGGED_STAGES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            log.info("stage %s not installed; skipped", module_name)
+            continue
+        module.register(app, topics, settings)
+    return app, topics
+
+
+def run_worker(settings: Settings) -> int:
+    """Run the worker until SIGINT/SIGTERM."""
+    configure_logging(settings.worker.log_level, settings.worker.log_json)
+    ensure_topics(settings)
+    app, _ = build_worker_app(settings)
+    if settings.worker.metrics_port:
+        start_http_server(settings.worker.metrics_port, addr=settings.worker.metrics_host)
+        log.info("metrics on http://%s:%d/metrics", settings.worker.metrics_host, settings.worker.metrics_port)
+    NewswatchWorker(app, settings).execute_from_commandline()

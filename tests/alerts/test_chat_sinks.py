@@ -1,0 +1,168 @@
+"""Slack, Discord, Teams and JSON-lines sinks against real receivers: shape, escaping, limits."""
+
+from __future__ import annotations
+
+import re
+
+import orjson
+
+from alerts.deadletter import MemoryDeadLetters
+from alerts.delivery_log import InMemoryDeliveryLog
+from alerts.dispatch import Dispatcher
+from alerts.sinks.slack import build_message as slack_message
+from alerts.sinks.text import fit, slack_escape
+
+EVIL = "<!channel> <!here> Putin & Xi <@U024BE7LH> talk <https://evil.example/x|click me> >_<"
+
+
+def text_objects(node):
+    """Every Block Kit text object in a message."""
+    if isinstance(node, dict):
+        if node.get("type") in ("plain_text", "mrkdwn") and isinstance(node.get("text"), str):
+            yield node
+        for value in node.values():
+            yield from text_objects(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from text_objects(value)
+
+
+def check_slack(message) -> list[str]:
+    """Problems with a Slack message: shape, limits, and any '<' that is not one of our article links."""
+    problems = []
+    if not isinstance(message.get("text"), str) or not message["text"]:
+        problems.append("no fallback text")
+    blocks = message.get("blocks")
+    if not isinstance(blocks, list) or not 0 < len(blocks) <= 50:
+        problems.append("blocks missing or more than 50")
+        return problems
+    for block in blocks:
+        if block.get("type") not in ("header", "section", "context", "divider", "actions"):
+            problems.append(f"unknown block {block.get('type')}")
+        if block.get("type") == "header" and len(block["text"]["text"]) > 150:
+            problems.append("header over 150")
+        if len(block.get("fields", [])) > 10:
+            problems.append("more than 10 fields")
+    texts = [message["text"]] + [t["text"] for t in text_objects(blocks)]
+    for text in texts:
+        if len(text) > 3000:
+            problems.append("text object over 3000")
+        for found in re.finditer(r"<([^>]*)>", text):
+            if not re.match(r"https://news\d+\.example/[^|<>]*\|[^<>]*$", found.group(1)):
+                problems.append(f"live control sequence {found.group(0)!r}")
+        if "<!" in text or "<@" in text:
+            problems.append("mention survived")
+    return problems
+
+
+async def deliver(make_settings, sink, alerts):
+    settings = make_settings(sinks=[sink])
+    dlq = MemoryDeadLetters()
+    dispatcher = Dispatcher.from_settings(settings, delivery_log=InMemoryDeliveryLog(), dead_letter=dlq)
+    await dispatcher.start()
+    try:
+        for alert in alerts:
+            await dispatcher.submit(alert)
+        await dispatcher.flush(20)
+    finally:
+        await dispatcher.close()
+    return dlq
+
+
+async def test_slack_receiver_gets_escaped_block_kit(make_settings, receiver, alert_factory):
+    receiver.check = lambda got: (400, "invalid_blocks") if check_slack(got.json()) else None
+    alert = alert_factory(EVIL)
+    dlq = await deliver(make_settings, {"name": "slack", "type": "slack", "url": receiver.url}, [alert])
+    assert not dlq.letters
+    (got,) = receiver.requests
+    message = got.json()
+    assert check_slack(message) == []
+    header = message["blocks"][0]["text"]["text"]
+    assert header.startswith("&lt;!channel&gt; &lt;!here&gt; Putin &amp; Xi &lt;@U024BE7LH&gt;")
+    fields = " ".join(f["text"] for f in message["blocks"][1]["fields"])
+    assert "leader_call" in fields and "2026-11-20" in fields and "Vladimir Putin (RUS)" in fields
+    assert "*Sources*\n2" in fields
+    assert "<https://news0.example/story/0?a=1&amp;b=2|news0.example>" in got.body.decode()
+    assert "&lt;!channel&gt;" in message["text"]
+
+
+def test_slack_limits_hold_for_huge_input(alert_factory):
+    alert = alert_factory("<!channel>& " * 2000, sources=80, people=tuple((f"P{i}<>&", "RUS") for i in range(300)))
+    message = slack_message(alert, max_links=80)
+    assert check_slack(message) == []
+    assert orjson.dumps(message).count(b"<!channel>") == 0
+
+
+def test_fit_never_cuts_an_entity():
+    text = fit("&" * 100, 50, slack_escape)
+    assert len(text) <= 50 and text.endswith("…")
+    assert text[:-1].replace("&amp;", "") == ""
+
+
+async def test_slack_200_with_error_body_is_permanent(make_settings, receiver, alert_factory):
+    receiver.default = (200, {}, "invalid_token")
+    dlq = await deliver(make_settings, {"name": "slack", "type": "slack", "url": receiver.url}, [alert_factory()])
+    (letter,) = dlq.letters
+    assert letter.attempts == 1 and "invalid_token" in letter.error
+
+
+async def test_slack_rate_limit_queues_bursts(make_settings, receiver, alert_factory):
+    sink = {"name": "slack", "type": "slack", "url": receiver.url, "rate_per_second": 5, "burst": 1}
+    alerts = [alert_factory(f"headline {i}", date=f"2026-11-{10 + i}") for i in range(4)]
+    dlq = await deliver(make_settings, sink, alerts)
+    assert not dlq.letters and len(receiver.requests) == 4  # none dropped
+    gaps = [b.at - a.at for a, b in zip(receiver.requests, receiver.requests[1:], strict=False)]
+    assert min(gaps) >= 0.15
+
+
+async def test_discord_disables_mentions_and_escapes(make_settings, receiver, alert_factory):
+    dlq = await deliver(
+        make_settings, {"name": "dc", "type": "discord", "url": receiver.url}, [alert_factory("@everyone *x* [a](b)")]
+    )
+    assert not dlq.letters
+    body = receiver.requests[0].json()
+    assert body["allowed_mentions"] == {"parse": []}
+    assert body["embeds"][0]["title"] == "\\@everyone \\*x\\* \\[a\\]\\(b\\)"
+    assert len(body["content"]) <= 2000 and body["embeds"][0]["url"].startswith("https://news0.example/")
+
+
+async def test_teams_adaptive_card(make_settings, receiver, alert_factory):
+    dlq = await deliver(make_settings, {"name": "teams", "type": "teams", "url": receiver.url}, [alert_factory()])
+    assert not dlq.letters
+    body = receiver.requests[0].json()
+    card = body["attachments"][0]["content"]
+    assert body["type"] == "message" and card["type"] == "AdaptiveCard"
+    facts = {f["title"]: f["value"] for f in card["body"][1]["facts"]}
+    assert facts["Event type"] == "leader\\_call" and facts["Sources"] == "2"
+    assert card["actions"][0]["url"].startswith("https://news0.example/")
+
+
+async def test_jsonl_file_sink_appends_payloads(make_settings, tmp_path, alert_factory):
+    path = tmp_path / "out" / "alerts.jsonl"
+    alerts = [alert_factory(date="2026-11-01"), alert_factory(date="2026-11-02")]
+    dlq = await deliver(make_settings, {"name": "file", "type": "jsonl", "path": str(path)}, alerts)
+    assert not dlq.letters
+    rows = [orjson.loads(line) for line in path.read_bytes().splitlines()]
+    assert [r["id"] for r in rows] == [a.id for a in alerts]
+    assert rows[0]["specversion"] == "1.0" and rows[0]["data"]["event"]["date"] == "2026-11-01"
+
+
+async def test_console_sink_prints_template(make_settings, capsys, alert_factory):
+    settings = make_settings(console=True)
+    dispatcher = Dispatcher.from_settings(
+        settings, delivery_log=InMemoryDeliveryLog(), dead_letter=MemoryDeadLetters()
+    )
+    await dispatcher.start()
+    await dispatcher.submit(alert_factory("Headline\nwith newline"))
+    await dispatcher.flush(5)
+    await dispatcher.close()
+    out = capsys.readouterr().out
+    assert "Headline with newline" in out and "leader_call" in out
+
+
+async def test_user_template_file(make_settings, receiver, tmp_path, alert_factory):
+    template = tmp_path / "slack.txt"
+    template.write_text("NEWS: $headline / $sources sources <!channel>")
+    sink = {"name": "slack", "type": "slack", "url": receiver.url, "template_file": str(template)}
+    await deliver(make_settings, sink, [alert_factory("Hi")])
+    assert receiver.requests[0].json()["text"] == "NEWS: Hi / 2 sources &lt;!channel&gt;"
