@@ -72,8 +72,6 @@ def register(app: faust.App, topics: Any, settings: Any) -> None:
         "alert-deliveries",
         key_type=bytes,
         value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
         partitions=settings.kafka.partitions,
     )
     delivery_log = TableDeliveryLog(deliveries, topics.alert_deliveries)
@@ -86,15 +84,13 @@ def register(app: faust.App, topics: Any, settings: Any) -> None:
         settings.alerts, delivery_log=delivery_log, dead_letter=publish_dead_letter
     )
 
-    @app.on_started.connect
-    async def start_dispatcher(app: faust.App, **_: Any) -> None:
-        await dispatcher.start()
-
     @app.on_before_shutdown.connect
-    async def stop_dispatcher(app: faust.App, **_: Any) -> None:
+    async def stop_dispatcher(app: faust.App, *_: Any, **__: Any) -> None:
         await dispatcher.close()
 
-    @app.agent(topics.alerts, name="newswatch.alerts", concurrency=settings.alerts.agent_concurrency)
+    @app.agent(
+        topics.alerts, name="newswatch.alerts", concurrency=getattr(settings.alerts, "agent_concurrency", 16)
+    )
     async def alert_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         async for raw in stream:
             try:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from streams.records import Alert
 from streams.settings.alerts import AlertSettings, SinkSettings
 
 log = logging.getLogger("newswatch.alerts.dispatch")
+SENT_ALERT_MEMORY_SECONDS = 3600.0  # how long a sent alert id counts as a duplicate without the delivery log
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +48,16 @@ class _Group:
     pending: dict[str, Alert] = field(default_factory=dict)  # alert id -> alert, in arrival order
     last_flush: float | None = None
     timer: asyncio.Task[None] | None = None
-    sent_events: dict[str, float] = field(default_factory=dict)  # event id -> last send time
-    sent_alerts: dict[str, float] = field(default_factory=dict)  # alert id -> send time
+    sent_events: OrderedDict[str, float] = field(
+        default_factory=OrderedDict
+    )  # event id -> last send, oldest first
+    sent_alerts: OrderedDict[str, float] = field(default_factory=OrderedDict)  # alert id -> send time
+
+
+def _expire(times: OrderedDict[str, float], before: float) -> None:
+    """Drop entries stamped before ``before`` (they are kept oldest first)."""
+    while times and next(iter(times.values())) < before:
+        times.popitem(last=False)
 
 
 class _SinkRunner:
@@ -251,11 +261,11 @@ class Dispatcher:
             return
         now = self._clock()
         group.last_flush = now
-        horizon = max(group.route.repeat_interval, 0.0)
-        group.sent_events = {k: t for k, t in group.sent_events.items() if now - t < horizon}
-        group.sent_alerts = {k: t for k, t in group.sent_alerts.items() if now - t < max(horizon, 3600.0)}
+        _expire(group.sent_events, now - group.route.repeat_interval)
+        _expire(group.sent_alerts, now - max(group.route.repeat_interval, SENT_ALERT_MEMORY_SECONDS))
         for alert in alerts:
             group.sent_events[alert.event.id] = now
+            group.sent_events.move_to_end(alert.event.id)
             group.sent_alerts[alert.id] = now
         jobs: list[tuple[_SinkRunner, tuple[Alert, ...]]] = []
         for name in group.route.sinks:

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from streams.records import Alert
 from streams.settings.alerts import AlertSettings, MatchSettings, RouteSettings
 
-GROUP_LABELS = ("type", "date", "severity", "rule", "country", "participants", "reason")
-
 
 def alert_labels(alert: Alert) -> dict[str, tuple[str, ...]]:
     """Lower-cased label values of an alert; list labels (country, participant) may hold several."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import re
 import secrets
@@ -21,6 +22,7 @@ from streams.errors import ConfigError
 from streams.records import Alert
 
 MATCHER_KEYS = ("type", "participant", "country", "severity", "rule", "reason", "id", "event", "date")
+log = logging.getLogger("newswatch.alerts.silences")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -129,8 +131,14 @@ class SilenceStore:
         if time.monotonic() - self._checked < self.reload_seconds:
             return
         self._checked = time.monotonic()
-        if self._file_stamp() != self._stamp:
+        stamp = self._file_stamp()
+        if stamp == self._stamp:
+            return
+        try:
             self.reload()
+        except ConfigError as exc:  # keep the silences we had; the next change is read again
+            self._stamp = stamp
+            log.error("%s; keeping the %d silences read before", exc, len(self._silences))
 
     def silences(self, include_expired: bool = False) -> list[Silence]:
         now = self._clock()

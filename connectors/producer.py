@@ -54,7 +54,6 @@ def build_kafka_producer(settings: Settings) -> KafkaProducer:
             compression_type=tuning.compression_type,
             linger_ms=tuning.linger_ms,
             batch_size=tuning.batch_size,
-            buffer_memory=tuning.buffer_memory,
             max_block_ms=tuning.max_block_ms,
             delivery_timeout_ms=tuning.delivery_timeout_ms,
             max_in_flight_requests_per_connection=5,
@@ -72,13 +71,23 @@ class ArticleProducer:
         self._producer = producer if producer is not None else build_kafka_producer(settings)
         self._slots: asyncio.Semaphore | None = None
         self._send_lock = threading.Lock()
+        # kafka-python 3 has no buffer_memory limit: this bounds unacknowledged records instead.
+        self._buffer = threading.BoundedSemaphore(self._tuning.max_in_flight_articles)
         # One thread does the (possibly blocking) enqueue so the event loop never stalls on a full buffer.
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kafka-send")
         self._closed = False
 
     def _future(self, article: Article) -> Any:
-        with self._send_lock:
-            return self._producer.send(self.topic, key=article_key(article), value=article.to_json())
+        if not self._buffer.acquire(timeout=self._tuning.max_block_ms / 1000):
+            raise BrokerError(f"buffer full for {self._tuning.max_block_ms} ms (broker unavailable?)")
+        try:
+            with self._send_lock:
+                future = self._producer.send(self.topic, key=article_key(article), value=article.to_json())
+        except BaseException:
+            self._buffer.release()
+            raise
+        future.add_both(lambda _result: self._buffer.release())
+        return future
 
     def send(self, article: Article) -> None:
         """Enqueue one article; blocks while the producer's buffer is full (back-pressure)."""

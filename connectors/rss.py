@@ -272,7 +272,8 @@ class FeedsConnector(Connector):
             Job(key=url, host=host_of(url), interval=feed.interval_seconds, state=self.state.get_feed(url))
             for url, feed in self.feeds.items()
         ]
-        self.scheduler = Scheduler(jobs, self._poll, self.settings.connectors, on_done=self._save)
+        cfg = self.settings.connectors
+        self.scheduler = Scheduler(jobs, self._poll, cfg, start_spread=cfg.start_spread_seconds, on_done=self._save)
         metrics.FEEDS_CONFIGURED.set(len(jobs))
         log.info("polling %d feed(s)", len(jobs))
 

@@ -74,8 +74,8 @@ class StateStore:
         """The saved state of a feed, or a fresh one."""
         with self._lock:
             row = self._db.execute(
-                "SELECT etag, last_modified, error_count, idle_count, next_poll_at, backoff_seconds, last_success"
-                " FROM feeds WHERE url = ?",
+                "SELECT etag, last_modified, error_count, idle_count, next_poll_at, backoff_seconds,"
+                " last_success FROM feeds WHERE url = ?",
                 (url,),
             ).fetchone()
         return FeedState(*row) if row else FeedState()
@@ -84,8 +84,8 @@ class StateStore:
         """Save a feed's state (one small transaction)."""
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO feeds (url, etag, last_modified, error_count, idle_count, next_poll_at,"
-                " backoff_seconds, last_success) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO feeds (url, etag, last_modified, error_count, idle_count,"
+                " next_poll_at, backoff_seconds, last_success) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     url,
                     state.etag,

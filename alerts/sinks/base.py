@@ -18,6 +18,8 @@ from streams.errors import ConfigError
 from streams.records import Alert
 from streams.settings.alerts import SinkSettings
 
+MAX_RESPONSE_BYTES = 65536
+
 
 @dataclass(frozen=True, slots=True)
 class SinkContext:
@@ -105,7 +107,8 @@ class HttpSink(Sink):
             async with self._session.post(
                 self._url, data=body, headers=all_headers, timeout=timeout, allow_redirects=False
             ) as response:
-                text = await response.text(errors="replace")
+                raw = await response.content.read(MAX_RESPONSE_BYTES)  # a receiver cannot flood us
+                text = raw.decode("utf-8", errors="replace")
                 return classify_http(
                     response.status, response.headers, self.redact(text), ok_body=self.ok_body
                 )

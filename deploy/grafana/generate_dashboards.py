@@ -202,6 +202,35 @@ def overview() -> list[Row]:
             ],
         ),
         Row(
+            "Dedupe",
+            [
+                ts(
+                    "Dedupe outcomes",
+                    "Articles decided by dedupe: unique, exact_url, exact_content, near.",
+                    "ops",
+                    (f"sum by (outcome) ({rate('newswatch_dedupe_articles_total')})", "{{outcome}}"),
+                    stack=True,
+                ),
+                ts(
+                    "Dedupe decision time",
+                    "Median and 95th percentile time to decide one article.",
+                    "s",
+                    (p95("newswatch_dedupe_seconds", "", q=0.5), "p50"),
+                    (p95("newswatch_dedupe_seconds"), "p95"),
+                ),
+                ts(
+                    "Dedupe index size",
+                    "Articles remembered per worker, and recent texts cached for verification.",
+                    "short",
+                    (f"sum by (instance) ({sel('newswatch_dedupe_index_entries')})", "index {{instance}}"),
+                    (
+                        f"sum by (instance) ({sel('newswatch_dedupe_text_cache_entries')})",
+                        "text cache {{instance}}",
+                    ),
+                ),
+            ],
+        ),
+        Row(
             "Deliveries (RED): alert sinks",
             [
                 ts(

@@ -7,10 +7,12 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$SCRIPT_DIR/../.." && pwd)
 KAFKA_VERSION=3.9.1
 
-CACHE=${NEWSWATCH_KAFKA_CACHE:-$REPO/.cache/kafka-$KAFKA_VERSION}
+absolute() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }  # Kafka's log.dirs must not be relative
+
+CACHE=$(absolute "${NEWSWATCH_KAFKA_CACHE:-$REPO/.cache/kafka-$KAFKA_VERSION}")
 LIB=$CACHE/lib
-DATA=${NEWSWATCH_KAFKA_DATA:-$REPO/var/kafka}
-CLUSTER_DATA=${NEWSWATCH_KAFKA_CLUSTER_DATA:-$REPO/var/kafka-cluster}
+DATA=$(absolute "${NEWSWATCH_KAFKA_DATA:-$REPO/var/kafka}")
+CLUSTER_DATA=$(absolute "${NEWSWATCH_KAFKA_CLUSTER_DATA:-$REPO/var/kafka-cluster}")
 HOST=${NEWSWATCH_KAFKA_HOST:-127.0.0.1}
 PORT=${NEWSWATCH_KAFKA_PORT:-9092}
 CONTROLLER_PORT=${NEWSWATCH_KAFKA_CONTROLLER_PORT:-9093}
@@ -39,6 +41,7 @@ single node (broker+controller on $HOST:$PORT, controller $CONTROLLER_PORT, data
   logs [-f] [N]    last N (default 100) lines of the server log
   reset            stop and delete the data folder
   bootstrap        print the bootstrap address (for NEWSWATCH_KAFKA__BOOTSTRAP_SERVERS)
+  smoke [ARGS]     create a topic, produce and consume with kafka-python and aiokafka (venv Python)
   run-class CLASS [ARGS...]  run a Kafka tool class with the cached classpath (e.g. org.apache.kafka.tools.ProducerPerformance)
 
 KRaft cluster for fault tests (node K listens on K9092, controller K9093, data $CLUSTER_DATA/nodeK):
@@ -47,7 +50,8 @@ KRaft cluster for fault tests (node K listens on K9092, controller K9093, data $
   cluster-status      state of every node
   cluster-reset       stop every node and delete the cluster data
   cluster-bootstrap   print the bootstrap address list
-  node-stop K | node-start K   stop or start one node of the cluster
+  cluster-smoke       smoke check against the cluster (replication 3, min.insync.replicas 2)
+  node-stop K | node-start K | node-logs K [-f] [N]   one node of the cluster
 EOF
 }
 
@@ -167,9 +171,13 @@ node_launch() {  # DIR -> starts the JVM detached (own session, no stdin), write
     local dir=$1
     : >"$dir/log/kafka.out"
     # Remember where this run's part of the (appended) server log begins, for the readiness check.
-    stat -c %s "$dir/log/server.log" 2>/dev/null >"$dir/log/start.offset" || echo 0 >"$dir/log/start.offset"
+    if [[ -f "$dir/log/server.log" ]]; then wc -c <"$dir/log/server.log" >"$dir/log/start.offset"; else echo 0 >"$dir/log/start.offset"; fi
+    # Own session (setsid) so that Ctrl-C in the caller's terminal or a test runner's process-group kill
+    # does not take the broker down; `stop` is the way to end it.
+    local detach=(nohup)
+    if command -v setsid >/dev/null 2>&1; then detach=(setsid nohup); fi
     # shellcheck disable=SC2086  # HEAP_OPTS is a list of JVM flags
-    setsid nohup "$JAVA" $HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
+    "${detach[@]}" "$JAVA" $HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
         -Djava.awt.headless=true -Dkafka.logs.dir="$dir/log" -Dnewswatch.kafka.log.level="$LOG_LEVEL" \
         -Dlog4j.configuration="file:$dir/log4j.properties" \
         -cp "$LIB/*" kafka.Kafka "$dir/server.properties" \
@@ -236,15 +244,20 @@ started_logged() {  # DIR -> 0 when this run's server log says the node has star
     off=$(cat "$1/log/start.offset" 2>/dev/null || echo 0)
     [[ -f "$1/log/server.log" ]] || return 1
     # A log rolled since launch is shorter than the offset; then read it whole.
-    (($(stat -c %s "$1/log/server.log") >= off)) || off=0
-    tail -c +"$((off + 1))" "$1/log/server.log" | grep -q -e 'Kafka Server started' -e 'Transition from STARTING to STARTED'
+    (($(wc -c <"$1/log/server.log") >= off)) || off=0
+    # Process substitution, not a pipe: with pipefail an early `grep -q` exit would fail the pipe (SIGPIPE).
+    grep -q -e 'Kafka Server started' -e 'Transition from STARTING to STARTED' \
+        < <(tail -c +"$((off + 1))" "$1/log/server.log")
 }
 
 node_wait() {  # DIR PORT NODE_ID TIMEOUT -> waits for a started node; prints the log tail on failure
-    local dir=$1 port=$2 id=$3 limit=$4 start=$SECONDS
+    local dir=$1 port=$2 id=$3 limit=$4 start=$SECONDS pid
+    pid=$(cat "$dir/kafka.pid")
     while :; do
-        if ! node_pid "$dir" >/dev/null; then
+        # Plain liveness here: right after launch the process is still bash/nohup, not yet java.
+        if ! kill -0 "$pid" 2>/dev/null; then
             log_tail "$dir"
+            rm -f "$dir/kafka.pid"
             die "broker in $dir exited during start-up (logs above)"
         fi
         if port_open "$HOST" "$port" \
@@ -254,7 +267,8 @@ node_wait() {  # DIR PORT NODE_ID TIMEOUT -> waits for a started node; prints th
         fi
         if ((SECONDS - start >= limit)); then
             log_tail "$dir" 60
-            die "broker in $dir not ready on $HOST:$port after ${limit}s (logs above; it is still running, pid $(cat "$dir/kafka.pid"))"
+            node_stop "$dir" "unready node (pid $pid)" >&2
+            die "broker in $dir not ready on $HOST:$port after ${limit}s (logs above); stopped it"
         fi
         sleep 0.5
     done
@@ -346,8 +360,8 @@ single_start() {
 
 safe_to_delete() {  # DIR -> refuses obviously wrong folders
     local dir
-    dir=$(realpath -m "$1")
-    [[ -n "$dir" && "$dir" != / && "$dir" != "$REPO" && "$dir" != "$HOME" ]] \
+    dir=$(cd "$1" 2>/dev/null && pwd -P) || return 0  # nothing there to delete
+    [[ -n "$dir" && "$dir" != / && "$dir" != "$(cd "$REPO" && pwd -P)" && "$dir" != "$(cd ~ && pwd -P)" ]] \
         || die "refusing to delete $1"
 }
 
@@ -406,7 +420,12 @@ cmd_cluster_start() {
     cmd_fetch
     # Launch every node before waiting: a combined node only finishes start-up once a controller quorum exists.
     for ((k = 1; k <= n; k++)); do cluster_node_start "$k" "$n" nowait; done
-    for ((k = 1; k <= n; k++)); do node_wait "$CLUSTER_DATA/node$k" "${k}9092" "$k" "$START_TIMEOUT"; done
+    for ((k = 1; k <= n; k++)); do
+        if ! (node_wait "$CLUSTER_DATA/node$k" "${k}9092" "$k" "$START_TIMEOUT"); then
+            cmd_cluster_stop >&2
+            die "cluster did not start; stopped every node"
+        fi
+    done
     say "cluster of $n ready in $((SECONDS - started)) s; bootstrap $(cluster_bootstrap "$n")"
 }
 
@@ -454,6 +473,15 @@ main() {
         logs) cmd_logs "$DATA" "$@" ;;
         reset) cmd_reset ;;
         bootstrap) echo "$HOST:$PORT" ;;
+        smoke)
+            [[ -x "$PYTHON" ]] || die "no Python at $PYTHON (set NEWSWATCH_PYTHON); smoke needs kafka-python and aiokafka"
+            exec "$PYTHON" "$SCRIPT_DIR/smoke.py" --bootstrap "$HOST:$PORT" "$@"
+            ;;
+        cluster-smoke)
+            [[ -x "$PYTHON" ]] || die "no Python at $PYTHON (set NEWSWATCH_PYTHON); smoke needs kafka-python and aiokafka"
+            exec "$PYTHON" "$SCRIPT_DIR/smoke.py" --bootstrap "$(cluster_bootstrap "$(cluster_size)")" \
+                --replication "$(($(cluster_size) < 3 ? $(cluster_size) : 3))" --min-isr "$(($(cluster_size) < 2 ? 1 : 2))" "$@"
+            ;;
         run-class)
             [[ $# -ge 1 ]] || die "usage: run-class CLASS [ARGS...]"
             cmd_fetch

@@ -23,6 +23,12 @@ _QUOTES = str.maketrans(
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[\W_]+")
 _SENTENCE_END = ".!?\u2026"
+# Phrases that mark a short line as site chrome even when it reads like a sentence.
+CHROME_PHRASES = (
+    "newsletter", "sign up", "subscribe", "all rights reserved", "copyright", "cookie", "click here",
+    "follow us", "share this", "advertisement", "read more", "related articles", "terms of use",
+)  # fmt: skip
+_CHROME_PHRASE_MAX_WORDS = 40
 _CLOSERS = "\"')]\u201d\u2019\u00bb*"
 
 
@@ -38,32 +44,64 @@ def word_string(text: str) -> str:
     return _NON_WORD.sub(" ", folded).strip()
 
 
+def fold_case(text: str) -> str:
+    """Lower case and NFKC, skipping NFKC when the text is already in that form (the common case)."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = text.replace("\u00a0", " ").replace("\u2026", "...")
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
 def is_body_line(line: str, *, min_words: int, long_line_words: int) -> bool:
     """Whether a line reads as article prose rather than chrome (menus, share bars, headings, bylines)."""
-    words = len(line.split())
-    if words >= long_line_words:
-        return True
+    words = line.count(" ") + 1  # callers pass stripped lines; runs of spaces only over-count chrome
     if words < min_words:
         return False
-    return line.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+    if words < long_line_words and line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
+        return False
+    if words >= _CHROME_PHRASE_MAX_WORDS:
+        return True
+    lowered = line.lower()
+    return not any(phrase in lowered for phrase in CHROME_PHRASES)
 
 
-def strip_chrome(text: str, *, min_words: int = 6, long_line_words: int = 25, min_body_words: int = 25) -> str:
-    """The prose lines of ``text``; the whole text when too little prose would remain."""
-    kept = [
-        line
-        for line in text.splitlines()
-        if line.strip() and is_body_line(line, min_words=min_words, long_line_words=long_line_words)
-    ]
-    body = "\n".join(kept)
-    if len(body.split()) < min_body_words:
+def strip_chrome(
+    text: str, *, min_words: int = 6, long_line_words: int = 25, min_body_words: int = 25
+) -> str:
+    """The prose lines of ``text``; the whole text when too little prose would remain.
+
+    A line starting in lower case after a line without sentence-final punctuation continues it
+    (hard-wrapped prose), so wrapped paragraphs are judged whole.
+    """
+    if "\n" not in text:
         return text
-    return body
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if lines and line[0].islower() and lines[-1].rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    kept = [
+        line for line in lines if is_body_line(line, min_words=min_words, long_line_words=long_line_words)
+    ]
+    if sum(line.count(" ") + 1 for line in kept) < min_body_words:
+        return text
+    return "\n".join(kept)
 
 
 def article_text(article: Article) -> str:
     """The text dedupe compares: the body, else the summary, else the title."""
-    return article.text if article.text.strip() else (article.summary if article.summary.strip() else article.title)
+    return (
+        article.text
+        if article.text.strip()
+        else (article.summary if article.summary.strip() else article.title)
+    )
 
 
 def dedupe_body(
@@ -74,7 +112,9 @@ def dedupe_body(
     long_line_words: int = 25,
     min_body_words: int = 25,
 ) -> str:
-    """The word string dedupe hashes: chrome stripped (optionally), then ``word_string``."""
+    """The text dedupe hashes: chrome stripped (optionally) and case-folded; punctuation stays for the tokenizer."""
     if strip:
-        text = strip_chrome(text, min_words=min_words, long_line_words=long_line_words, min_body_words=min_body_words)
-    return word_string(text)
+        text = strip_chrome(
+            text, min_words=min_words, long_line_words=long_line_words, min_body_words=min_body_words
+        )
+    return fold_case(text)

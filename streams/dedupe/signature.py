@@ -26,6 +26,7 @@ _SHINGLE_Q = _U64(0x9E3779B97F4A7C15)  # odd multiplier combining token hashes i
 _ROTATE_C = 0x9E3779B9  # offset added per bin of distance when densifying empty bins
 _MIX_1 = _U64(0xBF58476D1CE4E5B9)
 _MIX_2 = _U64(0x94D049BB133111EB)
+HEADER_SIZE = _HEADER.size
 _B_BIT_COLLISION = 1.0 / 256.0
 _MAX_COUNT = 0xFFFF
 
@@ -58,32 +59,69 @@ def _mix64(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def token_hashes(words: str) -> np.ndarray:
-    """One 64-bit hash per space-separated word of ``words`` (a ``word_string``), in order."""
-    if not words:
+def _byte_classes() -> np.ndarray:
+    """Byte map for tokenising UTF-8: ASCII letters and digits stay (lower-cased), other ASCII is a space."""
+    table = np.arange(256, dtype=np.uint8)
+    for code in range(128):
+        char = chr(code)
+        if char.isalnum():
+            table[code] = ord(char.lower())
+        else:
+            table[code] = 32
+    return table
+
+
+_BYTE_CLASSES = _byte_classes()
+
+
+_PUNCTUATION_LEADS = ((0xC2, (), 2), (0xE2, (0x80, 0x81), 3), (0xE3, (0x80,), 3))
+
+
+def _blank_unicode_punctuation(encoded: bytes, data: np.ndarray) -> None:
+    """Turn the UTF-8 of Latin-1 symbols (U+0080-00BF), general punctuation and CJK punctuation into spaces."""
+    length = len(data)
+    for lead, seconds, width in _PUNCTUATION_LEADS:
+        if bytes((lead,)) not in encoded:
+            continue
+        starts = np.flatnonzero(data[: length - width + 1] == lead)
+        if seconds:
+            follow = data[starts + 1]
+            keep = follow == seconds[0]
+            for second in seconds[1:]:
+                keep |= follow == second
+            starts = starts[keep]
+        for offset in range(width):
+            data[starts + offset] = 32
+
+
+def token_hashes(text: str) -> np.ndarray:
+    """One 64-bit hash per word of ``text`` (already case-folded), in order; punctuation separates words."""
+    encoded = f" {text} ".encode()  # padded with blanks, so word boundaries alternate start, end, ...
+    data = _BYTE_CLASSES.take(np.frombuffer(encoded, dtype=np.uint8))
+    if len(encoded) != len(text) + 2:
+        _blank_unicode_punctuation(encoded, data)
+    word = data != 32
+    edges = np.flatnonzero(word[1:] != word[:-1])
+    edges += 1
+    starts = edges[0::2]
+    ends = edges[1::2]
+    if not len(starts):
         return np.zeros(0, dtype=np.uint64)
-    data = np.frombuffer(words.encode("utf-8"), dtype=np.uint8)
     length = len(data)
     _ensure_powers(length + 1)
     with np.errstate(over="ignore"):
         prefix = np.empty(length + 1, dtype=np.uint64)
         prefix[0] = 0
         np.cumsum(data * _powers[:length], dtype=np.uint64, out=prefix[1:])
-        spaces = np.flatnonzero(data == 32)
-        starts = np.empty(len(spaces) + 1, dtype=np.int64)
-        starts[0] = 0
-        starts[1:] = spaces + 1
-        ends = np.empty(len(spaces) + 1, dtype=np.int64)
-        ends[:-1] = spaces
-        ends[-1] = length
-        hashes = (prefix[ends] - prefix[starts]) * _inverse_powers[starts]
+        hashes = prefix[ends]
+        hashes -= prefix[starts]
+        hashes *= _inverse_powers[starts]
         hashes += (ends - starts).astype(np.uint64)
         return _mix64(hashes)
 
 
-def shingle_hashes(words: str, shingle_words: int) -> np.ndarray:
-    """64-bit hashes of the word n-grams of ``words``, in text order (a short text is one shingle)."""
-    tokens = token_hashes(words)
+def shingle_hashes(tokens: np.ndarray, shingle_words: int) -> np.ndarray:
+    """64-bit hashes of the word n-grams over ``tokens`` (token hashes), in text order; a short text is one."""
     count = len(tokens)
     if count == 0:
         return tokens
@@ -173,15 +211,29 @@ def _band_hashes(bins: np.ndarray, bands: int, rows: int) -> tuple[int, ...]:
         return tuple(int(v) for v in _mix64(acc) & _U64(0xFFFFFFFF))
 
 
-def content_digest(words: str) -> int:
-    """64-bit digest of the normalised body (never 0)."""
-    return int.from_bytes(hashlib.blake2b(words.encode("utf-8"), digest_size=8).digest(), "little") or 1
+def content_digest(tokens: np.ndarray) -> int:
+    """64-bit digest of the word sequence (never 0): equal for texts differing only in case, spacing, punctuation."""
+    return int.from_bytes(hashlib.blake2b(tokens.tobytes(), digest_size=8).digest(), "little") or 1
 
 
-def fingerprint_words(words: str, settings: DedupeSettings, published: int = 0) -> tuple[Fingerprint, np.ndarray]:
-    """The fingerprint of an already normalised word string, plus its shingle hashes in text order."""
-    shingles = shingle_hashes(words, settings.shingle_words)
-    unique = np.unique(shingles)
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` for a 1-d array, by sorting (faster than numpy's hash-based unique at these sizes)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def fingerprint_body(
+    body: str, settings: DedupeSettings, published: int = 0
+) -> tuple[Fingerprint, np.ndarray]:
+    """The fingerprint of a prepared body (``body_text``), plus its shingle hashes in text order."""
+    tokens = token_hashes(body)
+    shingles = shingle_hashes(tokens, settings.shingle_words)
+    unique = _sorted_unique(shingles)
     bins = settings.signature_bins
     if len(unique):
         values = _oph_bins(unique, bins)
@@ -190,12 +242,12 @@ def fingerprint_words(words: str, settings: DedupeSettings, published: int = 0) 
     else:
         bands = (0,) * settings.lsh_bands
         sketch = bytes(bins)
-    fp = Fingerprint(bands, sketch, min(len(unique), _MAX_COUNT), content_digest(words), published)
+    fp = Fingerprint(bands, sketch, min(len(unique), _MAX_COUNT), content_digest(tokens), published)
     return fp, shingles
 
 
-def body_words(text: str, settings: DedupeSettings) -> str:
-    """The normalised word string dedupe fingerprints, per the chrome settings."""
+def body_text(text: str, settings: DedupeSettings) -> str:
+    """The case-folded text dedupe fingerprints, chrome stripped per the settings."""
     return dedupe_body(
         text,
         strip=settings.strip_chrome,
@@ -207,7 +259,7 @@ def body_words(text: str, settings: DedupeSettings) -> str:
 
 def fingerprint(text: str, *, settings: DedupeSettings, published: int = 0) -> Fingerprint:
     """The fingerprint of raw article text (chrome stripped and normalised first)."""
-    return fingerprint_words(body_words(text, settings), settings, published)[0]
+    return fingerprint_body(body_text(text, settings), settings, published)[0]
 
 
 def jaccard_estimate(a: Fingerprint, b: Fingerprint) -> float:
@@ -216,7 +268,12 @@ def jaccard_estimate(a: Fingerprint, b: Fingerprint) -> float:
         return 0.0
     left = np.frombuffer(a.sketch, dtype=np.uint8)
     right = np.frombuffer(b.sketch, dtype=np.uint8)
-    share = int(np.count_nonzero(left == right)) / len(a.sketch)
+    return jaccard_from_matches(int(np.count_nonzero(left == right)), len(a.sketch))
+
+
+def jaccard_from_matches(matches: int, bins: int) -> float:
+    """Jaccard estimate from the number of equal 1-byte bins, corrected for chance (1/256) matches."""
+    share = matches / bins
     return max(0.0, (share - _B_BIT_COLLISION) / (1.0 - _B_BIT_COLLISION))
 
 

@@ -28,11 +28,13 @@ _CEASEFIRE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSES = re.compile(
-    r";|,\s*(?:following which|after which|whereupon|but|while|whereas|although)\s+|\s+but\s+|\.\s+",
+    r";|,\s*(?:following which|after which|whereupon|but|while|whereas|although)\s+|\s+but\s+|\.\s+"
+    r"|,\s*(?:(?:a|one|two|three|several|\d+) (?:hours?|days?|weeks?|months?)|hours|days|weeks|shortly|soon|"
+    r"just|only) after\s+",
     re.IGNORECASE,
 )
 _VIOLATED = re.compile(
-    r"\b(?:violat\w*|breach\w*|broken|broke\b(?! out)|collaps\w*|crumbl\w*|shatter\w*|unravel\w*|fell apart|"
+    r"\b(?:violat\w*|breach\w*|broken|broke\b(?! out)|break(?:s|ing)?\b(?! out| the deadlock)|collaps\w*|crumbl\w*|shatter\w*|unravel\w*|fell apart|"
     r"falling apart|did not hold|didn't hold|failed to hold|short-lived|flouted|in tatters|"
     r"ended (?:with|in) (?:an? )?(?:eruption|resumption|outbreak|renewal) of (?:hostilities|fighting|violence)|"
     r"(?:shelling|fighting|clashes|attacks|strikes|hostilities) (?:resumed|continued|erupted) despite)\b",
@@ -137,6 +139,9 @@ class CeasefireDetector:
             if match is None:
                 continue
             rule = f"{event_type}/{match.group(0).lower()}"
+            if _appeal_between(clause, match):
+                rejections.append(Rejection(sentence.text, rule, "appeal"))
+                continue
             chosen = pick_event_date(dates, match.start())
             if self._is_old(chosen, dates, published):
                 rejections.append(Rejection(sentence.text, rule, "old_background"))
@@ -169,6 +174,14 @@ class CeasefireDetector:
             if names:
                 return prefer_specific(names)
         return None
+
+
+def _appeal_between(clause: str, verb: re.Match[str]) -> bool:
+    """ "agreed to ask the parties for a cessation of hostilities": an appeal sits between verb and ceasefire."""
+    nouns = list(_CEASEFIRE.finditer(clause))
+    nearest = min(nouns, key=lambda n: abs(n.start() - verb.start()))
+    low, high = sorted((verb.end(), nearest.start()))
+    return bool(_APPEAL.search(clause[low:high])) if nearest.start() > verb.end() else False
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:

@@ -34,7 +34,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("today", re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening|earlier in the day)\b", re.I)),
     ("ago", re.compile(r"\b(?P<count>a|one|two|three|four|five|six|seven|\d+)\s+(?P<unit>days?|weeks?)\s+ago\b", re.I)),
     ("month_year", re.compile(rf"\b{_MONTH}\s+{_YEAR}\b")),
-    ("year", re.compile(rf"(?:\bin\s+|,\s*|\bsince\s+|\(){_YEAR}\b(?!-)")),
+    ("year", re.compile(rf"(?:\b(?:in|of|the|since)\s+|,\s*|\(){_YEAR}\b(?!-)")),
 )
 
 # Words just before a date that make it a boundary rather than the event's own date.

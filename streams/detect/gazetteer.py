@@ -6,6 +6,7 @@ data format, how a user file extends it, and how names are matched.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Iterable, Mapping
@@ -106,6 +107,7 @@ _OFFICE_WORDS: dict[str, str] = {
 _HEAD_OF_GOVERNMENT_FAMILY = frozenset({"prime_minister", "chancellor", "state_counsellor"})
 
 _TOKEN = re.compile(r"\w+")
+_CAPITALISED = re.compile(r"[A-Z]\w*")  # every alias starts with a capital (after folding), see the loader
 _NEXT_TOKEN = re.compile(r"[\s\-'.]{1,3}(\w+)")
 _POSSESSIVE = re.compile(r"(?:'s|'|s')$")
 
@@ -240,16 +242,15 @@ class Gazetteer:
         index = self._aliases
         matches: list[NameMatch] = []
         resume = 0
-        for token in _TOKEN.finditer(folded):
-            start = token.start()
-            if start < resume:
-                continue
-            word = token.group()
-            candidates = index.get(word.lower())
+        for token in _CAPITALISED.finditer(folded):
+            candidates = index.get(token.group())
             if candidates is None:
                 continue
+            start = token.start()
+            if start < resume or (start > 0 and _is_word_char(folded[start - 1])):
+                continue
             for rest, capitalised, person_id in candidates:
-                end = _match_rest(folded, token.end(), rest, capitalised, word)
+                end = _match_rest(folded, token.end(), rest, capitalised)
                 if end >= 0:
                     matches.append(NameMatch(start, end, person_id, text[start:end]))
                     resume = end
@@ -257,10 +258,12 @@ class Gazetteer:
         return matches
 
 
-def _match_rest(folded: str, pos: int, rest: tuple[str, ...], capitalised: tuple[bool, ...], first: str) -> int:
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _match_rest(folded: str, pos: int, rest: tuple[str, ...], capitalised: tuple[bool, ...]) -> int:
     """End offset if the alias's remaining tokens follow at ``pos`` (with capitals where needed), else -1."""
-    if capitalised[0] and not first[0].isupper():
-        return -1
     for position, expected in enumerate(rest, start=1):
         step = _NEXT_TOKEN.match(folded, pos)
         if step is None:
@@ -275,17 +278,16 @@ def _match_rest(folded: str, pos: int, rest: tuple[str, ...], capitalised: tuple
 def _alias_variants(alias: str) -> set[str]:
     """The alias as folded text, plus the folded form of its UTF-8-read-as-cp1252 mojibake."""
     variants = {fold_text(alias)}
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         variants.add(fold_text(alias.encode("utf-8").decode("cp1252")))
-    except UnicodeDecodeError:
-        pass
     return variants
 
 
 def _build_alias_index(people: Iterable[Person]) -> dict[str, list[_AliasEntry]]:
-    """First token (lower) -> candidate aliases, longest first; aliases shared by two people are dropped."""
+    """First token (as written, upper, capitalised) -> aliases, longest first; shared aliases dropped."""
     owners: dict[tuple[str, ...], set[str]] = {}
     shapes: dict[tuple[str, ...], tuple[bool, ...]] = {}
+    firsts: dict[tuple[str, ...], set[str]] = {}
     for person in people:
         for alias in {person.name, *person.aliases}:
             for variant in _alias_variants(alias):
@@ -295,10 +297,12 @@ def _build_alias_index(people: Iterable[Person]) -> dict[str, list[_AliasEntry]]
                 key = tuple(t.lower() for t in tokens)
                 owners.setdefault(key, set()).add(person.id)
                 shapes.setdefault(key, tuple(t[0].isupper() for t in tokens))
+                firsts.setdefault(key, set()).update({tokens[0], tokens[0].upper(), tokens[0].capitalize()})
     index: dict[str, list[_AliasEntry]] = {}
     for key, ids in owners.items():
-        if len(ids) == 1:
-            index.setdefault(key[0], []).append((key[1:], shapes[key], next(iter(ids))))
+        if len(ids) == 1 and shapes[key][0]:
+            for first in firsts[key]:
+                index.setdefault(first, []).append((key[1:], shapes[key], next(iter(ids))))
     for entries in index.values():
         entries.sort(key=lambda entry: -len(entry[0]))
     return index

@@ -5,6 +5,7 @@ Every problem becomes a ConfigError naming the file, the entry and the field, so
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,6 +33,7 @@ OFFICE_DEFAULTS: dict[str, tuple[bool, bool]] = {
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _OFFICE = re.compile(r"^[a-z][a-z_]*$")
+_TOP_KEYS = frozenset({"as_of", "format", "people", "officials", "countries"})
 _PERSON_KEYS = frozenset({"id", "name", "aliases", "terms", "note"})
 _TERM_KEYS = frozenset(
     {"country", "office", "start", "end", "head_of_state", "head_of_government", "acting", "note"}
@@ -39,28 +41,36 @@ _TERM_KEYS = frozenset(
 _COUNTRY_KEYS = frozenset({"code", "name", "names", "adjectives", "metonyms", "un_member", "g20", "note"})
 
 
-def _fold_table() -> dict[int, str]:
+def _fold_table() -> dict[str, str]:
     """One-character replacements that strip diacritics while keeping every offset in place."""
     table: dict[int, str] = {}
-    for code in range(0xC0, 0x250):
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
         base = unicodedata.normalize("NFD", chr(code))[0]
         if base.isascii() and base.isalpha() and base != chr(code):
             table[code] = base
     specials = {
         "ı": "i", "İ": "I", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
         "þ": "t", "Þ": "T", "ß": "s", "æ": "a", "Æ": "A", "œ": "o", "Œ": "O", "ŀ": "l", "ħ": "h", "Ħ": "H",
-        "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "\u00a0": " ",
+        "’": "'", "‘": "'", "ʼ": "'", "´": "'", "‐": "-", "‑": "-", "\u00a0": " ",
     }  # fmt: skip
     table.update({ord(k): v for k, v in specials.items()})
-    return table
+    return {chr(code): base for code, base in table.items()}
 
 
 _FOLD = _fold_table()
+_FOLDABLE = re.compile("[" + "".join(sorted(_FOLD)).replace("-", "") + "]")
+
+
+def _fold_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return _FOLD.get(char, char)
 
 
 def fold_text(text: str) -> str:
     """The text with diacritics stripped and curly apostrophes straightened, same length as the input."""
-    return text.translate(_FOLD)
+    if text.isascii():
+        return text
+    return _FOLDABLE.sub(_fold_char, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +165,9 @@ def _as_bool(value: Any, where: str, name: str) -> bool:
 def _check_keys(raw: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
     unknown = sorted(str(k) for k in raw if k not in allowed)
     if unknown:
-        raise ConfigError(f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        raise ConfigError(
+            f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        )
 
 
 def _parse_term(raw: Any, where: str, countries: Mapping[str, CountryEntry]) -> TermEntry:
@@ -164,15 +176,21 @@ def _parse_term(raw: Any, where: str, countries: Mapping[str, CountryEntry]) -> 
     _check_keys(raw, _TERM_KEYS, where)
     for required in ("country", "office", "start", "end"):
         if required not in raw:
-            raise ConfigError(f"{where}: field {required!r} is missing (write 'end: null' if still in office)")
+            raise ConfigError(
+                f"{where}: field {required!r} is missing (write 'end: null' if still in office)"
+            )
     country = raw["country"]
     if not isinstance(country, str) or not _ISO3.match(country):
         raise ConfigError(f"{where}: field 'country' must be an ISO 3166-1 alpha-3 code, got {country!r}")
     if country not in countries:
-        raise ConfigError(f"{where}: field 'country': unknown country code {country!r} (not in countries.yaml)")
+        raise ConfigError(
+            f"{where}: field 'country': unknown country code {country!r} (not in countries.yaml)"
+        )
     office = raw["office"]
     if not isinstance(office, str) or not _OFFICE.match(office):
-        raise ConfigError(f"{where}: field 'office' must be a snake_case name like prime_minister, got {office!r}")
+        raise ConfigError(
+            f"{where}: field 'office' must be a snake_case name like prime_minister, got {office!r}"
+        )
     start = _as_date(raw["start"], where, "start")
     end = None if raw["end"] is None else _as_date(raw["end"], where, "end")
     if end is not None and end <= start:
@@ -194,7 +212,9 @@ def _parse_person(raw: Any, where: str, countries: Mapping[str, CountryEntry]) -
         raise ConfigError(f"{where}: an entry must be a mapping with id, name, aliases, terms")
     person_id = raw.get("id")
     if not isinstance(person_id, str) or not _ID.match(person_id):
-        raise ConfigError(f"{where}: field 'id' must be lower-case letters, digits and '-', got {person_id!r}")
+        raise ConfigError(
+            f"{where}: field 'id' must be lower-case letters, digits and '-', got {person_id!r}"
+        )
     where = f"{where} (id {person_id!r})"
     _check_keys(raw, _PERSON_KEYS, where)
     name = raw.get("name")
@@ -204,10 +224,16 @@ def _parse_person(raw: Any, where: str, countries: Mapping[str, CountryEntry]) -
     if not isinstance(terms_raw, list) or not terms_raw:
         raise ConfigError(f"{where}: field 'terms' must be a non-empty list")
     terms = [_parse_term(t, f"{where} terms[{i}]", countries) for i, t in enumerate(terms_raw)]
-    return PersonEntry(person_id, name.strip(), _as_strings(raw.get("aliases"), where, "aliases"), terms)
+    aliases = _as_strings(raw.get("aliases"), where, "aliases")
+    for alias in (name, *aliases):
+        if not fold_text(alias.strip())[:1].isupper():
+            raise ConfigError(f"{where}: field 'aliases': {alias!r} must start with a capital letter")
+    return PersonEntry(person_id, name.strip(), aliases, terms)
 
 
-def _parse_people(doc: Mapping[str, Any], path: Path, countries: Mapping[str, CountryEntry]) -> dict[str, PersonEntry]:
+def _parse_people(
+    doc: Mapping[str, Any], path: Path, countries: Mapping[str, CountryEntry]
+) -> dict[str, PersonEntry]:
     """The people of one file by id; an id in both ``people`` and ``officials`` has its terms combined."""
     found: dict[str, PersonEntry] = {}
     for section in ("people", "officials"):
@@ -225,7 +251,9 @@ def _parse_people(doc: Mapping[str, Any], path: Path, countries: Mapping[str, Co
                 found[person.id] = person
                 continue
             if previous.name != person.name:
-                raise ConfigError(f"{path}: {section}[{i}] (id {person.id!r}): field 'name' differs from 'people'")
+                raise ConfigError(
+                    f"{path}: {section}[{i}] (id {person.id!r}): field 'name' differs from 'people'"
+                )
             previous.aliases = tuple(dict.fromkeys((*previous.aliases, *person.aliases)))
             previous.terms.extend(person.terms)
     return found
@@ -270,7 +298,7 @@ def load_data(countries_path: Path, paths: Sequence[Path]) -> GazetteerData:
     as_of: date | None = None
     for path in paths:
         doc = _read_yaml(path)
-        unknown = sorted(str(k) for k in doc if k not in {"as_of", "format", "people", "officials", "countries"})
+        unknown = sorted(str(k) for k in doc if k not in _TOP_KEYS)
         if unknown:
             raise ConfigError(f"{path}: unknown top-level key(s) {', '.join(unknown)}")
         countries.update(_parse_countries(doc, path) if path != countries_path else {})
@@ -291,7 +319,7 @@ def overlapping_terms(people: Iterable[PersonEntry]) -> list[tuple[str, str]]:
     clashes: list[tuple[str, str]] = []
     for spans in by_office.values():
         spans.sort(key=lambda span: span[0])
-        for (_, end, first), (start, _, second) in zip(spans, spans[1:], strict=False):
+        for (_, end, first), (start, _, second) in itertools.pairwise(spans):
             if end is None or start < end:
                 clashes.append((first, second))
     return clashes

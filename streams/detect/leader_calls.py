@@ -26,9 +26,11 @@ DEFAULT_MAX_AGE_DAYS = 45
 # Trigger kinds, in the order they are tried: a phone/video medium, "X called Y", "a call with", then the
 # weak "spoke"/"met" forms that only ever produce near-misses.
 _PHONE = (
-    r"(?P<phone>\b(?:tele)?phon(?:e|es|ed|ing|ic|ically)\b|\btelephon\w*|\bvideo[- ]?(?:call|conference|conferencing"
-    r"|link|chat|talks|meeting)s?\b|\bvideoconferenc\w*|\bvirtual (?:talks|meeting|summit|call)s?\b|\bhotline\b"
-    r"|\bzoom call\b)"
+    r"(?P<phone>\b(?:tele)?phone[- ](?:call|conversation|talk|discussion|contact|exchange|link)s?\b"
+    r"|\b(?:by|over the|on the|via|through a|in a|during a|during their|in their) (?:tele)?phone\b"
+    r"|\b(?:tele)?phoned\b|\btelephon(?:ic|ically|ing)\b|\bpicked up the phone\b"
+    r"|\bvideo[- ]?(?:call|conference|conferencing|link|chat|talks|meeting)s?\b|\bvideoconferenc\w*"
+    r"|\bvirtual (?:talks|meeting|summit|call)s?\b|\bhotline\b|\bzoom call\b)"
 )
 _CALLED = r"(?P<called>\b(?:called|calls|rang|rings|dialled|dialed|contacted|contacts)\b)"
 _CALL_NOUN = (
@@ -41,18 +43,23 @@ _TRIGGER = re.compile("|".join((_PHONE, _CALLED, _CALL_NOUN, _WEAK, _MET)), re.I
 _STRONG = ("phone", "called", "call_noun")
 
 _NEGATION = re.compile(
-    r"\b(?:not|never|no|nor|yet to|refused to|refuses to|declined to|declines to|without|denied|denies|deny|"
+    r"\b(?:not|never|no|nor|neither|yet to|refused to|refuses to|declined to|declines to|without|denied|denies|deny|"
     r"instead of|rather than|cancel(?:l?ed|s)?|postponed)\b(?![- ]only)|n't\b",
     re.IGNORECASE,
 )
-_PLAN = re.compile(
-    r"\b(?:will|would|shall|may|might|could|should|plans?|planning|planned|intends?|intended|expected|scheduled|"
-    r"set to|due to|wants? to|wanted to|hopes? to|hoped to|ready to|willing to|offered to|offers to|asked|asks|"
-    r"urged|urges|urging|requested|requests?|proposed|proposes|invited|invites|agreed to|going to|about to|"
-    r"seeks?|sought|seeking|try to|tried to|trying to|push(?:ed|es)? for|to hold|to have|to speak|to talk|to call|"
-    r"to phone|arrange|arranging|arranged|if)\b",
-    re.IGNORECASE,
+_FUTURE = (
+    r"will|would|shall|may|might|could|should|plans?|planning|planned|intends?|intended|expected|expects|"
+    r"scheduled|set to|due to|wants? to|wanted to|hopes? to|hoped to|ready to|willing to|going to|about to|"
+    r"try to|tried to|trying to|to hold|to have|to speak|to talk|to call|to phone|if"
 )
+_REQUEST = (
+    r"offered to|offers to|asked|asks|urged|urges|urging|requested|requests?|proposed|proposes|invited|invites|"
+    r"agreed to|seeks?|sought|seeking|push(?:ed|es)? for|arrange|arranging|arranged"
+)
+_PLAN = re.compile(rf"\b(?:{_FUTURE}|{_REQUEST})\b", re.IGNORECASE)
+_FUTURE_ONLY = re.compile(rf"\b(?:{_FUTURE})\b", re.IGNORECASE)
+# "urged Putin ... during a telephone call": the call is an adjunct and the urging is its content.
+_ADJUNCT = re.compile(r"^(?:by|over|on|via|through|in|during)\b", re.IGNORECASE)
 _FUTURE_AFTER = re.compile(r"\b(?:next week|next month|tomorrow|in the coming (?:days|weeks)|soon|later this week)\b", re.I)
 _APPEAL = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:for|on|upon)\b|\burg(?:ed|es|ing)\b|\bappeal(?:ed|s)?\b|\bplea\b", re.I)
 _IN_PERSON = re.compile(
@@ -76,13 +83,17 @@ _STAFF_AFTER = re.compile(
     r"government|administration|ministry|chief of staff|team)\b"
 )
 _STAFF_BEFORE = re.compile(r"(?:according to|spokes\w+ for|aide to|adviser to|envoy of|office of)\s+(?:the\s+)?$", re.I)
-_OBJECT_GAP = re.compile(r"^\s*(?:his|her|their|the)?\s*$", re.IGNORECASE)
-_NAME_CALLING = re.compile(r"""^\s*,?\s*(?:a|an|as|his|her|its|["“‘]|the\s+(?:most|best|worst|greatest|real)\b)""")
+_OBJECT_GAP = re.compile(r"^\s*(?:his|her|their|the)?\s*(?:[A-Z][\w.’'-]*\s+){0,4}$")
+_NAME_CALLING = re.compile(
+    r"""^(?:'s|’s)\b|^\s*,?\s*(?:(?:a|an|as|his|her|its)\b|["“‘']|the\s+(?:most|best|worst|greatest|real)\b)"""
+)
 _INITIATOR = re.compile(
     r"(?:at the (?:initiative|request) of|initiated by|(?:received|got|took) a (?:phone |telephone )?call from)\s+"
     r"(?:the\s+)?(?P<who>[A-Z][\w'’-]+)",
 )
-_INITIATING_VERBS = frozenset({"called", "calls", "rang", "rings", "dialled", "dialed", "phoned", "telephoned"})
+_INITIATING_VERBS = frozenset(
+    {"called", "calls", "rang", "rings", "dialled", "dialed", "phoned", "telephoned", "contacted"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,14 +298,22 @@ def _reject_reason(text: str, trigger: re.Match[str], sentence: Sentence, clause
         return "old_caption" if re.search(r"\b(?:19|20)\d\d\b", text) else "caption"
     if text.rstrip().endswith("?"):
         return "question"
-    window = text[max(clause_start, trigger.start() - 45) : trigger.start()]
+    window = _window(text, clause_start, trigger.start())
     if _NEGATION.search(window):
         return "negated"
-    if _PLAN.search(window) or _FUTURE_AFTER.search(text[trigger.end() : trigger.end() + 60]):
+    plan = _FUTURE_ONLY if _ADJUNCT.match(trigger.group(0)) else _PLAN
+    if plan.search(window) or _FUTURE_AFTER.search(text[trigger.end() : trigger.end() + 60]):
         return "plan"
     if trigger.lastgroup == "call_noun" and _APPEAL.search(text[trigger.start() : trigger.end() + 6]):
         return "appeal"
     return None
+
+
+def _window(text: str, clause_start: int, position: int) -> str:
+    """The words governing the trigger: back to the clause start or the last comma, at most 90 characters."""
+    window = text[max(clause_start, position - 90) : position]
+    comma = window.rfind(",")
+    return window[comma + 1 :] if comma >= 0 else window
 
 
 def _is_speaker_or_staff(text: str, mention: Mention) -> bool:

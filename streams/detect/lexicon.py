@@ -49,7 +49,7 @@ _CONFLICTS: dict[str, str] = {
     "Syria": r"Syria",
     "Yemen": r"Yemen|Houthis?|Hodeidah",
     "Libya": r"Libya|Tripoli|Sirte",
-    "Tigray": r"Tigray",
+    "Tigray": r"Tigray\w*",
     "Sudan": r"Sudan|Khartoum|Darfur",
     "South Sudan": r"South Sudan",
     "Kashmir": r"Kashmir|Line of Control",

@@ -11,6 +11,16 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from streams.settings.base import Section
 
 SINK_TYPES_HELP = "slack, webhook, discord, teams, console, jsonl"
+GROUP_LABELS = frozenset(
+    {"type", "date", "severity", "rule", "country", "participant", "participants", "reason", "event", "id"}
+)
+
+
+def _check_labels(labels: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    unknown = sorted(set(labels or ()) - GROUP_LABELS)
+    if unknown:
+        raise ValueError(f"unknown group_by labels {unknown}; known: {', '.join(sorted(GROUP_LABELS))}")
+    return labels
 
 
 class SinkSettings(Section):
@@ -90,6 +100,8 @@ class RouteSettings(Section):
         default=False, description="Also try later routes after this one matched."
     )
 
+    _group_by_known = field_validator("group_by")(_check_labels)
+
 
 class RetrySettings(Section):
     """The delivery wrapper's retry budget and back-off."""
@@ -158,7 +170,9 @@ class AlertSettings(Section):
     retry: RetrySettings = Field(default_factory=RetrySettings, description="Retry budget and back-off.")
     circuit: CircuitSettings = Field(default_factory=CircuitSettings, description="Per-sink circuit breaker.")
     agent_concurrency: int = Field(
-        default=4, ge=1, description="Alerts the worker's alert agent handles at once (each awaits its sends)."
+        default=4,
+        ge=1,
+        description="Alerts the worker's alert agent handles at once (each awaits its sends).",
     )
     silence_reload_seconds: float = Field(
         default=2.0, gt=0, description="How often the worker re-reads silences."
@@ -166,6 +180,8 @@ class AlertSettings(Section):
     shutdown_timeout_seconds: float = Field(
         default=10.0, ge=0, description="Time close() waits for queued sends."
     )
+
+    _group_by_known = field_validator("group_by")(_check_labels)
 
     @field_validator("sinks")
     @classmethod

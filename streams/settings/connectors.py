@@ -32,7 +32,6 @@ class ProducerSettings(Section):
     )
     linger_ms: int = Field(default=50, ge=0, description="How long the producer waits to fill a batch.")
     batch_size: int = Field(default=65536, ge=1024, description="Kafka producer batch size in bytes.")
-    buffer_memory: int = Field(default=33554432, ge=1048576, description="Kafka producer buffer in bytes.")
     max_block_ms: int = Field(
         default=60000, ge=100, description="How long send() blocks on a full buffer or metadata."
     )
@@ -90,6 +89,9 @@ class ConnectorSettings(Section):
     )
     max_concurrent_fetches: int = Field(default=64, ge=1, description="Fetches in flight across all hosts.")
     per_host_concurrency: int = Field(default=2, ge=1, description="Fetches in flight to one host.")
+    start_spread_seconds: float = Field(
+        default=60.0, ge=0, description="First polls are spread at random over this window (or the interval)."
+    )
     jitter_fraction: float = Field(
         default=0.1, ge=0, le=1, description="Random spread added to each poll interval."
     )

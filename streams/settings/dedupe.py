@@ -59,6 +59,10 @@ class DedupeSettings(Section):
         24.0, ge=0, description="Published times further than this after 'now' are clamped to 'now'."
     )
 
+    evict_interval_seconds: float = Field(
+        600.0, gt=0, description="How often the worker evicts articles older than the window (stream time)."
+    )
+
     @model_validator(mode="after")
     def _check_lsh_shape(self) -> DedupeSettings:
         if self.signature_bins & (self.signature_bins - 1):

@@ -37,6 +37,9 @@ class StoreSettings(Section):
     connect_timeout_seconds: float = Field(
         5.0, gt=0, description="Timeout for opening a database connection."
     )
+    serve_api_in_worker: bool = Field(
+        False, description="Also serve the API and page from the worker process (handy for make run)."
+    )
     api_host: str = Field("127.0.0.1", description="Address the API and page listen on (0.0.0.0 in a pod).")
     api_port: int = Field(8088, ge=0, le=65535, description="Port of the API and the live events page.")
     page_size: int = Field(50, ge=1, le=1000, description="Events per page when the request gives no limit.")

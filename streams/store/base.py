@@ -7,6 +7,8 @@ Both backends (SQLite, PostgreSQL) implement the same protocol with the same sem
   any order converges on the newest version. An unchanged event is not rewritten (its ``seq`` stays).
 * ``record_delivery`` is idempotent by ``(alert_id, sink, outcome)``: a replay updates the row in place
   (attempts and time only grow), while a failure followed by a success keeps both rows as history.
+  ``event_id`` may be "" when the reporter does not know it: it is then taken from ``record_alert``'s
+  alert -> event mapping, now or when that alert is recorded later.
 """
 
 from __future__ import annotations
@@ -176,6 +178,9 @@ class EventStore(Protocol):
         at: datetime,
     ) -> None:
         """Record one delivery outcome, idempotent by (alert_id, sink, outcome)."""
+
+    async def record_alert(self, *, alert_id: str, event_id: str, reason: str, created_at: datetime) -> None:
+        """Remember which event an alert was about (idempotent by alert_id)."""
 
     async def query_events(self, query: EventQuery) -> EventPage:
         """A page of events matching the query, newest event date first."""

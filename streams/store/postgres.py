@@ -38,8 +38,8 @@ _UPSERT_EVENT = (
 _UPSERT_DELIVERY = (
     "INSERT INTO deliveries (alert_id, sink, outcome, event_id, attempts, error, delivered_at)"
     " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (alert_id, sink, outcome) DO UPDATE SET"
-    " event_id = excluded.event_id,"
-    " attempts = GREATEST(deliveries.attempts, excluded.attempts),"
+    + schema.DELIVERY_EVENT_UPDATE
+    + " attempts = GREATEST(deliveries.attempts, excluded.attempts),"
     " error = CASE WHEN excluded.delivered_at >= deliveries.delivered_at"
     " THEN excluded.error ELSE deliveries.error END,"
     " delivered_at = GREATEST(deliveries.delivered_at, excluded.delivered_at)"
@@ -142,9 +142,12 @@ class PostgresStore:
         clipped = None if error is None else error[: schema.MAX_ERROR_CHARS]
         started = time.perf_counter()
         try:
-            async with self._connection() as conn:
+            async with self._connection() as conn, conn.transaction():
+                resolved = event_id or await _scalar(
+                    conn, schema.RESOLVE_ALERT_EVENT.format(p="%s"), [alert_id]
+                )
                 cursor = await conn.execute(
-                    _UPSERT_DELIVERY, (alert_id, sink, outcome, event_id, attempts, clipped, moment)
+                    _UPSERT_DELIVERY, (alert_id, sink, outcome, resolved or "", attempts, clipped, moment)
                 )
                 row = await cursor.fetchone()
         except BaseException:
@@ -153,6 +156,13 @@ class PostgresStore:
         written = Outcome.INSERTED if row and row[0] else Outcome.UPDATED
         STORE_WRITES.labels("deliveries", written).inc()
         STORE_WRITE_SECONDS.labels("deliveries").observe(time.perf_counter() - started)
+
+    async def record_alert(self, *, alert_id: str, event_id: str, reason: str, created_at: datetime) -> None:
+        """Remember which event an alert was about (idempotent); fills deliveries that lacked it."""
+        async with self._connection() as conn, conn.transaction():
+            await conn.execute(schema.INSERT_ALERT.format(p="%s"), (alert_id, event_id, reason, created_at))
+            await conn.execute(schema.FILL_DELIVERY_EVENT.format(p="%s"), (event_id, alert_id))
+        STORE_WRITES.labels("alerts", Outcome.UPDATED).inc()
 
     async def query_events(self, query: EventQuery) -> EventPage:
         """A page of matching events and the total count."""

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import orjson
 
+from streams.errors import RecordError
 from streams.records import Event, Evidence
 from streams.store.base import Delivery, EventQuery, EventSummary, StoreError
 
@@ -141,7 +142,7 @@ def event_rows(event: Event) -> EventRows:
     try:
         event_date = date.fromisoformat(event.date)
     except ValueError as exc:
-        raise StoreError(f"event {event.id} has a bad date {event.date!r}") from exc
+        raise RecordError(f"event {event.id} has a bad date {event.date!r}") from exc
     sources = _distinct(event.sources)
     row = {
         "id": event.id,
@@ -263,18 +264,27 @@ SELECT_REPORTS = (
     "SELECT article_id, url, sentence, source, published, rule FROM event_reports"
     " WHERE event_id = {p} ORDER BY position"
 )
+RESOLVE_ALERT_EVENT = "SELECT event_id FROM alerts WHERE alert_id = {p}"
+INSERT_ALERT = (
+    "INSERT INTO alerts (alert_id, event_id, reason, created_at) VALUES ({p}, {p}, {p}, {p})"
+    " ON CONFLICT (alert_id) DO NOTHING"
+)
+FILL_DELIVERY_EVENT = "UPDATE deliveries SET event_id = {p} WHERE alert_id = {p} AND event_id = ''"
+DELIVERY_EVENT_UPDATE = (
+    " event_id = CASE WHEN excluded.event_id <> '' THEN excluded.event_id ELSE deliveries.event_id END,"
+)
 MAX_ERROR_CHARS = 2000
 
 
 def check_delivery(
     alert_id: str, event_id: str, sink: str, outcome: str, attempts: int, at: datetime
 ) -> datetime:
-    """Validate a delivery record's fields; the time as aware UTC."""
-    for name, value in (("alert_id", alert_id), ("event_id", event_id), ("sink", sink), ("outcome", outcome)):
+    """Validate a delivery record (``event_id`` may be "" when unknown); the time as aware UTC."""
+    for name, value in (("alert_id", alert_id), ("sink", sink), ("outcome", outcome)):
         if not value:
-            raise StoreError(f"delivery record needs a non-empty {name}")
+            raise RecordError(f"delivery record needs a non-empty {name}")
     if attempts < 0:
-        raise StoreError("delivery attempts must not be negative")
+        raise RecordError("delivery attempts must not be negative")
     moment = from_db_time(at)
     assert moment is not None
     return moment

@@ -38,8 +38,8 @@ _UPSERT_EVENT = (
 _UPSERT_DELIVERY = (
     "INSERT INTO deliveries (alert_id, sink, outcome, event_id, attempts, error, delivered_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, sink, outcome) DO UPDATE SET"
-    " event_id = excluded.event_id,"
-    " attempts = max(deliveries.attempts, excluded.attempts),"
+    + schema.DELIVERY_EVENT_UPDATE
+    + " attempts = max(deliveries.attempts, excluded.attempts),"
     " error = CASE WHEN excluded.delivered_at >= deliveries.delivered_at"
     " THEN excluded.error ELSE deliveries.error END,"
     " delivered_at = max(deliveries.delivered_at, excluded.delivered_at)"
@@ -155,10 +155,14 @@ class SQLiteStore:
     ) -> None:
         """Record a delivery outcome, idempotent by (alert_id, sink, outcome)."""
         moment = schema.check_delivery(alert_id, event_id, sink, outcome, attempts, at)
-        values = (alert_id, sink, outcome, event_id, attempts, _clip(error), schema.db_time(moment))
 
         def work(conn: sqlite3.Connection) -> str:
             conn.execute("BEGIN IMMEDIATE")
+            resolved = event_id
+            if not resolved:
+                row = conn.execute(schema.RESOLVE_ALERT_EVENT.format(p="?"), (alert_id,)).fetchone()
+                resolved = row[0] if row else ""
+            values = (alert_id, sink, outcome, resolved, attempts, _clip(error), schema.db_time(moment))
             exists = conn.execute(
                 "SELECT 1 FROM deliveries WHERE alert_id = ? AND sink = ? AND outcome = ?", values[:3]
             ).fetchone()
@@ -174,6 +178,19 @@ class SQLiteStore:
             raise
         STORE_WRITES.labels("deliveries", written).inc()
         STORE_WRITE_SECONDS.labels("deliveries").observe(time.perf_counter() - started)
+
+    async def record_alert(self, *, alert_id: str, event_id: str, reason: str, created_at: datetime) -> None:
+        """Remember which event an alert was about (idempotent); fills deliveries that lacked it."""
+        moment = schema.db_time(schema.from_db_time(created_at))
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(schema.INSERT_ALERT.format(p="?"), (alert_id, event_id, reason, moment))
+            conn.execute(schema.FILL_DELIVERY_EVENT.format(p="?"), (event_id, alert_id))
+            conn.execute("COMMIT")
+
+        await self._run(work)
+        STORE_WRITES.labels("alerts", Outcome.UPDATED).inc()
 
     async def query_events(self, query: EventQuery) -> EventPage:
         """A page of matching events and the total count."""

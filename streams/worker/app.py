@@ -51,6 +51,7 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_interval=1.0,
         stream_wait_empty=False,
         autodiscover=False,
+        worker_redirect_stdouts=False,
         key_serializer="raw",
         value_serializer="raw",
     )

@@ -23,7 +23,6 @@ from typing import Any
 import faust
 import orjson
 
-from streams.dedupe.index import DedupeIndex
 from streams.detect.engine import DetectionEngine
 from streams.events.merge import merge_report
 from streams.records import Alert, Article, Event, utcnow
@@ -66,38 +65,51 @@ def _duplicate_reports(reports: list[dict[str, Any]], duplicate: Article) -> lis
 
 def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings) -> None:
     """Attach the dedupe, detect and merge agents and their tables to ``app``."""
-    fingerprints = app.Table(
+    dedupe_holder: list[TableBackedDedupe] = []
+
+    async def on_fingerprint_change(event: faust.EventT) -> None:
+        for dedupe_state in dedupe_holder:
+            dedupe_state.remember(str(event.key), None if event.value is None else bytes(event.value))
+
+    # Global: every worker sees every fingerprint, so near-duplicates under different URLs (and thus
+    # different partitions) still meet. See docs/dedupe.md for the trade-off.
+    fingerprints = app.GlobalTable(
         "dedupe-fingerprints",
-        key_type=bytes,
+        key_type=str,
         value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
         partitions=settings.kafka.partitions,
+        on_changelog_event=on_fingerprint_change,
     )
     article_events = app.Table(
         "article-events",
         key_type=bytes,
         value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
         partitions=settings.kafka.partitions,
     )
     event_table = app.Table(
         "events",
         key_type=bytes,
         value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
         partitions=settings.kafka.partitions,
     )
-    dedupe = TableBackedDedupe(DedupeIndex(settings.dedupe), fingerprints)
+    dedupe = TableBackedDedupe(settings.dedupe, fingerprints)
+    dedupe_holder.append(dedupe)
     engine = DetectionEngine.from_settings(settings.detect)
     metrics.init_labels()
 
+    evict_every = settings.dedupe.evict_interval_seconds
+    last_eviction = time.monotonic()
+
     @app.agent(topics.articles_raw, name="newswatch.dedupe")
     async def dedupe_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+        nonlocal last_eviction
         async for event in stream.events():
             metrics.ARTICLES_RECEIVED.inc()
+            if time.monotonic() - last_eviction > evict_every and dedupe.index.high_watermark is not None:
+                # Inside the stream so the table deletes reach the changelog; stream time, not wall time,
+                # so a backfill of old news is deduplicated against itself.
+                last_eviction = time.monotonic()
+                dedupe.evict_expired(dedupe.index.high_watermark)
             raw = event.value
             started = time.perf_counter()
             try:
@@ -184,9 +196,6 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
             metrics.STAGE_SECONDS.labels(stage="merge").observe(time.perf_counter() - started)
             yield None
 
-    @app.task
-    async def restore_dedupe_index() -> None:
-        """Rebuild the in-memory candidate index from the fingerprint table once recovery finished."""
-        await app.tables.recovery.wait_until_recovered() if hasattr(app.tables.recovery, "wait_until_recovered") else None
-        restored = dedupe.restore()
-        log.info("dedupe index restored with %d remembered articles", restored, extra={"stage": "dedupe"})
+    @app.on_partitions_assigned.connect
+    async def rebuild_after_rebalance(app: faust.App, *_: object, **__: object) -> None:
+        dedupe.needs_restore = True

@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 
 # Stages outside streams/ that attach agents to the app; imported by name so streams/ never
 # depends on them statically. Each module defines ``register(app, topics, settings)``.
+# Framework loggers that narrate every service start and stop at INFO; shown only with log_level debug.
+FRAMEWORK_LOGGERS: tuple[str, ...] = ("faust", "mode", "aiokafka", "kafka")
+
 PLUGGED_STAGES: tuple[str, ...] = ("alerts.agent", "streams.store.agent")
 
 
@@ -31,6 +34,9 @@ class NewswatchWorker(faust.Worker):
 
     def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
         configure_logging(self._settings.worker.log_level, self._settings.worker.log_json)
+        if self._settings.worker.log_level.lower() != "debug":
+            for noisy in FRAMEWORK_LOGGERS:
+                logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def build_worker_app(settings: Settings) -> tuple[faust.App, PipelineTopics]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import time
 from collections.abc import AsyncIterator, Callable
@@ -29,7 +30,8 @@ def make_alert(
 ) -> Alert:
     """An alert with evidence and links; ``sources`` distinct source sites."""
     participants = tuple(
-        Participant(name=n, country=c, person_id=n.lower().replace(" ", "-"), is_leader=True) for n, c in people
+        Participant(name=n, country=c, person_id=n.lower().replace(" ", "-"), is_leader=True)
+        for n, c in people
     )
     evidence = tuple(
         Evidence(
@@ -103,10 +105,8 @@ class Receiver:
             if time.monotonic() > deadline:
                 raise AssertionError(f"receiver got {len(self.requests)} of {count} requests")
             self.arrived.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.arrived.wait(), 0.05)
-            except TimeoutError:
-                pass
 
 
 @pytest.fixture
@@ -147,7 +147,11 @@ def make_settings(tmp_path: Any) -> Callable[..., Any]:
     from streams.settings.alerts import AlertSettings
 
     def build(**overrides: Any) -> AlertSettings:
-        data: dict[str, Any] = {"console": False, "state_dir": str(tmp_path / "alerts"), "retry": dict(FAST_RETRY)}
+        data: dict[str, Any] = {
+            "console": False,
+            "state_dir": str(tmp_path / "alerts"),
+            "retry": dict(FAST_RETRY),
+        }
         data.update(overrides)
         return AlertSettings.model_validate(data)
 

@@ -36,7 +36,9 @@ async def run(settings, alerts, *, log=None, dlq=None, timeout=20.0):
     return results, log, dlq
 
 
-async def test_signature_verifies_with_reference_library_for_each_secret(make_settings, receiver, alert_factory):
+async def test_signature_verifies_with_reference_library_for_each_secret(
+    make_settings, receiver, alert_factory
+):
     alert = alert_factory()
     (sub,), log, dlq = await run(webhook_settings(make_settings, receiver.url), [alert])
     assert sub.sent and sub.sinks == ("hook",)
@@ -69,7 +71,7 @@ async def test_500s_then_success_delivers_once_with_same_webhook_id(make_setting
 
 async def test_retry_after_is_honoured(make_settings, receiver, alert_factory):
     receiver.script = [(429, {"Retry-After": "2"}, "slow down")]
-    _, log, _ = await run(webhook_settings(make_settings, receiver.url), [alert_factory()])
+    _, _log, _ = await run(webhook_settings(make_settings, receiver.url), [alert_factory()])
     assert len(receiver.requests) == 2
     assert receiver.requests[1].at - receiver.requests[0].at >= 2.0
 
@@ -132,8 +134,12 @@ def test_bad_secret_is_a_config_error_without_the_secret(make_settings, bad):
 
     settings = webhook_settings(make_settings, "http://127.0.0.1:1/x")
     settings = settings.model_copy(
-        update={"sinks": (settings.sinks[0].model_copy(update={"secrets": (type(settings.sinks[0].url)(bad),)}),)}
+        update={
+            "sinks": (settings.sinks[0].model_copy(update={"secrets": (type(settings.sinks[0].url)(bad),)}),)
+        }
     )
     with pytest.raises(ConfigError) as info:
-        Dispatcher.from_settings(settings, delivery_log=InMemoryDeliveryLog(), dead_letter=MemoryDeadLetters())
+        Dispatcher.from_settings(
+            settings, delivery_log=InMemoryDeliveryLog(), dead_letter=MemoryDeadLetters()
+        )
     assert bad not in str(info.value)

@@ -51,7 +51,9 @@ def undeclared_metrics(harness: PrometheusHarness, exprs: Iterable[tuple[str, st
     return missing
 
 
-def evaluate_everything(harness: PrometheusHarness, *, rate_interval: str = "1m", range_: str = "1h") -> Report:
+def evaluate_everything(
+    harness: PrometheusHarness, *, rate_interval: str = "1m", range_: str = "1h"
+) -> Report:
     """Run every panel, variable and rule expression; a query that returns nothing is a failure."""
     report = Report()
     for query in panel_queries():
@@ -71,14 +73,18 @@ def evaluate_everything(harness: PrometheusHarness, *, rate_interval: str = "1m"
             params["match[]"] = [variable.selector]
         values = harness.api(f"label/{variable.label}/values", **params)
         if not values:
-            report.failures.append(f"{variable.origin}: no values for {variable.label} in {variable.selector}")
+            report.failures.append(
+                f"{variable.origin}: no values for {variable.label} in {variable.selector}"
+            )
     for query in rule_queries():
         if query.kind != "record":
             continue
         report.evaluated += 1
         name = query.origin.rsplit("/", 1)[1]
         if not harness.query(name):
-            report.failures.append(f"{query.origin}: recording rule produced no series ({query.expr.strip()})")
+            report.failures.append(
+                f"{query.origin}: recording rule produced no series ({query.expr.strip()})"
+            )
     for group in harness.rule_groups():
         for rule in group["rules"]:
             label = f"{group['file'].rsplit('/', 1)[-1]}: {group['name']}/{rule['name']}"

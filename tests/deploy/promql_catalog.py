@@ -1,4 +1,4 @@
-"""Every PromQL expression the deployment runs: dashboard panels, dashboard variables, recording and alert rules.
+"""Every PromQL expression the deployment runs: dashboard panels and variables, recording and alert rules.
 
 Grafana's variables are replaced the way Grafana does with everything selected: ``$job``, ``$instance``,
 ``$feed`` and ``$sink`` become ``.*`` (the dashboards' ``allValue``), ``$__rate_interval`` and
@@ -97,7 +97,9 @@ def variable_queries() -> list[VariableQuery]:
             query = variable["query"]["query"] if isinstance(variable["query"], dict) else variable["query"]
             match = _LABEL_VALUES.match(query.strip())
             if not match:
-                raise ValueError(f"{path.name}: variable {variable['name']} is not label_values(...): {query}")
+                raise ValueError(
+                    f"{path.name}: variable {variable['name']} is not label_values(...): {query}"
+                )
             selector = match.group("selector")
             found.append(
                 VariableQuery(

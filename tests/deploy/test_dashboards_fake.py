@@ -21,7 +21,9 @@ HERE = Path(__file__).resolve().parent
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(prometheus_binary() is None, reason="prometheus not installed (apt-get install prometheus)"),
+    pytest.mark.skipif(
+        prometheus_binary() is None, reason="prometheus not installed (apt-get install prometheus)"
+    ),
 ]
 
 
@@ -48,7 +50,16 @@ def fake_targets() -> Iterator[dict[str, list[str]]]:
         for role, job in (("worker", "newswatch-worker"), ("connectors", "newswatch-connectors")):
             port = free_port()
             process = subprocess.Popen(
-                [sys.executable, str(HERE / "fake_exporter.py"), "--role", role, "--port", str(port), "--seconds", "300"],
+                [
+                    sys.executable,
+                    str(HERE / "fake_exporter.py"),
+                    "--role",
+                    role,
+                    "--port",
+                    str(port),
+                    "--seconds",
+                    "300",
+                ],
                 stdout=subprocess.DEVNULL,
                 stdin=subprocess.DEVNULL,
             )
@@ -72,7 +83,7 @@ def test_every_dashboard_and_rule_expression_returns_data(
     with PrometheusHarness(fake_targets, tmp_path) as prom:
         prom.wait_for_targets()
         # Rates need two scrapes inside the window; recording rules a couple of evaluations.
-        prom.wait_for('sum(rate(newswatch_articles_produced_total[30s])) > 0', timeout=30)
+        prom.wait_for("sum(rate(newswatch_articles_produced_total[30s])) > 0", timeout=30)
         prom.wait_for_rule_evaluations(rounds=2)
         report = evaluate_everything(prom, rate_interval="30s", range_="5m")
     print(report.summary())

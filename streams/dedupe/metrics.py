@@ -1,0 +1,55 @@
+"""Prometheus metrics of the dedupe stage, so threshold and capacity problems show on a dashboard.
+
+All live in the default registry; ``DedupeIndex`` records them unless built with ``observe=False``.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+OUTCOMES = ("unique", "exact_url", "exact_content", "near")
+METHODS = ("text", "signature")
+
+ARTICLES = Counter("newswatch_dedupe_articles_total", "Articles decided by dedupe, by outcome.", ["outcome"])
+REPLAYS = Counter(
+    "newswatch_dedupe_replays_total",
+    "Articles already remembered under the same id (passed on as unique again).",
+)
+SECONDS = Histogram(
+    "newswatch_dedupe_seconds",
+    "Time to decide one article and remember it if unique.",
+    buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1),
+)
+CANDIDATES = Histogram(
+    "newswatch_dedupe_candidates",
+    "LSH candidates examined per article.",
+    buckets=(0, 1, 2, 4, 8, 16, 32, 64),
+)
+VERIFICATIONS = Counter(
+    "newswatch_dedupe_verifications_total",
+    "Candidate comparisons, by method: text (rapidfuzz on cached text) or signature (estimate).",
+    ["method"],
+)
+NEAR_SIMILARITY = Histogram(
+    "newswatch_dedupe_near_similarity",
+    "Containment of near-duplicates found (watch the mass near the threshold).",
+    buckets=(0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99, 1.0),
+)
+INDEX_ENTRIES = Gauge("newswatch_dedupe_index_entries", "Articles remembered by this worker's dedupe index.")
+EVICTED = Counter("newswatch_dedupe_evicted_total", "Remembered articles evicted after the dedupe window.")
+TEXT_CACHE_ENTRIES = Gauge(
+    "newswatch_dedupe_text_cache_entries", "Recent articles whose text is cached for rapidfuzz verification."
+)
+
+
+ARTICLES_BY_OUTCOME = {outcome: ARTICLES.labels(outcome=outcome) for outcome in OUTCOMES}
+VERIFIED_BY_TEXT = VERIFICATIONS.labels(method="text")
+VERIFIED_BY_SIGNATURE = VERIFICATIONS.labels(method="signature")
+
+
+def init_labels() -> None:
+    """Create every labelled series at zero, so dashboards show them before the first event."""
+    for outcome in OUTCOMES:
+        ARTICLES.labels(outcome=outcome)
+    for method in METHODS:
+        VERIFICATIONS.labels(method=method)

@@ -1,0 +1,62 @@
+"""Serve the events API and page: standalone (``newswatch api``) or beside the worker's agents."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from aiohttp import web
+
+from streams.settings import Settings
+from streams.settings.store import StoreSettings
+from streams.store import EventStore, open_store
+from streams.store.api import create_api_app
+
+log = logging.getLogger(__name__)
+
+
+def store_settings(settings: Settings) -> StoreSettings:
+    """The ``store`` section (defaults while the root model does not carry one yet)."""
+    section = getattr(settings, "store", None)
+    return section if isinstance(section, StoreSettings) else StoreSettings.model_validate({})
+
+
+async def start_site(store: EventStore, settings: StoreSettings) -> web.AppRunner:
+    """Start serving the API on ``api_host:api_port``; clean up with ``await runner.cleanup()``."""
+    runner = web.AppRunner(create_api_app(store, settings), access_log=None, shutdown_timeout=5.0)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.api_host, settings.api_port)
+    await site.start()
+    log.info(
+        "events API and page on http://%s:%d/ (store %s)",
+        settings.api_host,
+        settings.api_port,
+        settings.safe_url,
+        extra={"stage": "store"},
+    )
+    return runner
+
+
+async def serve_api(
+    settings: StoreSettings, *, migrate: bool = True, stop: asyncio.Event | None = None
+) -> int:
+    """Open the store, serve until SIGINT/SIGTERM (or ``stop`` is set), then close everything."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, stop.set)
+    store = open_store(settings)
+    try:
+        if migrate:
+            await store.migrate()
+        runner = await start_site(store, settings)
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+    finally:
+        await store.close()
+    return 0

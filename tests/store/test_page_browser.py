@@ -1,0 +1,168 @@
+"""The live events page in headless Chromium (Debian's chromium + chromedriver, driven by Selenium).
+
+The page must list the seed events, show a new event without a reload, expand an event to its evidence and
+links, and render a headline holding ``<script>`` as text. Skipped when Chromium or Selenium is missing,
+unless ``NEWSWATCH_REQUIRE_BROWSER=1``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from streams.records import Event
+from streams.settings.store import StoreSettings
+from streams.store import EventStore, open_store
+from streams.store.api import create_api_app
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = os.environ.get("NEWSWATCH_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("NEWSWATCH_CHROMEDRIVER", "/usr/bin/chromedriver")
+HOSTILE = '<script>window.__pwned = 1;</script><img src=x onerror="window.__pwned = 2"> Hostile headline'
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("NEWSWATCH_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium session with a fresh profile."""
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _missing("selenium is not installed (pip install selenium)")
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        _missing("chromium/chromedriver not installed (apt-get install chromium chromium-driver)")
+    profile = tempfile.mkdtemp(prefix="newswatch-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1200,900",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+async def served(sqlite_url: str, events: list[Event]) -> AsyncIterator[tuple[str, EventStore]]:
+    """The API and page on a free port, over a SQLite store holding the seven events and a hostile one."""
+    settings = StoreSettings(url=sqlite_url, stream_poll_seconds=0.2, api_port=_free_port())
+    store = open_store(settings)
+    await store.migrate()
+    for event in events:
+        await store.upsert_event(event)
+    await store.upsert_event(events[0].replace(headline=HOSTILE, date="2020-08-01"))
+    runner = web.AppRunner(create_api_app(store, settings), shutdown_timeout=1.0)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", settings.api_port).start()
+    try:
+        yield f"http://127.0.0.1:{settings.api_port}/", store
+    finally:
+        await runner.cleanup()
+        await store.close()
+
+
+async def _until(check: Callable[[], Any], timeout: float = 15.0) -> Any:
+    """Poll a blocking browser check in a thread until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await asyncio.to_thread(check)
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {check}")
+        await asyncio.sleep(0.2)
+
+
+def _headlines(driver: Any) -> list[str]:
+    return list(driver.execute_script(
+        "return Array.from(document.querySelectorAll('#events .headline')).map(n => n.textContent);"
+    ))  # fmt: skip
+
+
+async def test_page_lists_updates_and_escapes(
+    browser: Any, served: tuple[str, EventStore], events: list[Event]
+) -> None:
+    url, store = served
+    await asyncio.to_thread(browser.get, url)
+    await _until(lambda: len(_headlines(browser)) == 8)
+    shown = _headlines(browser)
+    assert set(shown) == {e.headline for e in events} | {HOSTILE}
+    assert shown[0] == events[4].headline  # newest first: Erdogan-Putin, 2020-11-07, reported later that day
+    assert shown[-1] == HOSTILE
+
+    # The hostile headline is text: no script ran, no element was created from it.
+    assert await asyncio.to_thread(browser.execute_script, "return window.__pwned === undefined;")
+    injected = "return document.querySelectorAll('#events script, #events img').length;"
+    assert await asyncio.to_thread(browser.execute_script, injected) == 0
+
+    # A new event appears without a reload (the marker survives), at the top, flagged as new.
+    await asyncio.to_thread(browser.execute_script, "window.__marker = 'still here';")
+    fresh = events[3].replace(date="2020-12-01", headline="Putin and Macron spoke again <b>by video</b>")
+    await store.upsert_event(fresh)
+    await _until(lambda: fresh.headline in _headlines(browser))
+    assert _headlines(browser)[0] == fresh.headline
+    assert await asyncio.to_thread(browser.execute_script, "return window.__marker;") == "still here"
+    first_class = "return document.querySelector('#events li').className;"
+    assert "is-new" in await asyncio.to_thread(browser.execute_script, first_class)
+    status = "return document.getElementById('summary').textContent;"
+    assert (await asyncio.to_thread(browser.execute_script, status)).startswith("9 of 9")
+
+    # Expanding an event shows its evidence sentence and an http(s) link to the report.
+    target = events[5]
+    expand = (
+        "const item = document.querySelector('#events li[data-id=\"' + arguments[0] + '\"] summary');"
+        "item.click(); return true;"
+    )
+    await asyncio.to_thread(browser.execute_script, expand, target.id)
+    evidence = (
+        "const body = document.querySelector('#events li[data-id=\"' + arguments[0] + '\"] .body');"
+        "const quote = body.querySelector('blockquote'); const link = body.querySelector('a');"
+        "return quote && link ? [quote.textContent, link.href] : null;"
+    )
+    sentence, href = await _until(lambda: browser.execute_script(evidence, target.id))
+    assert sentence == target.evidence[0].sentence
+    assert href == target.evidence[0].url
+
+
+async def test_filter_box_narrows_the_list(
+    browser: Any, served: tuple[str, EventStore], events: list[Event]
+) -> None:
+    url, _ = served
+    await asyncio.to_thread(browser.get, url)
+    await _until(lambda: len(_headlines(browser)) == 8)
+    from selenium.webdriver.common.by import By
+
+    box = await asyncio.to_thread(browser.find_element, By.ID, "q")
+    await asyncio.to_thread(box.send_keys, "hostilities")
+    await _until(lambda: _headlines(browser) == [events[6].headline])
+    label = "return document.querySelector('label[for=q]').textContent;"
+    assert await asyncio.to_thread(browser.execute_script, label) == "Filter"
