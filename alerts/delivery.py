@@ -19,6 +19,7 @@ from streams.records import Alert, utcnow
 from streams.settings.alerts import CircuitSettings, RetrySettings
 
 log = logging.getLogger("newswatch.alerts.delivery")
+DLQ_PUBLISH_ATTEMPTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +74,20 @@ class Deliverer:
         alerts: Sequence[Alert],
         *,
         before_attempt: Callable[[], Awaitable[None]] | None = None,
+        queued_at: float | None = None,
     ) -> DeliveryResult:
-        """Deliver ``alerts`` (one, or a BatchSink batch) to ``sink``; never raises for sink failures."""
+        """Deliver ``alerts`` (one, or a BatchSink batch) to ``sink``; never raises for sink failures.
+
+        The elapsed budget runs from ``queued_at`` (clock time of enqueueing) when given, so a queue
+        that filled during an outage drains into the dead-letter topic instead of stalling for hours.
+        """
         pending = [a for a in alerts if not self.delivery_log.was_delivered(a.id, sink.name)]
         if len(pending) < len(alerts):
             DELIVERIES.labels(sink.name, "duplicate").inc(len(alerts) - len(pending))
         if not pending:
             return DeliveryResult("duplicate", 0)
         breaker = self.breaker(sink.name)
-        started = self._clock()
+        started = self._clock() if queued_at is None else queued_at
         attempts = 0
         last = Outcome.retry("not attempted")
         while True:
@@ -150,6 +156,19 @@ class Deliverer:
         DELIVERIES.labels(sink.name, "delivered").inc(len(alerts))
         log.debug("delivered %d alert(s) to %s in %d attempt(s)", len(alerts), sink.name, attempts)
 
+    async def _publish(self, letter: DeadLetter) -> None:
+        """Hand a dead letter to the publisher, retrying a few times (the broker may be restarting)."""
+        for attempt in range(1, DLQ_PUBLISH_ATTEMPTS + 1):
+            try:
+                await self.dead_letter(letter)
+                return
+            except Exception:
+                if attempt == DLQ_PUBLISH_ATTEMPTS:
+                    log.exception("could not publish dead letter %s; it is lost", letter.key)
+                    return
+                log.warning("publishing dead letter %s failed (attempt %d), retrying", letter.key, attempt)
+                await self._sleep(min(8.0, 0.5 * 2**attempt))
+
     async def _dead_letter(
         self, sink: BaseSink, alerts: list[Alert], outcome: Outcome, attempts: int
     ) -> DeliveryResult:
@@ -163,10 +182,7 @@ class Deliverer:
                 attempts,
                 outcome.detail,
             )
-            try:
-                await self.dead_letter(letter)
-            except Exception:
-                log.exception("could not publish dead letter %s", letter.key)
+            await self._publish(letter)
             DEAD_LETTERS.labels(sink.name).inc()
         DELIVERIES.labels(sink.name, status).inc(len(alerts))
         return DeliveryResult(status, attempts, outcome.detail)

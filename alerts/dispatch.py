@@ -37,7 +37,7 @@ class Submission:
     sent: bool
     reason: str  # the alert's own reason when sent; silenced | repeat_interval | duplicate | no_route
     routes: tuple[str, ...] = ()
-    sinks: tuple[str, ...] = ()
+    sinks: tuple[str, ...] = ()  # sent: the routed sinks; duplicate: sinks it is still queued or in flight to
     silence_id: str | None = None
 
 
@@ -66,7 +66,9 @@ class _SinkRunner:
     def __init__(self, sink: BaseSink, bucket: TokenBucket) -> None:
         self.sink = sink
         self.bucket = bucket
-        self.queue: asyncio.Queue[tuple[Alert, ...]] = asyncio.Queue(maxsize=sink.config.queue_size)
+        self.queue: asyncio.Queue[tuple[tuple[Alert, ...], float]] = asyncio.Queue(
+            maxsize=sink.config.queue_size
+        )
         self.workers: list[asyncio.Task[None]] = []
         self.in_flight = 0
 
@@ -116,6 +118,8 @@ class Dispatcher:
         self._runners: dict[str, _SinkRunner] = {}
         self._groups: dict[tuple[str, str], _Group] = {}
         self._session: aiohttp.ClientSession | None = None
+        self._prune_at = 10000
+        self._claimed: set[tuple[str, str]] = set()  # (alert id, sink) queued or in flight
         self._outstanding = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -179,18 +183,22 @@ class Dispatcher:
         now = self._clock()
         used: list[Route] = []
         reasons: list[str] = []
+        busy: list[str] = []  # sinks a duplicate is still queued or in flight to
         for route in routes:
             group = self._group(route, alert)
             verdict = self._suppression(group, alert, now)
             if verdict:
                 reasons.append(verdict)
+                pending = alert.id in group.pending
+                busy.extend(s for s in route.sinks if pending or (alert.id, s) in self._claimed)
                 continue
             used.append(route)
             group.pending[alert.id] = alert
             self._busy(+1)
             await self._schedule(group, now)
         if not used:
-            return self._decided(Submission(alert.id, False, reasons[0], tuple(r.name for r in routes)))
+            names = tuple(r.name for r in routes)
+            return self._decided(Submission(alert.id, False, reasons[0], names, tuple(dict.fromkeys(busy))))
         sinks = tuple(dict.fromkeys(s for r in used for s in r.sinks))
         return self._decided(Submission(alert.id, True, alert.reason, tuple(r.name for r in used), sinks))
 
@@ -210,8 +218,9 @@ class Dispatcher:
         key = (route.name, route.group_key(alert))
         group = self._groups.get(key)
         if group is None:
-            if len(self._groups) > 10000:
+            if len(self._groups) > self._prune_at:
                 self._prune()
+                self._prune_at = len(self._groups) + 10000
             group = self._groups[key] = _Group(route, key[1])
         return group
 
@@ -270,24 +279,29 @@ class Dispatcher:
         jobs: list[tuple[_SinkRunner, tuple[Alert, ...]]] = []
         for name in group.route.sinks:
             runner = self._runners[name]
-            if runner.sink.batching:
-                jobs.append((runner, tuple(alerts)))
-            else:
-                jobs.extend((runner, (alert,)) for alert in alerts)
+            fresh = tuple(a for a in alerts if (a.id, name) not in self._claimed)  # two routes, one sink
+            self._claimed.update((a.id, name) for a in fresh)
+            if runner.sink.batching and fresh:
+                jobs.append((runner, fresh))
+            elif not runner.sink.batching:
+                jobs.extend((runner, (alert,)) for alert in fresh)
         self._busy(len(jobs) - len(alerts))
         for runner, job in jobs:
-            await runner.queue.put(job)
+            await runner.queue.put((job, self._clock()))
             QUEUE_DEPTH.labels(runner.sink.name).set(runner.depth())
 
     async def _work(self, runner: _SinkRunner) -> None:
         while True:
-            job = await runner.queue.get()
+            job, queued_at = await runner.queue.get()
             runner.in_flight += 1
             try:
-                await self.deliverer.deliver(runner.sink, job, before_attempt=runner.bucket.acquire)
+                await self.deliverer.deliver(
+                    runner.sink, job, before_attempt=runner.bucket.acquire, queued_at=queued_at
+                )
             except Exception:
                 log.exception("delivery to %s crashed", runner.sink.name)
             finally:
+                self._claimed.difference_update((a.id, runner.sink.name) for a in job)
                 runner.in_flight -= 1
                 runner.queue.task_done()
                 QUEUE_DEPTH.labels(runner.sink.name).set(runner.depth())

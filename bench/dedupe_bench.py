@@ -120,7 +120,7 @@ class CorpusBuilder:
         self.originals: list[tuple[str, list[list[str]]]] = []  # title, paragraphs of sentences
 
     def _paragraphs(self) -> list[list[str]]:
-        count = self.rng.randint(8, 24)
+        count = self.rng.randint(12, 40)
         picked = [self.rng.choice(self.sentences) for _ in range(count)]
         paragraphs, i = [], 0
         while i < count:

@@ -1,8 +1,11 @@
 """How many feeds one connector process keeps at cadence, with its CPU and memory.
 
-Run: ``.venv/bin/python bench/feeds_bench.py`` (5,000 feeds polled every 60 s for 150 s, i.e. five
-times the load of 5,000 feeds at the 5-minute cadence; ~3 min) or ``--quick`` (500 feeds every 10 s
-for 25 s). Options: ``--feeds N --interval S --duration S --change F``.
+Run: ``.venv/bin/python bench/feeds_bench.py`` (the goal: 5,000 feeds at a 5-minute cadence, run for
+160 s; first polls are spread over the interval as in production, so this measures the goal's poll
+rate with every poll a feed's first and heaviest one: the whole 20-item backlog is parsed and
+produced), ``--stress`` (5,000 feeds every 60 s for 150 s: five times the goal, judged on the steady
+state after the first round) or ``--quick`` (500 feeds every 10 s for 25 s). Options: ``--feeds N
+--interval S --duration S --change F --per-host N``.
 
 One aiohttp server in a child process serves N synthetic RSS feeds (20 items each, ~7 KB) on
 127.0.0.1 with ETags; each poll a fraction ``--change`` of feeds has a new item, the rest answer 304.
@@ -37,7 +40,18 @@ from streams.records import Article  # noqa: E402
 from streams.settings import settings_from_mapping  # noqa: E402
 
 ITEMS = 20
-WORDS = "ceasefire talks leaders minister phone call border region capital statement officials".split()
+WORDS = [
+    "ceasefire",
+    "talks",
+    "leaders",
+    "minister",
+    "phone",
+    "call",
+    "border",
+    "region",
+    "capital",
+    "statement",
+]
 
 
 def feed_document(feed: int, version: int) -> bytes:
@@ -46,8 +60,9 @@ def feed_document(feed: int, version: int) -> bytes:
     for n in range(version, max(-1, version - ITEMS), -1):
         words = " ".join(WORDS[(feed + n + k) % len(WORDS)] for k in range(40))
         items.append(
-            f"<item><title>Feed {feed} story {n}</title><link>https://f{feed}.example.org/story/{n}?utm_source=rss"
-            f"</link><guid isPermaLink='false'>f{feed}-{n}</guid><pubDate>Sat, 07 Nov 2020 18:00:00 GMT</pubDate>"
+            f"<item><title>Feed {feed} story {n}</title>"
+            f"<link>https://f{feed}.example.org/story/{n}?utm_source=rss</link>"
+            f"<guid isPermaLink='false'>f{feed}-{n}</guid><pubDate>Sat, 07 Nov 2020 18:00:00 GMT</pubDate>"
             f"<description>{words}</description></item>"
         )
     return (
@@ -147,8 +162,11 @@ async def run(args: argparse.Namespace, port: int) -> dict[str, float]:
     cpu = time.process_time() - cpu_start
     await connector.close()
     sched = connector.scheduler
-    # Only polls after the first start window count for lateness (the first round is spread on purpose).
-    lags = sorted(sched.recent_lags) or [0.0]
+    lags = sorted(lag for _, lag in sched.recent_lags) or [0.0]
+    # Steady state: polls after the first interval (the first round parses every feed's whole backlog).
+    steady_from = time.time() - wall + args.interval
+    steady = sorted(lag for started, lag in sched.recent_lags if started >= steady_from) or [0.0]
+    steady_polls = sum(1 for started, _ in sched.recent_lags if started >= steady_from)
     polls = sched.polls
     state.close()
     return {
@@ -164,6 +182,9 @@ async def run(args: argparse.Namespace, port: int) -> dict[str, float]:
         "lag_p50_s": statistics.median(lags),
         "lag_p99_s": lags[int(0.99 * (len(lags) - 1))],
         "lag_max_s": lags[-1],
+        "steady_polls_per_s": steady_polls / max(1e-9, wall - args.interval),
+        "steady_lag_p50_s": statistics.median(steady),
+        "steady_lag_p99_s": steady[int(0.99 * (len(steady) - 1))],
         "rss_start_mb": rss_start,
         "rss_peak_mb": max(peak_rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "feeds_at_5min_per_core": 300 * polls / cpu if cpu else 0.0,
@@ -175,9 +196,12 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="500 feeds, 10 s interval, 25 s")
+    parser.add_argument(
+        "--stress", action="store_true", help="5,000 feeds every 60 s for 150 s (5x the goal)"
+    )
     parser.add_argument("--feeds", type=int, default=5000)
-    parser.add_argument("--interval", type=float, default=60.0, help="poll interval of every feed (s)")
-    parser.add_argument("--duration", type=float, default=150.0, help="measured run time (s)")
+    parser.add_argument("--interval", type=float, default=300.0, help="poll interval of every feed (s)")
+    parser.add_argument("--duration", type=float, default=160.0, help="measured run time (s)")
     parser.add_argument(
         "--change", type=float, default=0.1, help="fraction of feeds with a new item per interval"
     )
@@ -187,6 +211,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.feeds, args.interval, args.duration = 500, 10.0, 25.0
+    elif args.stress:
+        args.feeds, args.interval, args.duration = 5000, 60.0, 150.0
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     server = ctx.Process(target=serve, args=(queue, args.change, args.interval), daemon=True)
@@ -205,11 +231,13 @@ def main() -> int:
     for key, value in result.items():
         print(f"  {key:24s} {value:12.3f}" if isinstance(value, float) else f"  {key:24s} {value:12d}")
     equivalent = args.feeds * 300 / args.interval
+    verdict = "kept cadence" if on_time else "FELL BEHIND"
     print(
         f"  => {args.feeds} feeds every {args.interval:.0f} s (load of {equivalent:,.0f} feeds at 5 min): "
-        f"{'kept cadence' if on_time else 'FELL BEHIND'}; CPU {result['cpu_pct_of_one_core']:.1f}% of a core, "
+        f"{verdict}; CPU {result['cpu_pct_of_one_core']:.1f}% of a core, "
         f"peak RSS {result['rss_peak_mb']:.0f} MB"
     )
+    print(f"  load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0 if on_time else 1
 
 

@@ -123,7 +123,10 @@ def parse_xml_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    # Sanitising and URI rewriting inside HTML are wasted work: every fragment is reduced to plain text.
+    parsed = feedparser.parse(
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     problems = [note] if note else []
     if parsed.get("bozo"):
         problems.append(f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}")

@@ -8,6 +8,9 @@ poll (after a restart too) sees the unsent entries again.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import dataclasses
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -113,6 +116,11 @@ class FeedPoller:
         if result.not_modified:
             self._succeeded(feed, state, result, labels, complete=True)
             return report
+        digest = hashlib.blake2b(result.body, digest_size=16).hexdigest()
+        if not dry_run and digest == state.body_hash:
+            report.status = "unchanged"  # same bytes as the last fully produced document: skip parsing
+            self._succeeded(feed, state, result, labels, complete=True)
+            return report
         try:
             parsed = await asyncio.to_thread(parse_feed, result.body, result.url, result.content_type)
         except ParseError as exc:
@@ -126,19 +134,21 @@ class FeedPoller:
         if parsed.bozo:
             metrics.PARSE_ERRORS.labels(**labels).inc()
             log.info("feed %s is malformed but usable: %s", feed.url, "; ".join(parsed.problems))
-        candidates = self._candidates(feed, parsed, report, labels, dry_run)
+        candidates = await self._candidates(feed, parsed, report, labels, dry_run)
         if feed.full_text and candidates:
             candidates = await self._full_text(feed, candidates)
         report.articles = candidates
         if dry_run:
             return report
         complete = await self._produce(feed, candidates, labels)
+        if complete:
+            state.body_hash = digest
         self._succeeded(feed, state, result, labels, complete=complete)
         if not complete:
             report.error = "not every article was acknowledged"
         return report
 
-    def _candidates(
+    async def _candidates(
         self,
         feed: FeedSettings,
         parsed: ParsedFeed,
@@ -169,7 +179,11 @@ class FeedPoller:
                 report.skipped.append((article.title, f"repeats entry id {article.id} within the document"))
                 continue
             articles[article.id] = article
-        seen = set() if self.store is None else self.store.seen_among(feed.url, articles)
+        seen = (
+            set()
+            if self.store is None
+            else await asyncio.to_thread(self.store.seen_among, feed.url, articles)
+        )
         fresh = []
         for article in articles.values():
             if article.id in seen:
@@ -219,8 +233,8 @@ class FeedPoller:
         try:
             results = await asyncio.gather(*(one(a) for a in articles), return_exceptions=True)
         finally:
-            if self.store is not None:
-                self.store.mark_seen(feed.url, acked)
+            if self.store is not None and acked:
+                await asyncio.shield(asyncio.to_thread(self.store.mark_seen, feed.url, list(acked)))
             metrics.ENTRIES.labels(**labels, outcome="new").inc(len(acked))
         for failure in results:
             if isinstance(failure, BaseException):
@@ -268,12 +282,16 @@ class FeedsConnector(Connector):
         self.feeds = {feed.url: feed for feed in configured_feeds(self.settings)}
         self.client = HttpClient(self.settings.connectors)
         self.poller = FeedPoller(self.settings, self.client, self.sink, self.state)
+        self._saves: set[asyncio.Future[None]] = set()
+        self._writer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-state")
         jobs = [
             Job(key=url, host=host_of(url), interval=feed.interval_seconds, state=self.state.get_feed(url))
             for url, feed in self.feeds.items()
         ]
         cfg = self.settings.connectors
-        self.scheduler = Scheduler(jobs, self._poll, cfg, start_spread=cfg.start_spread_seconds, on_done=self._save)
+        self.scheduler = Scheduler(
+            jobs, self._poll, cfg, start_spread=cfg.start_spread_seconds, on_done=self._save
+        )
         metrics.FEEDS_CONFIGURED.set(len(jobs))
         log.info("polling %d feed(s)", len(jobs))
 
@@ -286,10 +304,20 @@ class FeedsConnector(Connector):
     def _save(self, job: Job) -> None:
         feed = self.feeds[job.key]
         metrics.BACKOFF.labels(feed=feed.name or job.host, host=job.host).set(job.state.backoff_seconds)
-        self.state.put_feed(job.key, job.state)
+        snapshot = dataclasses.replace(job.state)
+        task = asyncio.get_running_loop().run_in_executor(
+            self._writer, self.state.put_feed, job.key, snapshot
+        )
+        self._saves.add(task)
+        task.add_done_callback(self._saves.discard)
 
     async def run(self, stop: asyncio.Event) -> None:
-        await self.scheduler.run(stop)
+        try:
+            await self.scheduler.run(stop)
+        finally:
+            if self._saves:
+                await asyncio.gather(*list(self._saves), return_exceptions=True)
 
     async def close(self) -> None:
         await self.client.close()
+        self._writer.shutdown(wait=True)

@@ -30,10 +30,10 @@ RESTART_DELAY_SECONDS = 5.0
 assert connectors.rss.FeedsConnector.name in REGISTRY
 
 
-def serve_metrics(port: int) -> None:
+def serve_metrics(port: int, host: str = "127.0.0.1") -> None:
     """Start the Prometheus endpoint once per port and process (0: none)."""
     if port and port not in _metrics_ports:
-        start_http_server(port)
+        start_http_server(port, addr=host)
         _metrics_ports.add(port)
         log.info("metrics on :%d/metrics", port)
 
@@ -71,7 +71,7 @@ async def run_connectors(settings: Settings, stop: asyncio.Event, sink: ArticleS
     ``sink`` replaces the Kafka producer (tests, benchmark); it is flushed but not closed.
     """
     cfg = settings.connectors
-    serve_metrics(cfg.metrics_port)
+    serve_metrics(cfg.metrics_port, cfg.metrics_host)
     Path(cfg.state_dir).mkdir(parents=True, exist_ok=True)
     state = StateStore.in_dir(cfg.state_dir, cfg.seen_ids_per_feed)
     producer: ArticleProducer | None = None

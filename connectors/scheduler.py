@@ -107,7 +107,7 @@ class Scheduler:
         self.polls = 0
         self.lag_total = 0.0
         self.lag_max = 0.0
-        self.recent_lags: deque[float] = deque(maxlen=50_000)  # seconds late, for the benchmark
+        self.recent_lags: deque[tuple[float, float]] = deque(maxlen=100_000)  # (start, seconds late)
         now = time.time()
         for job in jobs:
             self._push(first_due(job, cfg, self._rng, now, start_spread), job)
@@ -160,7 +160,7 @@ class Scheduler:
             self.polls += 1
             self.lag_total += lag
             self.lag_max = max(self.lag_max, lag)
-            self.recent_lags.append(lag)
+            self.recent_lags.append((started, lag))
             try:
                 outcome = await self._poll(job)
             except asyncio.CancelledError:

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS feeds (
     idle_count INTEGER NOT NULL DEFAULT 0,
     next_poll_at REAL NOT NULL DEFAULT 0,
     backoff_seconds REAL NOT NULL DEFAULT 0,
-    last_success REAL
+    last_success REAL,
+    body_hash TEXT
 );
 CREATE TABLE IF NOT EXISTS seen (
     feed TEXT NOT NULL,
@@ -49,6 +50,7 @@ class FeedState:
     next_poll_at: float = 0.0
     backoff_seconds: float = 0.0
     last_success: float | None = None
+    body_hash: str | None = None  # digest of the last fully produced document (servers without ETags)
 
 
 class StateStore:
@@ -63,6 +65,9 @@ class StateStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(feeds)")}
+        if "body_hash" not in columns:  # state files from before body hashes
+            self._db.execute("ALTER TABLE feeds ADD COLUMN body_hash TEXT")
         self._seq = int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM seen").fetchone()[0])
 
     @classmethod
@@ -75,7 +80,7 @@ class StateStore:
         with self._lock:
             row = self._db.execute(
                 "SELECT etag, last_modified, error_count, idle_count, next_poll_at, backoff_seconds,"
-                " last_success FROM feeds WHERE url = ?",
+                " last_success, body_hash FROM feeds WHERE url = ?",
                 (url,),
             ).fetchone()
         return FeedState(*row) if row else FeedState()
@@ -85,7 +90,7 @@ class StateStore:
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO feeds (url, etag, last_modified, error_count, idle_count,"
-                " next_poll_at, backoff_seconds, last_success) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " next_poll_at, backoff_seconds, last_success, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     url,
                     state.etag,
@@ -95,6 +100,7 @@ class StateStore:
                     state.next_poll_at,
                     state.backoff_seconds,
                     state.last_success,
+                    state.body_hash,
                 ),
             )
 

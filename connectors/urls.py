@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
@@ -21,13 +22,14 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+@functools.lru_cache(maxsize=16384)
 def canonical_url(url: str, base: str | None = None) -> str:
     """Absolute http(s) URL without tracking parameters, fragment or default port; host lower-cased.
 
     Non-http(s) URLs (``spool://``, ``urn:``) are returned stripped but otherwise unchanged.
     """
     url = (url or "").strip()
-    if base:
+    if base and not url.lower().startswith(("http://", "https://")):
         url = urljoin(base, url)
     try:
         parts = urlsplit(url)

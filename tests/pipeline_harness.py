@@ -111,6 +111,14 @@ class Pipeline:
             config.setdefault(section, {}).update(values)
         self.root.mkdir(parents=True, exist_ok=True)
         self.config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+        self.create_topics()
+
+    def create_topics(self) -> None:
+        """Create the run's topics up front, so a test producer never auto-creates one with 1 partition."""
+        from streams.admin import ensure_topics
+        from streams.settings import load_settings
+
+        ensure_topics(load_settings(self.config_path, environ={}))
 
     def _env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}

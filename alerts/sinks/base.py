@@ -7,6 +7,7 @@ topic and metrics. A new sink is one module here plus one entry in ``alerts.sink
 from __future__ import annotations
 
 import abc
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,10 +93,12 @@ class HttpSink(Sink):
         self._url = config.url.get_secret_value()
 
     def redact(self, text: str) -> str:
-        """Text with the secret URL (and its path) replaced by ***."""
-        text = text.replace(self._url, "***")
+        """Text with the secret URL, its path and any longish path or query part replaced by ***."""
         path = self._url.split("://", 1)[-1].partition("/")[2]
-        return text.replace(path, "***") if len(path) > 3 else text
+        parts = [self._url, path, *re.split(r"[/?&=#]", path)]
+        for part in sorted((p for p in parts if len(p) >= 8), key=len, reverse=True):
+            text = text.replace(part, "***")
+        return text
 
     async def post(self, body: bytes, headers: Mapping[str, str] | None = None) -> Outcome:
         """POST ``body`` to the sink URL; network errors and timeouts are retryable."""

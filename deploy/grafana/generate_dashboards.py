@@ -443,17 +443,22 @@ def feed_health() -> list[Row]:
     ]
 
 
-def _sql_panels() -> list[Panel]:
+def _sql_panels(dashboard: str) -> list[Panel]:
+    """A table panel per ``sql/*.sql`` file: delivery queries on the alerting dashboard, the rest on events.
+
+    The title is the quoted name in the file's first comment (``-- Grafana table panel "Recent events"``),
+    else the file name; the description is the comment line after it.
+    """
     panels = []
     for path in sorted(SQL_DIR.glob("*.sql")):
+        if ("deliver" in path.stem) != (dashboard == "alerting"):
+            continue
         text = path.read_text(encoding="utf-8").strip()
-        title_match = re.search(r"^--\s*title:\s*(.+)$", text, re.MULTILINE)
-        title = title_match.group(1).strip() if title_match else path.stem.replace("_", " ").capitalize()
-        description_match = re.search(r"^--\s*description:\s*(.+)$", text, re.MULTILINE)
+        comments = [line[2:].strip() for line in text.splitlines() if line.startswith("--")]
+        title_match = re.search(r'"([^"]+)"', comments[0]) if comments else None
+        title = title_match.group(1) if title_match else path.stem.replace("_", " ").capitalize()
         description = (
-            description_match.group(1).strip()
-            if description_match
-            else f"Event store query deploy/grafana/sql/{path.name} (PostgreSQL)."
+            comments[1] if len(comments) > 1 else f"Event store query deploy/grafana/sql/{path.name}."
         )
         panels.append(
             Panel(
@@ -462,7 +467,7 @@ def _sql_panels() -> list[Panel]:
                 [],
                 "none",
                 kind="table",
-                width=12,
+                width=24,
                 height=10,
                 sql=text,
                 extra={"sqlFile": path.name},
@@ -548,7 +553,7 @@ def events() -> list[Row]:
             ],
         ),
     ]
-    sql = _sql_panels()
+    sql = _sql_panels("events")
     if sql:
         rows.append(Row("From the event store (PostgreSQL)", sql))
     return rows
@@ -556,7 +561,7 @@ def events() -> list[Row]:
 
 def alerting() -> list[Row]:
     deliveries = "newswatch_alert_deliveries_total"
-    return [
+    rows = [
         Row(
             "Deliveries",
             [
@@ -670,6 +675,10 @@ def alerting() -> list[Row]:
             ],
         ),
     ]
+    sql = _sql_panels("alerting")
+    if sql:
+        rows.append(Row("From the event store (PostgreSQL)", sql))
+    return rows
 
 
 # -- JSON --------------------------------------------------------------------------------------------

@@ -181,7 +181,7 @@ node_launch() {  # DIR -> starts the JVM detached (own session, no stdin), write
         -Djava.awt.headless=true -Dkafka.logs.dir="$dir/log" -Dnewswatch.kafka.log.level="$LOG_LEVEL" \
         -Dlog4j.configuration="file:$dir/log4j.properties" \
         -cp "$LIB/*" kafka.Kafka "$dir/server.properties" \
-        </dev/null >>"$dir/log/kafka.out" 2>&1 &
+        </dev/null >>"$dir/log/kafka.out" 2>&1 8>&- 9>&- &
     echo $! >"$dir/kafka.pid"
 }
 
@@ -274,20 +274,20 @@ node_wait() {  # DIR PORT NODE_ID TIMEOUT -> waits for a started node; prints th
     done
 }
 
-node_stop() {  # DIR LABEL
-    local dir=$1 label=$2 pid waited=0
+node_stop() {  # DIR LABEL [TIMEOUT] -> SIGTERM, wait up to TIMEOUT (default STOP_TIMEOUT) seconds, then SIGKILL
+    local dir=$1 label=$2 limit=${3:-$STOP_TIMEOUT} pid waited=0
     if ! pid=$(node_pid "$dir"); then
         rm -f "$dir/kafka.pid"
         say "$label not running"
         return 0
     fi
     kill -TERM "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null && ((waited < STOP_TIMEOUT * 10)); do
+    while kill -0 "$pid" 2>/dev/null && ((waited < limit * 10)); do
         sleep 0.1
         waited=$((waited + 1))
     done
     if kill -0 "$pid" 2>/dev/null; then
-        say "$label (pid $pid) still alive after ${STOP_TIMEOUT}s; sending SIGKILL"
+        say "$label (pid $pid) still alive after ${limit}s; sending SIGKILL"
         kill -KILL "$pid" 2>/dev/null || true
         while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
     fi
@@ -297,6 +297,12 @@ node_stop() {  # DIR LABEL
 
 node_start() {  # DIR NODE_ID PORT CONTROLLER_PORT VOTERS REPLICATION MIN_ISR CLUSTER_ID LABEL [nowait]
     local dir=$1 id=$2 port=$3 cport=$4 label=$9 wait=${10:-wait} pid
+    # One start at a time per folder (parallel test workers): a second caller waits, then finds it running.
+    mkdir -p "$dir"
+    exec 9>"$dir/.start.lock"
+    if command -v flock >/dev/null 2>&1; then
+        flock -w $((START_TIMEOUT + 60)) 9 || die "another kafka.sh start for $dir is still busy"
+    fi
     if pid=$(node_pid "$dir"); then
         local running_port
         running_port=$(configured_port "$dir" "$port")
@@ -435,16 +441,63 @@ cluster_bootstrap() {  # N
     echo "$out"
 }
 
+# A combined node shuts its broker down first, and that needs an acknowledgement from the active
+# controller; once most nodes have exited there is no controller quorum left and the remaining
+# brokers would wait minutes for it. So: SIGTERM every node at once, and when the quorum is gone
+# give the stragglers QUORUM_LOST_GRACE seconds before SIGKILL (their data is on disk either way;
+# the next start only runs log recovery).
+QUORUM_LOST_GRACE=${NEWSWATCH_KAFKA_QUORUM_LOST_GRACE:-10}
+
 cmd_cluster_stop() {
     [[ -f "$CLUSTER_DATA/nodes" ]] || { say "no cluster in $CLUSTER_DATA"; return 0; }
-    local n k pids=()
+    local n k pid majority alive waited=0 lost_at=-1
+    local -a pids=()
     n=$(cluster_size)
-    # Stop in parallel: sequential stops lose the controller quorum and the last nodes then hang on shutdown.
+    majority=$((n / 2 + 1))
     for ((k = 1; k <= n; k++)); do
-        node_stop "$CLUSTER_DATA/node$k" "node $k" &
-        pids+=($!)
+        if pid=$(node_pid "$CLUSTER_DATA/node$k"); then
+            pids[k]=$pid
+            kill -TERM "$pid" 2>/dev/null || true
+        else
+            rm -f "$CLUSTER_DATA/node$k/kafka.pid"
+            say "node $k not running"
+        fi
     done
-    for k in "${pids[@]}"; do wait "$k"; done
+    while :; do
+        alive=0
+        for k in "${!pids[@]}"; do
+            if kill -0 "${pids[k]}" 2>/dev/null; then
+                alive=$((alive + 1))
+            else
+                say "node $k stopped (pid ${pids[k]}, $((waited / 10)).$((waited % 10)) s)"
+                rm -f "$CLUSTER_DATA/node$k/kafka.pid"
+                unset "pids[k]"
+            fi
+        done
+        ((alive > 0)) || break
+        ((alive >= majority || lost_at >= 0)) || lost_at=$waited
+        if ((waited >= STOP_TIMEOUT * 10 || (lost_at >= 0 && waited - lost_at >= QUORUM_LOST_GRACE * 10))); then
+            for k in "${!pids[@]}"; do
+                say "node $k (pid ${pids[k]}) cannot finish a controlled shutdown without a controller quorum; sending SIGKILL"
+                kill -KILL "${pids[k]}" 2>/dev/null || true
+            done
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+}
+
+cluster_node_stop() {  # K -> when the other live nodes cannot form a quorum, a controlled shutdown cannot finish
+    local k=$1 n others=0 j limit=$STOP_TIMEOUT
+    n=$(cluster_size)
+    for ((j = 1; j <= n; j++)); do
+        if ((j != k)) && node_pid "$CLUSTER_DATA/node$j" >/dev/null; then others=$((others + 1)); fi
+    done
+    if ((others + 1 < n / 2 + 1)); then
+        say "node $k: no controller quorum left (only $others other node(s) up); waiting at most ${QUORUM_LOST_GRACE}s"
+        limit=$QUORUM_LOST_GRACE
+    fi
+    node_stop "$CLUSTER_DATA/node$k" "node $k" "$limit"
 }
 
 cmd_cluster_status() {
@@ -499,7 +552,7 @@ main() {
             say "deleted $CLUSTER_DATA"
             ;;
         cluster-bootstrap) cluster_bootstrap "$(cluster_size)" ;;
-        node-stop) node_arg "${1:-}"; node_stop "$CLUSTER_DATA/node$1" "node $1" ;;
+        node-stop) node_arg "${1:-}"; cluster_node_stop "$1" ;;
         node-start) node_arg "${1:-}"; cluster_node_start "$1" "$(cluster_size)" ;;
         node-logs) node_arg "${1:-}"; cmd_logs "$CLUSTER_DATA/node$1" "${@:2}" ;;
         help | -h | --help) usage ;;

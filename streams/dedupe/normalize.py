@@ -28,7 +28,6 @@ CHROME_PHRASES = (
     "newsletter", "sign up", "subscribe", "all rights reserved", "copyright", "cookie", "click here",
     "follow us", "share this", "advertisement", "read more", "related articles", "terms of use",
 )  # fmt: skip
-_CHROME_PHRASE_MAX_WORDS = 40
 _CLOSERS = "\"')]\u201d\u2019\u00bb*"
 
 
@@ -58,13 +57,11 @@ def fold_case(text: str) -> str:
 def is_body_line(line: str, *, min_words: int, long_line_words: int) -> bool:
     """Whether a line reads as article prose rather than chrome (menus, share bars, headings, bylines)."""
     words = line.count(" ") + 1  # callers pass stripped lines; runs of spaces only over-count chrome
-    if words < min_words:
-        return False
-    if words < long_line_words and line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
-        return False
-    if words >= _CHROME_PHRASE_MAX_WORDS:
+    if words >= long_line_words:
         return True
-    lowered = line.lower()
+    if words < min_words or line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
+        return False
+    lowered = line.lower()  # a short sentence: chrome if it reads like a call to action or legal line
     return not any(phrase in lowered for phrase in CHROME_PHRASES)
 
 

@@ -10,6 +10,7 @@ across processes (no use of Python's salted ``hash``).
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 from dataclasses import dataclass
 
@@ -59,47 +60,26 @@ def _mix64(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def _byte_classes() -> np.ndarray:
-    """Byte map for tokenising UTF-8: ASCII letters and digits stay (lower-cased), other ASCII is a space."""
-    table = np.arange(256, dtype=np.uint8)
+def _ascii_word_table() -> bytes:
+    """bytes.translate table: ASCII letters and digits stay (lower-cased), other ASCII bytes become blanks."""
+    table = bytearray(range(256))
     for code in range(128):
         char = chr(code)
-        if char.isalnum():
-            table[code] = ord(char.lower())
-        else:
-            table[code] = 32
-    return table
+        table[code] = ord(char.lower()) if char.isalnum() else 32
+    return bytes(table)
 
 
-_BYTE_CLASSES = _byte_classes()
-
-
-_PUNCTUATION_LEADS = ((0xC2, (), 2), (0xE2, (0x80, 0x81), 3), (0xE3, (0x80,), 3))
-
-
-def _blank_unicode_punctuation(encoded: bytes, data: np.ndarray) -> None:
-    """Turn the UTF-8 of Latin-1 symbols (U+0080-00BF), general punctuation and CJK punctuation into spaces."""
-    length = len(data)
-    for lead, seconds, width in _PUNCTUATION_LEADS:
-        if bytes((lead,)) not in encoded:
-            continue
-        starts = np.flatnonzero(data[: length - width + 1] == lead)
-        if seconds:
-            follow = data[starts + 1]
-            keep = follow == seconds[0]
-            for second in seconds[1:]:
-                keep |= follow == second
-            starts = starts[keep]
-        for offset in range(width):
-            data[starts + offset] = 32
+_ASCII_WORDS = _ascii_word_table()
+# UTF-8 of Latin-1 symbols (U+0080-00BF), general punctuation (U+2000-207F) and CJK punctuation (U+3000-303F).
+_UNICODE_PUNCTUATION = re.compile(rb"\xc2[\x80-\xbf]|\xe2[\x80\x81][\x80-\xbf]|\xe3\x80[\x80-\xbf]")
 
 
 def token_hashes(text: str) -> np.ndarray:
     """One 64-bit hash per word of ``text`` (already case-folded), in order; punctuation separates words."""
     encoded = f" {text} ".encode()  # padded with blanks, so word boundaries alternate start, end, ...
-    data = _BYTE_CLASSES.take(np.frombuffer(encoded, dtype=np.uint8))
     if len(encoded) != len(text) + 2:
-        _blank_unicode_punctuation(encoded, data)
+        encoded = _UNICODE_PUNCTUATION.sub(b" ", encoded)
+    data = np.frombuffer(encoded.translate(_ASCII_WORDS), dtype=np.uint8)
     word = data != 32
     edges = np.flatnonzero(word[1:] != word[:-1])
     edges += 1

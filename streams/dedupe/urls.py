@@ -36,6 +36,8 @@ def dedupe_url(url: str) -> str:
     for marker in ("/amp", ".amp"):
         path = path.removesuffix(marker)
     path = path.replace("/amp/", "/")
+    if not parts.query:
+        return f"{host}{path}"
     query_pairs = sorted(
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)

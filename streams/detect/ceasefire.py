@@ -27,6 +27,7 @@ _CEASEFIRE = re.compile(
     r"\b(?:cease-?fire|truce|armistice|cessation of hostilities|halt to (?:the )?(?:fighting|hostilities))s?\b",
     re.IGNORECASE,
 )
+_STEMS = ("cease", "truce", "armistice", "hostilities")
 _CLAUSES = re.compile(
     r";|,\s*(?:following which|after which|whereupon|but|while|whereas|although)\s+|\s+but\s+|\.\s+"
     r"|,\s*(?:(?:a|one|two|three|several|\d+) (?:hours?|days?|weeks?|months?)|hours|days|weeks|shortly|soon|"
@@ -99,7 +100,8 @@ class CeasefireDetector:
         rejections: list[Rejection] = []
         article_conflict: str | None | bool = False  # computed lazily: False = not yet
         for position, sentence in enumerate(sentences):
-            if not _CEASEFIRE.search(sentence.text):
+            lower = sentence.text.lower()
+            if not any(stem in lower for stem in _STEMS) or not _CEASEFIRE.search(sentence.text):
                 continue
             for clause_start, clause in _clauses(sentence.text):
                 if not _CEASEFIRE.search(clause):

@@ -34,8 +34,18 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("today", re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening|earlier in the day)\b", re.I)),
     ("ago", re.compile(r"\b(?P<count>a|one|two|three|four|five|six|seven|\d+)\s+(?P<unit>days?|weeks?)\s+ago\b", re.I)),
     ("month_year", re.compile(rf"\b{_MONTH}\s+{_YEAR}\b")),
-    ("year", re.compile(rf"(?:\b(?:in|of|the|since)\s+|,\s*|\(){_YEAR}\b(?!-)")),
+    ("year", re.compile(rf"(?:\b(?i:in|of|the|since)\s+|,\s*|\(){_YEAR}\b(?!-)")),
 )
+
+# Cheap tests that must pass before a pattern is worth running.
+_DIGIT = re.compile(r"\d")
+_NEEDS_DIGIT = frozenset({"iso", "day_month", "month_day", "month_year", "year"})
+_STEMS: dict[str, tuple[str, ...]] = {
+    "weekday": ("day",),
+    "yesterday": ("yesterday", "night", "previous day", "day before"),
+    "today": ("today", "tonight", "this ", "earlier in the day"),
+    "ago": (" ago",),
+}
 
 # Words just before a date that make it a boundary rather than the event's own date.
 _RELATION = re.compile(
@@ -115,7 +125,11 @@ def find_dates(text: str, published: date) -> list[DateMention]:
     """Every date expression in ``text`` resolved against ``published``; overlapping matches keep the first kind."""
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    lower = text.lower()
+    has_digit = _DIGIT.search(text) is not None
     for kind, pattern in _PATTERNS:
+        if not (has_digit if kind in _NEEDS_DIGIT else any(stem in lower for stem in _STEMS[kind])):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < t_end and end > t_start for t_start, t_end in taken):

@@ -240,26 +240,49 @@ class Gazetteer:
         """Every person mention, left to right; the longest alias wins, on word boundaries, accent-blind."""
         folded = fold_text(text)
         index = self._aliases
+        firsts = index.keys() & set(_CAPITALISED.findall(folded))
+        if not firsts:
+            return []
         matches: list[NameMatch] = []
         resume = 0
-        for token in _CAPITALISED.finditer(folded):
-            candidates = index.get(token.group())
-            if candidates is None:
+        for start, first in _word_starts(folded, firsts):
+            if start < resume:
                 continue
-            start = token.start()
-            if start < resume or (start > 0 and _is_word_char(folded[start - 1])):
-                continue
-            for rest, capitalised, person_id in candidates:
-                end = _match_rest(folded, token.end(), rest, capitalised)
-                if end >= 0:
+            for rest, capitalised, person_id in index[first]:
+                end = _match_rest(folded, start + len(first), rest, capitalised)
+                if end >= 0 and not _glued_on(folded, end):
                     matches.append(NameMatch(start, end, person_id, text[start:end]))
                     resume = end
                     break
         return matches
 
 
+def _word_starts(folded: str, words: Iterable[str]) -> list[tuple[int, str]]:
+    """Where each word occurs as a whole word, in text order (found with str.find, which is fast)."""
+    found: list[tuple[int, str]] = []
+    for word in words:
+        start = folded.find(word)
+        while start >= 0:
+            after = start + len(word)
+            if (start == 0 or not _is_word_char(folded[start - 1])) and not _is_word_char(
+                folded[after : after + 1] or " "
+            ):
+                found.append((start, word))
+            start = folded.find(word, after)
+    found.sort()
+    return found
+
+
 def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
+
+
+def _glued_on(folded: str, end: int) -> bool:
+    """True when an apostrophe joins more word after the match ("Xi'an"), other than a possessive 's."""
+    if folded[end : end + 1] != "'" or not _is_word_char(folded[end + 1 : end + 2] or " "):
+        return False
+    possessive = folded[end + 1] in "sS" and not _is_word_char(folded[end + 2 : end + 3] or " ")
+    return not possessive
 
 
 def _match_rest(folded: str, pos: int, rest: tuple[str, ...], capitalised: tuple[bool, ...]) -> int:
@@ -296,7 +319,9 @@ def _build_alias_index(people: Iterable[Person]) -> dict[str, list[_AliasEntry]]
                     continue
                 key = tuple(t.lower() for t in tokens)
                 owners.setdefault(key, set()).add(person.id)
-                shapes.setdefault(key, tuple(t[0].isupper() for t in tokens))
+                shape = tuple(t[0].isupper() for t in tokens)
+                seen = shapes.get(key, shape)
+                shapes[key] = tuple(a and b for a, b in zip(seen, shape, strict=True))
                 firsts.setdefault(key, set()).update({tokens[0], tokens[0].upper(), tokens[0].capitalize()})
     index: dict[str, list[_AliasEntry]] = {}
     for key, ids in owners.items():

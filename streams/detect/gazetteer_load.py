@@ -122,10 +122,43 @@ class GazetteerData:
     people: dict[str, PersonEntry]
 
 
+class _DatesAsTextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML loading that leaves dates as text, so a bad date gets our error naming the entry."""
+
+
+_DatesAsTextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+_NULL_TAG = "tag:yaml.org,2002:null"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_BOOLEANS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+def _plain(node: yaml.Node) -> Any:
+    """A composed YAML node as plain Python; about twice as fast as PyYAML's constructor for our files."""
+    if isinstance(node, yaml.MappingNode):
+        return {_plain(key): _plain(value) for key, value in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item) for item in node.value]
+    tag, text = node.tag, node.value
+    if tag == _NULL_TAG:
+        return None
+    if tag == _BOOL_TAG:
+        return _BOOLEANS[text.lower()]
+    if tag == _INT_TAG and text.lstrip("+-").isdigit():
+        return int(text)
+    return text
+
+
 def _read_yaml(path: Path) -> Mapping[str, Any]:
     try:
         with path.open("rb") as handle:
-            loaded = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            root = yaml.compose(handle, Loader=_DatesAsTextLoader)
+        loaded = None if root is None else _plain(root)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read gazetteer file: {exc}") from exc
     except yaml.YAMLError as exc:

@@ -33,7 +33,7 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("el", re.compile(r"[\u0370-\u03FF]")),
     ("ka", re.compile(r"[\u10A0-\u10FF]")),
 )
-_SAMPLE_CHARS = 4000
+_SAMPLE_CHARS = 1500
 
 
 def detect_language(text: str, declared: str | None = None) -> str | None:

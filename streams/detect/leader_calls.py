@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
@@ -32,7 +32,7 @@ _PHONE = (
     r"|\bvideo[- ]?(?:call|conference|conferencing|link|chat|talks|meeting)s?\b|\bvideoconferenc\w*"
     r"|\bvirtual (?:talks|meeting|summit|call)s?\b|\bhotline\b|\bzoom call\b)"
 )
-_CALLED = r"(?P<called>\b(?:called|calls|rang|rings|dialled|dialed|contacted|contacts)\b)"
+_CALLED = r"(?P<called>\b(?:called|calls|call|rang|rings|ring|dialled|dialed|contacted|contacts)\b)"
 _CALL_NOUN = (
     r"(?P<call_noun>\b(?:a|the|their|his|her|its|this|that|rare|first|second|third|brief|lengthy|hour-long|"
     r"[\w]+-minute|latest|another)\s+(?:[\w-]+\s+)?calls?\b(?!\s+(?:for|on|upon|by|off)\b)(?!\s+to\s+[a-z]))"
@@ -40,6 +40,16 @@ _CALL_NOUN = (
 _WEAK = r"(?P<spoke>\b(?:spoke|spoken|speak|speaks|speaking|talked|talks|talk|talking|conversation|conversed)\b)"
 _MET = r"(?P<met>\b(?:met|meet|meets|meeting|summit|visit|visited|visiting|hosted|sidelines)\b)"
 _TRIGGER = re.compile("|".join((_PHONE, _CALLED, _CALL_NOUN, _WEAK, _MET)), re.IGNORECASE)
+# Substrings every trigger contains: a plain ``in`` test is far cheaper than the regexes below.
+_STRONG_STEMS = ("phon", "call", "rang", "ring", "dial", "contact", "video", "virtual", "hotline", "zoom")
+_WEAK_STEMS = ("spok", "speak", "talk", "convers", "met", "meet", "summit", "visit", "host", "sideline")
+_STRONG_TRIGGER = re.compile("|".join((_PHONE, _CALLED, _CALL_NOUN)), re.IGNORECASE)
+# A weak-only sentence ("spoke with", "met") is looked at only when it may make an instructive near-miss.
+_WEAK_CUE = re.compile(
+    r"\b(?:not|never|no|yet to|will|would|plans?|expected|urged|called (?:for|on)|met|meet|meeting|summit|"
+    r"sidelines|visit\w*|face-to-face|in person|(?:19|20)\d\d)\b|n't\b|\((?:R|L|C)\)",
+    re.IGNORECASE,
+)
 _STRONG = ("phone", "called", "call_noun")
 
 _NEGATION = re.compile(
@@ -91,6 +101,9 @@ _INITIATOR = re.compile(
     r"(?:at the (?:initiative|request) of|initiated by|(?:received|got|took) a (?:phone |telephone )?call from)\s+"
     r"(?:the\s+)?(?P<who>[A-Z][\w'’-]+)",
 )
+_PLURAL_SUBJECT = re.compile(
+    r"^(?:They|The two (?:leaders|presidents|men|sides)|The leaders|The presidents|Both leaders|Both men)\b"
+)
 _INITIATING_VERBS = frozenset(
     {"called", "calls", "rang", "rings", "dialled", "dialed", "phoned", "telephoned", "contacted"}
 )
@@ -134,7 +147,13 @@ class LeaderCallDetector:
         findings: list[CallFinding] = []
         rejections: list[Rejection] = []
         for position, sentence in enumerate(sentences):
-            if not _TRIGGER.search(sentence.text):
+            lower = sentence.text.lower()
+            strong_stem = any(stem in lower for stem in _STRONG_STEMS)
+            if not strong_stem and not any(stem in lower for stem in _WEAK_STEMS):
+                continue
+            if not (strong_stem and _STRONG_TRIGGER.search(sentence.text)) and not (
+                _TRIGGER.search(sentence.text) and (sentence.is_caption or _WEAK_CUE.search(sentence.text))
+            ):
                 continue
             outcome = self._examine(sentences, position, published)
             if isinstance(outcome, CallFinding):
@@ -157,8 +176,11 @@ class LeaderCallDetector:
         first_day = pick_event_date(dates, 0)
         resolve_day = first_day.day if first_day and first_day.day and first_day.day <= published else published
         mentions = self.finder.find(text, resolve_day)
-        if self.finder.starts_with_pronoun(text) and len(distinct_people(mentions)) < 2:
-            mentions = self._add_antecedent(sentences, position, mentions, resolve_day)
+        if len(distinct_people(mentions)) < 2:
+            if _PLURAL_SUBJECT.match(text):
+                mentions = self._add_pair(sentences, position, mentions, resolve_day)
+            elif self.finder.starts_with_pronoun(text):
+                mentions = self._add_antecedent(sentences, position, mentions, resolve_day)
         if len(distinct_people(mentions)) < 2:
             return None
         triggers = list(_TRIGGER.finditer(text))
@@ -256,6 +278,17 @@ class LeaderCallDetector:
                 return [pronoun, *mentions]
         return mentions
 
+    def _add_pair(
+        self, sentences: Sequence[Sentence], position: int, mentions: list[Mention], day: date
+    ) -> list[Mention]:
+        """For "The two leaders also spoke by phone ...": the leaders named together in the sentence before."""
+        if position == 0:
+            return mentions
+        earlier = distinct_people(m for m in self.finder.find(sentences[position - 1].text, day) if m.is_leader)
+        if len(earlier) < 2:
+            return mentions
+        return [replace(m, start=0, end=0, kind="coreference") for m in earlier] + mentions
+
     def _weak_rejection(self, sentence: Sentence, triggers: list[re.Match[str]], mentions: list[Mention]) -> Rejection | None:
         text = sentence.text
         weak = [t for t in triggers if t.lastgroup in ("spoke", "met")]
@@ -277,7 +310,7 @@ class LeaderCallDetector:
             return Rejection(text, rule, "plan")
         if _IN_PERSON.search(text):
             return Rejection(text, rule, "in_person")
-        return Rejection(text, rule, "no_call_medium")
+        return None
 
 
 def _clause(text: str, position: int) -> tuple[int, int, bool]:

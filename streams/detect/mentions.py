@@ -25,6 +25,10 @@ _GENERIC_LEADER = r"leader|head of state|head of government|strongman|counterpar
 _FORMER = re.compile(r"\b(?:former|ex-|ex|late|then|then-|past|previous|outgoing|once)\s*$", re.IGNORECASE)
 # Between a role and the name it introduces only punctuation or capitalised title words may stand.
 _TITLE_GAP = re.compile(r"^[\s,(]*(?:[A-Z][\w.'’-]*[\s,]*)*$")
+_TOKEN = re.compile(r"[A-Za-z][\w.'’-]*|[,&]")
+_POSSESSIVE = re.compile(r"(?:'s|’s|')$")
+_MODIFIERS = frozenset({"acting", "interim", "new", "incoming", "newly-elected", "elected", "his", "her", "their", "the"})
+_OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?P<rest>[A-Z][^,;]{0,40})")
 _PRONOUN_SUBJECT = re.compile(r"^(?:He|She)\b|,\s+(?:he|she)\s+(?:spoke|talked|called|phoned|held|had)\b")
 
 
@@ -56,29 +60,30 @@ class MentionFinder:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        country_words = [w for c in gazetteer.countries().values() for w in (c.name, *c.names, *c.adjectives)]
         self._country_code = {w: c.code for c in gazetteer.countries().values()
                               for w in (c.name, *c.names, *c.adjectives)}  # fmt: skip
-        countries = _alternation(country_words)
-        offices = _alternation(w for w in gazetteer.office_words() if len(w) > 2)
+        self._terms: dict[tuple[str, date], OfficeTerm | None] = {}
         self._office_words = dict(gazetteer.office_words())
-        self._role = re.compile(
-            rf"\b(?P<country>{countries})(?:'s|’s)?\s+(?:(?i:acting|interim|new|newly[- ]elected|incoming)\s+)?"
-            rf"(?P<office>(?i:{offices}|{_GENERIC_LEADER}))\b(?!s)"
+        offices = _alternation(w for w in self._office_words if len(w) > 2)
+        # Anchor on the office word (a short alternation, fast to scan) and look around it for the country.
+        self._office = re.compile(
+            rf"\b(?P<office>{offices}|{_GENERIC_LEADER}|heads of state)(?P<plural>s)?\b", re.IGNORECASE
         )
-        self._role_of = re.compile(
-            rf"\b(?P<office>(?i:{offices}|head of state|head of government))\s+of\s+(?:the\s+)?(?P<country>{countries})\b"
-        )
-        self._plural = re.compile(
-            rf"\b(?P<list>(?:(?:{countries})\s*(?:,|and|&)\s*)+(?:{countries}))\s+"
-            rf"(?P<office>(?i:presidents|leaders|prime ministers|premiers|counterparts|heads of state|"
-            rf"foreign ministers|chancellors))\b"
-        )
-        self._country_only = re.compile(rf"\b(?:{countries})\b")
+        self._longest_country = max((len(w.split()) for w in self._country_code), default=1)
 
     # -- resolution ---------------------------------------------------------------------------------------
 
     def _term_for(self, person_id: str, day: date) -> OfficeTerm | None:
+        key = (person_id, day)
+        if key in self._terms:
+            return self._terms[key]
+        if len(self._terms) > 50_000:
+            self._terms.clear()
+        term = self._lookup_term(person_id, day)
+        self._terms[key] = term
+        return term
+
+    def _lookup_term(self, person_id: str, day: date) -> OfficeTerm | None:
         leader = self.gazetteer.leader_term_on(person_id, day)
         if leader is not None:
             return leader
@@ -159,25 +164,56 @@ class MentionFinder:
 
     def _roles(self, text: str, day: date) -> list[Mention]:
         found: list[Mention] = []
-        for match in self._plural.finditer(text):
+        for match in self._office.finditer(text):
             office = match.group("office")
-            for country_match in self._country_only.finditer(match.group("list")):
-                code = self._country_code.get(country_match.group(0))
-                if code is None:
-                    continue
-                start = match.start("list") + country_match.start()
-                mention = self._role_mention(code, office, day, start, start + len(country_match.group(0)),
-                                             country_match.group(0) + " " + office)  # fmt: skip
-                found.append(mention)
-        for pattern in (self._role, self._role_of):
-            for match in pattern.finditer(text):
-                if any(m.start <= match.start() < m.end or match.start() <= m.start < match.end() for m in found):
-                    continue
-                code = self._country_code.get(match.group("country"))
-                if code is None:
-                    continue
-                found.append(self._role_mention(code, match.group("office"), day, match.start(), match.end(),
-                                                match.group(0)))  # fmt: skip
+            before = self._countries_before(text, match.start(), plural=bool(match.group("plural")))
+            if before:
+                for code, start, end in before:
+                    surface = text[start:end] + " " + match.group(0)
+                    end_of_role = match.end() if len(before) == 1 else end
+                    found.append(self._role_mention(code, office, day, start, end_of_role, surface))
+                continue
+            after = _OF_COUNTRY.match(text, match.end())
+            if after:
+                code = self._country_at(after.group("rest"))
+                if code is not None:
+                    found.append(self._role_mention(code[0], office, day, match.start(),
+                                                    after.start("rest") + code[1], match.group(0)))  # fmt: skip
+        return found
+
+    def _country_at(self, rest: str) -> tuple[str, int] | None:
+        """(ISO3, length) of the longest country word at the start of ``rest``."""
+        words = rest.split()
+        for size in range(min(self._longest_country, len(words)), 0, -1):
+            candidate = " ".join(words[:size]).rstrip(",.;:")
+            code = self._country_code.get(candidate)
+            if code is not None:
+                return code, rest.index(candidate) + len(candidate)
+        return None
+
+    def _countries_before(self, text: str, position: int, plural: bool) -> list[tuple[str, int, int]]:
+        """Countries written just before an office word: "Russian", "Armenia's", "Russian and French"."""
+        tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, max(0, position - 90), position)]
+        found: list[tuple[str, int, int]] = []
+        index = len(tokens)
+        while index > 0 and tokens[index - 1][0].lower() in _MODIFIERS:
+            index -= 1
+        while index > 0:
+            match = None
+            for size in range(min(self._longest_country, index), 0, -1):
+                words = tokens[index - size : index]
+                phrase = _POSSESSIVE.sub("", " ".join(w for w, _, _ in words))
+                code = self._country_code.get(phrase)
+                if code is not None:
+                    match = (code, words[0][1], words[-1][2], size)
+                    break
+            if match is None:
+                break
+            found.insert(0, match[:3])
+            index -= match[3]
+            if not plural or index == 0 or tokens[index - 1][0].lower() not in (",", "and", "&"):
+                break
+            index -= 1
         return found
 
     def _role_mention(self, code: str, office: str, day: date, start: int, end: int, surface: str) -> Mention:

@@ -21,6 +21,7 @@ _BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9À
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _SPACES = re.compile(r"\s+")
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # runs of spaces, or any space that is not a plain one (\xa0, \n)
 
 # Photo captions: credit lines, left/right markers, and lines ending in a bare year ("in Versailles, 2017.").
 _CAPTION = re.compile(
@@ -28,6 +29,9 @@ _CAPTION = re.compile(
     r"|,\s*(?:[A-Z][a-z]+ \d{1,2}, )?(?:19|20)\d\d\.?$",
     re.IGNORECASE,
 )
+
+
+_CAPTION_STEMS = ("photo", "getty", "reuters/", "afp")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +55,14 @@ def _ends_with_abbreviation(chunk: str) -> bool:
 
 
 def _looks_like_caption(text: str, repeated: bool) -> bool:
-    return repeated or bool(_CAPTION.search(text))
+    if repeated:
+        return True
+    lower = text.lower()
+    if "(" not in text and not text[-2:-1].isdigit() and not text[-1:].isdigit() and not any(
+        stem in lower for stem in _CAPTION_STEMS
+    ):
+        return False
+    return bool(_CAPTION.search(text))
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -90,7 +101,7 @@ def _append(
     if not stripped:
         return
     lead = len(raw) - len(raw.lstrip())
-    clean = _SPACES.sub(" ", stripped)
+    clean = _SPACES.sub(" ", stripped) if _ODD_SPACE.search(stripped) else stripped
     out.append(
         Sentence(
             text=clean,

@@ -67,6 +67,9 @@ class ConnectorSettings(Section):
     metrics_port: int = Field(
         default=9109, ge=0, le=65535, description="Prometheus /metrics port of the connector."
     )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Address the /metrics server binds (0.0.0.0 in containers)."
+    )
     state_dir: str = Field(
         default="var/connectors", description="Folder for connector state (ETags, seen ids)."
     )

@@ -38,7 +38,7 @@ def _integer(params: Mapping[str, Sequence[str]], name: str, default: int, low: 
     raw = _single(params, name)
     if raw is None:
         return default
-    if not re.fullmatch(r"\d{1,12}", raw):
+    if not re.fullmatch(r"[0-9]{1,12}", raw):
         raise QueryError(name, f"must be a whole number from {low} to {high}")
     value = int(raw)
     if not low <= value <= high:
@@ -54,9 +54,9 @@ def _day(params: Mapping[str, Sequence[str]], name: str) -> date | None:
         if len(raw) == 10:
             return date.fromisoformat(raw)
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError as exc:
+        return (moment if moment.tzinfo is None else moment.astimezone(UTC)).date()
+    except (ValueError, OverflowError) as exc:
         raise QueryError(name, "must be a date YYYY-MM-DD or an ISO 8601 time") from exc
-    return (moment if moment.tzinfo is None else moment.astimezone(UTC)).date()
 
 
 def _types(params: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
@@ -119,6 +119,6 @@ def parse_cursor(raw: str | None, parameter: str = "Last-Event-ID") -> int | Non
     """A stream cursor (a change sequence number) or None when absent."""
     if raw is None or raw.strip() == "":
         return None
-    if not re.fullmatch(r"\d{1,12}", raw.strip()):
+    if not re.fullmatch(r"[0-9]{1,12}", raw.strip()):
         raise QueryError(parameter, "must be a whole number")
     return int(raw.strip())

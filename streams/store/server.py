@@ -45,9 +45,11 @@ async def serve_api(
     """Open the store, serve until SIGINT/SIGTERM (or ``stop`` is set), then close everything."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
+    handled = []
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signum, stop.set)
+            handled.append(signum)
     store = open_store(settings)
     try:
         if migrate:
@@ -59,4 +61,6 @@ async def serve_api(
             await runner.cleanup()
     finally:
         await store.close()
+        for signum in handled:
+            loop.remove_signal_handler(signum)
     return 0

@@ -84,3 +84,23 @@ def test_route_conditions(alert_factory):
     assert matches(MatchSettings(rules=("rule:watch",), min_sources=2), alert)
     assert not matches(MatchSettings(min_sources=3), alert)
     assert not matches(MatchSettings(types=("leader_call",), severities=("info",)), alert)
+
+
+async def test_open_circuit_and_spent_budget_dead_letters_without_attempt(alert_factory):
+    from alerts.deadletter import MemoryDeadLetters
+    from alerts.delivery import Deliverer
+    from alerts.delivery_log import InMemoryDeliveryLog
+    from alerts.sinks import SinkContext, build_sink
+    from streams.settings.alerts import SinkSettings
+
+    sink = build_sink(
+        SinkSettings(name="u-hook", type="webhook", url=SecretStr("http://127.0.0.1:9/x")), SinkContext()
+    )
+    dlq = MemoryDeadLetters()
+    now = [1000.0]
+    deliverer = Deliverer(delivery_log=InMemoryDeliveryLog(), dead_letter=dlq, clock=lambda: now[0])
+    for _ in range(5):
+        deliverer.breaker("u-hook").record_failure()
+    result = await deliverer.deliver(sink, [alert_factory()], queued_at=0.0)
+    assert (result.status, result.attempts) == ("dead_lettered", 0)
+    assert dlq.letters[0].error.startswith("circuit open")

@@ -117,6 +117,7 @@ async def test_restarted_dispatcher_does_not_resend_delivered(make_settings, rec
 
 async def test_secrets_never_leak(make_settings, receiver, alert_factory, caplog):
     caplog.set_level(logging.DEBUG)
+    receiver.script = [(500, {}, "token T0SECRET-path-token-123 is rate limited")]
     receiver.default = (403, {}, f"bad token for {receiver.url}")
     settings = webhook_settings(make_settings, receiver.url)
     _, _, dlq = await run(settings, [alert_factory()])
@@ -143,3 +144,19 @@ def test_bad_secret_is_a_config_error_without_the_secret(make_settings, bad):
             settings, delivery_log=InMemoryDeliveryLog(), dead_letter=MemoryDeadLetters()
         )
     assert bad not in str(info.value)
+
+
+async def test_simple_setup_from_environment(receiver, alert_factory, tmp_path, capsys):
+    from streams.settings import load_settings
+
+    environ = {
+        "NEWSWATCH_WEBHOOK_URL": receiver.url,
+        "NEWSWATCH_ALERTS__WEBHOOK_SECRETS": f"[{SECRET_A}]",
+        "NEWSWATCH_ALERTS__STATE_DIR": str(tmp_path),
+    }
+    settings = load_settings(None, environ=environ).alerts
+    (sub,), _, _ = await run(settings, [alert_factory()])
+    assert sub.sinks == ("console", "webhook") and sub.routes == ("default",)
+    got = receiver.requests[0]
+    Webhook(SECRET_A).verify(got.body, got.headers)
+    assert "ALERT" in capsys.readouterr().out

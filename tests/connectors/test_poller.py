@@ -208,3 +208,48 @@ def test_outcome_kinds() -> None:
 
     assert PollReport(feed="x", error="boom", retry_after=3).outcome.kind == ERROR
     assert PollReport(feed="x").outcome.kind == UNCHANGED
+
+
+async def test_hostile_and_broken_documents_over_http(feed_server, settings_for, sink) -> None:  # type: ignore[no-untyped-def]
+    """Billion laughs, XXE, invalid UTF-8, a mislabelled charset and garbage: each decoded or cleanly
+    skipped, none crashes the poller, and the good feed after them still produces."""
+    import resource
+
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+        + "".join(f'<!ENTITY a{i} "{("&a" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+        + ']><rss version="2.0"><channel><title>L</title><link>https://l.example/</link><description>d</description>'
+        "<item><title>&a9;</title><link>https://l.example/1</link><description>&a9;</description></item>"
+        "</channel></rss>"
+    )
+    xxe = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<rss version="2.0"><channel><title>X</title><link>https://x.example/</link><description>d</description>'
+        "<item><title>Item &x;</title><link>https://x.example/1</link></item></channel></rss>"
+    )
+    bad_utf8 = rss([("u", "Bad byte here")]).encode().replace(b"byte", b"b\xff\xfeyte")
+    latin1 = rss([("l", "Café crème")]).encode("cp1252")
+    documents = {
+        "/laughs": (laughs.encode(), "application/rss+xml"),
+        "/xxe": (xxe.encode(), "application/rss+xml"),
+        "/bad-utf8": (bad_utf8, "application/rss+xml; charset=utf-8"),
+        "/latin1": (latin1, "application/rss+xml; charset=utf-8"),
+        "/garbage": (b"\x00\x01\x02 not a feed \xff", "application/octet-stream"),
+        "/good": (rss([("g", "Good")]).encode(), "application/rss+xml"),
+    }
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    poller = poller_for(settings_for(), sink, None)
+    reports = {}
+    try:
+        for path, (body, content_type) in documents.items():
+            url = feed_server.static(path, body, content_type)
+            reports[path] = await poller.poll(FeedSettings(url=url, allow_private=True), FeedState())
+    finally:
+        await poller.client.close()
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # KiB
+    for article in sink.articles:
+        assert len(article.title) < 200 and "root:" not in article.title
+        article.to_json()
+    assert reports["/garbage"].status == "parse_error" and not reports["/garbage"].articles
+    assert [a.title for a in reports["/good"].articles] == ["Good"]
+    assert any("Caf" in a.title for a in reports["/latin1"].articles)

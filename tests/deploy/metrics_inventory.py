@@ -62,8 +62,10 @@ def project_metrics(strict: bool = False) -> list[Metric]:
             if strict or exc.name is None or not module_name.startswith(exc.name):
                 raise
             continue
+        seen: set[int] = set()
         for value in vars(module).values():
-            if isinstance(value, MetricWrapperBase):
+            if isinstance(value, MetricWrapperBase) and not value._labelvalues and id(value) not in seen:
+                seen.add(id(value))
                 found.append(_describe(value, module_name, process))
     return sorted(found, key=lambda m: (MODULES.index(next(x for x in MODULES if x[0] == m.module)), m.name))
 
@@ -75,9 +77,8 @@ def faust_metrics() -> list[Metric]:
     registry = CollectorRegistry()
     metrics = FaustMetrics.create(registry, FAUST_PREFIX)
     module = "faust.sensors.prometheus"
-    return sorted(
-        (_describe(m, module, "worker") for m in metrics if isinstance(m, MetricWrapperBase)), key=lambda m: m.name
-    )
+    described = (_describe(m, module, "worker") for m in metrics if isinstance(m, MetricWrapperBase))
+    return sorted(described, key=lambda m: m.name)
 
 
 def table(metrics: list[Metric]) -> str:
@@ -89,7 +90,32 @@ def table(metrics: list[Metric]) -> str:
     return "\n".join(lines)
 
 
+DOC = REPO / "docs" / "observability.md"
+MARKERS = {
+    "project": ("<!-- metrics-table:project:begin -->", "<!-- metrics-table:project:end -->"),
+    "faust": ("<!-- metrics-table:faust:begin -->", "<!-- metrics-table:faust:end -->"),
+}
+
+
+def render_doc(text: str) -> str:
+    """The docs text with both generated tables replaced by what the code declares now."""
+    tables = {"project": table(project_metrics()), "faust": table(faust_metrics())}
+    for key, (begin, end) in MARKERS.items():
+        head, found, rest = text.partition(begin)
+        if not found:
+            raise ValueError(f"{begin} missing in {DOC}")
+        _, found, tail = rest.partition(end)
+        if not found:
+            raise ValueError(f"{end} missing in {DOC}")
+        text = f"{head}{begin}\n{tables[key]}\n{end}{tail}"
+    return text
+
+
 if __name__ == "__main__":
-    print(table(project_metrics()))
-    print()
-    print(table(faust_metrics()))
+    if "--write-docs" in sys.argv:
+        DOC.write_text(render_doc(DOC.read_text(encoding="utf-8")), encoding="utf-8")
+        print(f"updated the metric tables in {DOC.relative_to(REPO)}")
+    else:
+        print(table(project_metrics()))
+        print()
+        print(table(faust_metrics()))

@@ -203,8 +203,8 @@ def test_app_services_bind_metrics_beyond_loopback() -> None:
 
 def test_app_commands_exist_in_the_cli() -> None:
     """Each compose command is a real ``newswatch`` subcommand (``--help`` exits 0)."""
-    for name in APP_SERVICES:
-        command = services()[name]["command"]
+    commands = {tuple(services()[name]["command"]): name for name in APP_SERVICES}
+    for command, name in commands.items():
         result = subprocess.run(
             [sys.executable, "-m", "streams.cli", *command, "--help"],
             capture_output=True,

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dashboard_checks import evaluate_everything
+from dashboard_checks import evaluate_everything, undeclared_metrics
 from prometheus_harness import PrometheusHarness, free_port, prometheus_binary
 
 HERE = Path(__file__).resolve().parent
@@ -77,15 +77,35 @@ def fake_targets() -> Iterator[dict[str, list[str]]]:
                 process.kill()
 
 
-def test_every_dashboard_and_rule_expression_returns_data(
-    fake_targets: dict[str, list[str]], tmp_path: Path
-) -> None:
-    with PrometheusHarness(fake_targets, tmp_path) as prom:
-        prom.wait_for_targets()
+@pytest.fixture(scope="module")
+def prom(
+    fake_targets: dict[str, list[str]], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PrometheusHarness]:
+    with PrometheusHarness(fake_targets, tmp_path_factory.mktemp("prometheus")) as harness:
+        harness.wait_for_targets()
         # Rates need two scrapes inside the window; recording rules a couple of evaluations.
-        prom.wait_for("sum(rate(newswatch_articles_produced_total[30s])) > 0", timeout=30)
-        prom.wait_for_rule_evaluations(rounds=2)
-        report = evaluate_everything(prom, rate_interval="30s", range_="5m")
+        harness.wait_for("sum(rate(newswatch_articles_produced_total[30s])) > 0", timeout=30)
+        harness.wait_for_rule_evaluations(rounds=2)
+        yield harness
+
+
+def test_every_dashboard_and_rule_expression_returns_data(prom: PrometheusHarness) -> None:
+    report = evaluate_everything(prom, rate_interval="30s", range_="5m")
     print(report.summary())
     assert not report.failures, report.summary()
     assert report.evaluated > 60
+
+
+def test_the_checks_catch_a_query_without_data_and_an_undeclared_metric(prom: PrometheusHarness) -> None:
+    assert prom.query('sum(rate(newswatch_feed_fetches_total{feed="no-such-feed"}[30s]))') == []
+    missing = undeclared_metrics(
+        prom, [("panel", "rate(newswatch_feed_fetches_total[1m]) / rate(newswatch_no_such_thing_total[1m])")]
+    )
+    assert missing == ["panel: newswatch_no_such_thing_total"]
+
+
+def test_harness_keeps_the_deployment_jobs_and_rules(prom: PrometheusHarness) -> None:
+    jobs = {t["labels"]["job"] for t in prom.targets_health()}
+    assert jobs == {"newswatch-worker", "newswatch-connectors"}
+    files = {g["file"].rsplit("/", 1)[-1] for g in prom.rule_groups()}
+    assert files == {"newswatch-recording.yml", "newswatch-alerts.yml"}

@@ -1,0 +1,107 @@
+"""ArticleProducer without a broker: retries until acked, and bounded in-flight articles (back-pressure)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+from kafka.errors import KafkaTimeoutError
+from kafka.producer.future import FutureProduceResult, FutureRecordMetadata
+from kafka.structs import TopicPartition
+
+from connectors.producer import ArticleProducer, article_key
+from streams.records import Article, utcnow
+from streams.settings import settings_from_mapping
+
+
+class FakeKafka:
+    """Mimics KafkaProducer.send/flush/close; the first ``failures`` sends fail, others are acked."""
+
+    def __init__(self, failures: int = 0, hold: bool = False) -> None:
+        self.failures = failures
+        self.hold = hold
+        self.sent: list[tuple[str, bytes, bytes]] = []
+        self.pending: list[FutureProduceResult] = []
+        self.lock = threading.Lock()
+
+    def send(self, topic: str, key: bytes, value: bytes) -> Any:
+        produce = FutureProduceResult(TopicPartition(topic, 0))
+        future = FutureRecordMetadata(produce, 0, -1, None, len(key), len(value), -1)
+        with self.lock:
+            self.sent.append((topic, key, value))
+            if self.failures > 0:
+                self.failures -= 1
+                produce.failure(KafkaTimeoutError("broker down"))
+            elif self.hold:
+                self.pending.append(produce)
+            else:
+                produce.success((0, 0, None))
+        return future
+
+    def release(self) -> None:
+        with self.lock:
+            for produce in self.pending:
+                produce.success((0, 0, None))
+            self.pending.clear()
+
+    def flush(self, timeout: float | None = None) -> None:
+        self.release()
+
+    def close(self, timeout: float | None = None) -> None:
+        return None
+
+
+def settings(**producer: Any):  # type: ignore[no-untyped-def]
+    tuning = {"retry_backoff_seconds": 0.01, "max_retry_backoff_seconds": 0.05, **producer}
+    return settings_from_mapping({"kafka": {"topic_prefix": "p."}, "connectors": {"producer": tuning}})
+
+
+def article(n: int) -> Article:
+    return Article(id=f"id{n}", url=f"https://e.example/{n}", title="t", text="x", published=utcnow())
+
+
+def test_key_is_url_or_id() -> None:
+    assert article_key(article(1)) == b"https://e.example/1"
+    assert article_key(article(1).replace(url="")) == b"id1"
+
+
+async def test_deliver_retries_through_an_outage() -> None:
+    fake = FakeKafka(failures=3)
+    producer = ArticleProducer(settings(), producer=fake)
+    await asyncio.wait_for(producer.deliver(article(1)), 5)
+    assert len(fake.sent) == 4 and all(t == "p.articles.raw" for t, _, _ in fake.sent)
+    assert fake.sent[-1][1] == b"https://e.example/1"
+    producer.close()
+
+
+async def test_bounded_in_flight_is_back_pressure() -> None:
+    fake = FakeKafka(hold=True)
+    producer = ArticleProducer(settings(max_in_flight_articles=3), producer=fake)
+    tasks = [asyncio.create_task(producer.deliver(article(n))) for n in range(5)]
+    await asyncio.sleep(0.3)
+    assert len(fake.sent) == 3  # the other two wait for a slot: nothing dropped, nothing unbounded
+    assert not any(t.done() for t in tasks)
+    for _ in range(20):
+        fake.release()
+        await asyncio.sleep(0.05)
+        if all(t.done() for t in tasks):
+            break
+    assert all(t.done() and t.exception() is None for t in tasks)
+    assert len(fake.sent) == 5
+    producer.close()
+
+
+def test_blocking_send_waits_for_room() -> None:
+    fake = FakeKafka(hold=True)
+    producer = ArticleProducer(settings(max_in_flight_articles=1, max_block_ms=200), producer=fake)
+    producer.send(article(1))
+    from streams.errors import BrokerError
+
+    with pytest.raises(BrokerError, match="buffer full"):
+        producer.send(article(2))  # blocked ~200 ms, then reported
+    fake.release()
+    producer.send(article(3))
+    producer.flush(1)
+    producer.close()

@@ -1,0 +1,93 @@
+"""Leader calls: the traps the issue lists are rejected with a reason; real calls keep pair, date and initiator."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.detect.engine import DetectionEngine
+from streams.records import EventType
+from tests.streams.detect.conftest import make_article
+
+
+def _calls(engine: DetectionEngine, text: str, published: str = "2020-10-21") -> list[tuple[tuple[str, ...], str]]:
+    events = engine.detect(make_article(text, published)).events
+    return [
+        (tuple(sorted(p.person_id or p.name for p in e.participants)), e.date)
+        for e in events
+        if e.type == EventType.LEADER_CALL
+    ]
+
+
+def _reasons(engine: DetectionEngine, text: str, published: str = "2020-10-21") -> set[str]:
+    return {m.reason for m in engine.detect(make_article(text, published)).near_misses}
+
+
+def test_role_and_counterpart_resolve_by_date(engine: DetectionEngine) -> None:
+    text = "In a telephone call, Turkish president late Saturday spoke to his Russian counterpart."
+    assert _calls(engine, text, "2020-11-07") == [(("erdogan-recep-tayyip", "putin-vladimir"), "2020-11-07")]
+
+
+def test_initiator_and_topics(engine: DetectionEngine) -> None:
+    text = "Armenian Prime Minister Nikol Pashinian called Russian President Vladimir Putin on Friday about Karabakh."
+    event = engine.detect(make_article(text, "2020-10-02")).events[0]
+    assert event.initiator == "pashinyan-nikol"
+    assert "Nagorno-Karabakh" in event.topics
+    assert event.rule.startswith("leader_call/called")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Putin has still not spoken with Azerbaijani President Ilham Aliyev by phone.", "negated"),
+        ("Erdogan said he would call Putin to discuss the grain deal.", "plan"),
+        ("Biden plans to speak by phone with Putin later this week.", "plan"),
+        ("In 2019, Trump and Xi spoke by phone several times about trade.", "old_background"),
+        ("Putin and Erdogan met in Sochi on Tuesday for talks on Syria.", "in_person"),
+        ("FILE PHOTO: Macron speaks by phone with Putin from Bregancon, France, August 2019.", "old_caption"),
+    ],
+)
+def test_traps_are_rejected_with_a_reason(engine: DetectionEngine, text: str, reason: str) -> None:
+    assert _calls(engine, text, "2020-10-21") == []
+    assert reason in _reasons(engine, text, "2020-10-21")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Macron called for Erdogan to explain the presence of Syrian fighters.",
+        "Biden called Putin a killer in an interview.",
+        "Erdogan called Macron's remarks unacceptable.",
+        "Former U.S. President Barack Obama spoke by phone with Macron on Tuesday.",
+        "Trump spoke by phone with Tesla chief executive Elon Musk on Tuesday.",
+    ],
+)
+def test_no_call_between_leaders(engine: DetectionEngine, text: str) -> None:
+    assert _calls(engine, text, "2020-10-21") == []
+
+
+def test_ministers_are_an_official_contact(engine: DetectionEngine) -> None:
+    text = "Russian Foreign Minister Sergey Lavrov spoke by phone with Secretary of State Mike Pompeo on Tuesday."
+    events = engine.detect(make_article(text, "2020-10-21")).events
+    assert [e.type for e in events] == [EventType.OFFICIAL_CONTACT]
+    assert all(not p.is_leader for p in events[0].participants)
+    assert "not_leaders" in _reasons(engine, text)
+
+
+def test_same_call_reported_twice_is_one_event(engine: DetectionEngine) -> None:
+    text = (
+        "Putin and Macron spoke by phone on Tuesday about Karabakh. "
+        "It was their second phone conversation since the September 27 outbreak of fighting."
+    )
+    assert _calls(engine, text) == [(("macron-emmanuel", "putin-vladimir"), "2020-10-20")]
+
+
+def test_same_pair_on_different_days_are_two_events(engine: DetectionEngine) -> None:
+    text = "Putin and Macron spoke by phone on Tuesday. They had also held a video call on 12 October."
+    assert sorted(d for _, d in _calls(engine, text)) == ["2020-10-12", "2020-10-20"]
+
+
+def test_non_english_is_tagged_and_passed_through(engine: DetectionEngine) -> None:
+    detection = engine.detect(make_article("Emmanuel Macron s'est entretenu par téléphone avec Vladimir Poutine mardi."))
+    assert detection.language == "fr"
+    assert detection.events == ()
+    assert any(m.reason.startswith("unsupported_language") for m in detection.near_misses)
