@@ -34,6 +34,14 @@ def _any(wanted: Iterable[str], have: Iterable[str]) -> bool:
     return not wanted_set or bool(wanted_set & set(have))
 
 
+def _types_match(wanted: Iterable[str], event_type: str) -> bool:
+    """Empty matches all; ``prefix*`` matches every type starting with ``prefix`` (``rule:*``)."""
+    patterns = [w.lower() for w in wanted]
+    return not patterns or any(
+        event_type.startswith(p[:-1]) if p.endswith("*") else event_type == p for p in patterns
+    )
+
+
 def _rule_names(rule: str) -> set[str]:
     return {rule, rule.removeprefix("rule:")} if rule else set()
 
@@ -44,7 +52,7 @@ def matches(match: MatchSettings, alert: Alert) -> bool:
     rule = labels["rule"][0]
     event_type = labels["type"][0]
     return (
-        _any(match.types, labels["type"])
+        _types_match(match.types, event_type)
         and _any(match.participants, labels["participant"])
         and _any(match.countries, labels["country"])
         and _any(match.severities, labels["severity"])
@@ -96,7 +104,8 @@ def build_routes(settings: AlertSettings, sink_names: Iterable[str]) -> list[Rou
     names = tuple(sink_names)
     if not names:
         return []
-    return [Route.from_settings(RouteSettings(name="default", sinks=names), settings)]
+    default = RouteSettings(name="default", sinks=names, match=MatchSettings(types=settings.default_types))
+    return [Route.from_settings(default, settings)]
 
 
 def select_routes(routes: Iterable[Route], alert: Alert) -> list[Route]:

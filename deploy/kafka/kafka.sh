@@ -74,7 +74,9 @@ need_mvn() {
   docker compose -f deploy/kafka/docker-compose.yml up -d (see deploy/kafka/README.md)."
 }
 
-pom_digest() { sha256sum "$SCRIPT_DIR/pom.xml" | cut -d' ' -f1; }
+pom_digest() {
+    if command -v sha256sum >/dev/null 2>&1; then sha256sum "$SCRIPT_DIR/pom.xml"; else shasum -a 256 "$SCRIPT_DIR/pom.xml"; fi | cut -d' ' -f1
+}
 
 jars_complete() { [[ -f "$MARKER" && "$(cat "$MARKER")" == "$(pom_digest)" && -d "$LIB" ]]; }
 

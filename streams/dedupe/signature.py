@@ -89,15 +89,15 @@ def token_hashes(text: str) -> np.ndarray:
         return np.zeros(0, dtype=np.uint64)
     length = len(data)
     _ensure_powers(length + 1)
-    with np.errstate(over="ignore"):
-        prefix = np.empty(length + 1, dtype=np.uint64)
-        prefix[0] = 0
-        np.cumsum(data * _powers[:length], dtype=np.uint64, out=prefix[1:])
-        hashes = prefix[ends]
-        hashes -= prefix[starts]
-        hashes *= _inverse_powers[starts]
-        hashes += (ends - starts).astype(np.uint64)
-        return _mix64(hashes)
+    # Array arithmetic on uint64 wraps modulo 2**64 without warnings, which these hashes rely on.
+    prefix = np.empty(length + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.cumsum(data * _powers[:length], dtype=np.uint64, out=prefix[1:])
+    hashes = prefix[ends]
+    hashes -= prefix[starts]
+    hashes *= _inverse_powers[starts]
+    hashes += (ends - starts).astype(np.uint64)
+    return _mix64(hashes)
 
 
 def shingle_hashes(tokens: np.ndarray, shingle_words: int) -> np.ndarray:
@@ -107,12 +107,11 @@ def shingle_hashes(tokens: np.ndarray, shingle_words: int) -> np.ndarray:
         return tokens
     width = min(shingle_words, count)
     positions = count - width + 1
-    with np.errstate(over="ignore"):
-        acc = tokens[:positions].copy()
-        for offset in range(1, width):
-            acc *= _SHINGLE_Q
-            acc += tokens[offset : offset + positions]
-        return _mix64(acc)
+    acc = tokens[:positions].copy()
+    for offset in range(1, width):
+        acc *= _SHINGLE_Q
+        acc += tokens[offset : offset + positions]
+    return _mix64(acc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,21 +173,19 @@ def _oph_bins(unique_sorted: np.ndarray, bins: int) -> np.ndarray:
     indices = np.arange(bins)
     donor = filled[np.searchsorted(filled, indices) % len(filled)]
     distance = ((donor - indices) % bins).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        return (values[donor] + distance * _U64(_ROTATE_C)) & _U64(0xFFFFFFFF)
+    return (values[donor] + distance * _U64(_ROTATE_C)) & _U64(0xFFFFFFFF)
 
 
 def _band_hashes(bins: np.ndarray, bands: int, rows: int) -> tuple[int, ...]:
     """32-bit hash per LSH band of ``rows`` consecutive bins (the bin itself when rows == 1)."""
     if rows == 1:
-        return tuple(int(v) for v in bins[:bands])
+        return tuple(bins[:bands].tolist())
     table = bins[: bands * rows].reshape(bands, rows)
-    with np.errstate(over="ignore"):
-        acc = table[:, 0].copy()
-        for column in range(1, rows):
-            acc *= _SHINGLE_Q
-            acc += table[:, column]
-        return tuple(int(v) for v in _mix64(acc) & _U64(0xFFFFFFFF))
+    acc = table[:, 0].copy()
+    for column in range(1, rows):
+        acc *= _SHINGLE_Q
+        acc += table[:, column]
+    return tuple((_mix64(acc) & _U64(0xFFFFFFFF)).tolist())
 
 
 def content_digest(tokens: np.ndarray) -> int:

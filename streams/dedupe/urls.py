@@ -7,7 +7,7 @@ slashes, AMP markers and tracking parameters are all dropped, so http/https and 
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
 _TRACKING = frozenset(
     {
@@ -22,29 +22,32 @@ _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "__twitter", "oly_")
 def dedupe_url(url: str) -> str:
     """``host/path?query`` with tracking, scheme, ``www.``, ports, fragments and AMP removed; "" if none."""
     url = (url or "").strip()
-    if not url:
-        return ""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").rstrip(".").lower()
-    except ValueError:
+    scheme_end = url.find("://")
+    if scheme_end <= 0 or url[:scheme_end].lower() not in ("http", "https"):
         return url
+    rest = url[scheme_end + 3 :].split("#", 1)[0]
+    rest, _, query = rest.partition("?")
+    host, slash, path = rest.partition("/")
+    host = host.rsplit("@", 1)[-1].lower().rstrip(".")
+    if host.endswith((":80", ":443")):
+        host = host.rsplit(":", 1)[0]
     if not host:
         return url
     host = host.removeprefix("www.").removeprefix("amp.")
-    path = parts.path.rstrip("/")
-    for marker in ("/amp", ".amp"):
-        path = path.removesuffix(marker)
-    path = path.replace("/amp/", "/")
-    if not parts.query:
+    path = (slash + path).rstrip("/")
+    if "amp" in path:
+        for marker in ("/amp", ".amp"):
+            path = path.removesuffix(marker)
+        path = path.replace("/amp/", "/")
+    if not query:
         return f"{host}{path}"
     query_pairs = sorted(
         (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        for key, value in parse_qsl(query, keep_blank_values=True)
         if key.lower() not in _TRACKING and not key.lower().startswith(_TRACKING_PREFIXES)
     )
-    query = urlencode(query_pairs)
-    return f"{host}{path}" + (f"?{query}" if query else "")
+    kept = urlencode(query_pairs)
+    return f"{host}{path}" + (f"?{kept}" if kept else "")
 
 
 def url_hash(url: str) -> int:

@@ -24,7 +24,8 @@ LANGUAGES = frozenset({"en"})
 DEFAULT_MAX_AGE_DAYS = 45
 
 _CEASEFIRE = re.compile(
-    r"\b(?:cease-?fire|truce|armistice|cessation of hostilities|halt to (?:the )?(?:fighting|hostilities))s?\b",
+    r"\b(?:cease-?fire|truce|armistice|cessation of hostilities|"
+    r"halt to (?:the )?(?:fighting|hostilities))s?\b",
     re.IGNORECASE,
 )
 _STEMS = ("cease", "truce", "armistice", "hostilities")
@@ -35,15 +36,21 @@ _CLAUSES = re.compile(
     re.IGNORECASE,
 )
 _VIOLATED = re.compile(
-    r"\b(?:violat\w*|breach\w*|broken|broke\b(?! out)|break(?:s|ing)?\b(?! out| the deadlock)|collaps\w*|crumbl\w*|shatter\w*|unravel\w*|fell apart|"
+    r"\b(?:violat\w*|breach\w*|broken|broke\b(?! out)|break(?:s|ing)?\b(?! out| the deadlock)|collaps\w*|"
+    r"crumbl\w*|shatter\w*|unravel\w*|fell apart|"
     r"falling apart|did not hold|didn't hold|failed to hold|short-lived|flouted|in tatters|"
-    r"ended (?:with|in) (?:an? )?(?:eruption|resumption|outbreak|renewal) of (?:hostilities|fighting|violence)|"
+    r"ended (?:with|in) (?:an? )?(?:eruption|resumption|outbreak|renewal) of "
+    r"(?:hostilities|fighting|violence)|"
     r"(?:shelling|fighting|clashes|attacks|strikes|hostilities) (?:resumed|continued|erupted) despite)\b",
     re.IGNORECASE,
 )
 _DESPITE = re.compile(r"\bdespite (?:a|the) (?:[\w-]+ )?(?:cease-?fire|truce)\b", re.IGNORECASE)
-_COMBAT = re.compile(r"\b(?:shell\w*|fight\w*|clash\w*|attack\w*|strikes?|killed|fire[ds]?|bombard\w*)\b", re.I)
-_ALLEGED = re.compile(r"\b(?:accus\w*|alleg\w*|blam\w*|claim\w*|charged|reportedly|purported\w*|denied|denies)\b", re.I)
+_COMBAT = re.compile(
+    r"\b(?:shell\w*|fight\w*|clash\w*|attack\w*|strikes?|killed|fire[ds]?|bombard\w*)\b", re.I
+)
+_ALLEGED = re.compile(
+    r"\b(?:accus\w*|alleg\w*|blam\w*|claim\w*|charged|reportedly|purported\w*|denied|denies)\b", re.I
+)
 _DECLARED = re.compile(
     r"\b(?:declar\w*|announc\w*|agreed|agree(?:s|ment) (?:on|to)|reached|brokered|took effect|takes? effect|"
     r"came into (?:force|effect)|went into (?:force|effect)|entered into force|comes? into (?:force|effect)|"
@@ -51,18 +58,22 @@ _DECLARED = re.compile(
     re.IGNORECASE,
 )
 _APPEAL = re.compile(
-    r"\b(?:call(?:ed|s|ing)? (?:for|on|upon)|urg\w*|appeal\w*|demand\w*|press(?:ed|es|ing)? for|push(?:ed|es|ing)? "
-    r"for|seek\w*|sought|propos\w*|need(?:s|ed)? (?:to|for)|must|should|to (?:re-?establish|achieve|agree|reach|"
-    r"restore|secure|negotiate|broker|respect|observe)|plea|hopes?|efforts? to|bid to|would|ready to|offer\w* to|"
+    r"\b(?:call(?:ed|s|ing)? (?:for|on|upon)|urg\w*|appeal\w*|demand\w*|press(?:ed|es|ing)? for|"
+    r"push(?:ed|es|ing)? for|seek\w*|sought|propos\w*|need(?:s|ed)? (?:to|for)|must|should|"
+    r"to (?:re-?establish|achieve|agree|reach|restore|secure|negotiate|broker|respect|observe)|"
+    r"plea|hopes?|efforts? to|bid to|would|ready to|offer\w* to|"
     r"willing|insist\w*|ask\w*|respect)\b",
     re.IGNORECASE,
 )
 _NEGATED = re.compile(
     r"\b(?:no|not|never|without)\b[^,;]{0,30}\b(?:violat\w*|breach\w*|collaps\w*|agree\w*|declar\w*)|"
-    r"\b(?:cease-?fire|truce)\s+(?:has\s+|had\s+|largely\s+|mostly\s+)*held\b|\b(?:is|was|has been|largely) holding\b|\bfailed to (?:agree|reach)\b",
+    r"\b(?:cease-?fire|truce)\s+(?:has\s+|had\s+|largely\s+|mostly\s+)*held\b|"
+    r"\b(?:is|was|has been|largely) holding\b|\bfailed to (?:agree|reach)\b",
     re.IGNORECASE,
 )
-_MEDIATOR = re.compile(r"\b(?P<who>[A-Z][\w-]+)-(?:brokered|mediated|backed)\b|\bmediated by (?P<by>[A-Z]\w+)")
+_MEDIATOR = re.compile(
+    r"\b(?P<who>[A-Z][\w-]+)-(?:brokered|mediated|backed)\b|\bmediated by (?P<by>[A-Z]\w+)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +109,12 @@ class CeasefireDetector:
         """Every ceasefire finding and rejected candidate in ``sentences`` (an article, in order)."""
         findings: list[CeasefireFinding] = []
         rejections: list[Rejection] = []
-        article_conflict: str | None | bool = False  # computed lazily: False = not yet
+        article_conflict: str | bool | None = False  # computed lazily: False = not yet
         for position, sentence in enumerate(sentences):
             lower = sentence.text.lower()
             if not any(stem in lower for stem in _STEMS) or not _CEASEFIRE.search(sentence.text):
                 continue
-            for clause_start, clause in _clauses(sentence.text):
+            for _, clause in _clauses(sentence.text):
                 if not _CEASEFIRE.search(clause):
                     continue
                 conflict = self._conflict(sentences, position, clause)
@@ -130,14 +141,19 @@ class CeasefireDetector:
             if appeal is not None:
                 return [], [Rejection(sentence.text, f"ceasefire/appeal:{appeal.group(0).lower()}", "appeal")]
             return [], []
-        if appeal is not None and (violated is None or appeal.start() < violated.start()) and (
-            declared is None or appeal.start() < declared.start()
+        if (
+            appeal is not None
+            and (violated is None or appeal.start() < violated.start())
+            and (declared is None or appeal.start() < declared.start())
         ):
             return [], [Rejection(sentence.text, f"ceasefire/appeal:{appeal.group(0).lower()}", "appeal")]
         parties = self._parties(clause)
         findings: list[CeasefireFinding] = []
         rejections: list[Rejection] = []
-        for event_type, match in ((EventType.CEASEFIRE_DECLARED, declared), (EventType.CEASEFIRE_VIOLATED, violated)):
+        for event_type, match in (
+            (EventType.CEASEFIRE_DECLARED, declared),
+            (EventType.CEASEFIRE_VIOLATED, violated),
+        ):
             if match is None:
                 continue
             rule = f"{event_type}/{match.group(0).lower()}"
@@ -151,7 +167,9 @@ class CeasefireDetector:
             day = chosen.day if chosen is not None and chosen.day is not None else published
             alleged = event_type == EventType.CEASEFIRE_VIOLATED and bool(_ALLEGED.search(clause))
             findings.append(
-                CeasefireFinding(event_type, sentence, day, chosen is not None, conflict, parties, alleged, rule)
+                CeasefireFinding(
+                    event_type, sentence, day, chosen is not None, conflict, parties, alleged, rule
+                )
             )
         return findings, rejections
 
@@ -171,7 +189,11 @@ class CeasefireDetector:
     @staticmethod
     def _conflict(sentences: Sequence[Sentence], position: int, clause: str) -> str | None:
         """The conflict named nearest: the clause, the sentence, then up to three sentences before."""
-        for text in (clause, sentences[position].text, *(s.text for s in sentences[max(0, position - 3) : position][::-1])):
+        for text in (
+            clause,
+            sentences[position].text,
+            *(s.text for s in sentences[max(0, position - 3) : position][::-1]),
+        ):
             names = [name for _, name in conflicts_in(text)]
             if names:
                 return prefer_specific(names)
@@ -179,7 +201,7 @@ class CeasefireDetector:
 
 
 def _appeal_between(clause: str, verb: re.Match[str]) -> bool:
-    """ "agreed to ask the parties for a cessation of hostilities": an appeal sits between verb and ceasefire."""
+    """ "agreed to ask the parties for a cessation of hostilities": an appeal between verb and ceasefire."""
     nouns = list(_CEASEFIRE.finditer(clause))
     nearest = min(nouns, key=lambda n: abs(n.start() - verb.start()))
     low, high = sorted((verb.end(), nearest.start()))

@@ -1,4 +1,7 @@
-"""The ``newswatch explain`` command: what the detectors find in files, folders, JSON lines or a URL, and why."""
+"""The ``newswatch explain`` command: events in files, folders, JSON lines or a URL, and why they fired.
+
+Kept apart from the main CLI so the lead wires it in with ``register(subparsers)``.
+"""
 
 from __future__ import annotations
 
@@ -20,19 +23,25 @@ def _day(value: str) -> date:
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``explain`` to the main command's subparsers; the handler is set as the ``handler`` default."""
+    """Add ``explain`` to the main subparsers; the handler is the ``func`` (and ``handler``) default."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "explain",
         help="show the events detected in articles, with evidence, the rule that fired, and near-misses",
-        description="Run event detection on FILE_OR_URL (a .txt/.html file, a folder, a .jsonl of articles, or "
+        description="Run event detection on FILE_OR_URL (a .txt/.html file, a folder, a .jsonl of articles, "
+        "or "
         "an http(s) URL) and explain every event and near-miss.",
     )
     parser.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
-    parser.add_argument("--json", action="store_true", help="print one JSON document per input (docs/detection.md)")
     parser.add_argument(
-        "--published", type=_day, default=None, help="publication date for inputs that carry none (YYYY-MM-DD)"
+        "--json", action="store_true", help="print one JSON document per input (docs/detection.md)"
     )
-    parser.set_defaults(handler=handler)
+    parser.add_argument(
+        "--published",
+        type=_day,
+        default=None,
+        help="publication date for inputs that carry none (YYYY-MM-DD)",
+    )
+    parser.set_defaults(func=handler, handler=handler)
     return parser
 
 

@@ -13,14 +13,37 @@ from datetime import date, timedelta
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
-    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
-    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|" \
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -29,10 +52,26 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b")),
     ("day_month", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s*{_YEAR})?(?!\s*(?:%|percent|per cent))")),
-    ("weekday", re.compile(rf"\b(?P<mod>last|next|this|this past|this coming)?\s*{_WEEKDAY}\b", re.IGNORECASE)),
-    ("yesterday", re.compile(r"\b(?:yesterday|last night|overnight|the previous day|the day before)\b", re.I)),
-    ("today", re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening|earlier in the day)\b", re.I)),
-    ("ago", re.compile(r"\b(?P<count>a|one|two|three|four|five|six|seven|\d+)\s+(?P<unit>days?|weeks?)\s+ago\b", re.I)),
+    (
+        "weekday",
+        re.compile(rf"\b(?P<mod>last|next|this|this past|this coming)?\s*{_WEEKDAY}\b", re.IGNORECASE),
+    ),
+    (
+        "yesterday",
+        re.compile(r"\b(?:yesterday|last night|overnight|the previous day|the day before)\b", re.I),
+    ),
+    (
+        "today",
+        re.compile(
+            r"\b(?:today|tonight|this morning|this afternoon|this evening|earlier in the day)\b", re.I
+        ),
+    ),
+    (
+        "ago",
+        re.compile(
+            r"\b(?P<count>a|one|two|three|four|five|six|seven|\d+)\s+(?P<unit>days?|weeks?)\s+ago\b", re.I
+        ),
+    ),
     ("month_year", re.compile(rf"\b{_MONTH}\s+{_YEAR}\b")),
     ("year", re.compile(rf"(?:\b(?i:in|of|the|since)\s+|,\s*|\(){_YEAR}\b(?!-)")),
 )
@@ -49,7 +88,8 @@ _STEMS: dict[str, tuple[str, ...]] = {
 
 # Words just before a date that make it a boundary rather than the event's own date.
 _RELATION = re.compile(
-    r"\b(?P<rel>since|until|till|before|after|from|by|ahead of|starting)\s+(?:the\s+|early\s+|late\s+|mid-?)?$",
+    r"\b(?P<rel>since|until|till|before|after|from|by|ahead of|starting)\s+"
+    r"(?:the\s+|early\s+|late\s+|mid-?)?$",
     re.IGNORECASE,
 )
 
@@ -122,7 +162,7 @@ def _resolve(kind: str, match: re.Match[str], published: date) -> tuple[date | N
 
 
 def find_dates(text: str, published: date) -> list[DateMention]:
-    """Every date expression in ``text`` resolved against ``published``; overlapping matches keep the first kind."""
+    """Every date expression in ``text`` resolved against ``published``; overlaps keep the first kind."""
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     lower = text.lower()
@@ -150,7 +190,7 @@ def find_dates(text: str, published: date) -> list[DateMention]:
 
 
 def pick_event_date(mentions: list[DateMention], anchor: int) -> DateMention | None:
-    """The mention most likely dating the happening at ``anchor``: an "at" mention with a day, nearest first."""
+    """The mention most likely dating the happening at ``anchor``: the nearest "at" mention with a day."""
     usable = [m for m in mentions if m.relation == "at" and m.day is not None]
     if not usable:
         return None

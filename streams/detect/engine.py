@@ -62,7 +62,9 @@ class Detection:
 class DetectionEngine:
     """Every detector behind one ``detect(article)`` call; build once, call per article."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None, rules: RuleSet | None = None, max_age_days: int = 45) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer | None = None, rules: RuleSet | None = None, max_age_days: int = 45
+    ) -> None:
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
         self.rules = rules if rules is not None else RuleSet.empty()
         self.leader_calls = LeaderCallDetector(self.gazetteer, max_age_days)
@@ -71,7 +73,7 @@ class DetectionEngine:
 
     @classmethod
     def from_settings(cls, settings: DetectSettings) -> DetectionEngine:
-        """An engine with the settings' gazetteer extension and rule file (both checked now, not per article)."""
+        """An engine with the settings' gazetteer extension and rule file (checked now, not per article)."""
         gazetteer = Gazetteer.load(settings.gazetteer_path)
         rules = RuleSet.load(settings.rules_path) if settings.rules_path else None
         return cls(gazetteer, rules, max_age_days=settings.max_event_age_days)
@@ -131,13 +133,15 @@ def _identity(finding: Finding) -> tuple[str, str]:
 
 
 def _assign_days(findings: list[Finding]) -> dict[int, date]:
-    """Undated findings take the day of a dated finding with the same identity (the nearest before, else after)."""
+    """Undated findings take the day of a dated finding of the same identity (nearest before, else after)."""
     days: dict[int, date] = {}
     for index, finding in enumerate(findings):
         days[index] = finding.day
         if finding.date_explicit:
             continue
-        same = [(i, f) for i, f in enumerate(findings) if f.date_explicit and _identity(f) == _identity(finding)]
+        same = [
+            (i, f) for i, f in enumerate(findings) if f.date_explicit and _identity(f) == _identity(finding)
+        ]
         if same:
             before = [pair for pair in same if pair[0] < index]
             days[index] = (before[-1] if before else same[0])[1].day
@@ -156,7 +160,13 @@ def _build_events(findings: list[Finding], article: Article, language: str) -> I
 
 
 def _event(
-    event_type: str, day: date, best: Finding, group: list[Finding], article: Article, language: str, source: str
+    event_type: str,
+    day: date,
+    best: Finding,
+    group: list[Finding],
+    article: Article,
+    language: str,
+    source: str,
 ) -> Event:
     evidence = Evidence(
         article_id=article.id,
@@ -222,7 +232,9 @@ def _dedupe_near_misses(rejections: Iterable[Rejection]) -> Iterable[NearMiss]:
         yield NearMiss(rejection.sentence, rejection.rule, rejection.reason)
 
 
-def _record_metrics(events: tuple[Event, ...], near_misses: tuple[NearMiss, ...], language: str, seconds: float) -> None:
+def _record_metrics(
+    events: tuple[Event, ...], near_misses: tuple[NearMiss, ...], language: str, seconds: float
+) -> None:
     metrics.ARTICLES_DETECTED.labels(language=language).inc()
     metrics.DETECTION_SECONDS.observe(seconds)
     for event in events:

@@ -25,10 +25,25 @@ from streams.records import Article, Event, stable_id
 
 FETCH_TIMEOUT_SECONDS = 10.0
 FETCH_MAX_BYTES = 2_000_000
-_TEXT_SUFFIXES = {".txt", ".text", ".md"}
+_TEXT_SUFFIXES = {".txt", ".text"}
 _HTML_SUFFIXES = {".html", ".htm"}
 _JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-_BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "figcaption"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "section",
+    "article",
+    "figcaption",
+}
 _BLANK_LINES = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
 
 
@@ -99,7 +114,7 @@ def fetch_url(url: str, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: int =
         raise FetchError(f"not an http(s) URL: {url}")
     request = urllib.request.Request(url, headers={"User-Agent": "newswatch-explain/0.1"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked above)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read(max_bytes + 1)
             charset = response.headers.get_content_charset() or "utf-8"
     except OSError as exc:
@@ -156,7 +171,9 @@ def _participants(event: Event) -> str:
     return " – ".join(parts) or (event.conflict or "?")
 
 
-def explain_document(name: str, article: Article, detection: Detection, engine: DetectionEngine) -> dict[str, Any]:
+def explain_document(
+    name: str, article: Article, detection: Detection, engine: DetectionEngine
+) -> dict[str, Any]:
     """The JSON document for one input (format in docs/detection.md)."""
     return {
         "input": name,
@@ -177,14 +194,19 @@ def explain_document(name: str, article: Article, detection: Detection, engine: 
             {**event.to_dict(), "why": {"rule": event.rule, "sentence": event.evidence[0].sentence}}
             for event in detection.events
         ],
-        "near_misses": [{"sentence": m.sentence, "rule": m.rule, "reason": m.reason} for m in detection.near_misses],
+        "near_misses": [
+            {"sentence": m.sentence, "rule": m.rule, "reason": m.reason} for m in detection.near_misses
+        ],
     }
 
 
 def render_text(name: str, article: Article, detection: Detection) -> str:
     """A human-readable explanation of one input."""
     fallback = " (fallback: no date given)" if article.published_is_fallback else ""
-    lines = [f"== {name}", f"   published {article.published.date()}{fallback}, language {detection.language}"]
+    lines = [
+        f"== {name}",
+        f"   published {article.published.date()}{fallback}, language {detection.language}",
+    ]
     if not detection.events:
         lines.append("   no events")
     for event in detection.events:
@@ -192,17 +214,20 @@ def render_text(name: str, article: Article, detection: Detection) -> str:
         lines.append(f"EVENT {event.type}{alleged} {event.date}  {_participants(event)}")
         if event.cameo:
             mode = f"/{event.plover_mode}" if event.plover_mode else ""
-            lines.append(f"   codes: CAMEO {event.cameo} ({cameo_label(event.cameo)}), PLOVER {event.plover_category}{mode}")
+            lines.append(
+                f"   codes: CAMEO {event.cameo} ({cameo_label(event.cameo)}), "
+                f"PLOVER {event.plover_category}{mode}"
+            )
         if event.initiator:
             lines.append(f"   initiator: {event.initiator}")
         if event.topics:
             lines.append(f"   topics: {', '.join(event.topics)}")
         lines.append(f"   rule: {event.rule}")
-        lines.append(f"   evidence: \"{event.evidence[0].sentence}\"")
+        lines.append(f'   evidence: "{event.evidence[0].sentence}"')
     for miss in detection.near_misses:
         lines.append(f"NEAR MISS [{miss.reason}] {miss.rule}")
         if miss.sentence:
-            lines.append(f"   \"{miss.sentence}\"")
+            lines.append(f'   "{miss.sentence}"')
     return "\n".join(lines)
 
 

@@ -6,7 +6,6 @@ data format, how a user file extends it, and how names are matched.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
 from collections.abc import Iterable, Mapping
@@ -21,6 +20,7 @@ from streams.detect.gazetteer_load import (
     fold_text,
     load_data,
 )
+from streams.detect.gazetteer_names import NameIndex, NameMatch
 
 __all__ = ["CountryEntry", "Gazetteer", "NameMatch", "OfficeTerm", "Person", "fold_text"]
 
@@ -54,16 +54,6 @@ class Person:
     name: str
     aliases: tuple[str, ...]
     terms: tuple[OfficeTerm, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class NameMatch:
-    """One person mention found in a text; ``surface`` is the text exactly as it appeared."""
-
-    start: int
-    end: int
-    person_id: str
-    surface: str
 
 
 # Surface words for offices, lower case, mapped to the canonical office names used in the data.
@@ -106,12 +96,7 @@ _OFFICE_WORDS: dict[str, str] = {
 # Offices that answer for one another when a text's word does not match the data's office exactly.
 _HEAD_OF_GOVERNMENT_FAMILY = frozenset({"prime_minister", "chancellor", "state_counsellor"})
 
-_TOKEN = re.compile(r"\w+")
-_CAPITALISED = re.compile(r"[A-Z]\w*")  # every alias starts with a capital (after folding), see the loader
-_NEXT_TOKEN = re.compile(r"[\s\-'.]{1,3}(\w+)")
 _POSSESSIVE = re.compile(r"(?:'s|'|s')$")
-
-_AliasEntry = tuple[tuple[str, ...], tuple[bool, ...], str]  # rest tokens (lower), capitalised flags, person
 
 
 class Gazetteer:
@@ -150,7 +135,7 @@ class Gazetteer:
                 self._country_exact.setdefault(fold_text(word), country.code)
                 if len(word) >= 4:
                     self._country_folded.setdefault(fold_text(word).casefold(), country.code)
-        self._aliases = _build_alias_index(self._people.values())
+        self._names = NameIndex((p.id, (p.name, *p.aliases)) for p in self._people.values())
 
     @classmethod
     def load(cls, extra_path: str | Path | None = None) -> Gazetteer:
@@ -238,99 +223,7 @@ class Gazetteer:
 
     def find_names(self, text: str) -> list[NameMatch]:
         """Every person mention, left to right; the longest alias wins, on word boundaries, accent-blind."""
-        folded = fold_text(text)
-        index = self._aliases
-        firsts = index.keys() & set(_CAPITALISED.findall(folded))
-        if not firsts:
-            return []
-        matches: list[NameMatch] = []
-        resume = 0
-        for start, first in _word_starts(folded, firsts):
-            if start < resume:
-                continue
-            for rest, capitalised, person_id in index[first]:
-                end = _match_rest(folded, start + len(first), rest, capitalised)
-                if end >= 0 and not _glued_on(folded, end):
-                    matches.append(NameMatch(start, end, person_id, text[start:end]))
-                    resume = end
-                    break
-        return matches
-
-
-def _word_starts(folded: str, words: Iterable[str]) -> list[tuple[int, str]]:
-    """Where each word occurs as a whole word, in text order (found with str.find, which is fast)."""
-    found: list[tuple[int, str]] = []
-    for word in words:
-        start = folded.find(word)
-        while start >= 0:
-            after = start + len(word)
-            if (start == 0 or not _is_word_char(folded[start - 1])) and not _is_word_char(
-                folded[after : after + 1] or " "
-            ):
-                found.append((start, word))
-            start = folded.find(word, after)
-    found.sort()
-    return found
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
-def _glued_on(folded: str, end: int) -> bool:
-    """True when an apostrophe joins more word after the match ("Xi'an"), other than a possessive 's."""
-    if folded[end : end + 1] != "'" or not _is_word_char(folded[end + 1 : end + 2] or " "):
-        return False
-    possessive = folded[end + 1] in "sS" and not _is_word_char(folded[end + 2 : end + 3] or " ")
-    return not possessive
-
-
-def _match_rest(folded: str, pos: int, rest: tuple[str, ...], capitalised: tuple[bool, ...]) -> int:
-    """End offset if the alias's remaining tokens follow at ``pos`` (with capitals where needed), else -1."""
-    for position, expected in enumerate(rest, start=1):
-        step = _NEXT_TOKEN.match(folded, pos)
-        if step is None:
-            return -1
-        got = step.group(1)
-        if got.lower() != expected or (capitalised[position] and not got[0].isupper()):
-            return -1
-        pos = step.end()
-    return pos
-
-
-def _alias_variants(alias: str) -> set[str]:
-    """The alias as folded text, plus the folded form of its UTF-8-read-as-cp1252 mojibake."""
-    variants = {fold_text(alias)}
-    with contextlib.suppress(UnicodeDecodeError):
-        variants.add(fold_text(alias.encode("utf-8").decode("cp1252")))
-    return variants
-
-
-def _build_alias_index(people: Iterable[Person]) -> dict[str, list[_AliasEntry]]:
-    """First token (as written, upper, capitalised) -> aliases, longest first; shared aliases dropped."""
-    owners: dict[tuple[str, ...], set[str]] = {}
-    shapes: dict[tuple[str, ...], tuple[bool, ...]] = {}
-    firsts: dict[tuple[str, ...], set[str]] = {}
-    for person in people:
-        for alias in {person.name, *person.aliases}:
-            for variant in _alias_variants(alias):
-                tokens = _TOKEN.findall(variant)
-                if not tokens:
-                    continue
-                key = tuple(t.lower() for t in tokens)
-                owners.setdefault(key, set()).add(person.id)
-                shape = tuple(t[0].isupper() for t in tokens)
-                seen = shapes.get(key, shape)
-                shapes[key] = tuple(a and b for a, b in zip(seen, shape, strict=True))
-                firsts.setdefault(key, set()).update({tokens[0], tokens[0].upper(), tokens[0].capitalize()})
-    index: dict[str, list[_AliasEntry]] = {}
-    for key, ids in owners.items():
-        if len(ids) == 1 and shapes[key][0]:
-            for first in firsts[key]:
-                index.setdefault(first, []).append((key[1:], shapes[key], next(iter(ids))))
-    for entries in index.values():
-        entries.sort(key=lambda entry: -len(entry[0]))
-    return index
+        return self._names.find(text)
 
 
 @functools.lru_cache(maxsize=8)

@@ -1,4 +1,4 @@
-"""Tag an article's language cheaply (script + stopword counts), so non-English text is passed through untouched.
+"""Tag an article's language cheaply (script + stopword counts), so non-English text passes through untouched.
 
 No model download and microseconds per article: the detectors only need to know "English or not", and which
 language to report for the rest. A feed-supplied ``Article.language`` always wins.
@@ -11,15 +11,20 @@ from collections import Counter
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and of to in is that for on with was said by as at from his has have are it".split()),
-    "fr": frozenset("le la les et des du un une est dans pour que qui sur avec au aux pas il elle a été".split()),
-    "de": frozenset("der die das und ist nicht mit den dem von zu sich auf für ein eine auch es im wurde".split()),
-    "es": frozenset("el la los las y de que en un una por con para se del al es lo como su fue".split()),
-    "it": frozenset("il lo la gli le e di che un una per con non sono è del della al nel da si".split()),
-    "pt": frozenset("o a os as e de que em um uma para com não do da no na por se foi ao".split()),
-    "nl": frozenset("de het een en van in is dat op te zijn met voor niet aan er ook".split()),
-    "tr": frozenset("ve bir bu da de ile için olarak çok daha gibi ama en olan ise".split()),
+    "en": _words("the and of to in is that for on with was said by as at from his has have are it"),
+    "fr": _words("le la les et des du un une est dans pour que qui sur avec au aux pas il elle a été"),
+    "de": _words("der die das und ist nicht mit den dem von zu sich auf für ein eine auch es im wurde"),
+    "es": _words("el la los las y de que en un una por con para se del al es lo como su fue"),
+    "it": _words("il lo la gli le e di che un una per con non sono è del della al nel da si"),
+    "pt": _words("o a os as e de que em um uma para com não do da no na por se foi ao"),
+    "nl": _words("de het een en van in is dat op te zijn met voor niet aan er ook"),
+    "tr": _words("ve bir bu da de ile için olarak çok daha gibi ama en olan ise"),
 }
 # Scripts that identify a language (or family) on their own.
 _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -46,7 +51,7 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
         return None
     latin = sum(1 for w in words if w.isascii())
     if latin < len(words) / 2:
-        counts = Counter()
+        counts: Counter[str] = Counter()
         for code, pattern in _SCRIPTS:
             counts[code] = len(pattern.findall(sample))
         best, hits = counts.most_common(1)[0]

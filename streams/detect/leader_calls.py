@@ -1,4 +1,4 @@
-"""Leader-call detector: two or more sitting leaders talking by phone or video, with date, initiator and topics.
+"""Leader-call detector: two or more sitting leaders talking by phone or video, with date, initiator, topics.
 
 Works one sentence at a time: a cheap trigger regex picks candidates, then the sentence's clause around the
 trigger is checked for negation, plans and requests, old background, captions and in-person meetings, and
@@ -37,7 +37,9 @@ _CALL_NOUN = (
     r"(?P<call_noun>\b(?:a|the|their|his|her|its|this|that|rare|first|second|third|brief|lengthy|hour-long|"
     r"[\w]+-minute|latest|another)\s+(?:[\w-]+\s+)?calls?\b(?!\s+(?:for|on|upon|by|off)\b)(?!\s+to\s+[a-z]))"
 )
-_WEAK = r"(?P<spoke>\b(?:spoke|spoken|speak|speaks|speaking|talked|talks|talk|talking|conversation|conversed)\b)"
+_WEAK = (
+    r"(?P<spoke>\b(?:spoke|spoken|speak|speaks|speaking|talked|talks|talk|talking|conversation|conversed)\b)"
+)
 _MET = r"(?P<met>\b(?:met|meet|meets|meeting|summit|visit|visited|visiting|hosted|sidelines)\b)"
 _TRIGGER = re.compile("|".join((_PHONE, _CALLED, _CALL_NOUN, _WEAK, _MET)), re.IGNORECASE)
 # Substrings every trigger contains: a plain ``in`` test is far cheaper than the regexes below.
@@ -53,7 +55,8 @@ _WEAK_CUE = re.compile(
 _STRONG = ("phone", "called", "call_noun")
 
 _NEGATION = re.compile(
-    r"\b(?:not|never|no|nor|neither|yet to|refused to|refuses to|declined to|declines to|without|denied|denies|deny|"
+    r"\b(?:not|never|no|nor|neither|yet to|refused to|refuses to|declined to|declines to|without|"
+    r"denied|denies|deny|"
     r"instead of|rather than|cancel(?:l?ed|s)?|postponed)\b(?![- ]only)|n't\b",
     re.IGNORECASE,
 )
@@ -63,17 +66,23 @@ _FUTURE = (
     r"try to|tried to|trying to|to hold|to have|to speak|to talk|to call|to phone|if"
 )
 _REQUEST = (
-    r"offered to|offers to|asked|asks|urged|urges|urging|requested|requests?|proposed|proposes|invited|invites|"
+    r"offered to|offers to|asked|asks|urged|urges|urging|requested|requests?|proposed|proposes|"
+    r"invited|invites|"
     r"agreed to|seeks?|sought|seeking|push(?:ed|es)? for|arrange|arranging|arranged"
 )
 _PLAN = re.compile(rf"\b(?:{_FUTURE}|{_REQUEST})\b", re.IGNORECASE)
 _FUTURE_ONLY = re.compile(rf"\b(?:{_FUTURE})\b", re.IGNORECASE)
 # "urged Putin ... during a telephone call": the call is an adjunct and the urging is its content.
 _ADJUNCT = re.compile(r"^(?:by|over|on|via|through|in|during)\b", re.IGNORECASE)
-_FUTURE_AFTER = re.compile(r"\b(?:next week|next month|tomorrow|in the coming (?:days|weeks)|soon|later this week)\b", re.I)
-_APPEAL = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:for|on|upon)\b|\burg(?:ed|es|ing)\b|\bappeal(?:ed|s)?\b|\bplea\b", re.I)
+_FUTURE_AFTER = re.compile(
+    r"\b(?:next week|next month|tomorrow|in the coming (?:days|weeks)|soon|later this week)\b", re.I
+)
+_APPEAL = re.compile(
+    r"\bcall(?:ed|s|ing)?\s+(?:for|on|upon)\b|\burg(?:ed|es|ing)\b|\bappeal(?:ed|s)?\b|\bplea\b", re.I
+)
 _IN_PERSON = re.compile(
-    r"\b(?:met|meet|meets|meeting|in person|face-to-face|sidelines|summit in|visit\w*|hosted|talks in|arrived in|"
+    r"\b(?:met|meet|meets|meeting|in person|face-to-face|sidelines|summit in|visit\w*|hosted|talks in|"
+    r"arrived in|"
     r"trip to|toured|welcomed)\b",
     re.IGNORECASE,
 )
@@ -92,13 +101,16 @@ _STAFF_AFTER = re.compile(
     r"^(?:'s|’s)\s+(?:spokes\w+|aide|adviser|advisor|office|envoy|press\s+(?:secretary|service|office)|"
     r"government|administration|ministry|chief of staff|team)\b"
 )
-_STAFF_BEFORE = re.compile(r"(?:according to|spokes\w+ for|aide to|adviser to|envoy of|office of)\s+(?:the\s+)?$", re.I)
+_STAFF_BEFORE = re.compile(
+    r"(?:according to|spokes\w+ for|aide to|adviser to|envoy of|office of)\s+(?:the\s+)?$", re.I
+)
 _OBJECT_GAP = re.compile(r"^\s*(?:his|her|their|the)?\s*(?:[A-Z][\w.’'-]*\s+){0,4}$")
 _NAME_CALLING = re.compile(
     r"""^(?:'s|’s)\b|^\s*,?\s*(?:(?:a|an|as|his|her|its)\b|["“‘']|the\s+(?:most|best|worst|greatest|real)\b)"""
 )
 _INITIATOR = re.compile(
-    r"(?:at the (?:initiative|request) of|initiated by|(?:received|got|took) a (?:phone |telephone )?call from)\s+"
+    r"(?:at the (?:initiative|request) of|initiated by|"
+    r"(?:received|got|took) a (?:phone |telephone )?call from)\s+"
     r"(?:the\s+)?(?P<who>[A-Z][\w'’-]+)",
 )
 _PLURAL_SUBJECT = re.compile(
@@ -125,7 +137,7 @@ class CallFinding:
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """A candidate sentence the detector turned down, and why (negated, plan, not_leaders, old_caption, ...)."""
+    """A candidate sentence the detector turned down, and why (negated, plan, not_leaders, ...)."""
 
     sentence: str
     rule: str
@@ -142,7 +154,9 @@ class LeaderCallDetector:
         self.finder = MentionFinder(gazetteer)
         self.max_age = timedelta(days=max_age_days)
 
-    def detect(self, sentences: Sequence[Sentence], published: date) -> tuple[list[CallFinding], list[Rejection]]:
+    def detect(
+        self, sentences: Sequence[Sentence], published: date
+    ) -> tuple[list[CallFinding], list[Rejection]]:
         """Every call finding and every rejected candidate in ``sentences`` (an article, in order)."""
         findings: list[CallFinding] = []
         rejections: list[Rejection] = []
@@ -174,7 +188,9 @@ class LeaderCallDetector:
         text = sentence.text
         dates = find_dates(text, published)
         first_day = pick_event_date(dates, 0)
-        resolve_day = first_day.day if first_day and first_day.day and first_day.day <= published else published
+        resolve_day = (
+            first_day.day if first_day and first_day.day and first_day.day <= published else published
+        )
         mentions = self.finder.find(text, resolve_day)
         if len(distinct_people(mentions)) < 2:
             if _PLURAL_SUBJECT.match(text):
@@ -198,9 +214,13 @@ class LeaderCallDetector:
         return self._weak_rejection(sentence, triggers, mentions)
 
     def _try(
-        self, sentence: Sentence, trigger: re.Match[str], mentions: list[Mention], dates: list[DateMention],
+        self,
+        sentence: Sentence,
+        trigger: re.Match[str],
+        mentions: list[Mention],
+        dates: list[DateMention],
         published: date,
-    ) -> CallFinding | Rejection | tuple[CallFinding, Rejection] | None:  # fmt: skip
+    ) -> CallFinding | Rejection | tuple[CallFinding, Rejection] | None:
         text = sentence.text
         kind = trigger.lastgroup or ""
         rule = f"leader_call/{kind}:{trigger.group(0).lower()}"
@@ -227,8 +247,12 @@ class LeaderCallDetector:
             return Rejection(text, rule, "old_caption" if sentence.is_caption else "old_background")
         day = chosen.day if chosen is not None and chosen.day is not None else published
         leaders = [p for p in people if p.is_leader]
-        participants = tuple(sorted((p.participant() for p in (leaders if len(leaders) >= 2 else people)),
-                                    key=lambda p: p.person_id or p.name))  # fmt: skip
+        participants = tuple(
+            sorted(
+                (p.participant() for p in (leaders if len(leaders) >= 2 else people)),
+                key=lambda p: p.person_id or p.name,
+            )
+        )
         finding = CallFinding(
             event_type=EventType.LEADER_CALL,
             sentence=sentence,
@@ -243,12 +267,22 @@ class LeaderCallDetector:
             return finding
         rejection = Rejection(text, rule, "not_leaders")
         if all(p.office for p in people):
-            contact = CallFinding(EventType.OFFICIAL_CONTACT, sentence, participants, day, chosen is not None,
-                                  finding.initiator, finding.topics, rule.replace("leader_call", "official_contact"))  # fmt: skip
+            contact = CallFinding(
+                EventType.OFFICIAL_CONTACT,
+                sentence,
+                participants,
+                day,
+                chosen is not None,
+                finding.initiator,
+                finding.topics,
+                rule.replace("leader_call", "official_contact"),
+            )
             return contact, rejection
         return rejection
 
-    def _is_old(self, chosen: DateMention | None, dates: list[DateMention], text: str, published: date) -> bool:
+    def _is_old(
+        self, chosen: DateMention | None, dates: list[DateMention], text: str, published: date
+    ) -> bool:
         if chosen is not None and chosen.day is not None:
             return chosen.day < published - self.max_age
         year = oldest_year(dates)
@@ -273,23 +307,36 @@ class LeaderCallDetector:
             candidates = [m for m in earlier if m.person_id not in known]
             if candidates:
                 antecedent = candidates[0]
-                pronoun = Mention(0, 0, "he/she", antecedent.person_id, antecedent.name, antecedent.country,
-                                  antecedent.office, antecedent.is_leader, "coreference")  # fmt: skip
+                pronoun = Mention(
+                    0,
+                    0,
+                    "he/she",
+                    antecedent.person_id,
+                    antecedent.name,
+                    antecedent.country,
+                    antecedent.office,
+                    antecedent.is_leader,
+                    "coreference",
+                )
                 return [pronoun, *mentions]
         return mentions
 
     def _add_pair(
         self, sentences: Sequence[Sentence], position: int, mentions: list[Mention], day: date
     ) -> list[Mention]:
-        """For "The two leaders also spoke by phone ...": the leaders named together in the sentence before."""
+        """For "The two leaders also spoke by phone": the leaders named together in the sentence before."""
         if position == 0:
             return mentions
-        earlier = distinct_people(m for m in self.finder.find(sentences[position - 1].text, day) if m.is_leader)
+        earlier = distinct_people(
+            m for m in self.finder.find(sentences[position - 1].text, day) if m.is_leader
+        )
         if len(earlier) < 2:
             return mentions
         return [replace(m, start=0, end=0, kind="coreference") for m in earlier] + mentions
 
-    def _weak_rejection(self, sentence: Sentence, triggers: list[re.Match[str]], mentions: list[Mention]) -> Rejection | None:
+    def _weak_rejection(
+        self, sentence: Sentence, triggers: list[re.Match[str]], mentions: list[Mention]
+    ) -> Rejection | None:
         text = sentence.text
         weak = [t for t in triggers if t.lastgroup in ("spoke", "met")]
         if not weak:
@@ -300,7 +347,9 @@ class LeaderCallDetector:
         if len(leaders) < 2:
             return None
         if sentence.is_caption:
-            return Rejection(text, rule, "old_caption" if oldest_year(find_dates(text, date.max)) else "caption")
+            return Rejection(
+                text, rule, "old_caption" if oldest_year(find_dates(text, date.max)) else "caption"
+            )
         if _APPEAL.search(text):
             return Rejection(text, rule, "appeal")
         window = text[max(0, trigger.start() - 40) : trigger.start()]

@@ -35,7 +35,9 @@ _TOPICS: dict[str, str] = {
     "elections": r"elections?|vote|referendum",
     "humanitarian aid": r"humanitarian",
 }
-_TOPIC_PATTERNS = tuple((name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for name, pattern in _TOPICS.items())
+_TOPIC_PATTERNS = tuple(
+    (name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for name, pattern in _TOPICS.items()
+)
 # A lower-case substring each topic's pattern needs; the regex runs only when its stem is present.
 _TOPIC_STEMS: dict[str, tuple[str, ...]] = {
     "Nagorno-Karabakh": ("karabakh", "artsakh"),
@@ -66,8 +68,23 @@ _TOPIC_STEMS: dict[str, tuple[str, ...]] = {
 
 # Canonical conflict -> the phrases that name it (matched on word boundaries, case-sensitive: proper names).
 _CONFLICTS: dict[str, tuple[str, ...]] = {
-    "Nagorno-Karabakh": ("Nagorno-Karabakh", "Nagorno Karabakh", "Upper Karabakh", "Karabakh", "Artsakh", "Stepanakert"),
-    "Donbas": ("Donbas", "Donbass", "Donetsk", "Luhansk", "Lugansk", "eastern Ukraine", "line of contact in eastern Ukraine"),
+    "Nagorno-Karabakh": (
+        "Nagorno-Karabakh",
+        "Nagorno Karabakh",
+        "Upper Karabakh",
+        "Karabakh",
+        "Artsakh",
+        "Stepanakert",
+    ),
+    "Donbas": (
+        "Donbas",
+        "Donbass",
+        "Donetsk",
+        "Luhansk",
+        "Lugansk",
+        "eastern Ukraine",
+        "line of contact in eastern Ukraine",
+    ),
     "Ukraine": ("Ukraine", "Ukrainian", "Mariupol", "Zaporizhzhia", "Kherson"),
     "Gaza": ("Gaza", "Hamas"),
     "Lebanon": ("Lebanon", "Hezbollah"),

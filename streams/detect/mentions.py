@@ -17,17 +17,18 @@ from streams.records import Participant
 
 # Where the gazetteer's own "leaders_of" order (head of state first) gives the wrong everyday "leader":
 # parliamentary systems and monarchies, where "the British leader" is the prime minister.
-_HEAD_OF_GOVERNMENT_LEADS = frozenset(
-    """GBR DEU ITA ESP JPN IND CAN AUS NLD BEL SWE NOR DNK ISR GRC PAK IRQ ARM HUN CZE AUT PRT IRL NZL THA
-    MYS BGD ETH NPL CHE POL SVK SVN HRV EST LVA LTU FIN BGR MNE MKD ALB GEO MLT LUX ISL""".split()
-)
+_PARLIAMENTARY = """GBR DEU ITA ESP JPN IND CAN AUS NLD BEL SWE NOR DNK ISR GRC PAK IRQ ARM HUN CZE AUT PRT
+    IRL NZL THA MYS BGD ETH NPL CHE POL SVK SVN HRV EST LVA LTU FIN BGR MNE MKD ALB GEO MLT LUX ISL"""
+_HEAD_OF_GOVERNMENT_LEADS = frozenset(_PARLIAMENTARY.split())
 _GENERIC_LEADER = r"leader|head of state|head of government|strongman|counterpart"
 _FORMER = re.compile(r"\b(?:former|ex-|ex|late|then|then-|past|previous|outgoing|once)\s*$", re.IGNORECASE)
 # Between a role and the name it introduces only punctuation or capitalised title words may stand.
 _TITLE_GAP = re.compile(r"^[\s,(]*(?:[A-Z][\w.'’-]*[\s,]*)*$")
 _TOKEN = re.compile(r"[A-Za-z][\w.'’-]*|[,&]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|')$")
-_MODIFIERS = frozenset({"acting", "interim", "new", "incoming", "newly-elected", "elected", "his", "her", "their", "the"})
+_MODIFIERS = frozenset(
+    {"acting", "interim", "new", "incoming", "newly-elected", "elected", "his", "her", "their", "the"}
+)
 _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?P<rest>[A-Z][^,;]{0,40})")
 _PRONOUN_SUBJECT = re.compile(r"^(?:He|She)\b|,\s+(?:he|she)\s+(?:spoke|talked|called|phoned|held|had)\b")
 
@@ -60,8 +61,9 @@ class MentionFinder:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        self._country_code = {w: c.code for c in gazetteer.countries().values()
-                              for w in (c.name, *c.names, *c.adjectives)}  # fmt: skip
+        self._country_code = {
+            w: c.code for c in gazetteer.countries().values() for w in (c.name, *c.names, *c.adjectives)
+        }
         self._terms: dict[tuple[str, date], OfficeTerm | None] = {}
         self._office_words = dict(gazetteer.office_words())
         offices = _alternation(w for w in self._office_words if len(w) > 2)
@@ -94,7 +96,9 @@ class MentionFinder:
         if term is None:
             return Mention(start, end, surface, None, surface, None, None, False, kind)
         person = self.gazetteer.person(term.person_id)
-        return Mention(start, end, surface, person.id, person.name, term.country, term.office, term.is_leader, kind)
+        return Mention(
+            start, end, surface, person.id, person.name, term.country, term.office, term.is_leader, kind
+        )
 
     def primary_leader(self, country: str, day: date) -> OfficeTerm | None:
         """The person a text most likely means by "the <country> leader" on ``day``."""
@@ -113,9 +117,18 @@ class MentionFinder:
     def _role_term(self, country: str, office_word: str, day: date) -> OfficeTerm | None:
         word = office_word.lower().rstrip("s") if office_word.lower().endswith("s") else office_word.lower()
         word = {"prime minister": "prime minister", "premier": "premier"}.get(word, word)
-        if word in ("leader", "head of state", "head of government", "strongman", "counterpart", "heads of state"):
+        if word in (
+            "leader",
+            "head of state",
+            "head of government",
+            "strongman",
+            "counterpart",
+            "heads of state",
+        ):
             if word == "head of government":
-                return next((t for t in self.gazetteer.leaders_of(country, day) if t.head_of_government), None)
+                return next(
+                    (t for t in self.gazetteer.leaders_of(country, day) if t.head_of_government), None
+                )
             return self.primary_leader(country, day)
         office = self._office_words.get(word) or self._office_words.get(office_word.lower())
         if office is None:
@@ -125,23 +138,40 @@ class MentionFinder:
     # -- finding ------------------------------------------------------------------------------------------
 
     def find(self, text: str, day: date) -> list[Mention]:
-        """Named and role mentions in ``text``, resolved for ``day``; a role directly before a name joins it."""
+        """Named and role mentions in ``text``, resolved for ``day``; a role just before a name joins it."""
         names = [
             self._from_term(self._term_for(m.person_id, day), m.start, m.end, m.surface, "name")
             if self._term_for(m.person_id, day) is not None
-            else Mention(m.start, m.end, m.surface, m.person_id, self.gazetteer.person(m.person_id).name,
-                         None, None, False, "name")  # fmt: skip
+            else Mention(
+                m.start,
+                m.end,
+                m.surface,
+                m.person_id,
+                self.gazetteer.person(m.person_id).name,
+                None,
+                None,
+                False,
+                "name",
+            )
             for m in self.gazetteer.find_names(text)
         ]
         mentions: list[Mention] = []
         for name in names:
-            if _FORMER.search(text[max(0, name.start - 60) : name.start]) and self._former_applies(text, name):
+            if _FORMER.search(text[max(0, name.start - 60) : name.start]) and self._former_applies(
+                text, name
+            ):
                 name = replace(name, is_leader=False, office=None, country=None)
             mentions.append(name)
         roles = self._roles(text, day)
         for role in roles:
-            following = next((n for n in names if 0 <= n.start - role.end <= 40 and
-                              _TITLE_GAP.match(text[role.end : n.start])), None)  # fmt: skip
+            following = next(
+                (
+                    n
+                    for n in names
+                    if 0 <= n.start - role.end <= 40 and _TITLE_GAP.match(text[role.end : n.start])
+                ),
+                None,
+            )
             if following is not None:
                 # "Russian President Vladimir Putin": the name is the mention; widen it to the role's start.
                 index = mentions.index(following) if following in mentions else -1
@@ -175,10 +205,13 @@ class MentionFinder:
                 continue
             after = _OF_COUNTRY.match(text, match.end())
             if after:
-                code = self._country_at(after.group("rest"))
-                if code is not None:
-                    found.append(self._role_mention(code[0], office, day, match.start(),
-                                                    after.start("rest") + code[1], match.group(0)))  # fmt: skip
+                located = self._country_at(after.group("rest"))
+                if located is not None:
+                    iso3, length = located
+                    end_of_role = after.start("rest") + length
+                    found.append(
+                        self._role_mention(iso3, office, day, match.start(), end_of_role, match.group(0))
+                    )
         return found
 
     def _country_at(self, rest: str) -> tuple[str, int] | None:
@@ -193,7 +226,9 @@ class MentionFinder:
 
     def _countries_before(self, text: str, position: int, plural: bool) -> list[tuple[str, int, int]]:
         """Countries written just before an office word: "Russian", "Armenia's", "Russian and French"."""
-        tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, max(0, position - 90), position)]
+        tokens = [
+            (m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, max(0, position - 90), position)
+        ]
         found: list[tuple[str, int, int]] = []
         index = len(tokens)
         while index > 0 and tokens[index - 1][0].lower() in _MODIFIERS:

@@ -42,8 +42,12 @@ class RuleSpec(BaseModel):
     require_all: list[str] = Field(default_factory=list, description="Every one of these must occur too.")
     entities: list[str] = Field(default_factory=list, description="Person ids, @watchlists or literal names.")
     min_entities: int = Field(1, ge=0, description="How many distinct entities must be near a keyword.")
-    proximity: int | None = Field(12, ge=1, description="Max words between keyword and entity; null = sentence.")
-    negation_guard: bool = Field(True, description="Skip sentences negating the keyword ('did not sanction').")
+    proximity: int | None = Field(
+        12, ge=1, description="Max words between keyword and entity; null = sentence."
+    )
+    negation_guard: bool = Field(
+        True, description="Skip sentences negating the keyword ('did not sanction')."
+    )
     exclude: list[str] = Field(default_factory=list, description="Phrases that veto the sentence.")
     languages: list[str] = Field(default_factory=lambda: ["en"])
     severity: Literal["info", "warning", "critical"] = "info"
@@ -130,11 +134,14 @@ class RuleSet:
             for entity in rule.entities:
                 if entity.startswith("@") and entity[1:] not in rule_file.watchlists:
                     raise ConfigError(
-                        f"rules file {origin}: rules[{index}] ({rule.name}).entities: unknown watchlist {entity!r}"
+                        f"rules file {origin}: rules[{index}] ({rule.name}).entities: "
+                        f"unknown watchlist {entity!r}"
                         f" (known: {sorted(rule_file.watchlists)})"
                     )
             if rule.min_entities > 0 and not rule.entities:
-                raise ConfigError(f"rules file {origin}: rules[{index}] ({rule.name}): min_entities > 0 needs entities")
+                raise ConfigError(
+                    f"rules file {origin}: rules[{index}] ({rule.name}): min_entities > 0 needs entities"
+                )
 
     @classmethod
     def empty(cls) -> RuleSet:
@@ -151,7 +158,12 @@ class RuleSet:
             for item in exc.errors():
                 loc = list(item["loc"])
                 where = ".".join(str(p) for p in loc) or "(root)"
-                if len(loc) > 1 and loc[0] == "rules" and isinstance(loc[1], int) and isinstance(raw_rules, list):
+                if (
+                    len(loc) > 1
+                    and loc[0] == "rules"
+                    and isinstance(loc[1], int)
+                    and isinstance(raw_rules, list)
+                ):
                     raw = raw_rules[loc[1]] if loc[1] < len(raw_rules) else None
                     if isinstance(raw, Mapping) and raw.get("name"):
                         where = f"rules[{loc[1]}] ({raw['name']})." + ".".join(str(p) for p in loc[2:])
@@ -169,7 +181,9 @@ class RuleSet:
         except yaml.YAMLError as exc:
             raise ConfigError(f"rules file {file} is not valid YAML: {exc}") from exc
         if data is not None and not isinstance(data, Mapping):
-            raise ConfigError(f"rules file {file} must hold a mapping with 'rules' (and optional 'watchlists')")
+            raise ConfigError(
+                f"rules file {file} must hold a mapping with 'rules' (and optional 'watchlists')"
+            )
         return cls.from_mapping(data, str(file))
 
     def __bool__(self) -> bool:
@@ -197,7 +211,8 @@ class RuleSet:
                         gazetteer.person(entity)
                     except KeyError:
                         raise ConfigError(
-                            f"rules file {self.origin}: rules[{index}] ({rule.name}).entities: unknown person id "
+                            f"rules file {self.origin}: rules[{index}] ({rule.name}).entities: "
+                            "unknown person id "
                             f"{entity!r} (write a name instead to match it literally)"
                         ) from None
                     person_ids.add(entity)
@@ -231,7 +246,9 @@ class RuleSet:
                 if keyword is None:
                     continue
                 if names_cache is None and rule.person_ids and self._gazetteer is not None:
-                    names_cache = [(m.start, m.end, m.person_id) for m in self._gazetteer.find_names(sentence.text)]
+                    names_cache = [
+                        (m.start, m.end, m.person_id) for m in self._gazetteer.find_names(sentence.text)
+                    ]
                 outcome = self._apply(rule, sentence, keyword, names_cache or [], published)
                 if isinstance(outcome, RuleFinding):
                     findings.append(outcome)
@@ -240,9 +257,13 @@ class RuleSet:
         return findings, rejections
 
     def _apply(
-        self, rule: _CompiledRule, sentence: Sentence, keyword: re.Match[str], names: list[tuple[int, int, str]],
+        self,
+        rule: _CompiledRule,
+        sentence: Sentence,
+        keyword: re.Match[str],
+        names: list[tuple[int, int, str]],
         published: date,
-    ) -> RuleFinding | Rejection | None:  # fmt: skip
+    ) -> RuleFinding | Rejection | None:
         spec = rule.spec
         text = sentence.text
         tag = f"rule:{spec.name}/{keyword.group(0).lower()}"
@@ -263,7 +284,11 @@ class RuleSet:
         if spec.negation_guard and _NEGATION.search(text[max(0, keyword.start() - 30) : keyword.start()]):
             return Rejection(text, tag, "negated")
         chosen = pick_event_date(find_dates(text, published), keyword.start())
-        day = chosen.day if chosen is not None and chosen.day is not None and chosen.day <= published else published
+        day = (
+            chosen.day
+            if chosen is not None and chosen.day is not None and chosen.day <= published
+            else published
+        )
         participants = tuple(sorted(entities.values(), key=lambda p: p.person_id or p.name.lower()))
         return RuleFinding(
             event_type=f"rule:{spec.name}",

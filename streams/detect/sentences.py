@@ -1,4 +1,4 @@
-"""Split article text into sentences with offsets, flagging captions, so detectors work one sentence at a time.
+"""Split article text into sentences with offsets, flagging captions, so detectors work sentence by sentence.
 
 A regex splitter, not a parser: fast enough for the stream and good enough for news prose, which has short
 paragraphs. Abbreviations ("Mr.", "U.S.", "Oct.") are protected so they do not end a sentence.
@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep st jr sr no vs etc inc ltd co corp dept
-    jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u u.s.a a.m p.m pres sec min amb"""
-    .split()
-)
+_ABBREVIATION_WORDS = """mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep st jr sr no vs etc inc
+    ltd co corp dept jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u u.s.a a.m p.m pres sec
+    min amb"""
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 
 # A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before whitespace and an
 # opening capital, digit or quote.
@@ -36,7 +35,7 @@ _CAPTION_STEMS = ("photo", "getty", "reuters/", "afp")
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence: its text, where it starts in the article, its paragraph, and whether it looks like a caption."""
+    """One sentence: its text, where it starts, its paragraph, and whether it looks like a caption."""
 
     text: str
     start: int
@@ -58,15 +57,18 @@ def _looks_like_caption(text: str, repeated: bool) -> bool:
     if repeated:
         return True
     lower = text.lower()
-    if "(" not in text and not text[-2:-1].isdigit() and not text[-1:].isdigit() and not any(
-        stem in lower for stem in _CAPTION_STEMS
+    if (
+        "(" not in text
+        and not text[-2:-1].isdigit()
+        and not text[-1:].isdigit()
+        and not any(stem in lower for stem in _CAPTION_STEMS)
     ):
         return False
     return bool(_CAPTION.search(text))
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of ``text`` in order; a line repeated verbatim (a typical caption artefact) is marked a caption."""
+    """Sentences of ``text`` in order; a line repeated verbatim (a caption artefact) is marked a caption."""
     sentences: list[Sentence] = []
     seen_lines: set[str] = set()
     paragraph = 0

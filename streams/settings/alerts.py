@@ -169,6 +169,12 @@ class AlertSettings(Section):
     )
     retry: RetrySettings = Field(default_factory=RetrySettings, description="Retry budget and back-off.")
     circuit: CircuitSettings = Field(default_factory=CircuitSettings, description="Per-sink circuit breaker.")
+    default_types: tuple[str, ...] = Field(
+        default=("leader_call", "ceasefire_declared", "ceasefire_violated", "rule:*"),
+        description="Event types the implicit default route (used when no routes are configured) alerts on; "
+        "'prefix*' matches by prefix. Lower tiers such as official_contact are stored, not alerted, "
+        "unless a route names them.",
+    )
     agent_concurrency: int = Field(
         default=4,
         ge=1,

@@ -29,7 +29,9 @@ def test_feeds_check(httpserver: HTTPServer, capsys: pytest.CaptureFixture[str],
     assert "repeats entry id" in out
 
 
-def test_feeds_check_refuses_private_by_default(httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+def test_feeds_check_refuses_private_by_default(
+    httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     httpserver.expect_request("/feed").respond_with_data(FEED)
     assert main(["feeds", "check", httpserver.url_for("/feed")]) == 1
     assert "loopback" in capsys.readouterr().out

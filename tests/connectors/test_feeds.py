@@ -23,7 +23,8 @@ RSS091 = """<?xml version="1.0" encoding="ISO-8859-1"?>
 </channel></rss>"""
 
 RSS092 = """<?xml version="1.0"?><rss version="0.92"><channel><title>N</title><link>https://n.example.com/</link>
-<description>d</description><item><title>Item one</title><description>Body &lt;b&gt;one&lt;/b&gt;</description>
+<description>d</description><item><title>Item one</title>
+<description>Body &lt;b&gt;one&lt;/b&gt;</description>
 <link>https://n.example.com/1</link></item></channel></rss>"""
 
 RSS10 = """<?xml version="1.0"?>
@@ -41,7 +42,8 @@ RSS20 = """<?xml version="1.0" encoding="UTF-8"?>
 <item><title>Putin and Macron spoke by phone</title><link>https://www.example.com/story/1#comments</link>
 <guid isPermaLink="false">story-1</guid><pubDate>Sat, 07 Nov 2020 18:00:00 GMT</pubDate>
 <dc:creator>Jane Reporter</dc:creator><description>&lt;p&gt;Summary &amp;amp; more&lt;/p&gt;</description>
-<content:encoded><![CDATA[<p>The presidents <b>discussed</b> the conflict.</p><script>alert(1)</script>]]></content:encoded></item>
+<content:encoded><![CDATA[<p>The presidents <b>discussed</b> the conflict.</p>
+<script>alert(1)</script>]]></content:encoded></item>
 <item><title>Second story</title><link>https://www.example.com/story/2</link><guid>https://www.example.com/story/2</guid>
 <pubDate>Sun, 08 Nov 2020 09:00:00 +0100</pubDate><description>Two</description></item>
 </channel></rss>"""
@@ -169,7 +171,10 @@ def test_not_a_feed() -> None:
 
 LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10))
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
+        for i in range(1, 10)
+    )
     + ']><rss version="2.0"><channel><title>&lol9;</title><link>https://x.example/</link><description>d</description>'
     + "<item><title>Laugh &lol9;</title><link>https://x.example/1</link><description>&lol9;</description></item>"
     + "</channel></rss>"
@@ -206,7 +211,7 @@ def test_defuse_keeps_public_doctype() -> None:
 def test_invalid_utf8_is_decoded_or_skipped() -> None:
     body = RSS20.replace("Second story", "Second \udcff story").encode("utf-8", "surrogateescape")
     try:
-        parsed, found = articles(body, "application/rss+xml; charset=utf-8")
+        _, found = articles(body, "application/rss+xml; charset=utf-8")
     except ParseError:
         return  # cleanly skipped
     assert found, "decoded"
@@ -218,7 +223,7 @@ def test_mislabelled_charset() -> None:
     """Windows-1252 bytes declared as UTF-8: the entries still come out as text."""
     body = RSS20.replace('encoding="UTF-8"', 'encoding="UTF-8"').replace("Second story", "Café – crème")
     data = body.encode("cp1252")
-    parsed, found = articles(data, "application/rss+xml; charset=utf-8")
+    _, found = articles(data, "application/rss+xml; charset=utf-8")
     assert len(found) == 2
     assert "Caf" in found[1].title
     for article in found:

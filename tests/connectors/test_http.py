@@ -123,13 +123,17 @@ async def test_conditional_get_and_304(feed_server) -> None:  # type: ignore[no-
     async def handler(request: web.Request) -> web.StreamResponse:
         if request.headers.get("If-None-Match") == '"v1"':
             return web.Response(status=304)
-        return web.Response(body=b"<rss/>", headers={"ETag": '"v1"', "Last-Modified": "Sat, 07 Nov 2020 18:00:00 GMT"})
+        return web.Response(
+            body=b"<rss/>", headers={"ETag": '"v1"', "Last-Modified": "Sat, 07 Nov 2020 18:00:00 GMT"}
+        )
 
     url = feed_server.add("/c", handler)
     async with HttpClient(cfg()) as client:
         first = await client.fetch(url, allow_private=True)
         assert first.etag == '"v1"' and first.last_modified
-        second = await client.fetch(url, allow_private=True, etag=first.etag, last_modified=first.last_modified)
+        second = await client.fetch(
+            url, allow_private=True, etag=first.etag, last_modified=first.last_modified
+        )
     assert second.not_modified and second.body == b""
     request = feed_server.requests[-1]
     assert request.headers["If-Modified-Since"] == "Sat, 07 Nov 2020 18:00:00 GMT"

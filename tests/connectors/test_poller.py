@@ -1,4 +1,5 @@
-"""The feed poller and scheduler over real local HTTP: formats, 304s, Retry-After, caps, full text, restarts."""
+"""The feed poller and scheduler over real local HTTP: formats, 304s, Retry-After, caps, full text,
+restarts."""
 
 from __future__ import annotations
 
@@ -123,7 +124,9 @@ async def test_seen_ids_survive_restart_without_etag(feed_server, settings_for, 
 async def test_full_text_drops_page_chrome(feed_server, settings_for, sink, seeds_dir: Path) -> None:  # type: ignore[no-untyped-def]
     seed = (seeds_dir / "000_6be6fbbbb802f048.txt").read_text(encoding="utf-8")
     lines = [line.strip() for line in seed.splitlines() if line.strip()]
-    chrome = "".join(f"<li><a href='/x'>{html.escape(line)}</a></li>" for line in lines[:10] if line != lines[5])
+    chrome = "".join(
+        f"<li><a href='/x'>{html.escape(line)}</a></li>" for line in lines[:10] if line != lines[5]
+    )
     body = "".join(f"<p>{html.escape(line)}</p>" for line in lines[10:] if len(line.split()) > 12)
     page = (
         f"<html><head><title>{html.escape(lines[5])}</title></head><body><nav><ul>{chrome}</ul></nav>"
@@ -180,7 +183,11 @@ async def test_scheduler_others_continue_and_retry_after_waits(  # type: ignore[
     ]
     feeds.append({"url": "http://127.0.0.1:9/down", "allow_private": True, "interval_seconds": 0.3})
     settings = settings_for(
-        feeds=feeds, max_body_bytes=1024 * 1024, read_timeout_seconds=0.5, total_timeout_seconds=1, jitter_fraction=0,
+        feeds=feeds,
+        max_body_bytes=1024 * 1024,
+        read_timeout_seconds=0.5,
+        total_timeout_seconds=1,
+        jitter_fraction=0,
         start_spread_seconds=0.05,
     )
     state = StateStore(tmp_path / "s.sqlite3")
@@ -217,7 +224,9 @@ async def test_hostile_and_broken_documents_over_http(feed_server, settings_for,
 
     laughs = (
         '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
-        + "".join(f'<!ENTITY a{i} "{("&a" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+        + "".join(
+            f'<!ENTITY a{i} "{("&a" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+        )
         + ']><rss version="2.0"><channel><title>L</title><link>https://l.example/</link><description>d</description>'
         "<item><title>&a9;</title><link>https://l.example/1</link><description>&a9;</description></item>"
         "</channel></rss>"

@@ -31,7 +31,10 @@ def kafka_settings(tmp_path: Path, bootstrap: str, prefix: str, **connectors: An
     }
     base.update(connectors)
     settings = settings_from_mapping(
-        {"kafka": {"bootstrap_servers": bootstrap, "topic_prefix": prefix, "partitions": 2}, "connectors": base}
+        {
+            "kafka": {"bootstrap_servers": bootstrap, "topic_prefix": prefix, "partitions": 2},
+            "connectors": base,
+        }
     )
     ensure_topics(settings)
     return settings
@@ -63,7 +66,9 @@ def read_all(settings: Settings, expect: int, timeout: float = 30.0) -> list[tup
 
 def _article(n: int) -> Article:
     url = f"https://news.example.com/story/{n}"
-    return Article(id=stable_id(url), url=url, title=f"Story {n}", text="text", published=utcnow(), connector="test")
+    return Article(
+        id=stable_id(url), url=url, title=f"Story {n}", text="text", published=utcnow(), connector="test"
+    )
 
 
 async def test_send_and_deliver(tmp_path: Path, kafka_bootstrap: str, topic_prefix: str) -> None:

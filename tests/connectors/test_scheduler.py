@@ -10,7 +10,9 @@ from connectors.scheduler import ERROR, NEW, UNCHANGED, Job, Outcome, Scheduler,
 from connectors.state import FeedState
 from streams.settings.connectors import ConnectorSettings
 
-CFG = ConnectorSettings(jitter_fraction=0.0, max_backoff_seconds=3600, idle_backoff_factor=2, max_idle_interval_factor=4)
+CFG = ConnectorSettings(
+    jitter_fraction=0.0, max_backoff_seconds=3600, idle_backoff_factor=2, max_idle_interval_factor=4
+)
 
 
 def job(interval: float = 100.0, host: str = "h") -> Job:
@@ -71,7 +73,9 @@ async def test_per_host_and_global_limits() -> None:
         return Outcome(NEW)
 
     cfg = ConnectorSettings(per_host_concurrency=2, max_concurrent_fetches=5)
-    jobs = [job(interval=60, host="busy") for _ in range(20)] + [job(interval=60, host=f"h{i}") for i in range(6)]
+    jobs = [job(interval=60, host="busy") for _ in range(20)] + [
+        job(interval=60, host=f"h{i}") for i in range(6)
+    ]
     scheduler = Scheduler(jobs, poll, cfg, start_spread=0.0)
     stop = asyncio.Event()
     task = asyncio.create_task(scheduler.run(stop))

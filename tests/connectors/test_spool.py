@@ -89,7 +89,7 @@ def test_sidecar_url_is_canonical_key(tmp_path: Path) -> None:
 def test_html_file_extracts_main_text(tmp_path: Path) -> None:
     chrome = "<nav><a href='/'>Home</a> Share on Facebook | Tweet | Subscribe to our newsletter</nav>"
     paragraphs = "".join(
-        f"<p>Paragraph {i}: the presidents discussed the ceasefire and the humanitarian situation in detail.</p>"
+        f"<p>Paragraph {i}: the presidents discussed the ceasefire and the humanitarian situation.</p>"
         for i in range(8)
     )
     html = (
@@ -107,7 +107,12 @@ def test_html_file_extracts_main_text(tmp_path: Path) -> None:
 
 def test_jsonl_bad_lines_are_skipped(tmp_path: Path) -> None:
     path = tmp_path / "batch.jsonl"
-    good = {"url": "https://e.com/1?utm_medium=x", "title": "One", "text": "t", "published": "2020-10-01T00:00:00Z"}
+    good = {
+        "url": "https://e.com/1?utm_medium=x",
+        "title": "One",
+        "text": "t",
+        "published": "2020-10-01T00:00:00Z",
+    }
     lines = [json.dumps(good), "{not json", json.dumps([1, 2]), json.dumps({"title": "Two", "text": "u"}), ""]
     path.write_text("\n".join(lines))
     articles, bad = read_spool_file(path)
@@ -169,7 +174,11 @@ async def test_partial_and_hidden_files_wait(settings_for, sink) -> None:  # typ
 @pytest.mark.parametrize(
     ("text", "title"),
     [
-        ("Send a Tweet\nShare on Facebook 35\nOpEdNews Op Eds 11/7/20\n\nPutin and Macron talk about the war", "Putin and Macron talk about the war"),
+        (
+            "Send a Tweet\nShare on Facebook 35\nOpEdNews Op Eds 11/7/20\n\n"
+            "Putin and Macron talk about the war",
+            "Putin and Macron talk about the war",
+        ),
         ("short\n\nThis is a sentence that ends with a full stop.", ""),
     ],
 )

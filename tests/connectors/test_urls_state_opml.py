@@ -16,7 +16,10 @@ from streams.errors import ParseError
 @pytest.mark.parametrize(
     ("raw", "canonical"),
     [
-        ("HTTPS://WWW.Example.COM:443/a/b?utm_source=x&utm_medium=y&id=5#frag", "https://www.example.com/a/b?id=5"),
+        (
+            "HTTPS://WWW.Example.COM:443/a/b?utm_source=x&utm_medium=y&id=5#frag",
+            "https://www.example.com/a/b?id=5",
+        ),
         ("http://example.com:80", "http://example.com/"),
         ("http://example.com:8080/x?fbclid=1&gclid=2", "http://example.com:8080/x"),
         ("https://example.com/p?b=2&a=1&utm_campaign=z", "https://example.com/p?b=2&a=1"),
@@ -35,7 +38,9 @@ def test_canonical_url_relative() -> None:
 
 def test_state_round_trip_and_retention(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "s.sqlite3", seen_per_feed=10)
-    store.put_feed("f", FeedState(etag='"x"', last_modified="lm", error_count=2, next_poll_at=5.0, backoff_seconds=3))
+    store.put_feed(
+        "f", FeedState(etag='"x"', last_modified="lm", error_count=2, next_poll_at=5.0, backoff_seconds=3)
+    )
     store.mark_seen("f", [f"id{i}" for i in range(25)])
     store.mark_seen("g", ["id0"])
     store.close()
@@ -64,7 +69,8 @@ def test_parse_opml() -> None:
 
 
 def test_opml_entities_refused() -> None:
-    bomb = b'<?xml version="1.0"?><!DOCTYPE o [<!ENTITY a "aaaa">]><opml><body><outline text="&a;"/></body></opml>'
+    bomb = b'<?xml version="1.0"?><!DOCTYPE o [<!ENTITY a "aaaa">]>'
+    bomb += b'<opml><body><outline text="&a;"/></body></opml>'
     with pytest.raises(ParseError):
         parse_opml(bomb)
 
@@ -77,7 +83,12 @@ def test_feeds_file_round_trip(tmp_path: Path) -> None:
     assert [f.name for f in read_feeds_file(path)] == ["BBC", "JSON"]
     path.write_text("- https://plain.example/rss\n" + path.read_text())
     settings = settings_from_mapping(
-        {"connectors": {"feeds_file": str(path), "feeds": [{"url": "https://j.example/feed.json", "name": "mine"}]}}
+        {
+            "connectors": {
+                "feeds_file": str(path),
+                "feeds": [{"url": "https://j.example/feed.json", "name": "mine"}],
+            }
+        }
     )
     feeds = configured_feeds(settings)
     assert [f.name for f in feeds] == ["mine", "", "BBC"]

@@ -139,6 +139,12 @@ def test_every_dashboard_and_rule_expression_returns_data_on_a_real_run(
         produced = prom.query("sum(newswatch_articles_produced_total)")
         detected = prom.query("sum(newswatch_events_detected_total)")
     print(report.summary())
+    if report.failures and all("newswatch_faust_" in f for f in report.failures):
+        pytest.fail(
+            "Faust's Prometheus sensor is not wired into the worker: in build_worker_app call "
+            "faust.sensors.prometheus.setup_prometheus_sensors(app, name_prefix='newswatch_faust') "
+            "(docs/observability.md, 'Faust's own sensor')\n" + report.summary()
+        )
     assert not report.failures, report.summary()
     assert not report.firing, report.summary()
     assert float(produced[0]["value"][1]) >= 5

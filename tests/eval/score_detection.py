@@ -84,7 +84,9 @@ def _matches(expected: dict[str, Any], event: Event) -> bool:
     return expected.get("conflict") is None or event.conflict == expected["conflict"]
 
 
-def score(engine: DetectionEngine | None = None, passages: list[dict[str, Any]] | None = None) -> dict[str, Tally]:
+def score(
+    engine: DetectionEngine | None = None, passages: list[dict[str, Any]] | None = None
+) -> dict[str, Tally]:
     """Tallies per scored event type over the labelled passages."""
     engine = engine or DetectionEngine()
     passages = passages if passages is not None else load_passages()
@@ -105,7 +107,9 @@ def score(engine: DetectionEngine | None = None, passages: list[dict[str, Any]] 
             tally = tallies[event.type]
             tally.fp += 1
             who = ",".join(p.person_id or p.name for p in event.participants) or (event.conflict or "")
-            tally.errors.append(f"FP {item['id']}: found {event.type} {who} {event.date} — {item.get('reason', '')}")
+            tally.errors.append(
+                f"FP {item['id']}: found {event.type} {who} {event.date} — {item.get('reason', '')}"
+            )
     return tallies
 
 
@@ -127,20 +131,31 @@ def main(argv: list[str] | None = None) -> int:
         doc = {
             "coverage": summary(passages),
             "scores": {
-                kind: {"tp": t.tp, "fp": t.fp, "fn": t.fn, "precision": round(t.precision, 4),
-                       "recall": round(t.recall, 4), "f1": round(t.f1, 4)}  # fmt: skip
+                kind: {
+                    "tp": t.tp,
+                    "fp": t.fp,
+                    "fn": t.fn,
+                    "precision": round(t.precision, 4),
+                    "recall": round(t.recall, 4),
+                    "f1": round(t.f1, 4),
+                }
                 for kind, t in tallies.items()
             },
         }
         print(json.dumps(doc, indent=2))
         return 0
     cover = summary(passages)
-    print(f"{cover['passages']} passages, {cover['true_leader_calls']} true leader calls; traps: {cover['traps']}")
+    print(
+        f"{cover['passages']} passages, {cover['true_leader_calls']} true leader calls; "
+        f"traps: {cover['traps']}"
+    )
     print(f"{'type':<20}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>9}{'F1':>7}  goal")
     for kind, t in tallies.items():
         goal = GOALS.get(kind)
         mark = "" if goal is None else (f">= {goal} {'ok' if t.f1 >= goal else 'MISSED'}")
-        print(f"{kind:<20}{t.tp:>5}{t.fp:>5}{t.fn:>5}{t.precision:>11.3f}{t.recall:>9.3f}{t.f1:>7.3f}  {mark}")
+        print(
+            f"{kind:<20}{t.tp:>5}{t.fp:>5}{t.fn:>5}{t.precision:>11.3f}{t.recall:>9.3f}{t.f1:>7.3f}  {mark}"
+        )
     if args.errors:
         for kind, t in tallies.items():
             for line in t.errors:

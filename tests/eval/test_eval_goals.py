@@ -11,7 +11,16 @@ def test_labelled_set_covers_what_the_issue_asks() -> None:
     cover = summary(passages)
     assert cover["passages"] >= 150
     assert cover["true_leader_calls"] >= 40
-    for trap in ("negation", "plan", "called_for", "ministers", "non_leader", "in_person", "old_background", "caption"):
+    for trap in (
+        "negation",
+        "plan",
+        "called_for",
+        "ministers",
+        "non_leader",
+        "in_person",
+        "old_background",
+        "caption",
+    ):
         assert cover["traps"].get(trap, 0) >= 3, trap
     countries = set()
     engine = DetectionEngine()

@@ -54,3 +54,14 @@ def read_all(bootstrap: str, topic: str, *, expect: int = 0, timeout: float = 60
         return values
     finally:
         consumer.close()
+
+
+def produce_records(bootstrap: str, topic: str, records: list[tuple[bytes, bytes]]) -> None:
+    """Send raw (key, value) records with acks=all and wait for every ack."""
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    try:
+        for key, value in records:
+            producer.send(topic, key=key, value=value)
+        producer.flush(30)
+    finally:
+        producer.close(10)

@@ -10,7 +10,13 @@ import pytest
 from streams.detect.engine import DetectionEngine
 from streams.records import Article
 
-SEED_DATES = {"000": "2020-11-07", "001": "2020-11-07", "002": "2020-10-02", "003": "2020-10-01", "004": "2020-10-21"}
+SEED_DATES = {
+    "000": "2020-11-07",
+    "001": "2020-11-07",
+    "002": "2020-10-02",
+    "003": "2020-10-01",
+    "004": "2020-10-21",
+}
 
 
 @pytest.fixture(scope="session")
@@ -18,10 +24,14 @@ def engine() -> DetectionEngine:
     return DetectionEngine()
 
 
-def make_article(text: str, published: str = "2020-10-21", title: str = "", article_id: str = "t1") -> Article:
+def make_article(
+    text: str, published: str = "2020-10-21", title: str = "", article_id: str = "t1"
+) -> Article:
     """A test article published at noon UTC on ``published``."""
     moment = datetime.fromisoformat(published).replace(hour=12, tzinfo=UTC)
-    return Article(id=article_id, url=f"https://example.org/{article_id}", title=title, text=text, published=moment)
+    return Article(
+        id=article_id, url=f"https://example.org/{article_id}", title=title, text=text, published=moment
+    )
 
 
 @pytest.fixture(scope="session")
@@ -29,5 +39,7 @@ def seed_articles(seeds_dir: Path) -> dict[str, Article]:
     articles = {}
     for path in sorted(seeds_dir.glob("0*.txt")):
         prefix = path.name[:3]
-        articles[prefix] = make_article(path.read_text(encoding="utf-8"), SEED_DATES[prefix], article_id=path.stem)
+        articles[prefix] = make_article(
+            path.read_text(encoding="utf-8"), SEED_DATES[prefix], article_id=path.stem
+        )
     return articles

@@ -16,14 +16,19 @@ def _events(engine: DetectionEngine, text: str, published: str) -> list[tuple[st
 
 
 def test_accusations_are_alleged(engine: DetectionEngine) -> None:
-    text = "Armenia and Azerbaijan accused each other on Tuesday of violating the ceasefire in Nagorno-Karabakh."
-    assert _events(engine, text, "2020-10-21") == [("ceasefire_violated", "2020-10-20", "Nagorno-Karabakh", True)]
+    text = (
+        "Armenia and Azerbaijan accused each other on Tuesday of violating the ceasefire in Nagorno-Karabakh."
+    )
+    assert _events(engine, text, "2020-10-21") == [
+        ("ceasefire_violated", "2020-10-20", "Nagorno-Karabakh", True)
+    ]
 
 
 def test_one_sentence_two_truces(engine: DetectionEngine) -> None:
     text = (
-        "Fighting in Nagorno-Karabakh continued. The Moscow-brokered humanitarian ceasefire took effect on 10 "
-        "October and was violated almost immediately, following which an announcement by Azerbaijan to declare "
+        "Fighting in Nagorno-Karabakh continued. The Moscow-brokered humanitarian ceasefire took effect "
+        "on 10 October and was violated almost immediately, following which an announcement by Azerbaijan "
+        "to declare "
         "another ceasefire on 18 October also ended with an eruption of hostilities."
     )
     violated = [e for e in _events(engine, text, "2020-10-21") if e[0] == EventType.CEASEFIRE_VIOLATED]

@@ -40,7 +40,9 @@ def test_since_is_a_boundary_not_the_event_date() -> None:
 
 
 def test_caption_year_is_an_old_year() -> None:
-    mentions = find_dates("talk on the sidelines of a summit in Ashgabat,October 11, 2019.", date(2020, 10, 2))
+    mentions = find_dates(
+        "talk on the sidelines of a summit in Ashgabat,October 11, 2019.", date(2020, 10, 2)
+    )
     assert oldest_year(mentions) == 2019
 
 

@@ -22,15 +22,21 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def test_text_output_lists_events_and_near_misses(seeds_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = _run(capsys, "explain", str(seeds_dir / "002_80ed9d53a21f13b4.txt"), "--published", "2020-10-02")
+def test_text_output_lists_events_and_near_misses(
+    seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = _run(
+        capsys, "explain", str(seeds_dir / "002_80ed9d53a21f13b4.txt"), "--published", "2020-10-02"
+    )
     assert code == 0
     assert "EVENT leader_call 2020-10-02" in out
     assert "CAMEO 041" in out
     assert "NEAR MISS [negated]" in out and "NEAR MISS [old_caption]" in out
 
 
-def test_json_folder_gives_one_document_per_input(seeds_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_folder_gives_one_document_per_input(
+    seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out = _run(capsys, "explain", str(seeds_dir), "--json", "--published", "2020-10-21")
     documents = [json.loads(line) for line in out.splitlines() if line.strip()]
     assert code == 0 and len(documents) == 5

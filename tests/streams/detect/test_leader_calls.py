@@ -1,4 +1,4 @@
-"""Leader calls: the traps the issue lists are rejected with a reason; real calls keep pair, date and initiator."""
+"""Leader calls: the issue's traps are rejected with a reason; real calls keep pair, date and initiator."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from streams.records import EventType
 from tests.streams.detect.conftest import make_article
 
 
-def _calls(engine: DetectionEngine, text: str, published: str = "2020-10-21") -> list[tuple[tuple[str, ...], str]]:
+def _calls(
+    engine: DetectionEngine, text: str, published: str = "2020-10-21"
+) -> list[tuple[tuple[str, ...], str]]:
     events = engine.detect(make_article(text, published)).events
     return [
         (tuple(sorted(p.person_id or p.name for p in e.participants)), e.date)
@@ -28,7 +30,7 @@ def test_role_and_counterpart_resolve_by_date(engine: DetectionEngine) -> None:
 
 
 def test_initiator_and_topics(engine: DetectionEngine) -> None:
-    text = "Armenian Prime Minister Nikol Pashinian called Russian President Vladimir Putin on Friday about Karabakh."
+    text = "Armenian Prime Minister Nikol Pashinian called Russian President Putin on Friday about Karabakh"
     event = engine.detect(make_article(text, "2020-10-02")).events[0]
     assert event.initiator == "pashinyan-nikol"
     assert "Nagorno-Karabakh" in event.topics
@@ -66,7 +68,9 @@ def test_no_call_between_leaders(engine: DetectionEngine, text: str) -> None:
 
 
 def test_ministers_are_an_official_contact(engine: DetectionEngine) -> None:
-    text = "Russian Foreign Minister Sergey Lavrov spoke by phone with Secretary of State Mike Pompeo on Tuesday."
+    text = (
+        "Russian Foreign Minister Sergey Lavrov spoke by phone with Secretary of State Mike Pompeo on Tuesday"
+    )
     events = engine.detect(make_article(text, "2020-10-21")).events
     assert [e.type for e in events] == [EventType.OFFICIAL_CONTACT]
     assert all(not p.is_leader for p in events[0].participants)
@@ -87,7 +91,9 @@ def test_same_pair_on_different_days_are_two_events(engine: DetectionEngine) -> 
 
 
 def test_non_english_is_tagged_and_passed_through(engine: DetectionEngine) -> None:
-    detection = engine.detect(make_article("Emmanuel Macron s'est entretenu par téléphone avec Vladimir Poutine mardi."))
+    detection = engine.detect(
+        make_article("Emmanuel Macron s'est entretenu par téléphone avec Vladimir Poutine mardi.")
+    )
     assert detection.language == "fr"
     assert detection.events == ()
     assert any(m.reason.startswith("unsupported_language") for m in detection.near_misses)

@@ -8,7 +8,10 @@ from streams.detect.sentences import split_sentences, trim
 
 def test_abbreviations_do_not_end_sentences() -> None:
     sentences = split_sentences("The U.S. envoy met Mr. Smith on Oct. 5 in Geneva. Then he left.")
-    assert [s.text for s in sentences] == ["The U.S. envoy met Mr. Smith on Oct. 5 in Geneva.", "Then he left."]
+    assert [s.text for s in sentences] == [
+        "The U.S. envoy met Mr. Smith on Oct. 5 in Geneva.",
+        "Then he left.",
+    ]
 
 
 def test_offsets_point_into_the_text() -> None:
@@ -29,7 +32,10 @@ def test_captions_are_flagged() -> None:
 
 
 def test_non_breaking_spaces_are_normalised() -> None:
-    assert split_sentences("ended with an\xa0eruption\xa0of hostilities.")[0].text == "ended with an eruption of hostilities."
+    assert (
+        split_sentences("ended with an\xa0eruption\xa0of hostilities.")[0].text
+        == "ended with an eruption of hostilities."
+    )
 
 
 def test_trim_cuts_at_a_word() -> None:
@@ -38,8 +44,16 @@ def test_trim_cuts_at_a_word() -> None:
 
 def test_language_tags() -> None:
     assert detect_language("Putin and Macron spoke by phone on Tuesday about the war in the region.") == "en"
-    assert detect_language("Emmanuel Macron s'est entretenu par téléphone avec Vladimir Poutine et le président") == "fr"
+    assert (
+        detect_language("Emmanuel Macron s'est entretenu par téléphone avec Vladimir Poutine et le président")
+        == "fr"
+    )
     assert detect_language("Путин и Макрон обсудили ситуацию по телефону во вторник") == "ru"
     assert detect_language("anything", declared="de-DE") == "de"
     # the seed with one Armenian line is still English
-    assert detect_language("Մատչելիության հղումներ\nArmenian Prime Minister Nikol Pashinian called Putin on Friday to discuss the war.") == "en"
+    assert (
+        detect_language(
+            "Մատչելիության հղումներ\nArmenian Prime Minister Nikol Pashinian called Putin on Friday."
+        )
+        == "en"
+    )

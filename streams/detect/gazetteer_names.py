@@ -1,0 +1,158 @@
+"""Finding the gazetteer's people in text: one compiled trie regex for first words, then dictionary lookups.
+
+Fast because the regex engine skips every character that cannot start a name, and only real hits reach
+Python; see docs/gazetteer.md ("Finding names") for the matching rules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from streams.detect.gazetteer_load import fold_text
+
+_TOKEN = re.compile(r"\w+")
+_NEXT_TOKEN = re.compile(r"[\s\-'.]{1,3}(\w+)")
+_PREFIX = 4  # letters of a first word the scanning regex spells out
+
+# rest tokens after the first two (lower case), capital-letter flags for every token, person id
+_AliasEntry = tuple[tuple[str, ...], tuple[bool, ...], str]
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """One person mention found in a text; ``surface`` is the text exactly as it appeared."""
+
+    start: int
+    end: int
+    person_id: str
+    surface: str
+
+
+class NameIndex:
+    """All surface forms of all people, ready to search; aliases shared by two people are left out."""
+
+    def __init__(self, people: Iterable[tuple[str, Iterable[str]]]) -> None:
+        owners: dict[tuple[str, ...], set[str]] = {}
+        shapes: dict[tuple[str, ...], tuple[bool, ...]] = {}
+        firsts: dict[tuple[str, ...], set[str]] = {}
+        for person_id, forms in people:
+            for variant in {v for form in forms for v in _variants(form)}:
+                tokens = _TOKEN.findall(variant)
+                if not tokens:
+                    continue
+                key = tuple(t.lower() for t in tokens)
+                owners.setdefault(key, set()).add(person_id)
+                shape = tuple(t[0].isupper() for t in tokens)
+                seen = shapes.get(key, shape)
+                shapes[key] = tuple(a and b for a, b in zip(seen, shape, strict=True))
+                firsts.setdefault(key, set()).update({tokens[0], tokens[0].upper()})
+        # first word as it may appear -> second word (lower; "" for one-word aliases) -> aliases
+        self._index: dict[str, dict[str, list[_AliasEntry]]] = {}
+        for key, ids in owners.items():
+            if len(ids) != 1 or not shapes[key][0]:
+                continue
+            entry = (key[2:], shapes[key], next(iter(ids)))
+            for first in firsts[key]:
+                self._index.setdefault(first, {}).setdefault(key[1] if len(key) > 1 else "", []).append(entry)
+        for by_second in self._index.values():
+            for entries in by_second.values():
+                entries.sort(key=lambda e: -len(e[0]))
+        # Candidate words: those starting like a first word (a short trie compiles fast); the dict decides.
+        self._first_words = re.compile(f"(?:{_trie_pattern({w[:_PREFIX] for w in self._index})})\\w*")
+
+    def find(self, text: str) -> list[NameMatch]:
+        """Every mention, left to right; the longest alias wins; matches never overlap."""
+        folded = fold_text(text)
+        matches: list[NameMatch] = []
+        resume = 0
+        for hit in self._first_words.finditer(folded):
+            start = hit.start()
+            if start < resume or (start > 0 and _is_word_char(folded[start - 1])):
+                continue
+            by_second = self._index.get(hit.group())
+            if by_second is None:
+                continue
+            found = _longest_from(folded, by_second, hit.end())
+            if found is not None:
+                end, person_id = found
+                matches.append(NameMatch(start, end, person_id, text[start:end]))
+                resume = end
+        return matches
+
+
+def _longest_from(folded: str, by_second: dict[str, list[_AliasEntry]], pos: int) -> tuple[int, str] | None:
+    """End and owner of the longest alias whose first word ends at ``pos`` (its aliases in ``by_second``)."""
+    step = _NEXT_TOKEN.match(folded, pos) if len(by_second) > 1 or "" not in by_second else None
+    if step is not None:
+        second = step.group(1)
+        for rest, capitalised, person_id in by_second.get(second.lower(), ()):
+            if capitalised[1] and not second[0].isupper():
+                continue
+            end = _match_rest(folded, step.end(), rest, capitalised)
+            if end >= 0 and not _glued_on(folded, end):
+                return end, person_id
+    for _, _, person_id in by_second.get("", ()):
+        if not _glued_on(folded, pos):
+            return pos, person_id
+    return None
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _glued_on(folded: str, end: int) -> bool:
+    """True when an apostrophe joins more word after the match ("Xi'an"), other than a possessive 's."""
+    if folded[end : end + 1] != "'" or not _is_word_char(folded[end + 1 : end + 2] or " "):
+        return False
+    possessive = folded[end + 1] in "sS" and not _is_word_char(folded[end + 2 : end + 3] or " ")
+    return not possessive
+
+
+def _match_rest(folded: str, pos: int, rest: tuple[str, ...], capitalised: tuple[bool, ...]) -> int:
+    """End offset if the alias's third and later tokens follow at ``pos``, else -1."""
+    for position, expected in enumerate(rest, start=2):
+        step = _NEXT_TOKEN.match(folded, pos)
+        if step is None:
+            return -1
+        got = step.group(1)
+        if got.lower() != expected or (capitalised[position] and not got[0].isupper()):
+            return -1
+        pos = step.end()
+    return pos
+
+
+def _variants(form: str) -> set[str]:
+    """The form as folded text, plus the folded form of its UTF-8-read-as-cp1252 mojibake."""
+    variants = {fold_text(form)}
+    with contextlib.suppress(UnicodeDecodeError):
+        variants.add(fold_text(form.encode("utf-8").decode("cp1252")))
+    return variants
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching exactly ``words``, shaped as a character trie so the engine branches little."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: _Trie) -> str:
+    ends_here = "" in node
+    branches = [re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends_here:
+        return f"(?:{body})?" if len(branches) > 1 or len(branches[0]) > 1 else f"{body}?"
+    return body
