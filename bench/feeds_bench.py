@@ -72,7 +72,7 @@ def feed_document(feed: int, version: int) -> bytes:
     ).encode()
 
 
-def serve(port_queue: multiprocessing.Queue, change: float, interval: float) -> None:  # type: ignore[type-arg]
+def serve(port_queue: multiprocessing.Queue, change: float, interval: float) -> None:
     """The server process: feed i changes every interval/change seconds, phase-shifted per feed."""
 
     async def handler(request: web.Request) -> web.StreamResponse:

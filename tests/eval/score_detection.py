@@ -124,8 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list false positives and false negatives")
     parser.add_argument("--json", action="store_true", help="print the scores as one JSON document")
+    parser.add_argument(
+        "--set", choices=("dev", "heldout"), default="dev", help="dev: the labelled set; heldout: the held-out one"
+    )
     args = parser.parse_args(argv)
-    passages = load_passages()
+    passages = load_passages(HERE if args.set == "dev" else HERE / "heldout")
     tallies = score(passages=passages)
     if args.json:
         doc = {
