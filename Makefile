@@ -44,7 +44,7 @@ test-deps: ## install the Debian packages the tests need (prometheus, postgresql
 	@deploy/scripts/install-test-deps.sh
 
 test: venv test-deps ## set up, start what the tests need, run the whole suite, stop what was started
-	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	NEWSWATCH_REQUIRE_POSTGRES=1 NEWSWATCH_REQUIRE_BROWSER=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 test-unit: venv ## the fast tests only (no broker, no external servers)
 	$(BIN)/pytest -m "not integration" $(PYTEST_ARGS)

@@ -89,6 +89,7 @@ class Pipeline:
         self.worker_metrics_port = free_port()
         self.connector_metrics_port = free_port()
         self.web_port = free_port()
+        self.api_port = free_port()
         self.config_path = self.root / "newswatch.yaml"
         config: dict[str, Any] = {
             "kafka": {"bootstrap_servers": self.bootstrap, "topic_prefix": self.prefix, "partitions": 2},
@@ -106,6 +107,11 @@ class Pipeline:
                 "use_default_feeds": False,
             },
             "alerts": {"console": True, "state_dir": str(self.root / "alerts")},
+            "store": {
+                "url": f"sqlite:///{self.root / 'events.db'}",
+                "serve_api_in_worker": True,
+                "api_port": self.api_port,
+            },
         }
         for section, values in self.overrides.items():
             config.setdefault(section, {}).update(values)
@@ -159,6 +165,11 @@ class Pipeline:
 
     def connector_metrics(self) -> dict[str, float]:
         return scrape(self.connector_metrics_port)
+
+    def api(self, path: str) -> Any:
+        """GET a JSON document from the worker's event API."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.api_port}{path}", timeout=5) as response:
+            return json.loads(response.read())
 
     def assert_running(self) -> None:
         for name, process in self.processes.items():

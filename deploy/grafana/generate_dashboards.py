@@ -443,6 +443,66 @@ def feed_health() -> list[Row]:
     ]
 
 
+#: Event-store tables of the events dashboard written here (the other table panels come from sql/*.sql).
+#: ``$__timeFilter`` keeps them to events stored or updated in the dashboard's time range; tests run them
+#: on a real PostgreSQL store (tests/deploy/test_grafana_top_sql.py).
+TOP_LEADERS_SQL = """\
+SELECT
+    min(p.name) AS "leader",
+    coalesce(max(p.country), '') AS "country",
+    count(DISTINCT e.id) AS "events",
+    count(DISTINCT e.id) FILTER (WHERE e.type = 'leader_call') AS "leader calls",
+    max(e.event_date) AS "latest event",
+    max(e.source_count) AS "most sources"
+FROM event_participants p
+JOIN events e ON e.id = p.event_id
+WHERE p.is_leader AND $__timeFilter(e.updated_at)
+GROUP BY coalesce(p.person_id, p.name_key)
+ORDER BY "events" DESC, "latest event" DESC, "leader"
+LIMIT 20"""
+
+TOP_CONFLICTS_SQL = """\
+SELECT
+    e.conflict AS "conflict",
+    count(*) AS "events",
+    count(*) FILTER (WHERE starts_with(e.type, 'ceasefire')) AS "ceasefire events",
+    count(DISTINCT e.type) AS "event types",
+    max(e.event_date) AS "latest event",
+    sum(e.report_count) AS "reports"
+FROM events e
+WHERE coalesce(e.conflict, '') <> '' AND $__timeFilter(e.updated_at)
+GROUP BY e.conflict
+ORDER BY "events" DESC, "latest event" DESC, "conflict"
+LIMIT 20"""
+
+
+def _top_panels() -> list[Panel]:
+    return [
+        Panel(
+            "Top leaders",
+            "Heads of state or government by events they took part in (stored or updated in the time range).",
+            [],
+            "none",
+            kind="table",
+            width=12,
+            height=10,
+            sql=TOP_LEADERS_SQL,
+            extra={"sqlFile": "generate_dashboards.py:TOP_LEADERS_SQL"},
+        ),
+        Panel(
+            "Top conflicts",
+            "Conflicts by events reported about them (stored or updated in the time range).",
+            [],
+            "none",
+            kind="table",
+            width=12,
+            height=10,
+            sql=TOP_CONFLICTS_SQL,
+            extra={"sqlFile": "generate_dashboards.py:TOP_CONFLICTS_SQL"},
+        ),
+    ]
+
+
 def _sql_panels(dashboard: str) -> list[Panel]:
     """A table panel per ``sql/*.sql`` file: delivery queries on the alerting dashboard, the rest on events.
 
@@ -553,9 +613,7 @@ def events() -> list[Row]:
             ],
         ),
     ]
-    sql = _sql_panels("events")
-    if sql:
-        rows.append(Row("From the event store (PostgreSQL)", sql))
+    rows.append(Row("From the event store (PostgreSQL)", _top_panels() + _sql_panels("events")))
     return rows
 
 

@@ -30,7 +30,7 @@ _CEASEFIRE = re.compile(
 )
 _STEMS = ("cease", "truce", "armistice", "hostilities")
 _CLAUSES = re.compile(
-    r";|,\s*(?:following which|after which|whereupon|but|while|whereas|although)\s+|\s+but\s+|\.\s+"
+    r";|,\s*(?:following which|after which|whereupon|but|while|whereas|although|where|which)\s+|\s+but\s+|\.\s+"
     r"|,\s*(?:(?:a|one|two|three|several|\d+) (?:hours?|days?|weeks?|months?)|hours|days|weeks|shortly|soon|"
     r"just|only) after\s+",
     re.IGNORECASE,
@@ -157,6 +157,10 @@ class CeasefireDetector:
             if match is None:
                 continue
             rule = f"{event_type}/{match.group(0).lower()}"
+            if event_type == EventType.CEASEFIRE_DECLARED and violated is not None:
+                # "took effect on 10 October and was violated": the news is the breach; the truce is background.
+                rejections.append(Rejection(sentence.text, rule, "declared_then_violated"))
+                continue
             if _appeal_between(clause, match):
                 rejections.append(Rejection(sentence.text, rule, "appeal"))
                 continue

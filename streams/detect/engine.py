@@ -29,7 +29,7 @@ Finding = CallFinding | CeasefireFinding | RuleFinding
 
 # Nothing a built-in detector looks for can be in an article without one of these stems.
 _ANY_CUE = re.compile(
-    r"phon|call|rang|contact|video|virtual|hotline|spok|speak|talk|conversation|\bmet\b|meet|summit|visit|"
+    r"phon|call|rang|ring|dial|contact|video|virtual|hotline|zoom|spok|speak|talk|convers|\bmet\b|meet|summit|visit|"
     r"sideline|cease|truce|armistice|hostilities",
     re.IGNORECASE,
 )

@@ -35,7 +35,8 @@ _PHONE = (
 _CALLED = r"(?P<called>\b(?:called|calls|call|rang|rings|ring|dialled|dialed|contacted|contacts)\b)"
 _CALL_NOUN = (
     r"(?P<call_noun>\b(?:a|the|their|his|her|its|this|that|rare|first|second|third|brief|lengthy|hour-long|"
-    r"[\w]+-minute|latest|another)\s+(?:[\w-]+\s+)?calls?\b(?!\s+(?:for|on|upon|by|off)\b)(?!\s+to\s+[a-z]))"
+    r"[\w]+-minute|latest|another)\s+(?:[\w-]+\s+)?calls?\b(?!\s+(?:for|upon|by|off)\b)(?!\s+to\s+[a-z])"
+    r"(?!\s+on\s+(?:the\s+)?(?-i:[a-z]|[A-Z]\w+\s+to\b)))"
 )
 _WEAK = (
     r"(?P<spoke>\b(?:spoke|spoken|speak|speaks|speaking|talked|talks|talk|talking|conversation|conversed)\b)"
@@ -74,6 +75,7 @@ _PLAN = re.compile(rf"\b(?:{_FUTURE}|{_REQUEST})\b", re.IGNORECASE)
 _FUTURE_ONLY = re.compile(rf"\b(?:{_FUTURE})\b", re.IGNORECASE)
 # "urged Putin ... during a telephone call": the call is an adjunct and the urging is its content.
 _ADJUNCT = re.compile(r"^(?:by|over|on|via|through|in|during)\b", re.IGNORECASE)
+_ADJUNCT_BEFORE = re.compile(r"\b(?:during|in|on|over|via|through)\s+$", re.IGNORECASE)
 _FUTURE_AFTER = re.compile(
     r"\b(?:next week|next month|tomorrow|in the coming (?:days|weeks)|soon|later this week)\b", re.I
 )
@@ -381,9 +383,15 @@ def _reject_reason(text: str, trigger: re.Match[str], sentence: Sentence, clause
     if text.rstrip().endswith("?"):
         return "question"
     window = _window(text, clause_start, trigger.start())
-    if _NEGATION.search(window):
+    adjunct = bool(_ADJUNCT.match(trigger.group(0)) or _ADJUNCT_BEFORE.search(text[: trigger.start()]))
+    # "warned X not to ... during a call": a negation before a call *noun* adjunct belongs to what was said;
+    # "did not speak with X by phone" keeps the whole window, since "by phone" hangs on the negated verb.
+    noun_adjunct = adjunct and (
+        trigger.lastgroup == "call_noun" or trigger.group(0).lower().startswith(("in ", "during "))
+    )
+    if _NEGATION.search(window[-14:] if noun_adjunct else window):
         return "negated"
-    plan = _FUTURE_ONLY if _ADJUNCT.match(trigger.group(0)) else _PLAN
+    plan = _FUTURE_ONLY if adjunct else _PLAN
     if plan.search(window) or _FUTURE_AFTER.search(text[trigger.end() : trigger.end() + 60]):
         return "plan"
     if trigger.lastgroup == "call_noun" and _APPEAL.search(text[trigger.start() : trigger.end() + 6]):

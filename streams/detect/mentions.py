@@ -178,7 +178,12 @@ class MentionFinder:
                 if index >= 0 and role.end <= following.start:
                     mentions[index] = replace(following, start=min(role.start, following.start))
                 continue
-            if any(n.start <= role.start < n.end for n in names):
+            overlapping = next((n for n in names if role.start < n.end and n.start < role.end), None)
+            if overlapping is not None:
+                # "Saudi Crown Prince Mohammed bin Salman" where the alias itself holds the title.
+                index = mentions.index(overlapping) if overlapping in mentions else -1
+                if index >= 0:
+                    mentions[index] = replace(overlapping, start=min(role.start, overlapping.start))
                 continue
             if _FORMER.search(text[max(0, role.start - 12) : role.start]):
                 continue

@@ -23,6 +23,7 @@ ENV_ALIASES: dict[str, str] = {
     "NEWSWATCH_WEBHOOK_URL": "alerts.webhook_url",
     "NEWSWATCH_BOOTSTRAP_SERVERS": "kafka.bootstrap_servers",
     "NEWSWATCH_TOPIC_PREFIX": "kafka.topic_prefix",
+    "NEWSWATCH_DATABASE_URL": "store.url",
 }
 CONFIG_ENV = "NEWSWATCH_CONFIG"
 

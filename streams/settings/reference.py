@@ -17,7 +17,8 @@ Generated from the settings models by `newswatch config docs`; a test fails when
 models disagree. Settings come from one YAML file (`--config PATH` or `NEWSWATCH_CONFIG`) and from
 environment variables: `NEWSWATCH_<SECTION>__<KEY>=value` overrides `<section>.<key>` (values are read
 as YAML scalars). Short aliases: `NEWSWATCH_WEBHOOK_URL` (alerts.webhook_url),
-`NEWSWATCH_BOOTSTRAP_SERVERS` (kafka.bootstrap_servers), `NEWSWATCH_TOPIC_PREFIX` (kafka.topic_prefix).
+`NEWSWATCH_BOOTSTRAP_SERVERS` (kafka.bootstrap_servers), `NEWSWATCH_TOPIC_PREFIX` (kafka.topic_prefix),
+`NEWSWATCH_DATABASE_URL` (store.url).
 Unknown keys are errors, reported with their dotted path.
 """
 

@@ -10,16 +10,18 @@ from streams.settings.connectors import ConnectorSettings
 from streams.settings.dedupe import DedupeSettings
 from streams.settings.detect import DetectSettings
 from streams.settings.kafka import KafkaSettings
+from streams.settings.store import StoreSettings
 from streams.settings.worker import WorkerSettings
 
 
 class Settings(Section):
-    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
-    worker: WorkerSettings = Field(default_factory=WorkerSettings)
-    connectors: ConnectorSettings = Field(default_factory=ConnectorSettings)
-    dedupe: DedupeSettings = Field(default_factory=DedupeSettings)
-    detect: DetectSettings = Field(default_factory=DetectSettings)
-    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    kafka: KafkaSettings = Field(default=KafkaSettings(), description="The kafka section.")
+    worker: WorkerSettings = Field(default=WorkerSettings(), description="The worker section.")
+    connectors: ConnectorSettings = Field(default=ConnectorSettings(), description="The connectors section.")
+    dedupe: DedupeSettings = Field(default=DedupeSettings(), description="The dedupe section.")
+    detect: DetectSettings = Field(default=DetectSettings(), description="The detect section.")
+    alerts: AlertSettings = Field(default=AlertSettings(), description="The alerts section.")
+    store: StoreSettings = Field(default=StoreSettings(), description="The store section.")
 
     def topic(self, name: str) -> str:
         """A topic name with this deployment's prefix."""

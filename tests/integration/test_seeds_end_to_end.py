@@ -86,6 +86,15 @@ def test_seeds_alert_once_per_event_and_never_again(
     time.sleep(3)
     assert len(_alerts(httpserver)) == len(first_round)
 
+    # The event store behind the API holds exactly the seven events, once each, after both rounds.
+    stored = pipeline.api("/api/events?limit=100")
+    stored_identities = sorted(
+        (e["type"], e["date"], tuple(sorted(p["country"] for p in e["participants"])))
+        for e in stored["items"]
+        if e["type"] != "official_contact"  # the lower tier (ministers) is stored but never alerted
+    )
+    assert stored_identities == sorted(EXPECTED_EVENTS)
+
     metrics = pipeline.worker_metrics()
     assert metric_sum(metrics, "newswatch_articles_received_total") >= 10
     assert metric_sum(metrics, "newswatch_articles_duplicate_total") >= 6
