@@ -82,6 +82,7 @@ _FUTURE_AFTER = re.compile(
 _APPEAL = re.compile(
     r"\bcall(?:ed|s|ing)?\s+(?:for|on|upon)\b|\burg(?:ed|es|ing)\b|\bappeal(?:ed|s)?\b|\bplea\b", re.I
 )
+_CALL_FOR = re.compile(r"\bcalls?\s+(?:for|upon)\b|\bcalls?\s+on\s+(?-i:[a-z])", re.IGNORECASE)
 _IN_PERSON = re.compile(
     r"\b(?:met|meet|meets|meeting|in person|face-to-face|sidelines|summit in|visit\w*|hosted|talks in|"
     r"arrived in|"
@@ -394,7 +395,7 @@ def _reject_reason(text: str, trigger: re.Match[str], sentence: Sentence, clause
     plan = _FUTURE_ONLY if adjunct else _PLAN
     if plan.search(window) or _FUTURE_AFTER.search(text[trigger.end() : trigger.end() + 60]):
         return "plan"
-    if trigger.lastgroup == "call_noun" and _APPEAL.search(text[trigger.start() : trigger.end() + 6]):
+    if trigger.lastgroup == "call_noun" and _CALL_FOR.search(text[trigger.start() : trigger.end() + 6]):
         return "appeal"
     return None
 
