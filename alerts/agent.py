@@ -84,9 +84,10 @@ def register(app: faust.App, topics: Any, settings: Any) -> None:
         settings.alerts, delivery_log=delivery_log, dead_letter=publish_dead_letter
     )
 
-    @app.on_before_shutdown.connect
     async def stop_dispatcher(app: faust.App, *_: Any, **__: Any) -> None:
         await dispatcher.close()
+
+    app.on_before_shutdown.connect(stop_dispatcher)  # type: ignore[arg-type]  # mode's stub wants a plain callable
 
     @app.agent(
         topics.alerts, name="newswatch.alerts", concurrency=getattr(settings.alerts, "agent_concurrency", 16)

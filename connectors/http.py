@@ -15,7 +15,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -306,12 +305,3 @@ async def read_capped(response: aiohttp.ClientResponse, cap: int, url: str) -> b
             raise TooLargeError(f"{url}: body exceeds the {cap}-byte cap")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def response_headers(result: FetchResult) -> dict[str, Any]:
-    """Headers in the form feedparser's ``response_headers`` expects."""
-    return {
-        k: v
-        for k, v in result.headers.items()
-        if k in ("content-type", "content-location", "content-language")
-    }

@@ -13,7 +13,6 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
-import time
 from typing import Any, Protocol
 
 from kafka import KafkaProducer
@@ -57,6 +56,7 @@ def build_kafka_producer(settings: Settings) -> KafkaProducer:
             max_block_ms=tuning.max_block_ms,
             delivery_timeout_ms=tuning.delivery_timeout_ms,
             max_in_flight_requests_per_connection=5,
+            bootstrap_timeout_ms=10_000,  # the runner retries; keeps stop responsive while Kafka is down
         )
     except KafkaError as exc:
         raise BrokerError(f"cannot reach Kafka at {settings.kafka.bootstrap_servers}: {exc}") from exc
@@ -162,17 +162,3 @@ async def _wait_kafka_future(loop: asyncio.AbstractEventLoop, kafka_future: Any)
     kafka_future.add_callback(_ok)
     kafka_future.add_errback(_err)
     await done
-
-
-def connect_with_retry(settings: Settings, stop: asyncio.Event | None = None) -> ArticleProducer:
-    """Keep trying to build the producer (the broker may start after us); blocking, for threads."""
-    delay = 1.0
-    while True:
-        try:
-            return ArticleProducer(settings)
-        except BrokerError as exc:
-            if stop is not None and stop.is_set():
-                raise
-            log.warning("%s; retrying in %.0fs", exc, delay)
-            time.sleep(delay)
-            delay = min(delay * 2, 30.0)

@@ -65,9 +65,7 @@ def is_body_line(line: str, *, min_words: int, long_line_words: int) -> bool:
     return not any(phrase in lowered for phrase in CHROME_PHRASES)
 
 
-def strip_chrome(
-    text: str, *, min_words: int = 6, long_line_words: int = 25, min_body_words: int = 25
-) -> str:
+def strip_chrome(text: str, *, min_words: int = 6, long_line_words: int = 25, min_body_words: int = 25) -> str:
     """The prose lines of ``text``; the whole text when too little prose would remain.
 
     A line starting in lower case after a line without sentence-final punctuation continues it
@@ -76,18 +74,22 @@ def strip_chrome(
     if "\n" not in text:
         return text
     lines: list[str] = []
-    for raw in text.splitlines():
+    for raw in text.split("\n"):
         line = raw.strip()
         if not line:
             continue
-        if lines and line[0].islower() and lines[-1].rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
+        if line[0].islower() and lines and lines[-1].rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
             lines[-1] = f"{lines[-1]} {line}"
         else:
             lines.append(line)
-    kept = [
-        line for line in lines if is_body_line(line, min_words=min_words, long_line_words=long_line_words)
-    ]
-    if sum(line.count(" ") + 1 for line in kept) < min_body_words:
+    kept = []
+    kept_words = 0
+    for line in lines:
+        words = line.count(" ") + 1
+        if words >= long_line_words or is_body_line(line, min_words=min_words, long_line_words=long_line_words):
+            kept.append(line)
+            kept_words += words
+    if kept_words < min_body_words:
         return text
     return "\n".join(kept)
 

@@ -22,11 +22,10 @@ from streams.settings.dedupe import DedupeSettings
 SIGNATURE_VERSION = 1
 _HEADER = struct.Struct("<BIHQBB")  # version, published epoch, shingle count, content hash, bands, log2(bins)
 _U64 = np.uint64
-_BYTE_P = _U64(0x100000001B3)  # odd multiplier of the per-token polynomial hash
+_BYTE_P = _U64(0xD6E8FEB86659FD93)  # odd base of the polynomial byte hash
 _SHINGLE_Q = _U64(0x9E3779B97F4A7C15)  # odd multiplier combining token hashes into a shingle hash
 _ROTATE_C = 0x9E3779B9  # offset added per bin of distance when densifying empty bins
 _MIX_1 = _U64(0xBF58476D1CE4E5B9)
-_MIX_2 = _U64(0x94D049BB133111EB)
 HEADER_SIZE = _HEADER.size
 _B_BIT_COLLISION = 1.0 / 256.0
 _MAX_COUNT = 0xFFFF
@@ -51,12 +50,10 @@ def _ensure_powers(length: int) -> None:
 
 
 def _mix64(values: np.ndarray) -> np.ndarray:
-    """The splitmix64 finaliser, in place: spreads every input bit over the whole word."""
-    values ^= values >> _U64(30)
-    values *= _MIX_1
-    values ^= values >> _U64(27)
-    values *= _MIX_2
+    """A xorshift-multiply-xorshift finaliser, in place: every output bit depends on every input bit."""
     values ^= values >> _U64(31)
+    values *= _MIX_1
+    values ^= values >> _U64(29)
     return values
 
 
@@ -74,44 +71,48 @@ _ASCII_WORDS = _ascii_word_table()
 _UNICODE_PUNCTUATION = re.compile(rb"\xc2[\x80-\xbf]|\xe2[\x80\x81][\x80-\xbf]|\xe3\x80[\x80-\xbf]")
 
 
-def token_hashes(text: str) -> np.ndarray:
-    """One 64-bit hash per word of ``text`` (already case-folded), in order; punctuation separates words."""
-    encoded = f" {text} ".encode()  # padded with blanks, so word boundaries alternate start, end, ...
-    if len(encoded) != len(text) + 2:
+def word_bytes(text: str) -> bytes:
+    """The words of case-folded ``text`` as UTF-8 joined by single blanks; punctuation separates words."""
+    encoded = text.encode()
+    if len(encoded) != len(text):
         encoded = _UNICODE_PUNCTUATION.sub(b" ", encoded)
     data = np.frombuffer(encoded.translate(_ASCII_WORDS), dtype=np.uint8)
-    word = data != 32
-    edges = np.flatnonzero(word[1:] != word[:-1])
-    edges += 1
-    starts = edges[0::2]
-    ends = edges[1::2]
-    if not len(starts):
+    keep = data != 32
+    keep[1:] |= keep[:-1]  # a blank survives only right after a word: runs of blanks shrink to one
+    words = data[keep].tobytes()
+    return words[:-1] if words.endswith(b" ") else words
+
+
+def shingle_hashes(words: bytes, shingle_words: int) -> np.ndarray:
+    """64-bit hashes of the word n-grams of ``words`` (a ``word_bytes``), in text order; a short text is one.
+
+    Each shingle's hash is the polynomial hash of its bytes (blanks included), read off prefix sums
+    of ``byte * P**i`` in one vectorised pass, then mixed so every bit depends on the whole shingle.
+    """
+    if not words:
         return np.zeros(0, dtype=np.uint64)
+    data = np.frombuffer(words, dtype=np.uint8)
     length = len(data)
+    blanks = np.flatnonzero(data == 32)
+    count = len(blanks) + 1
+    width = min(shingle_words, count)
+    positions = count - width + 1
+    starts = np.empty(positions, dtype=np.intp)
+    starts[0] = 0
+    starts[1:] = blanks[: positions - 1]
+    starts[1:] += 1
+    ends = np.empty(positions, dtype=np.intp)
+    ends[:-1] = blanks[width - 1 :]
+    ends[-1] = length
     _ensure_powers(length + 1)
-    # Array arithmetic on uint64 wraps modulo 2**64 without warnings, which these hashes rely on.
+    # uint64 array arithmetic wraps modulo 2**64 without warnings, which these hashes rely on.
     prefix = np.empty(length + 1, dtype=np.uint64)
     prefix[0] = 0
     np.cumsum(data * _powers[:length], dtype=np.uint64, out=prefix[1:])
     hashes = prefix[ends]
     hashes -= prefix[starts]
     hashes *= _inverse_powers[starts]
-    hashes += (ends - starts).astype(np.uint64)
     return _mix64(hashes)
-
-
-def shingle_hashes(tokens: np.ndarray, shingle_words: int) -> np.ndarray:
-    """64-bit hashes of the word n-grams over ``tokens`` (token hashes), in text order; a short text is one."""
-    count = len(tokens)
-    if count == 0:
-        return tokens
-    width = min(shingle_words, count)
-    positions = count - width + 1
-    acc = tokens[:positions].copy()
-    for offset in range(1, width):
-        acc *= _SHINGLE_Q
-        acc += tokens[offset : offset + positions]
-    return _mix64(acc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +189,9 @@ def _band_hashes(bins: np.ndarray, bands: int, rows: int) -> tuple[int, ...]:
     return tuple((_mix64(acc) & _U64(0xFFFFFFFF)).tolist())
 
 
-def content_digest(tokens: np.ndarray) -> int:
-    """64-bit digest of the word sequence (never 0): equal for texts differing only in case, spacing, punctuation."""
-    return int.from_bytes(hashlib.blake2b(tokens.tobytes(), digest_size=8).digest(), "little") or 1
+def content_digest(words: bytes) -> int:
+    """64-bit digest of the word sequence (never 0): equal for texts differing in case, spacing, punctuation."""
+    return int.from_bytes(hashlib.blake2b(words, digest_size=8).digest(), "little") or 1
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -208,8 +209,8 @@ def fingerprint_body(
     body: str, settings: DedupeSettings, published: int = 0
 ) -> tuple[Fingerprint, np.ndarray]:
     """The fingerprint of a prepared body (``body_text``), plus its shingle hashes in text order."""
-    tokens = token_hashes(body)
-    shingles = shingle_hashes(tokens, settings.shingle_words)
+    words = word_bytes(body)
+    shingles = shingle_hashes(words, settings.shingle_words)
     unique = _sorted_unique(shingles)
     bins = settings.signature_bins
     if len(unique):
@@ -219,7 +220,7 @@ def fingerprint_body(
     else:
         bands = (0,) * settings.lsh_bands
         sketch = bytes(bins)
-    fp = Fingerprint(bands, sketch, min(len(unique), _MAX_COUNT), content_digest(tokens), published)
+    fp = Fingerprint(bands, sketch, min(len(unique), _MAX_COUNT), content_digest(words), published)
     return fp, shingles
 
 

@@ -17,7 +17,7 @@ from streams.detect.dates import DateMention, find_dates, oldest_year, pick_even
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.leader_calls import Rejection
 from streams.detect.lexicon import conflicts_in, prefer_specific
-from streams.detect.sentences import Sentence
+from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType
 
 LANGUAGES = frozenset({"en"})
@@ -30,7 +30,8 @@ _CEASEFIRE = re.compile(
 )
 _STEMS = ("cease", "truce", "armistice", "hostilities")
 _CLAUSES = re.compile(
-    r";|,\s*(?:following which|after which|whereupon|but|while|whereas|although|where|which)\s+|\s+but\s+|\.\s+"
+    r";|,\s*(?:following which|after which|whereupon|but|while|whereas|although|where|which)\s+"
+    r"|\s+but\s+|\.\s+"
     r"|,\s*(?:(?:a|one|two|three|several|\d+) (?:hours?|days?|weeks?|months?)|hours|days|weeks|shortly|soon|"
     r"just|only) after\s+",
     re.IGNORECASE,
@@ -104,15 +105,19 @@ class CeasefireDetector:
         self._countries = re.compile(rf"\b(?:{alternation})\b")
 
     def detect(
-        self, sentences: Sequence[Sentence], published: date
+        self, sentences: Sequence[Sentence], published: date, lower_text: str | None = None
     ) -> tuple[list[CeasefireFinding], list[Rejection]]:
         """Every ceasefire finding and rejected candidate in ``sentences`` (an article, in order)."""
         findings: list[CeasefireFinding] = []
         rejections: list[Rejection] = []
         article_conflict: str | bool | None = False  # computed lazily: False = not yet
+        candidates = sentences_containing(lower_text, sentences, _STEMS)
         for position, sentence in enumerate(sentences):
-            lower = sentence.text.lower()
-            if not any(stem in lower for stem in _STEMS) or not _CEASEFIRE.search(sentence.text):
+            if candidates is not None and position not in candidates:
+                continue
+            if candidates is None and not any(stem in sentence.text.lower() for stem in _STEMS):
+                continue
+            if not _CEASEFIRE.search(sentence.text):
                 continue
             for _, clause in _clauses(sentence.text):
                 if not _CEASEFIRE.search(clause):
@@ -158,7 +163,7 @@ class CeasefireDetector:
                 continue
             rule = f"{event_type}/{match.group(0).lower()}"
             if event_type == EventType.CEASEFIRE_DECLARED and violated is not None:
-                # "took effect on 10 October and was violated": the news is the breach; the truce is background.
+                # "took effect on 10 October and was violated": the news is the breach, the truce background.
                 rejections.append(Rejection(sentence.text, rule, "declared_then_violated"))
                 continue
             if _appeal_between(clause, match):

@@ -46,16 +46,16 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     if declared:
         return declared.split("-")[0].lower()
     sample = text[:_SAMPLE_CHARS]
-    words = [w.lower() for w in _WORD.findall(sample)]
+    words = _WORD.findall(sample.lower())
     if len(words) < 3:
         return None
-    latin = sum(1 for w in words if w.isascii())
-    if latin < len(words) / 2:
+    if not sample.isascii() and sum(1 for w in words if w.isascii()) < len(words) / 2:
         counts: Counter[str] = Counter()
         for code, pattern in _SCRIPTS:
             counts[code] = len(pattern.findall(sample))
         best, hits = counts.most_common(1)[0]
         return best if hits else None
-    scores = {code: sum(1 for w in words if w in stop) for code, stop in _STOPWORDS.items()}
+    counts_by_word = Counter(words)
+    scores = {code: sum(counts_by_word[w] for w in stop) for code, stop in _STOPWORDS.items()}
     best = max(scores, key=lambda code: scores[code])
     return best if scores[best] > 0 else None

@@ -17,7 +17,7 @@ from streams.detect.dates import DateMention, find_dates, oldest_year, pick_even
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.lexicon import topics_in
 from streams.detect.mentions import Mention, MentionFinder, distinct_people
-from streams.detect.sentences import Sentence
+from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType, Participant
 
 LANGUAGES = frozenset({"en"})
@@ -44,9 +44,8 @@ _WEAK = (
 _MET = r"(?P<met>\b(?:met|meet|meets|meeting|summit|visit|visited|visiting|hosted|sidelines)\b)"
 _TRIGGER = re.compile("|".join((_PHONE, _CALLED, _CALL_NOUN, _WEAK, _MET)), re.IGNORECASE)
 # Substrings every trigger contains: a plain ``in`` test is far cheaper than the regexes below.
-_STRONG_STEMS = ("phon", "call", "rang", "ring", "dial", "contact", "video", "virtual", "hotline", "zoom")
-_WEAK_STEMS = ("spok", "speak", "talk", "convers", "met", "meet", "summit", "visit", "host", "sideline")
-_STRONG_TRIGGER = re.compile("|".join((_PHONE, _CALLED, _CALL_NOUN)), re.IGNORECASE)
+_STRONG_STEMS = ("phon", "call", "rang", " ring", "dial", "contact", "video", "virtual", "hotline", "zoom")
+_WEAK_STEMS = ("spok", "speak", "talk", "convers", " met ", "meet", "summit", "visit", "hosted", "sideline")
 # A weak-only sentence ("spoke with", "met") is looked at only when it may make an instructive near-miss.
 _WEAK_CUE = re.compile(
     r"\b(?:not|never|no|yet to|will|would|plans?|expected|urged|called (?:for|on)|met|meet|meeting|summit|"
@@ -158,21 +157,29 @@ class LeaderCallDetector:
         self.max_age = timedelta(days=max_age_days)
 
     def detect(
-        self, sentences: Sequence[Sentence], published: date
+        self, sentences: Sequence[Sentence], published: date, lower_text: str | None = None
     ) -> tuple[list[CallFinding], list[Rejection]]:
-        """Every call finding and every rejected candidate in ``sentences`` (an article, in order)."""
+        """Every call finding and every rejected candidate in ``sentences`` (an article, in order).
+
+        ``lower_text``, the lower-cased text the sentences came from, lets candidates be found in one pass.
+        """
         findings: list[CallFinding] = []
         rejections: list[Rejection] = []
+        candidates = sentences_containing(lower_text, sentences, _STRONG_STEMS + _WEAK_STEMS)
         for position, sentence in enumerate(sentences):
-            lower = sentence.text.lower()
-            strong_stem = any(stem in lower for stem in _STRONG_STEMS)
-            if not strong_stem and not any(stem in lower for stem in _WEAK_STEMS):
+            if candidates is not None:
+                if position not in candidates:
+                    continue
+            elif not any(stem in sentence.text.lower() for stem in _STRONG_STEMS + _WEAK_STEMS):
                 continue
-            if not (strong_stem and _STRONG_TRIGGER.search(sentence.text)) and not (
-                _TRIGGER.search(sentence.text) and (sentence.is_caption or _WEAK_CUE.search(sentence.text))
+            triggers = list(_TRIGGER.finditer(sentence.text))
+            if not triggers:
+                continue
+            if not any(t.lastgroup in _STRONG for t in triggers) and not (
+                sentence.is_caption or _WEAK_CUE.search(sentence.text)
             ):
                 continue
-            outcome = self._examine(sentences, position, published)
+            outcome = self._examine(sentences, position, published, triggers)
             if isinstance(outcome, CallFinding):
                 findings.append(outcome)
             elif isinstance(outcome, Rejection):
@@ -185,7 +192,7 @@ class LeaderCallDetector:
     # -- one sentence -------------------------------------------------------------------------------------
 
     def _examine(
-        self, sentences: Sequence[Sentence], position: int, published: date
+        self, sentences: Sequence[Sentence], position: int, published: date, triggers: list[re.Match[str]]
     ) -> CallFinding | Rejection | tuple[CallFinding, Rejection] | None:
         sentence = sentences[position]
         text = sentence.text
@@ -202,7 +209,6 @@ class LeaderCallDetector:
                 mentions = self._add_antecedent(sentences, position, mentions, resolve_day)
         if len(distinct_people(mentions)) < 2:
             return None
-        triggers = list(_TRIGGER.finditer(text))
         strong = [t for t in triggers if t.lastgroup in _STRONG]
         first_rejection: Rejection | None = None
         for trigger in strong:
@@ -413,7 +419,8 @@ def _is_speaker_or_staff(text: str, mention: Mention) -> bool:
     before = text[: mention.start].rstrip()
     if before.endswith(",") and _SPEAKER_AFTER.match(text[mention.end :]):
         return True
-    return bool(_STAFF_AFTER.match(text[mention.end :]) or _STAFF_BEFORE.search(text[: mention.start]))
+    before_window = text[max(0, mention.start - 40) : mention.start]
+    return bool(_STAFF_AFTER.match(text[mention.end :]) or _STAFF_BEFORE.search(before_window))
 
 
 def _initiator(text: str, trigger: re.Match[str], mentions: list[Mention]) -> str | None:

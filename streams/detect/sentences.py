@@ -7,6 +7,8 @@ paragraphs. Abbreviations ("Mr.", "U.S.", "Oct.") are protected so they do not e
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 _ABBREVIATION_WORDS = """mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep st jr sr no vs etc inc
@@ -16,7 +18,7 @@ _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 
 # A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before whitespace and an
 # opening capital, digit or quote.
-_BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9À-Ý])""")
+_BOUNDARY = re.compile(r"""([.!?]["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9À-Ý])""")
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _SPACES = re.compile(r"\s+")
@@ -45,7 +47,7 @@ class Sentence:
 
 
 def _ends_with_abbreviation(chunk: str) -> bool:
-    match = _LAST_WORD.search(chunk)
+    match = _LAST_WORD.search(chunk[-16:])
     if not match:
         return False
     word = match.group(1).lower().rstrip(".")
@@ -84,10 +86,10 @@ def split_sentences(text: str) -> list[Sentence]:
         cursor = 0
         pending_start = 0
         for boundary in _BOUNDARY.finditer(piece):
-            chunk = piece[pending_start : boundary.start()]
+            chunk = piece[pending_start : boundary.end(1)]
             if _ends_with_abbreviation(chunk):
                 continue
-            _append(sentences, piece, pending_start, boundary.start(), start_of_piece, paragraph, repeated)
+            _append(sentences, piece, pending_start, boundary.end(1), start_of_piece, paragraph, repeated)
             pending_start = boundary.end()
             cursor = pending_start
         _append(sentences, piece, max(cursor, pending_start), len(piece), start_of_piece, paragraph, repeated)
@@ -113,6 +115,26 @@ def _append(
             is_caption=_looks_like_caption(clean, repeated),
         )
     )
+
+
+def sentences_containing(
+    lower_text: str | None, sentences: Sequence[Sentence], stems: Iterable[str]
+) -> set[int] | None:
+    """Indexes of the sentences holding a lower-case stem, found with ``str.find`` over the whole article.
+
+    ``lower_text`` is the lower-cased text the sentences were split from; None (or a text whose length
+    changed when lower-cased) gives None, and the caller tests sentence by sentence instead.
+    """
+    if lower_text is None or not sentences:
+        return None
+    starts = [s.start for s in sentences]
+    hits: set[int] = set()
+    for stem in stems:
+        position = lower_text.find(stem)
+        while position >= 0:
+            hits.add(max(0, bisect_right(starts, position) - 1))
+            position = lower_text.find(stem, position + len(stem))
+    return hits
 
 
 def trim(text: str, limit: int = 160) -> str:

@@ -90,6 +90,7 @@ def _own_pipeline(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[di
         overrides={
             "alerts": {"webhook_url": server.url_for("/hook"), "group_wait_seconds": 0},
             "connectors": {"feeds": feeds, "allow_private": True, "idle_backoff_factor": 1.0},
+            "worker": {"log_json": True},
         },
     )
     try:
@@ -149,3 +150,23 @@ def test_every_dashboard_and_rule_expression_returns_data_on_a_real_run(
     assert not report.firing, report.summary()
     assert float(produced[0]["value"][1]) >= 5
     assert float(detected[0]["value"][1]) >= 7
+    if pipe is not None:
+        _assert_json_logs_trace_items(pipe)
+
+
+def _assert_json_logs_trace_items(pipe: Any) -> None:
+    """With worker.log_json every log line of both processes is one JSON object, and the worker's
+    lines carry the ids that let one article or event be followed (article_id, event_id, stage)."""
+    import json
+
+    records = {}
+    for name in ("worker", "connectors"):
+        lines = [line for line in pipe.log_text(name).splitlines() if line.startswith("{")]
+        assert lines, f"no JSON log lines from {name}"
+        records[name] = [json.loads(line) for line in lines]
+        assert all({"ts", "level", "logger", "message"} <= set(r) for r in records[name])
+    worker = records["worker"]
+    assert any(r.get("stage") == "dedupe" and r.get("article_id") for r in worker), (
+        "no article_id in dedupe logs"
+    )
+    assert any(r.get("stage") == "merge" and r.get("event_id") for r in worker), "no event_id in merge logs"

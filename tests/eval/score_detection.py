@@ -125,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list false positives and false negatives")
     parser.add_argument("--json", action="store_true", help="print the scores as one JSON document")
     parser.add_argument(
-        "--set", choices=("dev", "heldout"), default="dev", help="dev: the labelled set; heldout: the held-out one"
+        "--set",
+        choices=("dev", "heldout"),
+        default="dev",
+        help="dev: the labelled set; heldout: held-out one",
     )
     args = parser.parse_args(argv)
     passages = load_passages(HERE if args.set == "dev" else HERE / "heldout")

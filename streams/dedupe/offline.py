@@ -1,0 +1,197 @@
+"""Offline dedupe over a folder or JSONL file: the streaming decision, replayed so users can tune it.
+
+Articles are decided in published order (ties by id), exactly as the worker would if they arrived
+in that order, and grouped under the remembered article each duplicate points at.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from streams.dedupe.index import DedupeDecision, DedupeIndex
+from streams.errors import RecordError
+from streams.records import Article
+from streams.settings.dedupe import DedupeSettings
+
+FILE_SUFFIXES = (".txt", ".html", ".htm", ".json")
+SIDECAR_SUFFIX = ".meta.json"
+_SCRIPT = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.S | re.I)
+_BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|tr|section|article|header|footer)\s*>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """One article of the run with its decision and where it came from."""
+
+    article: Article
+    source: str
+    decision: DedupeDecision
+
+
+@dataclass
+class Report:
+    """The outcome of a run: every decision in processing order, and the duplicate groups."""
+
+    decided: list[Decided] = field(default_factory=list)
+
+    def groups(self) -> list[tuple[Decided, list[Decided]]]:
+        """(original, duplicates) for every remembered article that has at least one duplicate."""
+        by_id = {d.article.id: d for d in self.decided}
+        members: dict[str, list[Decided]] = {}
+        for item in self.decided:
+            target = item.decision.duplicate_of
+            if target is not None:
+                members.setdefault(target, []).append(item)
+        return [(by_id[target], dups) for target, dups in members.items() if target in by_id]
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML page, one line per block (a light extraction: chrome stays)."""
+    markup = _SCRIPT.sub(" ", markup)
+    markup = _BLOCK_END.sub("\n", markup)
+    return html.unescape(_TAG.sub(" ", markup))
+
+
+def _sidecar(path: Path) -> dict[str, Any]:
+    for candidate in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)):
+        if candidate.is_file():
+            data = orjson.loads(candidate.read_bytes())
+            if not isinstance(data, dict):
+                raise RecordError(f"{candidate}: sidecar must hold a JSON object")
+            return data
+    return {}
+
+
+def article_from_file(path: Path) -> Article:
+    """An Article from a .txt/.html/.json file; id from the file name, published from a sidecar or mtime."""
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    data: dict[str, Any]
+    if path.suffix == ".json":
+        loaded = orjson.loads(raw)
+        if not isinstance(loaded, dict):
+            raise RecordError(f"{path}: not a JSON object")
+        data = loaded
+    else:
+        text = html_to_text(raw) if path.suffix in (".html", ".htm") else raw
+        first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        data = {"text": text, "title": first_line[:200]}
+    data = {**data, **_sidecar(path)}
+    data.setdefault("id", path.stem)
+    data.setdefault("url", "")
+    if not data.get("published"):
+        data["published"] = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
+        data["published_is_fallback"] = True
+    return Article.from_dict(data)
+
+
+def load_articles(path: Path) -> list[tuple[Article, str]]:
+    """(article, source) pairs from a folder of files or a .jsonl file of Article dicts."""
+    if path.is_dir():
+        files = sorted(
+            p for p in path.iterdir() if p.suffix in FILE_SUFFIXES and not p.name.endswith(SIDECAR_SUFFIX)
+        )
+        return [(article_from_file(p), p.name) for p in files]
+    if path.suffix == ".jsonl":
+        result = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip():
+                result.append((Article.from_json(line), f"{path.name}:{number}"))
+        return result
+    if path.is_file():
+        return [(article_from_file(path), path.name)]
+    raise RecordError(f"{path}: not a folder, a .jsonl file or an article file")
+
+
+def run(articles: Iterable[tuple[Article, str]], settings: DedupeSettings) -> Report:
+    """Decide every article in published order with a fresh in-memory index."""
+    index = DedupeIndex(settings, observe=False)
+    ordered = sorted(articles, key=lambda pair: (pair[0].published, pair[0].id))
+    report = Report()
+    for article, source in ordered:
+        decision = index.check_and_add(article, now=max(article.published, article.fetched_at))
+        report.decided.append(Decided(article, source, decision))
+    return report
+
+
+def _item(decided: Decided) -> dict[str, Any]:
+    return {"id": decided.article.id, "source": decided.source, "title": decided.article.title}
+
+
+def report_to_json(report: Report, settings: DedupeSettings) -> dict[str, Any]:
+    """The documented machine format of ``dedupe-check --json`` (docs/dedupe.md)."""
+    decisions = [
+        {
+            **_item(d),
+            "published": d.article.published.isoformat(),
+            "outcome": d.decision.outcome,
+            "duplicate_of": d.decision.duplicate_of,
+            "similarity": d.decision.similarity,
+            "method": d.decision.method,
+            "nearest_id": d.decision.nearest_id,
+            "nearest_similarity": d.decision.nearest_similarity,
+            "reason": d.decision.reason,
+        }
+        for d in report.decided
+    ]
+    groups = [
+        {
+            "original": _item(original),
+            "duplicates": [
+                {
+                    **_item(d),
+                    "outcome": d.decision.outcome,
+                    "similarity": d.decision.similarity,
+                    "method": d.decision.method,
+                }
+                for d in dups
+            ],
+        }
+        for original, dups in report.groups()
+    ]
+    duplicates = sum(1 for d in report.decided if d.decision.duplicate_of is not None)
+    return {
+        "format": "newswatch.dedupe-check/1",
+        "articles": len(report.decided),
+        "unique": len(report.decided) - duplicates,
+        "duplicates": duplicates,
+        "thresholds": {
+            "near_threshold": settings.near_threshold,
+            "near_estimate_threshold": settings.near_estimate_threshold,
+            "window_days": settings.window_days,
+        },
+        "groups": groups,
+        "decisions": decisions,
+    }
+
+
+def report_to_text(report: Report) -> str:
+    """Human-readable groups, then the closest rejected candidates (the ones worth a look when tuning)."""
+    lines = []
+    groups = report.groups()
+    duplicates = sum(len(dups) for _, dups in groups)
+    lines.append(f"{len(report.decided)} articles: {len(report.decided) - duplicates} unique, {duplicates} duplicates")
+    for original, dups in groups:
+        lines.append(f"\n{original.article.id}  ({original.source})  {original.article.title[:70]}")
+        for d in dups:
+            similarity = "" if d.decision.similarity is None else f"{d.decision.similarity:.3f}"
+            method = f" {d.decision.method}" if d.decision.method else ""
+            lines.append(f"  = {d.article.id}  {d.decision.outcome}{method} {similarity}  ({d.source})")
+    near_misses = sorted(
+        (d for d in report.decided if d.decision.nearest_similarity is not None),
+        key=lambda d: d.decision.nearest_similarity or 0.0,
+        reverse=True,
+    )
+    if near_misses:
+        lines.append("\nclosest pairs kept apart:")
+        for d in near_misses[:10]:
+            lines.append(f"  {d.article.id} ~ {d.decision.nearest_id}  {d.decision.nearest_similarity:.3f}")
+    return "\n".join(lines)
