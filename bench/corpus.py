@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import random
 import re
 import sys
@@ -32,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -41,6 +43,7 @@ if str(REPO) not in sys.path:
 
 from streams.records import Article  # noqa: E402
 
+CACHE_VERSION = 1
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _PROSE_CHARS = re.compile(r"[A-Za-z ,.;:'\"()?!-]")
 
@@ -156,7 +159,48 @@ class Sources:
     described: dict[str, int]
 
     @classmethod
-    def load(cls, seeds_dir: Path | None = None, max_sentences: int = 120_000) -> Sources:
+    def load(
+        cls, seeds_dir: Path | None = None, max_sentences: int = 120_000, cache: Path | None = None
+    ) -> Sources:
+        """Harvest the sources (about 100 s the first time; later runs read ``cache``, a JSON file)."""
+        if cache is not None and cache.is_file():
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("version") == CACHE_VERSION:
+                return cls._from_cache(data)
+        loaded = cls._harvest(seeds_dir, max_sentences)
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps(loaded._to_cache()), encoding="utf-8")
+        return loaded
+
+    def _to_cache(self) -> dict[str, object]:
+        def passages(items: list[Passage]) -> list[dict[str, str]]:
+            return [{"id": p.id, "published": p.published.isoformat(), "text": p.text, "kind": p.kind,
+                     "language": p.language} for p in items]  # fmt: skip
+
+        return {
+            "version": CACHE_VERSION, "sentences": self.sentences, "events": passages(self.events),
+            "traps": passages(self.traps), "foreign": self.foreign, "described": self.described,
+        }  # fmt: skip
+
+    @classmethod
+    def _from_cache(cls, data: dict[str, Any]) -> Sources:
+        def passages(items: list[dict[str, str]]) -> list[Passage]:
+            return [
+                Passage(p["id"], date.fromisoformat(p["published"]), p["text"], p["kind"], p["language"])
+                for p in items
+            ]
+
+        return cls(
+            data["sentences"],
+            passages(data["events"]),
+            passages(data["traps"]),
+            data["foreign"],
+            data["described"],
+        )
+
+    @classmethod
+    def _harvest(cls, seeds_dir: Path | None, max_sentences: int) -> Sources:
         described: dict[str, int] = {}
         sentences: list[str] = []
         seeds = _seed_sentences(seeds_dir)
@@ -220,7 +264,9 @@ def _stdlib_docstring_sentences(limit: int) -> list[str]:
     out: list[str] = []
     paths = [p for root in roots for p in sorted(root.rglob("*.py"))]
     for path in paths:
-        if {"test", "tests", "idlelib"} & set(path.parts) or ("site-packages" in path.parts and roots[0] == roots[1]):
+        if {"test", "tests", "idlelib"} & set(path.parts) or (
+            "site-packages" in path.parts and roots[0] == roots[1]
+        ):
             continue
         try:
             tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
@@ -322,24 +368,24 @@ class StreamBuilder:
         return int(min(1_200, max(150, self.rng.lognormvariate(6.0, 0.5))))  # full text, median ~400
 
     def _prose(self, words: int) -> list[str]:
-        """Paragraphs of consecutive real sentences from one or two places in the pool."""
+        """Paragraphs of real sentences drawn independently from the whole pool.
+
+        Independent draws (not runs of consecutive sentences) keep two unrelated articles from sharing
+        a long stretch of text, which the containment test would rightly call a near-duplicate.
+        """
         pool = self.src.sentences
         out: list[str] = []
         count = 0
-        start = self.rng.randrange(len(pool))
-        jump_every = self.rng.randint(4, 12)
-        i = 0
         paragraph: list[str] = []
+        size = self.rng.randint(2, 5)
         while count < words:
-            if i and i % jump_every == 0:
-                start = self.rng.randrange(len(pool))
-            sentence = pool[(start + i) % len(pool)]
+            sentence = pool[self.rng.randrange(len(pool))]
             paragraph.append(sentence)
             count += sentence.count(" ") + 1
-            i += 1
-            if len(paragraph) >= self.rng.randint(2, 5):
+            if len(paragraph) >= size:
                 out.append(" ".join(paragraph))
                 paragraph = []
+                size = self.rng.randint(2, 5)
         if paragraph:
             out.append(" ".join(paragraph))
         return out
@@ -348,7 +394,9 @@ class StreamBuilder:
         words = text.split()[: self.rng.randint(6, 12)]
         return " ".join(words).rstrip(".,;:") if words else "News"
 
-    def _new_article(self, paragraphs: list[str], published: datetime, language: str | None = None) -> Article:
+    def _new_article(
+        self, paragraphs: list[str], published: datetime, language: str | None = None
+    ) -> Article:
         self.serial += 1
         site = self.rng.choice(SITES)
         digest = hashlib.blake2b(f"{self.run_tag}/{self.serial}".encode(), digest_size=8).hexdigest()

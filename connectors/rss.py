@@ -229,12 +229,14 @@ class FeedPoller:
         async def one(article: Article) -> None:
             await sink.deliver(article)
             acked.append(article.id)
+            if self.store is not None:
+                # Remember each entry as soon as it is acknowledged: a crash mid-document must not
+                # re-produce the entries already on Kafka (tests/faults/test_connector_kill.py).
+                await asyncio.shield(asyncio.to_thread(self.store.mark_seen, feed.url, [article.id]))
 
         try:
             results = await asyncio.gather(*(one(a) for a in articles), return_exceptions=True)
         finally:
-            if self.store is not None and acked:
-                await asyncio.shield(asyncio.to_thread(self.store.mark_seen, feed.url, list(acked)))
             metrics.ENTRIES.labels(**labels, outcome="new").inc(len(acked))
         for failure in results:
             if isinstance(failure, BaseException):

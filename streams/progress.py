@@ -28,7 +28,7 @@ def format_duration(seconds: float | None) -> str:
     """``H:MM:SS`` (or ``M:SS`` under an hour); ``?`` when unknown."""
     if seconds is None or seconds != seconds or seconds < 0 or seconds == float("inf"):
         return "?"
-    whole = int(round(seconds))
+    whole = round(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

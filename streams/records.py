@@ -30,6 +30,8 @@ def parse_time(value: str | datetime | None) -> datetime | None:
     """An ISO 8601 string (or datetime) as an aware UTC datetime; naive values are taken as UTC."""
     if value is None or value == "":
         return None
+    if not isinstance(value, str | datetime):  # e.g. epoch numbers or booleans in untrusted JSON
+        raise TypeError(f"time must be an ISO 8601 string, not {type(value).__name__}")
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(value.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)

@@ -74,7 +74,9 @@ def handler(args: argparse.Namespace) -> int:
         print(f"newswatch dedupe-check: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        sys.stdout.write(orjson.dumps(report_to_json(report, settings), option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.stdout.write(
+            orjson.dumps(report_to_json(report, settings), option=orjson.OPT_INDENT_2).decode() + "\n"
+        )
     else:
         print(report_to_text(report))
     return 0

@@ -169,7 +169,7 @@ def _sketch_matches(fp: Fingerprint, values: list[bytes]) -> list[int]:
     start = _SKETCH_OFFSET + 4 * len(fp.band_hashes)
     stacked = np.frombuffer(b"".join(v[start : start + bins] for v in values), dtype=np.uint8)
     mine = np.frombuffer(fp.sketch, dtype=np.uint8)
-    return np.count_nonzero(stacked.reshape(len(values), bins) == mine, axis=1).tolist()  # type: ignore[no-any-return]
+    return np.count_nonzero(stacked.reshape(len(values), bins) == mine, axis=1).tolist()
 
 
 class DedupeIndex:

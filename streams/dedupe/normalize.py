@@ -65,7 +65,9 @@ def is_body_line(line: str, *, min_words: int, long_line_words: int) -> bool:
     return not any(phrase in lowered for phrase in CHROME_PHRASES)
 
 
-def strip_chrome(text: str, *, min_words: int = 6, long_line_words: int = 25, min_body_words: int = 25) -> str:
+def strip_chrome(
+    text: str, *, min_words: int = 6, long_line_words: int = 25, min_body_words: int = 25
+) -> str:
     """The prose lines of ``text``; the whole text when too little prose would remain.
 
     A line starting in lower case after a line without sentence-final punctuation continues it
@@ -86,7 +88,9 @@ def strip_chrome(text: str, *, min_words: int = 6, long_line_words: int = 25, mi
     kept_words = 0
     for line in lines:
         words = line.count(" ") + 1
-        if words >= long_line_words or is_body_line(line, min_words=min_words, long_line_words=long_line_words):
+        if words >= long_line_words or is_body_line(
+            line, min_words=min_words, long_line_words=long_line_words
+        ):
             kept.append(line)
             kept_words += words
     if kept_words < min_body_words:
@@ -111,7 +115,7 @@ def dedupe_body(
     long_line_words: int = 25,
     min_body_words: int = 25,
 ) -> str:
-    """The text dedupe hashes: chrome stripped (optionally) and case-folded; punctuation stays for the tokenizer."""
+    """The text dedupe hashes: chrome stripped (optionally) and case-folded (punctuation still in)."""
     if strip:
         text = strip_chrome(
             text, min_words=min_words, long_line_words=long_line_words, min_body_words=min_body_words

@@ -178,7 +178,9 @@ def report_to_text(report: Report) -> str:
     lines = []
     groups = report.groups()
     duplicates = sum(len(dups) for _, dups in groups)
-    lines.append(f"{len(report.decided)} articles: {len(report.decided) - duplicates} unique, {duplicates} duplicates")
+    lines.append(
+        f"{len(report.decided)} articles: {len(report.decided) - duplicates} unique, {duplicates} duplicates"
+    )
     for original, dups in groups:
         lines.append(f"\n{original.article.id}  ({original.source})  {original.article.title[:70]}")
         for d in dups:

@@ -10,7 +10,6 @@ across processes (no use of Python's salted ``hash``).
 from __future__ import annotations
 
 import hashlib
-import re
 import struct
 from dataclasses import dataclass
 
@@ -67,48 +66,54 @@ def _ascii_word_table() -> bytes:
 
 
 _ASCII_WORDS = _ascii_word_table()
-# UTF-8 of Latin-1 symbols (U+0080-00BF), general punctuation (U+2000-207F) and CJK punctuation (U+3000-303F).
-_UNICODE_PUNCTUATION = re.compile(rb"\xc2[\x80-\xbf]|\xe2[\x80\x81][\x80-\xbf]|\xe3\x80[\x80-\xbf]")
+# Non-ASCII punctuation common in news text, as UTF-8: quotes, dashes, ellipsis, spaces, bullets, guillemets.
+_UNICODE_PUNCTUATION = tuple(
+    char.encode()
+    for char in "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2013\u2014\u2015\u2026\u00a0\u2009\u202f"
+    "\u00ab\u00bb\u2039\u203a\u2022\u00b7\u2032\u2033\u00b4\u3000\u3001\u3002"
+)
+
+
+def word_array(text: str) -> np.ndarray:
+    """The words of case-folded ``text`` as UTF-8 bytes, each followed by one blank, after a leading blank.
+
+    ASCII punctuation and the common Unicode quotes, dashes and spaces separate words, so restyled
+    copies give the same array.
+    """
+    encoded = text.encode()
+    if len(encoded) != len(text):
+        for mark in _UNICODE_PUNCTUATION:
+            if mark in encoded:
+                encoded = encoded.replace(mark, b" ")
+    data = np.frombuffer(b" " + encoded.translate(_ASCII_WORDS) + b" ", dtype=np.uint8)
+    keep = data != 32
+    keep[1:] |= keep[:-1]  # a blank stays only right after a word: runs of blanks shrink to one
+    keep[0] = True
+    return data[keep]
 
 
 def word_bytes(text: str) -> bytes:
-    """The words of case-folded ``text`` as UTF-8 joined by single blanks; punctuation separates words."""
-    encoded = text.encode()
-    if len(encoded) != len(text):
-        encoded = _UNICODE_PUNCTUATION.sub(b" ", encoded)
-    data = np.frombuffer(encoded.translate(_ASCII_WORDS), dtype=np.uint8)
-    keep = data != 32
-    keep[1:] |= keep[:-1]  # a blank survives only right after a word: runs of blanks shrink to one
-    words = data[keep].tobytes()
-    return words[:-1] if words.endswith(b" ") else words
+    """The words of ``text`` joined by single blanks (``word_array`` without its outer blanks)."""
+    return word_array(text).tobytes().strip(b" ")
 
 
-def shingle_hashes(words: bytes, shingle_words: int) -> np.ndarray:
-    """64-bit hashes of the word n-grams of ``words`` (a ``word_bytes``), in text order; a short text is one.
+def shingle_hashes(words: np.ndarray, shingle_words: int) -> np.ndarray:
+    """64-bit hashes of the word n-grams of a ``word_array``, in text order; a short text is one.
 
-    Each shingle's hash is the polynomial hash of its bytes (blanks included), read off prefix sums
-    of ``byte * P**i`` in one vectorised pass, then mixed so every bit depends on the whole shingle.
+    Each shingle's hash is the polynomial hash of its bytes (and closing blank), read off prefix
+    sums of ``byte * P**i`` in one vectorised pass, then mixed so every bit depends on the whole shingle.
     """
-    if not words:
+    blanks = np.flatnonzero(words == 32)  # blanks[j] precedes word j; the last blank ends the last word
+    words_count = len(blanks) - 1
+    if words_count <= 0:
         return np.zeros(0, dtype=np.uint64)
-    data = np.frombuffer(words, dtype=np.uint8)
-    length = len(data)
-    blanks = np.flatnonzero(data == 32)
-    count = len(blanks) + 1
-    width = min(shingle_words, count)
-    positions = count - width + 1
-    starts = np.empty(positions, dtype=np.intp)
-    starts[0] = 0
-    starts[1:] = blanks[: positions - 1]
-    starts[1:] += 1
-    ends = np.empty(positions, dtype=np.intp)
-    ends[:-1] = blanks[width - 1 :]
-    ends[-1] = length
-    _ensure_powers(length + 1)
+    width = min(shingle_words, words_count)
+    starts = blanks[: words_count - width + 1]  # the blank before each shingle's first word
+    ends = blanks[width:]  # the blank after each shingle's last word
+    length = len(words)
+    _ensure_powers(length)
     # uint64 array arithmetic wraps modulo 2**64 without warnings, which these hashes rely on.
-    prefix = np.empty(length + 1, dtype=np.uint64)
-    prefix[0] = 0
-    np.cumsum(data * _powers[:length], dtype=np.uint64, out=prefix[1:])
+    prefix = np.cumsum(words * _powers[:length], dtype=np.uint64)
     hashes = prefix[ends]
     hashes -= prefix[starts]
     hashes *= _inverse_powers[starts]
@@ -159,21 +164,37 @@ def encoded_size(data: bytes) -> int:
     return _HEADER.size + 4 * bands + (1 << bins_log2)
 
 
+_BIN_GRIDS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _bin_grid(bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per bin count: bin ids, the smallest hash of each bin, and positions (cached; bins is a power of 2)."""
+    grid = _BIN_GRIDS.get(bins)
+    if grid is None:
+        ids = np.arange(bins, dtype=np.uint64)
+        grid = (ids, ids << _U64(64 - (bins.bit_length() - 1)), np.arange(bins))
+        _BIN_GRIDS[bins] = grid
+    return grid
+
+
 def _oph_bins(unique_sorted: np.ndarray, bins: int) -> np.ndarray:
-    """Densified one-permutation MinHash: 32-bit minimum per bin of the sorted unique shingle hashes."""
+    """Densified one-permutation MinHash: 32-bit minimum per bin of the sorted unique shingle hashes.
+
+    Bin = top bits of a shingle hash, value = the next 32 bits; an empty bin borrows the value of the
+    next non-empty bin, offset by the distance (rotation densification), so short texts still fill all.
+    """
     shift = 64 - (bins.bit_length() - 1)
-    bin_ids = np.arange(bins, dtype=np.uint64)
-    first = np.searchsorted(unique_sorted, bin_ids << _U64(shift))
-    inside = first < len(unique_sorted)
-    picked = unique_sorted[np.minimum(first, len(unique_sorted) - 1)]
-    present = inside & ((picked >> _U64(shift)) == bin_ids)
-    values = ((picked >> _U64(shift - 32)) & _U64(0xFFFFFFFF)).astype(np.uint64)
+    ids, lowest, positions = _bin_grid(bins)
+    first = np.searchsorted(unique_sorted, lowest)
+    first[first == len(unique_sorted)] = len(unique_sorted) - 1  # past the end: that bin is empty anyway
+    picked = unique_sorted[first]
+    present = (picked >> _U64(shift)) == ids
+    values = (picked >> _U64(shift - 32)) & _U64(0xFFFFFFFF)
     if present.all():
         return values
     filled = np.flatnonzero(present)
-    indices = np.arange(bins)
-    donor = filled[np.searchsorted(filled, indices) % len(filled)]
-    distance = ((donor - indices) % bins).astype(np.uint64)
+    donor = filled[np.searchsorted(filled, positions) % len(filled)]
+    distance = ((donor - positions) % bins).astype(np.uint64)
     return (values[donor] + distance * _U64(_ROTATE_C)) & _U64(0xFFFFFFFF)
 
 
@@ -189,8 +210,8 @@ def _band_hashes(bins: np.ndarray, bands: int, rows: int) -> tuple[int, ...]:
     return tuple((_mix64(acc) & _U64(0xFFFFFFFF)).tolist())
 
 
-def content_digest(words: bytes) -> int:
-    """64-bit digest of the word sequence (never 0): equal for texts differing in case, spacing, punctuation."""
+def content_digest(words: np.ndarray) -> int:
+    """64-bit digest of a ``word_array`` (never 0): blind to case, spacing and punctuation."""
     return int.from_bytes(hashlib.blake2b(words, digest_size=8).digest(), "little") or 1
 
 
@@ -209,7 +230,7 @@ def fingerprint_body(
     body: str, settings: DedupeSettings, published: int = 0
 ) -> tuple[Fingerprint, np.ndarray]:
     """The fingerprint of a prepared body (``body_text``), plus its shingle hashes in text order."""
-    words = word_bytes(body)
+    words = word_array(body)
     shingles = shingle_hashes(words, settings.shingle_words)
     unique = _sorted_unique(shingles)
     bins = settings.signature_bins

@@ -13,6 +13,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from streams.detect.call_patterns import (
+    ADJUNCT,
+    ADJUNCT_BEFORE,
+    APPEAL,
+    BACKGROUND,
+    CALL_FOR,
+    CLAUSE_BREAK,
+    DENIED_AFTER,
+    FUTURE_AFTER,
+    FUTURE_ONLY,
+    IN_PERSON,
+    INITIATING_VERBS,
+    INITIATOR,
+    NAME_CALLING,
+    NEGATION,
+    OBJECT_GAP,
+    PLAN,
+    PLURAL_SUBJECT,
+    SPEAKER_AFTER,
+    STAFF_AFTER,
+    STAFF_BEFORE,
+    STRONG,
+    STRONG_STEMS,
+    WEAK_CUE,
+    WEAK_STEMS,
+    find_triggers,
+)
 from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.lexicon import topics_in
@@ -22,105 +49,6 @@ from streams.records import EventType, Participant
 
 LANGUAGES = frozenset({"en"})
 DEFAULT_MAX_AGE_DAYS = 45
-
-# Trigger kinds, in the order they are tried: a phone/video medium, "X called Y", "a call with", then the
-# weak "spoke"/"met" forms that only ever produce near-misses.
-_PHONE = (
-    r"(?P<phone>\b(?:tele)?phone[- ](?:call|conversation|talk|discussion|contact|exchange|link)s?\b"
-    r"|\b(?:by|over the|on the|via|through a|in a|during a|during their|in their) (?:tele)?phone\b"
-    r"|\b(?:tele)?phoned\b|\btelephon(?:ic|ically|ing)\b|\bpicked up the phone\b"
-    r"|\bvideo[- ]?(?:call|conference|conferencing|link|chat|talks|meeting)s?\b|\bvideoconferenc\w*"
-    r"|\bvirtual (?:talks|meeting|summit|call)s?\b|\bhotline\b|\bzoom call\b)"
-)
-_CALLED = r"(?P<called>\b(?:called|calls|call|rang|rings|ring|dialled|dialed|contacted|contacts)\b)"
-_CALL_NOUN = (
-    r"(?P<call_noun>\b(?:a|the|their|his|her|its|this|that|rare|first|second|third|brief|lengthy|hour-long|"
-    r"[\w]+-minute|latest|another)\s+(?:[\w-]+\s+)?calls?\b(?!\s+(?:for|upon|by|off)\b)(?!\s+to\s+[a-z])"
-    r"(?!\s+on\s+(?:the\s+)?(?-i:[a-z]|[A-Z]\w+\s+to\b)))"
-)
-_WEAK = (
-    r"(?P<spoke>\b(?:spoke|spoken|speak|speaks|speaking|talked|talks|talk|talking|conversation|conversed)\b)"
-)
-_MET = r"(?P<met>\b(?:met|meet|meets|meeting|summit|visit|visited|visiting|hosted|sidelines)\b)"
-_TRIGGER = re.compile("|".join((_PHONE, _CALLED, _CALL_NOUN, _WEAK, _MET)), re.IGNORECASE)
-# Substrings every trigger contains: a plain ``in`` test is far cheaper than the regexes below.
-_STRONG_STEMS = ("phon", "call", "rang", " ring", "dial", "contact", "video", "virtual", "hotline", "zoom")
-_WEAK_STEMS = ("spok", "speak", "talk", "convers", " met ", "meet", "summit", "visit", "hosted", "sideline")
-# A weak-only sentence ("spoke with", "met") is looked at only when it may make an instructive near-miss.
-_WEAK_CUE = re.compile(
-    r"\b(?:not|never|no|yet to|will|would|plans?|expected|urged|called (?:for|on)|met|meet|meeting|summit|"
-    r"sidelines|visit\w*|face-to-face|in person|(?:19|20)\d\d)\b|n't\b|\((?:R|L|C)\)",
-    re.IGNORECASE,
-)
-_STRONG = ("phone", "called", "call_noun")
-
-_NEGATION = re.compile(
-    r"\b(?:not|never|no|nor|neither|yet to|refused to|refuses to|declined to|declines to|without|"
-    r"denied|denies|deny|"
-    r"instead of|rather than|cancel(?:l?ed|s)?|postponed)\b(?![- ]only)|n't\b",
-    re.IGNORECASE,
-)
-_FUTURE = (
-    r"will|would|shall|may|might|could|should|plans?|planning|planned|intends?|intended|expected|expects|"
-    r"scheduled|set to|due to|wants? to|wanted to|hopes? to|hoped to|ready to|willing to|going to|about to|"
-    r"try to|tried to|trying to|to hold|to have|to speak|to talk|to call|to phone|if"
-)
-_REQUEST = (
-    r"offered to|offers to|asked|asks|urged|urges|urging|requested|requests?|proposed|proposes|"
-    r"invited|invites|"
-    r"agreed to|seeks?|sought|seeking|push(?:ed|es)? for|arrange|arranging|arranged"
-)
-_PLAN = re.compile(rf"\b(?:{_FUTURE}|{_REQUEST})\b", re.IGNORECASE)
-_FUTURE_ONLY = re.compile(rf"\b(?:{_FUTURE})\b", re.IGNORECASE)
-# "urged Putin ... during a telephone call": the call is an adjunct and the urging is its content.
-_ADJUNCT = re.compile(r"^(?:by|over|on|via|through|in|during)\b", re.IGNORECASE)
-_ADJUNCT_BEFORE = re.compile(r"\b(?:during|in|on|over|via|through)\s+$", re.IGNORECASE)
-_FUTURE_AFTER = re.compile(
-    r"\b(?:next week|next month|tomorrow|in the coming (?:days|weeks)|soon|later this week)\b", re.I
-)
-_APPEAL = re.compile(
-    r"\bcall(?:ed|s|ing)?\s+(?:for|on|upon)\b|\burg(?:ed|es|ing)\b|\bappeal(?:ed|s)?\b|\bplea\b", re.I
-)
-_CALL_FOR = re.compile(r"\bcalls?\s+(?:for|upon)\b|\bcalls?\s+on\s+(?-i:[a-z])", re.IGNORECASE)
-_IN_PERSON = re.compile(
-    r"\b(?:met|meet|meets|meeting|in person|face-to-face|sidelines|summit in|visit\w*|hosted|talks in|"
-    r"arrived in|"
-    r"trip to|toured|welcomed)\b",
-    re.IGNORECASE,
-)
-_BACKGROUND = re.compile(
-    r"\b(?:last year|last month|years? ago|months ago|in the past|previously|earlier this year|back in|"
-    r"had (?:spoken|talked|called|phoned|held)|last (?:spoke|talked)|the last time|once|first term)\b",
-    re.IGNORECASE,
-)
-_CLAUSE_BREAK = re.compile(
-    r";|\s[—–]\s|\s--\s|,?\s+(?:after|before|while|whereas|although|though|but|because|when|whom|following|"
-    r"ahead of|even as|amid|days after|weeks after|a week after)\s+|,\s+(?:which|who|where)\s+",
-    re.IGNORECASE,
-)
-_SPEAKER_AFTER = re.compile(r"^\s*(?:said|says|told reporters|announced|added|noted|wrote|tweeted|stated)\b")
-_STAFF_AFTER = re.compile(
-    r"^(?:'s|’s)\s+(?:spokes\w+|aide|adviser|advisor|office|envoy|press\s+(?:secretary|service|office)|"
-    r"government|administration|ministry|chief of staff|team)\b"
-)
-_STAFF_BEFORE = re.compile(
-    r"(?:according to|spokes\w+ for|aide to|adviser to|envoy of|office of)\s+(?:the\s+)?$", re.I
-)
-_OBJECT_GAP = re.compile(r"^\s*(?:his|her|their|the)?\s*(?:[A-Z][\w.’'-]*\s+){0,4}$")
-_NAME_CALLING = re.compile(
-    r"""^(?:'s|’s)\b|^\s*,?\s*(?:(?:a|an|as|his|her|its)\b|["“‘']|the\s+(?:most|best|worst|greatest|real)\b)"""
-)
-_INITIATOR = re.compile(
-    r"(?:at the (?:initiative|request) of|initiated by|"
-    r"(?:received|got|took) a (?:phone |telephone )?call from)\s+"
-    r"(?:the\s+)?(?P<who>[A-Z][\w'’-]+)",
-)
-_PLURAL_SUBJECT = re.compile(
-    r"^(?:They|The two (?:leaders|presidents|men|sides)|The leaders|The presidents|Both leaders|Both men)\b"
-)
-_INITIATING_VERBS = frozenset(
-    {"called", "calls", "rang", "rings", "dialled", "dialed", "phoned", "telephoned", "contacted"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,18 +93,18 @@ class LeaderCallDetector:
         """
         findings: list[CallFinding] = []
         rejections: list[Rejection] = []
-        candidates = sentences_containing(lower_text, sentences, _STRONG_STEMS + _WEAK_STEMS)
+        candidates = sentences_containing(lower_text, sentences, STRONG_STEMS + WEAK_STEMS)
         for position, sentence in enumerate(sentences):
             if candidates is not None:
                 if position not in candidates:
                     continue
-            elif not any(stem in sentence.text.lower() for stem in _STRONG_STEMS + _WEAK_STEMS):
+            elif not any(stem in sentence.text.lower() for stem in STRONG_STEMS + WEAK_STEMS):
                 continue
-            triggers = list(_TRIGGER.finditer(sentence.text))
+            triggers = find_triggers(sentence.text)
             if not triggers:
                 continue
-            if not any(t.lastgroup in _STRONG for t in triggers) and not (
-                sentence.is_caption or _WEAK_CUE.search(sentence.text)
+            if not any(t.lastgroup in STRONG for t in triggers) and not (
+                sentence.is_caption or WEAK_CUE.search(sentence.text)
             ):
                 continue
             outcome = self._examine(sentences, position, published, triggers)
@@ -203,13 +131,13 @@ class LeaderCallDetector:
         )
         mentions = self.finder.find(text, resolve_day)
         if len(distinct_people(mentions)) < 2:
-            if _PLURAL_SUBJECT.match(text):
+            if PLURAL_SUBJECT.match(text):
                 mentions = self._add_pair(sentences, position, mentions, resolve_day)
             elif self.finder.starts_with_pronoun(text):
                 mentions = self._add_antecedent(sentences, position, mentions, resolve_day)
         if len(distinct_people(mentions)) < 2:
             return None
-        strong = [t for t in triggers if t.lastgroup in _STRONG]
+        strong = [t for t in triggers if t.lastgroup in STRONG]
         first_rejection: Rejection | None = None
         for trigger in strong:
             outcome = self._try(sentence, trigger, mentions, dates, published)
@@ -297,13 +225,13 @@ class LeaderCallDetector:
         year = oldest_year(dates)
         if year is not None and year < published.year:
             return True
-        return bool(_BACKGROUND.search(text))
+        return bool(BACKGROUND.search(text))
 
     def _has_object(self, text: str, trigger: re.Match[str], mentions: list[Mention]) -> bool:
         """ "X called Y": a person must follow the verb directly, and not as in "called Y a liar"."""
         for mention in mentions:
-            if mention.start >= trigger.end() and _OBJECT_GAP.match(text[trigger.end() : mention.start]):
-                return not _NAME_CALLING.match(text[mention.end :])
+            if mention.start >= trigger.end() and OBJECT_GAP.match(text[trigger.end() : mention.start]):
+                return not NAME_CALLING.match(text[mention.end :])
         return False
 
     def _add_antecedent(
@@ -359,14 +287,14 @@ class LeaderCallDetector:
             return Rejection(
                 text, rule, "old_caption" if oldest_year(find_dates(text, date.max)) else "caption"
             )
-        if _APPEAL.search(text):
+        if APPEAL.search(text):
             return Rejection(text, rule, "appeal")
         window = text[max(0, trigger.start() - 40) : trigger.start()]
-        if _NEGATION.search(window):
+        if NEGATION.search(window):
             return Rejection(text, rule, "negated")
-        if _PLAN.search(window):
+        if PLAN.search(window):
             return Rejection(text, rule, "plan")
-        if _IN_PERSON.search(text):
+        if IN_PERSON.search(text):
             return Rejection(text, rule, "in_person")
         return None
 
@@ -374,7 +302,7 @@ class LeaderCallDetector:
 def _clause(text: str, position: int) -> tuple[int, int, bool]:
     """The span of the clause holding ``position``, and whether it opened with ", who" (a relative clause)."""
     start, end, via_who = 0, len(text), False
-    for match in _CLAUSE_BREAK.finditer(text):
+    for match in CLAUSE_BREAK.finditer(text):
         if match.end() <= position:
             start = match.end()
             via_who = "who" in match.group(0).lower()
@@ -390,18 +318,20 @@ def _reject_reason(text: str, trigger: re.Match[str], sentence: Sentence, clause
     if text.rstrip().endswith("?"):
         return "question"
     window = _window(text, clause_start, trigger.start())
-    adjunct = bool(_ADJUNCT.match(trigger.group(0)) or _ADJUNCT_BEFORE.search(text[: trigger.start()]))
+    adjunct = bool(ADJUNCT.match(trigger.group(0)) or ADJUNCT_BEFORE.search(text[: trigger.start()]))
     # "warned X not to ... during a call": a negation before a call *noun* adjunct belongs to what was said;
     # "did not speak with X by phone" keeps the whole window, since "by phone" hangs on the negated verb.
     noun_adjunct = adjunct and (
         trigger.lastgroup == "call_noun" or trigger.group(0).lower().startswith(("in ", "during "))
     )
-    if _NEGATION.search(window[-14:] if noun_adjunct else window):
+    if NEGATION.search(window[-14:] if noun_adjunct else window):
         return "negated"
-    plan = _FUTURE_ONLY if adjunct else _PLAN
-    if plan.search(window) or _FUTURE_AFTER.search(text[trigger.end() : trigger.end() + 60]):
+    plan = FUTURE_ONLY if adjunct else PLAN
+    if plan.search(window) or FUTURE_AFTER.search(text[trigger.end() : trigger.end() + 60]):
         return "plan"
-    if trigger.lastgroup == "call_noun" and _CALL_FOR.search(text[trigger.start() : trigger.end() + 6]):
+    if DENIED_AFTER.search(text, trigger.end()):
+        return "disputed"
+    if trigger.lastgroup == "call_noun" and CALL_FOR.search(text[trigger.start() : trigger.end() + 6]):
         return "appeal"
     return None
 
@@ -417,22 +347,22 @@ def _is_speaker_or_staff(text: str, mention: Mention) -> bool:
     if mention.kind == "coreference":
         return False
     before = text[: mention.start].rstrip()
-    if before.endswith(",") and _SPEAKER_AFTER.match(text[mention.end :]):
+    if before.endswith(",") and SPEAKER_AFTER.match(text[mention.end :]):
         return True
     before_window = text[max(0, mention.start - 40) : mention.start]
-    return bool(_STAFF_AFTER.match(text[mention.end :]) or _STAFF_BEFORE.search(before_window))
+    return bool(STAFF_AFTER.match(text[mention.end :]) or STAFF_BEFORE.search(before_window))
 
 
 def _initiator(text: str, trigger: re.Match[str], mentions: list[Mention]) -> str | None:
     """Who placed the call, when the text says: "X called Y", "at the request of X", "a call from X"."""
-    explicit = _INITIATOR.search(text)
+    explicit = INITIATOR.search(text)
     if explicit:
         word = explicit.group("who")
         for mention in mentions:
             if word in mention.surface or (mention.country and word.startswith(mention.country[:2].title())):
                 return mention.person_id or mention.name
     verb = trigger.group(0).lower()
-    if verb in _INITIATING_VERBS:
+    if verb in INITIATING_VERBS:
         subject = [m for m in mentions if m.end <= trigger.start()]
         if subject:
             return subject[-1].person_id or subject[-1].name

@@ -66,10 +66,11 @@ class MentionFinder:
         }
         self._terms: dict[tuple[str, date], OfficeTerm | None] = {}
         self._office_words = dict(gazetteer.office_words())
-        offices = _alternation(w for w in self._office_words if len(w) > 2)
-        # Anchor on the office word (a short alternation, fast to scan) and look around it for the country.
+        # Anchor on the office word (a short alternation) and look around it for the country; the pattern is
+        # lower-case and literal-led (no leading \b, no IGNORECASE), which is several times faster to scan.
+        offices_lower = _alternation(w.lower() for w in self._office_words if len(w) > 2)
         self._office = re.compile(
-            rf"\b(?P<office>{offices}|{_GENERIC_LEADER}|heads of state)(?P<plural>s)?\b", re.IGNORECASE
+            rf"(?P<office>{offices_lower}|{_GENERIC_LEADER}|heads of state)(?P<plural>s)?\b"
         )
         self._longest_country = max((len(w.split()) for w in self._country_code), default=1)
 
@@ -199,12 +200,17 @@ class MentionFinder:
 
     def _roles(self, text: str, day: date) -> list[Mention]:
         found: list[Mention] = []
-        for match in self._office.finditer(text):
-            office = match.group("office")
+        lower = text.lower()
+        if len(lower) != len(text):
+            lower = text  # offsets would shift; the rare text with such letters keeps exact case
+        for match in self._office.finditer(lower):
+            if match.start() > 0 and lower[match.start() - 1].isalnum():
+                continue
+            office = text[match.start("office") : match.end("office")]
             before = self._countries_before(text, match.start(), plural=bool(match.group("plural")))
             if before:
                 for code, start, end in before:
-                    surface = text[start:end] + " " + match.group(0)
+                    surface = text[start:end] + " " + text[match.start() : match.end()]
                     end_of_role = match.end() if len(before) == 1 else end
                     found.append(self._role_mention(code, office, day, start, end_of_role, surface))
                 continue
@@ -215,7 +221,9 @@ class MentionFinder:
                     iso3, length = located
                     end_of_role = after.start("rest") + length
                     found.append(
-                        self._role_mention(iso3, office, day, match.start(), end_of_role, match.group(0))
+                        self._role_mention(
+                            iso3, office, day, match.start(), end_of_role, text[match.start() : end_of_role]
+                        )
                     )
         return found
 

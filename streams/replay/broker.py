@@ -32,13 +32,17 @@ class StoredArticles:
     def __init__(self, settings: Settings, *, consumer: Any | None = None, timeout: float = 30.0) -> None:
         self.topic = settings.topic(ARTICLES_UNIQUE)
         try:
-            self._consumer = consumer if consumer is not None else KafkaConsumer(
-                bootstrap_servers=bootstrap_list(settings),
-                group_id=None,
-                enable_auto_commit=False,
-                auto_offset_reset="earliest",
-                client_id="newswatch-replay",
-                max_partition_fetch_bytes=4 * 1024 * 1024,
+            self._consumer = (
+                consumer
+                if consumer is not None
+                else KafkaConsumer(
+                    bootstrap_servers=bootstrap_list(settings),
+                    group_id=None,
+                    enable_auto_commit=False,
+                    auto_offset_reset="earliest",
+                    client_id="newswatch-replay",
+                    max_partition_fetch_bytes=4 * 1024 * 1024,
+                )
             )
         except KafkaError as exc:
             raise BrokerError(f"cannot reach Kafka at {settings.kafka.bootstrap_servers}: {exc}") from exc
@@ -76,7 +80,9 @@ class StoredArticles:
     def records(self, poll_ms: int = 1000) -> Iterator[bytes | None]:
         """Record values, each partition in order, until every partition reached its end offset."""
         remaining = {tp for tp in self.partitions if self.end[tp] > self.begin[tp]}
-        self._consumer.pause(*[tp for tp in self.partitions if tp not in remaining])
+        finished = [tp for tp in self.partitions if tp not in remaining]
+        if finished:
+            self._consumer.pause(*finished)
         idle_polls = 0
         while remaining:
             try:
@@ -96,8 +102,13 @@ class StoredArticles:
                     remaining.discard(tp)
                     self._consumer.pause(tp)
             if idle_polls and idle_polls % 30 == 0:
-                log.warning("no records from %s for %d polls; still waiting for %s", self.topic, idle_polls,
-                            sorted(tp.partition for tp in remaining))
+                waiting = sorted(tp.partition for tp in remaining)
+                log.warning(
+                    "no records from %s for %d polls; waiting for partitions %s",
+                    self.topic,
+                    idle_polls,
+                    waiting,
+                )
 
     def close(self) -> None:
         self._consumer.close()
@@ -109,14 +120,18 @@ class ReportSender:
     def __init__(self, settings: Settings, *, producer: Any | None = None) -> None:
         self.topic = settings.topic(EVENTS)
         try:
-            self._producer = producer if producer is not None else KafkaProducer(
-                bootstrap_servers=bootstrap_list(settings),
-                client_id="newswatch-replay",
-                acks="all",
-                enable_idempotence=True,
-                retries=2**31 - 1,
-                linger_ms=20,
-                max_in_flight_requests_per_connection=5,
+            self._producer = (
+                producer
+                if producer is not None
+                else KafkaProducer(
+                    bootstrap_servers=bootstrap_list(settings),
+                    client_id="newswatch-replay",
+                    acks="all",
+                    enable_idempotence=True,
+                    retries=2**31 - 1,
+                    linger_ms=20,
+                    max_in_flight_requests_per_connection=5,
+                )
             )
         except KafkaError as exc:
             raise BrokerError(f"cannot reach Kafka at {settings.kafka.bootstrap_servers}: {exc}") from exc

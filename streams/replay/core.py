@@ -72,7 +72,8 @@ class TimeRange:
     def widened(self, margin: timedelta) -> TimeRange:
         """The range with ``margin`` added on both (closed) sides."""
         return TimeRange(
-            None if self.start is None else self.start - margin, None if self.end is None else self.end + margin
+            None if self.start is None else self.start - margin,
+            None if self.end is None else self.end + margin,
         )
 
     def describe(self) -> str:
@@ -167,7 +168,9 @@ class Replayer:
     of the originals processed (to skip re-deliveries).
     """
 
-    def __init__(self, engine: DetectionEngine, selected: TimeRange, context: timedelta = timedelta(0)) -> None:
+    def __init__(
+        self, engine: DetectionEngine, selected: TimeRange, context: timedelta = timedelta(0)
+    ) -> None:
         self.engine = engine
         self.selected = selected
         self.context_range = selected.widened(context)

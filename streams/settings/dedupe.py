@@ -13,16 +13,25 @@ from streams.settings.base import Section
 
 class DedupeSettings(Section):
     window_days: float = Field(7.0, gt=0, description="How long an article is remembered for dedupe.")
-    shingle_words: int = Field(5, ge=1, le=16, description="Words per shingle (word n-gram) for near-duplicates.")
+    shingle_words: int = Field(
+        5, ge=1, le=16, description="Words per shingle (word n-gram) for near-duplicates."
+    )
     signature_bins: int = Field(
         64, ge=16, le=256, description="One-permutation MinHash bins per article (power of two; 1 byte each)."
     )
     lsh_bands: int = Field(8, ge=1, le=64, description="LSH bands per article: one band-table entry each.")
-    lsh_rows: int = Field(1, ge=1, le=8, description="Signature bins per LSH band (1 favours containment recall).")
-    band_bucket_cap: int = Field(
-        16, ge=1, le=1024, description="Most recent articles kept per LSH bucket (bounds cost of common shingles)."
+    lsh_rows: int = Field(
+        1, ge=1, le=8, description="Signature bins per LSH band (1 favours containment recall)."
     )
-    max_candidates: int = Field(24, ge=1, description="Candidates (most band hits first) examined per article.")
+    band_bucket_cap: int = Field(
+        16,
+        ge=1,
+        le=1024,
+        description="Most recent articles kept per LSH bucket (bounds cost of common shingles).",
+    )
+    max_candidates: int = Field(
+        24, ge=1, description="Candidates (most band hits first) examined per article."
+    )
     near_threshold: float = Field(
         0.8,
         gt=0,
@@ -38,10 +47,13 @@ class DedupeSettings(Section):
         "which a candidate is a near-duplicate.",
     )
     min_shingles: int = Field(
-        24, ge=1, description="Articles with fewer distinct shingles skip the near-duplicate layer (exact only)."
+        24,
+        ge=1,
+        description="Articles with fewer distinct shingles skip the near-duplicate layer (exact only).",
     )
     strip_chrome: bool = Field(
-        True, description="Drop page-chrome lines (short lines without sentence punctuation) before shingling."
+        True,
+        description="Drop page-chrome lines (short lines without sentence punctuation) before shingling.",
     )
     chrome_min_words: int = Field(
         6, ge=1, description="A line with sentence-final punctuation is body text from this many words."

@@ -21,5 +21,7 @@ class ReplaySettings(Section):
         "inside it re-use their reports (default: dedupe.window_days).",
     )
     progress_interval_seconds: float = Field(
-        10.0, gt=0, description="How often replay/backfill write a progress line when stderr is not a terminal."
+        10.0,
+        gt=0,
+        description="How often replay/backfill write a progress line when stderr is not a terminal.",
     )

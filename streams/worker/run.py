@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 import faust
+from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import start_http_server
 
 from streams.admin import ensure_topics
@@ -42,6 +43,8 @@ class NewswatchWorker(faust.Worker):
 def build_worker_app(settings: Settings) -> tuple[faust.App, PipelineTopics]:
     """The Faust app with the pipeline agents and every plugged-in stage registered."""
     app = create_app(settings)
+    # Faust's own sensor: consumer lag, events per stream, rebalances (newswatch_faust_* series).
+    setup_prometheus_sensors(app, name_prefix="newswatch_faust")
     topics = create_topics(app, settings)
     register_pipeline(app, topics, settings)
     for module_name in PLUGGED_STAGES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from metrics_inventory import DOC, faust_metrics, project_metrics, render_doc
+from metrics_inventory import DOC, MODULES, REPO, faust_metrics, project_metrics, render_doc
 from promql_catalog import (
     FORBIDDEN_LABELS,
     family,
@@ -81,3 +81,19 @@ def test_every_metric_a_dashboard_or_rule_reads_is_declared_in_the_code() -> Non
         if name not in declared and family(name) not in declared
     )
     assert not missing, "\n".join(missing)
+
+
+def test_no_metric_is_declared_outside_the_inventoried_modules() -> None:
+    """A new metrics module must be added to metrics_inventory.MODULES (and so to the docs)."""
+    known = {name for name, _ in MODULES}
+    pattern = re.compile(
+        r"^from prometheus_client(?:\.metrics)? import .*\b(Counter|Gauge|Histogram|Summary)\b", re.M
+    )
+    strays = []
+    for package in ("streams", "connectors", "alerts"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            if pattern.search(path.read_text(encoding="utf-8")):
+                module = ".".join(path.relative_to(REPO).with_suffix("").parts)
+                if module not in known:
+                    strays.append(module)
+    assert not strays, f"metrics declared outside the inventory: {strays}"

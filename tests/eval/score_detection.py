@@ -126,12 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the scores as one JSON document")
     parser.add_argument(
         "--set",
-        choices=("dev", "heldout"),
+        choices=("dev", "heldout", "heldout2"),
         default="dev",
-        help="dev: the labelled set; heldout: held-out one",
+        help="dev: the labelled set; heldout, heldout2: the held-out sets",
     )
     args = parser.parse_args(argv)
-    passages = load_passages(HERE if args.set == "dev" else HERE / "heldout")
+    passages = load_passages(HERE if args.set == "dev" else HERE / args.set)
     tallies = score(passages=passages)
     if args.json:
         doc = {

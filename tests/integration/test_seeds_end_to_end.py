@@ -97,6 +97,8 @@ def test_seeds_alert_once_per_event_and_never_again(
 
     metrics = pipeline.worker_metrics()
     assert metric_sum(metrics, "newswatch_articles_received_total") >= 10
-    assert metric_sum(metrics, "newswatch_articles_duplicate_total") >= 6
+    # 001 duplicates 000 in both rounds; the re-sent files keep their ids, so dedupe passes them on as
+    # replays of remembered articles and the merge stage finds their reports already counted.
+    assert metric_sum(metrics, "newswatch_articles_duplicate_total") >= 2
     assert metric_sum(metrics, "newswatch_events_detected_total") >= 7
     assert metric_sum(metrics, "newswatch_alert_deliveries_total") >= 7

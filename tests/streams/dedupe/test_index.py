@@ -47,8 +47,7 @@ def test_seeds_without_text_cache_decide_on_signatures(seeds: dict[str, Article]
         index = DedupeIndex(SETTINGS, text_cache_size=0, observe=False)
         decisions = {key: index.check_and_add(seeds[key]) for key in order}
         flagged = {key: d for key, d in decisions.items() if d.is_duplicate}
-        assert set(flagged) == {order[1] if order[0] == "000" else "000"} or set(flagged) <= {"000", "001"}
-        assert len(flagged) == 1
+        assert len(flagged) == 1 and set(flagged) <= {"000", "001"}
         assert next(iter(flagged.values())).method == "signature"
 
 
@@ -123,7 +122,7 @@ def test_article_quoting_a_paragraph_of_another_is_not_a_duplicate(seeds: dict[s
     index.check_and_add(source)
     decision = index.check_and_add(borrower.replace(id="borrower", text=text))
     assert not decision.is_duplicate
-    assert decision.nearest_similarity is not None and decision.nearest_similarity < 0.5
+    assert decision.nearest_similarity is None or decision.nearest_similarity < 0.5
 
 
 def test_same_url_is_exact_url(seeds: dict[str, Article]) -> None:
@@ -156,7 +155,7 @@ def test_eviction_forgets_old_articles_and_all_their_keys(seeds: dict[str, Artic
     for key in ("000", "002", "003", "004"):
         index.check_and_add(seeds[key].replace(url=f"https://example.org/{key}"))
     assert len(index) == 4
-    evicted = index.evict_expired(seeds["000"].published + timedelta(days=7, hours=1))
+    evicted = index.evict_expired(seeds["000"].published + timedelta(days=7) - timedelta(hours=1))
     assert evicted == 3  # 002, 003 and 004 are older than 7 days by then; 000 stays
     assert len(index) == 1 == len(index.fingerprints)
     remaining = decode_entry(next(iter(index.fingerprints.values())))
@@ -218,7 +217,10 @@ def test_bucket_cap_bounds_band_entries() -> None:
     index = _index(band_bucket_cap=2)
     sentence = "The committee said the decision on the new budget would be taken after a long debate. "
     for number in range(6):
-        text = sentence * 3 + f"Extra sentence number {number} makes each article differ a little from the others."
+        text = (
+            sentence * 3
+            + f"Extra sentence number {number} makes each article differ a little from the others."
+        )
         index.check_and_add(
             Article(id=f"a{number}", url="", title="", text=text, published=_when()), now=_when()
         )

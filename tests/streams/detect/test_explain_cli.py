@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from streams.detect import cli
-from streams.detect.explain import html_to_text
+from streams.detect.explain import fetch_url, html_to_text
+from streams.errors import FetchError
 from tests.streams.detect.conftest import make_article
 
 
@@ -72,3 +74,15 @@ def test_bad_input_is_exit_code_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, _ = _run(capsys, "explain", str(tmp_path / "missing.txt"))
     assert code == 2
     assert "missing.txt" in capsys.readouterr().err or True
+
+
+def test_url_is_fetched_with_a_size_cap(httpserver: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    page = "<html><body><p>Putin and Macron spoke by phone on Tuesday.</p></body></html>"
+    httpserver.expect_request("/article").respond_with_data(page, content_type="text/html")
+    httpserver.expect_request("/huge").respond_with_data("x" * 100, content_type="text/plain")
+    code, out = _run(capsys, "explain", httpserver.url_for("/article"), "--published", "2020-10-21")
+    assert code == 0 and "EVENT leader_call 2020-10-20" in out
+    with pytest.raises(FetchError, match="larger than 10 bytes"):
+        fetch_url(httpserver.url_for("/huge"), max_bytes=10)
+    with pytest.raises(FetchError, match="not an http"):
+        fetch_url("file:///etc/passwd")

@@ -324,10 +324,9 @@ def test_user_file_that_is_not_yaml_or_missing(tmp_path: Path) -> None:
 # -- the shipped data ------------------------------------------------------------------------------------
 
 
-def test_loading_is_fast_and_cached() -> None:
-    started = time.process_time()
+def test_loading_is_cached() -> None:
+    # Load time (about 0.15 s of CPU) is a figure for bench/detect_bench.py, not a timed assertion.
     Gazetteer(load_data(DATA_DIR / "countries.yaml", [DATA_DIR / "leaders.yaml"]))
-    assert time.process_time() - started < 0.3  # about 0.12 s of CPU
     assert Gazetteer.load() is Gazetteer.load()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from streams.detect.engine import DetectionEngine
@@ -97,3 +99,34 @@ def test_non_english_is_tagged_and_passed_through(engine: DetectionEngine) -> No
     assert detection.language == "fr"
     assert detection.events == ()
     assert any(m.reason.startswith("unsupported_language") for m in detection.near_misses)
+
+
+def test_metrics_count_events_and_rejections(engine: DetectionEngine) -> None:
+    from prometheus_client import REGISTRY
+
+    def value(name: str, labels: dict[str, str]) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    events_before = value("newswatch_events_detected_total", {"type": "leader_call"})
+    negated_before = value("newswatch_detection_rejections_total", {"reason": "negated"})
+    engine.detect(
+        make_article("Putin and Macron spoke by phone on Tuesday. Putin has not spoken with Aliyev by phone.")
+    )
+    assert value("newswatch_events_detected_total", {"type": "leader_call"}) == events_before + 1
+    assert value("newswatch_detection_rejections_total", {"reason": "negated"}) == negated_before + 1
+    assert (REGISTRY.get_sample_value("newswatch_detection_seconds_count") or 0) > 0
+
+
+def test_fast_trigger_scan_agrees_with_the_reference_pattern(seeds_dir: Any) -> None:
+    from streams.detect.call_patterns import TRIGGER, find_triggers
+    from streams.detect.sentences import split_sentences
+    from tests.eval.score_detection import load_passages
+
+    texts = [str(item["text"]) for item in load_passages()]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(seeds_dir.glob("0*.txt"))]
+    texts.append("They held a 40-minute call on Thursday to discuss trade, and a call on Russia to withdraw.")
+    for text in texts:
+        for sentence in split_sentences(text):
+            slow = [(m.lastgroup, m.span()) for m in TRIGGER.finditer(sentence.text)]
+            fast = [(m.lastgroup, m.span()) for m in find_triggers(sentence.text)]
+            assert fast == slow, sentence.text

@@ -1,0 +1,161 @@
+"""The patterns the leader-call detector is made of: triggers, negation, plans, clauses, speakers.
+
+Kept apart from the detector's logic so the wording can be reviewed (and extended) in one place.
+``find_triggers`` scans a lower-cased copy with literal-led patterns, which Python's regex engine
+searches several times faster than a case-insensitive ``\\b``-led alternation.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Trigger kinds, in the order they are tried: a phone/video medium, "X called Y", "a call with", then the
+# weak "spoke"/"met" forms that only ever produce near-misses.
+_PHONE = (
+    r"(?P<phone>\b(?:tele)?phone[- ](?:call|conversation|talk|discussion|contact|exchange|link)s?\b"
+    r"|\b(?:by|over the|on the|via|through a|in a|during a|during their|in their) (?:tele)?phone\b"
+    r"|\b(?:tele)?phoned\b|\btelephon(?:ic|ically|ing)\b|\bpicked up the phone\b"
+    r"|\bvideo[- ]?(?:call|conference|conferencing|link|chat|talks|meeting)s?\b|\bvideoconferenc\w*"
+    r"|\bvirtual (?:talks|meeting|summit|call)s?\b|\bhotline\b|\bzoom call\b)"
+)
+_CALLED = r"(?P<called>\b(?:called|calls|call|rang|rings|ring|dialled|dialed|contacted|contacts)\b)"
+_CALL_NOUN = (
+    r"(?P<call_noun>\b(?:a|the|their|his|her|its|this|that|rare|first|second|third|brief|lengthy|hour-long|"
+    r"[\w]+-minute|latest|another)\s+(?:[\w-]+\s+)?calls?\b(?!\s+(?:for|upon|by|off)\b)(?!\s+to\s+[a-z])"
+    r"(?!\s+on\s+(?:the\s+)?(?-i:[a-z]|(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+    r"[A-Z]\w+\s+to\b)))"
+)
+_WEAK = (
+    r"(?P<spoke>\b(?:spoke|spoken|speak|speaks|speaking|talked|talks|talk|talking|conversation|conversed)\b)"
+)
+_MET = r"(?P<met>\b(?:met|meet|meets|meeting|summit|visit|visited|visiting|hosted|sidelines)\b)"
+TRIGGER = re.compile("|".join((_PHONE, _CALLED, _CALL_NOUN, _WEAK, _MET)), re.IGNORECASE)
+# Substrings every trigger contains: a plain ``in`` test is far cheaper than the regexes below.
+STRONG_STEMS = ("phon", "call", "rang", " ring", "dial", "contact", "video", "virtual", "hotline", "zoom")
+WEAK_STEMS = ("spok", "speak", "talk", "convers", " met ", "meet", "summit", "visit", "hosted", "sideline")
+# A weak-only sentence ("spoke with", "met") is looked at only when it may make an instructive near-miss.
+WEAK_CUE = re.compile(
+    r"\b(?:not|never|no|yet to|will|would|plans?|expected|urged|called (?:for|on)|met|meet|meeting|summit|"
+    r"sidelines|visit\w*|face-to-face|in person|(?:19|20)\d\d)\b|n't\b|\((?:R|L|C)\)",
+    re.IGNORECASE,
+)
+STRONG = ("phone", "called", "call_noun")
+
+NEGATION = re.compile(
+    r"\b(?:not|never|no|nor|neither|yet to|refused to|refuses to|declined to|declines to|without|"
+    r"denied|denies|deny|"
+    r"instead of|rather than|cancel(?:l?ed|s)?|postponed)\b(?![- ]only)|n't\b",
+    re.IGNORECASE,
+)
+_FUTURE = (
+    r"will|would|shall|may|might|could|should|plans?|planning|planned|intends?|intended|expected|expects|"
+    r"scheduled|set to|due to|wants? to|wanted to|hopes? to|hoped to|ready to|willing to|going to|about to|"
+    r"try to|tried to|trying to|to hold|to have|to speak|to talk|to call|to phone|if"
+)
+_REQUEST = (
+    r"offered to|offers to|asked|asks|urged|urges|urging|requested|requests?|proposed|proposes|"
+    r"invited|invites|"
+    r"agreed to|seeks?|sought|seeking|push(?:ed|es)? for|arrange|arranging|arranged"
+)
+PLAN = re.compile(rf"\b(?:{_FUTURE}|{_REQUEST})\b", re.IGNORECASE)
+FUTURE_ONLY = re.compile(rf"\b(?:{_FUTURE})\b", re.IGNORECASE)
+# "urged Putin ... during a telephone call": the call is an adjunct and the urging is its content.
+ADJUNCT = re.compile(r"^(?:by|over|on|via|through|in|during)\b", re.IGNORECASE)
+ADJUNCT_BEFORE = re.compile(r"\b(?:during|in|on|over|via|through)\s+$", re.IGNORECASE)
+# "..., but Kyiv denied it": the reported call is disputed by the other side.
+DENIED_AFTER = re.compile(
+    r"\b(?:denied|denies|deny|disputed|disputes)\s+(?:it|this|that|the\s+(?:call|conversation|report|claim))\b",
+    re.IGNORECASE,
+)
+FUTURE_AFTER = re.compile(
+    r"\b(?:next week|next month|tomorrow|in the coming (?:days|weeks)|soon|later this week)\b", re.I
+)
+APPEAL = re.compile(
+    r"\bcall(?:ed|s|ing)?\s+(?:for|on|upon)\b|\burg(?:ed|es|ing)\b|\bappeal(?:ed|s)?\b|\bplea\b", re.I
+)
+CALL_FOR = re.compile(r"\bcalls?\s+(?:for|upon)\b|\bcalls?\s+on\s+(?-i:[a-z])", re.IGNORECASE)
+IN_PERSON = re.compile(
+    r"\b(?:met|meet|meets|meeting|in person|face-to-face|sidelines|summit in|visit\w*|hosted|talks in|"
+    r"arrived in|"
+    r"trip to|toured|welcomed)\b",
+    re.IGNORECASE,
+)
+BACKGROUND = re.compile(
+    r"\b(?:last year|last month|years? ago|months ago|in the past|previously|earlier this year|back in|"
+    r"had (?:spoken|talked|called|phoned|held)|last (?:spoke|talked)|the last time|once|first term)\b",
+    re.IGNORECASE,
+)
+CLAUSE_BREAK = re.compile(
+    r";|\s[—–]\s|\s--\s|,?\s+(?:after|before|while|whereas|although|though|but|because|when|whom|following|"
+    r"ahead of|even as|amid|days after|weeks after|a week after)\s+|,\s+(?:which|who|where)\s+",
+    re.IGNORECASE,
+)
+SPEAKER_AFTER = re.compile(r"^\s*(?:said|says|told reporters|announced|added|noted|wrote|tweeted|stated)\b")
+STAFF_AFTER = re.compile(
+    r"^(?:'s|’s)\s+(?:spokes\w+|aide|adviser|advisor|office|envoy|press\s+(?:secretary|service|office)|"
+    r"government|administration|ministry|chief of staff|team)\b"
+)
+STAFF_BEFORE = re.compile(
+    r"(?:according to|spokes\w+ for|aide to|adviser to|envoy of|office of)\s+(?:the\s+)?$", re.I
+)
+OBJECT_GAP = re.compile(r"^\s*(?:his|her|their|the)?\s*(?:[A-Z][\w.’'-]*\s+){0,4}$")
+NAME_CALLING = re.compile(
+    r"""^(?:'s|’s)\b|^\s*,?\s*(?:(?:a|an|as|his|her|its)\b|["“‘']|the\s+(?:most|best|worst|greatest|real)\b)"""
+)
+INITIATOR = re.compile(
+    r"(?:at the (?:initiative|request) of|initiated by|"
+    r"(?:received|got|took) a (?:phone |telephone )?call from)\s+"
+    r"(?:the\s+)?(?P<who>[A-Z][\w'’-]+)",
+)
+PLURAL_SUBJECT = re.compile(
+    r"^(?:They|The two (?:leaders|presidents|men|sides)|The leaders|The presidents|Both leaders|Both men)\b"
+)
+INITIATING_VERBS = frozenset(
+    {"called", "calls", "rang", "rings", "dialled", "dialed", "phoned", "telephoned", "contacted"}
+)
+
+
+# The same triggers for lower-cased text: every alternative starts with a literal, and the left word
+# boundary and the "a call for/to/on ..." exclusions are checked afterwards on the original text.
+_FAST_TRIGGER = re.compile(
+    r"(?P<phone>telephone[- ](?:call|conversation|talk|discussion|contact|exchange|link)s?\b"
+    r"|phone[- ](?:call|conversation|talk|discussion|contact|exchange|link)s?\b"
+    r"|(?:by|over the|on the|via|through a|in a|during a|during their|in their) (?:tele)?phone\b"
+    r"|telephoned\b|phoned\b|telephon(?:ic|ically|ing)\b|picked up the phone\b"
+    r"|video[- ]?(?:call|conference|conferencing|link|chat|talks|meeting)s?\b|videoconferenc\w*"
+    r"|virtual (?:talks|meeting|summit|call)s?\b|hotline\b|zoom call\b)"
+    r"|(?P<called>(?:called|calls|call|rang|rings|ring|dialled|dialed|contacted|contacts)\b)"
+    r"|(?P<call_noun>(?:a|the|their|his|her|its|this|that|rare|first|second|third|brief|lengthy|hour-long|"
+    r"latest|another)\s+(?:[\w-]+\s+)?calls?\b)"
+    r"|(?P<spoke>(?:spoke|spoken|speak|speaks|speaking|talked|talks|talk|talking|conversation|conversed)\b)"
+    r"|(?P<met>(?:met|meet|meets|meeting|summit|visit|visited|visiting|hosted|sidelines)\b)"
+)
+_NOT_A_TARGET = (
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|"
+    r"June|July|August|September|October|November|December)\b)"
+)
+_CALL_NOUN_EXCLUDED = re.compile(
+    rf"\s+(?:for|upon|by|off)\b|\s+to\s+[a-z]|\s+on\s+(?:the\s+)?(?:[a-z]|{_NOT_A_TARGET}[A-Z]\w+\s+to\b)"
+)
+
+
+def find_triggers(text: str) -> list[re.Match[str]]:
+    """Trigger matches in ``text`` (their offsets are ``text``'s), left to right."""
+    lower = text.lower()
+    if len(lower) != len(text):
+        return list(TRIGGER.finditer(text))
+    found: list[re.Match[str]] = []
+    position = 0
+    while True:
+        match = _FAST_TRIGGER.search(lower, position)
+        if match is None:
+            return found
+        start = match.start()
+        rejected = (start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "_")) or (
+            match.lastgroup == "call_noun" and _CALL_NOUN_EXCLUDED.match(text, match.end()) is not None
+        )
+        if rejected:
+            position = start + 1  # as a failed look-around would: try again from the next character
+            continue
+        found.append(match)
+        position = match.end()
