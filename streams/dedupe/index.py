@@ -23,7 +23,6 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import numpy as np
-
 from streams.dedupe import metrics
 from streams.dedupe.normalize import article_text
 from streams.dedupe.signature import (
@@ -106,8 +105,10 @@ def band_key(band: int, value: int) -> str:
 
 
 def band_keys(fp: Fingerprint) -> list[str]:
-    """All band-table keys of a fingerprint."""
-    return [band_key(band, value) for band, value in enumerate(fp.band_hashes)]
+    """All band-table keys of a fingerprint (one base64 pass: 6-byte groups encode to 8 characters each)."""
+    packed = b"".join([_BAND_KEY.pack(band, value) for band, value in enumerate(fp.band_hashes)])
+    text = _b64(packed)
+    return [text[i : i + 8] for i in range(0, len(text), 8)]
 
 
 def encode_entry(fp: Fingerprint, url_digest: int, article_id: str) -> bytes:
@@ -163,13 +164,9 @@ class _Probe:
         return self.code_cache
 
 
-def _sketch_matches(fp: Fingerprint, values: list[bytes]) -> list[int]:
-    """Matching sketch bins between ``fp`` and each stored fingerprint value (one numpy pass)."""
-    bins = len(fp.sketch)
-    start = _SKETCH_OFFSET + 4 * len(fp.band_hashes)
-    stacked = np.frombuffer(b"".join(v[start : start + bins] for v in values), dtype=np.uint8)
-    mine = np.frombuffer(fp.sketch, dtype=np.uint8)
-    return np.count_nonzero(stacked.reshape(len(values), bins) == mine, axis=1).tolist()
+def _sketch_matches(mine: int, theirs: bytes) -> int:
+    """Equal bytes between two sketches: zero bytes of their XOR (``mine`` is our sketch as an int)."""
+    return (mine ^ int.from_bytes(theirs, "little")).to_bytes(len(theirs), "little").count(0)
 
 
 class DedupeIndex:
@@ -293,10 +290,12 @@ class DedupeIndex:
             live.append((ref, value, count))
         if not live:
             return DedupeDecision(UNIQUE, None, None, f"no candidate among {len(refs)} LSH hits")
-        matches = _sketch_matches(fp, [value for _, value, _ in live])
         bins = len(fp.sketch)
+        start = _SKETCH_OFFSET + 4 * len(fp.band_hashes)
+        mine = int.from_bytes(fp.sketch, "little")
         best: tuple[bool, float, bytes, str] | None = None  # passes, similarity, value, method
-        for (ref, value, count), matched in zip(live, matches, strict=True):
+        for ref, value, count in live:
+            matched = _sketch_matches(mine, value[start : start + bins])
             estimate = containment_from_jaccard(jaccard_from_matches(matched, bins), fp.shingle_count, count)
             cached = self.texts.get(ref) if estimate >= VERIFY_FLOOR else None
             if cached is not None:

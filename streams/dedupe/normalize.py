@@ -86,13 +86,16 @@ def strip_chrome(
             lines.append(line)
     kept = []
     kept_words = 0
-    for line in lines:
+    for line in lines:  # is_body_line, inlined: this loop runs for every line of every article
         words = line.count(" ") + 1
-        if words >= long_line_words or is_body_line(
-            line, min_words=min_words, long_line_words=long_line_words
-        ):
-            kept.append(line)
-            kept_words += words
+        if words < long_line_words:
+            if words < min_words or line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
+                continue
+            lowered = line.lower()
+            if any(phrase in lowered for phrase in CHROME_PHRASES):
+                continue
+        kept.append(line)
+        kept_words += words
     if kept_words < min_body_words:
         return text
     return "\n".join(kept)

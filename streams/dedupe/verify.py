@@ -13,15 +13,15 @@ from collections import OrderedDict
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
-_CODE_BASE = 0x100
-_CODE_SPAN = 0xD800 - _CODE_BASE  # stay below the surrogate range so every code is one UCS-2 char
+_CODE_BASE = 0x100  # codes 0x100..0x80FF: below the surrogates, so every code is one UCS-2 character
 
 
 def shingle_code(shingles: np.ndarray) -> str:
-    """The shingle sequence as a string, one BMP character per shingle (collisions are rare and harmless)."""
+    """The shingle sequence as a string, one BMP character per shingle (15-bit codes: rare, harmless clashes)."""
     if not len(shingles):
         return ""
-    codes = (shingles % np.uint64(_CODE_SPAN) + np.uint64(_CODE_BASE)).astype(np.uint16)
+    codes = (shingles >> np.uint64(49)).astype(np.uint16)  # top 15 bits of each shingle hash
+    codes += _CODE_BASE
     return codes.tobytes().decode("utf-16-le")
 
 

@@ -9,7 +9,9 @@ from streams.records import Article, EventType
 
 
 def _detect(text: str) -> list[tuple[str, str]]:
-    article = Article(id="x", url="https://example.org/x", title="", text=text, published=datetime(2020, 10, 21, tzinfo=UTC))
+    article = Article(
+        id="x", url="https://example.org/x", title="", text=text, published=datetime(2020, 10, 21, tzinfo=UTC)
+    )
     return sorted((e.type, e.date) for e in DetectionEngine().detect(article).events)
 
 
