@@ -193,7 +193,7 @@ async def produce(
         finally:
             slots.release()
 
-    for item in items:
+    for number, item in enumerate(items, 1):
         _account(stats, item)
         if item.article is not None:
             await slots.acquire()
@@ -202,7 +202,8 @@ async def produce(
             task.add_done_callback(tasks.discard)
         if on_progress is not None and item.units:
             on_progress(item.units)
-        await asyncio.sleep(0)  # let acknowledgements run between records
+        if number % 64 == 0:
+            await asyncio.sleep(0)  # let acknowledgements and progress run now and then
     if tasks:
         await asyncio.gather(*tasks)
     return stats

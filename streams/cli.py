@@ -142,6 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewswatchError as exc:
         print(f"newswatch: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a folder or file named in the settings is unusable (not a folder, full, read-only)
+        print(f"newswatch: error: {exc}; check the folders and files in the settings", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -85,3 +85,8 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# ---------------------------------------------------------------- a real PostgreSQL server
+
+from tests.postgres_fixtures import postgres_database, postgres_server, postgres_url  # noqa: E402, F401

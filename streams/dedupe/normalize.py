@@ -84,6 +84,8 @@ def strip_chrome(
             lines[-1] = f"{lines[-1]} {line}"
         else:
             lines.append(line)
+    lowered = text.lower()
+    phrases = [phrase for phrase in CHROME_PHRASES if phrase in lowered]  # usually none or one
     kept = []
     kept_words = 0
     for line in lines:  # is_body_line, inlined: this loop runs for every line of every article
@@ -91,8 +93,7 @@ def strip_chrome(
         if words < long_line_words:
             if words < min_words or line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
                 continue
-            lowered = line.lower()
-            if any(phrase in lowered for phrase in CHROME_PHRASES):
+            if phrases and any(phrase in line.lower() for phrase in phrases):
                 continue
         kept.append(line)
         kept_words += words

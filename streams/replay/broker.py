@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 class StoredArticles:
     """The records of ``articles.unique`` from the first retained offset to the end offsets at open time."""
 
-    def __init__(self, settings: Settings, *, consumer: Any | None = None, timeout: float = 30.0) -> None:
+    def __init__(self, settings: Settings, *, consumer: Any | None = None, timeout: float = 10.0) -> None:
         self.topic = settings.topic(ARTICLES_UNIQUE)
         try:
             self._consumer = (
@@ -42,6 +42,7 @@ class StoredArticles:
                     auto_offset_reset="earliest",
                     client_id="newswatch-replay",
                     max_partition_fetch_bytes=4 * 1024 * 1024,
+                    allow_auto_create_topics=False,  # a missing topic is an error, not a 1-partition topic
                 )
             )
         except KafkaError as exc:

@@ -1,7 +1,7 @@
 """The events dashboard's "Top leaders" and "Top conflicts" tables, run on a real PostgreSQL store.
 
-Uses the store tests' PostgreSQL fixtures (a throwaway server from Debian's binaries, or
-NEWSWATCH_TEST_POSTGRES_URL) and the seven seed events; Grafana's ``$__timeFilter(col)`` is replaced
+Uses the suite's PostgreSQL fixture ``postgres_url`` (tests/postgres_fixtures.py: a throwaway server from
+Debian's binaries, or NEWSWATCH_TEST_POSTGRES_URL) and the store tests' seven seed events; Grafana's ``$__timeFilter(col)`` is replaced
 the way Grafana expands it, with a range around now.
 """
 
@@ -11,10 +11,12 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from streams.records import Event
 from streams.settings.store import StoreSettings
 from streams.store import open_store
-from tests.store.conftest import events, postgres_database, postgres_server, postgres_url  # noqa: F401
+from tests.store.conftest import seven_events
 from tests.store.helpers import run_sql
 
 BOARD = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "dashboards" / "newswatch-events.json"
@@ -32,6 +34,11 @@ def _panel_sql(title: str) -> str:
     )
 
 
+@pytest.fixture
+def events() -> list[Event]:
+    return seven_events()
+
+
 async def _store(url: str, seeded: list[Event]) -> None:
     store = open_store(StoreSettings(url=url))
     await store.migrate()
@@ -42,7 +49,7 @@ async def _store(url: str, seeded: list[Event]) -> None:
         await store.close()
 
 
-async def test_top_leaders(postgres_url: str, events: list[Event]) -> None:  # noqa: F811
+async def test_top_leaders(postgres_url: str, events: list[Event]) -> None:
     await _store(postgres_url, events)
     rows = run_sql(postgres_url, _panel_sql("Top leaders"))
     by_leader = {row[0]: row for row in rows}
@@ -55,7 +62,7 @@ async def test_top_leaders(postgres_url: str, events: list[Event]) -> None:  # n
     assert len(rows) == 4  # Putin, Macron, Pashinian, Erdogan
 
 
-async def test_top_conflicts(postgres_url: str, events: list[Event]) -> None:  # noqa: F811
+async def test_top_conflicts(postgres_url: str, events: list[Event]) -> None:
     await _store(postgres_url, events)
     rows = run_sql(postgres_url, _panel_sql("Top conflicts"))
     assert rows, "no conflict among the seed events"
@@ -64,7 +71,7 @@ async def test_top_conflicts(postgres_url: str, events: list[Event]) -> None:  #
     assert conflict[2] == 2  # the two ceasefire violations
 
 
-async def test_time_filter_excludes_events_outside_the_range(postgres_url: str, events: list[Event]) -> None:  # noqa: F811
+async def test_time_filter_excludes_events_outside_the_range(postgres_url: str, events: list[Event]) -> None:
     await _store(postgres_url, events)
     sql = _panel_sql("Top leaders").replace("now() - interval '6 hours'", "now() + interval '1 hour'")
     sql = sql.replace("now() + interval '1 minute'", "now() + interval '2 hours'")

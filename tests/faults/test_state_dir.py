@@ -70,10 +70,11 @@ def test_unwritable_state_dir_is_a_clear_error_and_a_clean_stop(
     assert code is not None, f"{process} kept running with an unusable {section}.{key}:\n{log[-3000:]}"
     assert code != 0, f"{process} exited 0 although its {section}.{key} is unusable"
     assert str(bad.parent) in log, f"the error does not name the path:\n{log[-3000:]}"
-    last_lines = "\n".join(log.strip().splitlines()[-3:])
-    assert key in last_lines or "state" in last_lines.lower() or "folder" in last_lines.lower(), (
-        f"the last words of {process} do not say which setting is wrong:\n{last_lines}"
+    last_line = log.strip().splitlines()[-1]
+    assert last_line.startswith("newswatch: error:") and str(bad.parent) in last_line, (
+        f"{process} does not end with one clear error line naming the path:\n{log[-3000:]}"
     )
+    assert "Traceback (most recent call last)" not in log, f"a crash, not a clear error:\n{log[-3000:]}"
 
 
 @contextlib.contextmanager
@@ -95,6 +96,13 @@ def _fill(folder: Path) -> None:
             handle.flush()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (connectors/spool.py SpoolConnector.process + connectors/runner.py _supervise): when "
+    "StateStore.mark_spool_done fails (sqlite3.OperationalError 'database or disk is full') the file stays in "
+    "the spool and is produced again on every scan (100+ copies in 30 s) while the connector keeps running; "
+    "see docs/faults.md",
+)
 def test_connector_state_disk_full_stops_cleanly_and_loses_nothing(
     tmp_path: Path, kafka_bootstrap: str, topic_prefix: str
 ) -> None:
@@ -118,7 +126,7 @@ def test_connector_state_disk_full_stops_cleanly_and_loses_nothing(
             _fill(statefs)
             for article in second:
                 write_spool_file(pipe.spool, article)
-            code = _exit_code(pipe, "connectors", within=30)
+            code = _exit_code(pipe, "connectors", within=20)
         finally:
             pipe.stop_all()
         values = read_all(kafka_bootstrap, f"{topic_prefix}{ARTICLES_RAW}", timeout=20)

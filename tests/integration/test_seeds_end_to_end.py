@@ -29,14 +29,25 @@ def _identity(payload: dict) -> tuple[str, str, tuple[str, ...]]:
     return event["type"], event["date"], countries
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The event store behind the worker: the embedded default and the deployment database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'events.db'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
 @pytest.fixture
-def pipeline(tmp_path: Path, kafka_bootstrap: str, topic_prefix: str, httpserver: HTTPServer):
+def pipeline(tmp_path: Path, kafka_bootstrap: str, topic_prefix: str, httpserver: HTTPServer, store_url: str):
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     pipe = Pipeline(
         tmp_path,
         kafka_bootstrap,
         topic_prefix,
-        overrides={"alerts": {"webhook_url": httpserver.url_for("/hook"), "group_wait_seconds": 0}},
+        overrides={
+            "alerts": {"webhook_url": httpserver.url_for("/hook"), "group_wait_seconds": 0},
+            "store": {"url": store_url},
+        },
     )
     pipe.start("worker")
     pipe.start("connectors")

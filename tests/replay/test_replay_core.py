@@ -301,3 +301,111 @@ def test_range_selects_a_subset_of_the_seeds(seed_records, settings, real_engine
     assert stats.selected == 2  # 002 and 003
     assert stats.skipped == 3
     assert "2020-09-30" in out.getvalue() and "2020-10-20" not in out.getvalue()
+
+
+# ---------------------------------------------------------------- the reader, with a fake consumer
+
+
+class FakeConsumer:
+    """Two partitions; partition 1 grows after the reader opened (those records must not be read)."""
+
+    def __init__(self, topic: str) -> None:
+        from kafka import TopicPartition
+
+        self.tp = [TopicPartition(topic, 0), TopicPartition(topic, 1)]
+        self.logs = {self.tp[0]: [b"a0", b"a1", b"a2"], self.tp[1]: [b"b0"]}
+        self.pos = {tp: 0 for tp in self.tp}
+        self.paused: set[object] = set()
+        self.first = {self.tp[0]: 1, self.tp[1]: 0}  # partition 0 lost its first record to retention
+
+    def partitions_for_topic(self, topic: str) -> set[int]:
+        return {0, 1}
+
+    def assign(self, partitions: list[object]) -> None:
+        self.assigned = partitions
+
+    def beginning_offsets(self, partitions: list[object]) -> dict[object, int]:
+        return {tp: self.first[tp] for tp in partitions}  # type: ignore[index]
+
+    def end_offsets(self, partitions: list[object]) -> dict[object, int]:
+        ends = {tp: len(self.logs[tp]) for tp in partitions}  # type: ignore[index]
+        self.logs[self.tp[1]].extend([b"b1-late", b"b2-late"])  # written after the snapshot
+        return ends
+
+    def seek(self, tp: object, offset: int) -> None:
+        self.pos[tp] = offset  # type: ignore[index]
+
+    def pause(self, *partitions: object) -> None:
+        self.paused.update(partitions)
+
+    def poll(self, timeout_ms: int = 0) -> dict[object, list[object]]:
+        from types import SimpleNamespace
+
+        batch = {}
+        for tp in self.tp:
+            if tp in self.paused or self.pos[tp] >= len(self.logs[tp]):
+                continue
+            records = [
+                SimpleNamespace(offset=i, value=v) for i, v in enumerate(self.logs[tp]) if i >= self.pos[tp]
+            ][:2]
+            self.pos[tp] = records[-1].offset + 1
+            batch[tp] = records
+        return batch
+
+    def position(self, tp: object) -> int:
+        return self.pos[tp]  # type: ignore[index]
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_stored_articles_reads_to_the_end_offsets_taken_at_open() -> None:
+    from streams.replay.broker import StoredArticles
+
+    settings = settings_from_mapping({"kafka": {"topic_prefix": "p."}})
+    consumer = FakeConsumer("p.articles.unique")
+    stored = StoredArticles(settings, consumer=consumer)
+    assert stored.topic == "p.articles.unique"
+    assert stored.total == 3  # a1, a2 (a0 deleted by retention) and b0
+    assert stored.deleted_by_retention
+    values = list(stored.records(poll_ms=1))
+    assert sorted(values) == [b"a1", b"a2", b"b0"]  # nothing written after the snapshot
+    stored.close()
+    assert consumer.closed
+
+
+def test_report_sender_counts_acks_and_failures() -> None:
+    from kafka.errors import KafkaTimeoutError
+    from kafka.producer.future import FutureProduceResult, FutureRecordMetadata
+    from kafka.structs import TopicPartition
+
+    from streams.replay.broker import ReportSender
+
+    class FakeProducer:
+        def __init__(self) -> None:
+            self.sent: list[tuple[str, bytes, bytes]] = []
+
+        def send(self, topic: str, key: bytes, value: bytes) -> FutureRecordMetadata:
+            produce = FutureProduceResult(TopicPartition(topic, 0))
+            future = FutureRecordMetadata(produce, 0, -1, None, len(key), len(value), -1)
+            self.sent.append((topic, key, value))
+            if key == b"bad":
+                produce.failure(KafkaTimeoutError("broker down"))
+            else:
+                produce.success((0, 0, None))
+            return future
+
+        def flush(self, timeout: float | None = None) -> None:
+            return None
+
+        def close(self, timeout: float | None = None) -> None:
+            return None
+
+    producer = FakeProducer()
+    sender = ReportSender(settings_from_mapping({"kafka": {"topic_prefix": "p."}}), producer=producer)
+    sender.send(b"k1", b"v1")
+    sender.send(b"bad", b"v2")
+    sender.flush()
+    assert (sender.acked, sender.failed) == (1, 1)
+    assert producer.sent[0][0] == "p.events"
+    assert "broker down" in (sender.last_error or "")
