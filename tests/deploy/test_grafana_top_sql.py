@@ -1,8 +1,8 @@
 """The events dashboard's "Top leaders" and "Top conflicts" tables, run on a real PostgreSQL store.
 
 Uses the suite's PostgreSQL fixture ``postgres_url`` (tests/postgres_fixtures.py: a throwaway server from
-Debian's binaries, or NEWSWATCH_TEST_POSTGRES_URL) and the store tests' seven seed events; Grafana's ``$__timeFilter(col)`` is replaced
-the way Grafana expands it, with a range around now.
+Debian's binaries, or NEWSWATCH_TEST_POSTGRES_URL) and the store tests' seven seed events. Grafana's
+``$__timeFilter(col)`` is replaced the way Grafana expands it, with a range around now.
 """
 
 from __future__ import annotations
