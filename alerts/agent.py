@@ -19,12 +19,14 @@ import faust
 
 from alerts.deadletter import DeadLetter
 from alerts.dispatch import Dispatcher
-from streams.errors import RecordError
+from alerts.dlq import dlq_size
+from streams.errors import BrokerError, RecordError
 from streams.records import Alert
 
 log = logging.getLogger(__name__)
 
 SETTLE_TIMEOUT_SECONDS = 3600.0
+DLQ_SIZE_INTERVAL_SECONDS = 60.0
 
 
 class TableDeliveryLog:
@@ -115,6 +117,14 @@ def register(app: faust.App, topics: Any, settings: Any) -> None:
                     log.error("alert %s not settled in time", alert.id, extra={"alert_id": alert.id})
             delivery_log.forget_recent()
             yield None
+
+    @app.timer(interval=DLQ_SIZE_INTERVAL_SECONDS)
+    async def measure_dlq() -> None:
+        """Keep newswatch_alert_dlq_size current (kafka-python is blocking: off the event loop)."""
+        try:
+            await asyncio.to_thread(dlq_size, settings.kafka.bootstrap_servers, topics.alerts_dlq.get_topic_name())
+        except BrokerError as exc:
+            log.warning("could not measure the alert DLQ: %s", exc, extra={"stage": "alert"})
 
     @app.agent(topics.alert_deliveries, name="newswatch.delivery-log")
     async def delivery_log_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
