@@ -366,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sentences = harvest_sentences(limit_files=3000 if args.quick else None)
     builder = CorpusBuilder(sentences)
     items = builder.build(total)
-    tuning = CorpusBuilder(sentences, seed=99).build(min(5_000, total))
+    tuning = CorpusBuilder(sentences, seed=99).build(min(3_000, total))
     words = sum(len(i.article.text.split()) for i in items) / len(items)
     say(f"corpus: {len(sentences)} distinct real sentences -> {total} articles (mean {words:.0f} words), "
         f"built in {time.perf_counter() - clock:.1f}s")  # fmt: skip

@@ -11,7 +11,7 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams.errors import BrokerError
 from streams.settings import Settings
-from streams.topics import ALL_TOPICS
+from streams.topics import ALL_TOPICS, ARTICLES_UNIQUE
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,16 @@ log = logging.getLogger(__name__)
 def bootstrap_list(settings: Settings) -> list[str]:
     """The bootstrap servers as a list of host:port strings."""
     return [s.strip() for s in settings.kafka.bootstrap_servers.split(",") if s.strip()]
+
+
+def topic_config(settings: Settings, name: str) -> dict[str, str]:
+    """Per-topic configs: min.insync.replicas everywhere; stored articles kept for replay."""
+    config = {"min.insync.replicas": str(settings.kafka.min_insync_replicas)}
+    if name == settings.topic(ARTICLES_UNIQUE):
+        # Replay reads this topic as the article archive; delete policy (not compaction: a duplicate
+        # shares its original's key).
+        config["retention.ms"] = str(settings.replay.stored_articles_retention_ms)
+    return config
 
 
 def ensure_topics(settings: Settings, *, timeout: float = 60.0) -> list[str]:
@@ -45,13 +55,12 @@ def ensure_topics(settings: Settings, *, timeout: float = 60.0) -> list[str]:
         existing = set(admin.list_topics())
         missing = [n for n in names if n not in existing]
         if missing:
-            config = {"min.insync.replicas": str(settings.kafka.min_insync_replicas)}
             topics = [
                 NewTopic(
                     name=n,
                     num_partitions=settings.kafka.partitions,
                     replication_factor=settings.kafka.replication_factor,
-                    topic_configs=config,
+                    topic_configs=topic_config(settings, n),
                 )
                 for n in missing
             ]

@@ -26,7 +26,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "streams.dedupe.cli",
     "streams.detect.cli",
     "streams.store.cli",
+    "streams.replay.cli",
     "connectors.cli",
+    "connectors.backfill_cli",
     "alerts.cli",
 )
 

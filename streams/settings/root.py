@@ -10,6 +10,7 @@ from streams.settings.connectors import ConnectorSettings
 from streams.settings.dedupe import DedupeSettings
 from streams.settings.detect import DetectSettings
 from streams.settings.kafka import KafkaSettings
+from streams.settings.replay import ReplaySettings
 from streams.settings.store import StoreSettings
 from streams.settings.worker import WorkerSettings
 
@@ -22,6 +23,7 @@ class Settings(Section):
     detect: DetectSettings = Field(default=DetectSettings(), description="The detect section.")
     alerts: AlertSettings = Field(default=AlertSettings(), description="The alerts section.")
     store: StoreSettings = Field(default=StoreSettings(), description="The store section.")
+    replay: ReplaySettings = Field(default=ReplaySettings(), description="The replay section.")
 
     def topic(self, name: str) -> str:
         """A topic name with this deployment's prefix."""
