@@ -22,10 +22,12 @@ import argparse
 import os
 import random
 import re
+import struct
 import sys
 import sysconfig
 import textwrap
 import time
+from binascii import b2a_base64
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -34,17 +36,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from streams.dedupe.index import (  # noqa: E402
+from streams.dedupe.index import DedupeIndex  # noqa: E402
+from streams.dedupe.keys import (  # noqa: E402
     REF_BYTES,
-    DedupeIndex,
-    article_ref,
-    band_keys,
+    band_key,
     content_key,
-    encode_entry,
-    ref_key,
     url_key,
 )
-from streams.dedupe.signature import Fingerprint, body_text  # noqa: E402
+from streams.dedupe.signature import body_text  # noqa: E402
 from streams.records import Article  # noqa: E402
 from streams.settings.dedupe import DedupeSettings  # noqa: E402
 
@@ -303,28 +302,40 @@ def tune_baseline(
 
 
 def fill_synthetic(index: DedupeIndex, count: int, published: int, seed: int = 11) -> None:
-    """Remember ``count`` synthetic articles (random signatures) straight into the index's stores."""
+    """Remember ``count`` synthetic articles (random signatures) straight into the index's stores.
+
+    Keys are cut from one base64 pass over random bytes (6-byte groups encode to 8 characters), so a
+    million entries take seconds; the entries have the layout and sizes real ones have.
+    """
     rng = random.Random(seed)
     settings = index.settings
     cap = settings.band_bucket_cap * REF_BYTES
-    bins = settings.signature_bins
+    bins, bands = settings.signature_bins, settings.lsh_bands
+    refs = rng.randbytes(REF_BYTES * count)
+    ref_keys = b2a_base64(refs, newline=False).decode()
+    band_text = b2a_base64(rng.randbytes(6 * bands * count), newline=False).decode()
+    header = struct.Struct("<BIHQBB")
+    sketches = rng.randbytes(bins * count)
+    fingerprints, urls, buckets = index.fingerprints, index.urls, index.bands
     for i in range(count):
-        article_id = f"s{i:08d}"
-        ref = article_ref(article_id)
-        fp = Fingerprint(
-            tuple(rng.getrandbits(32) for _ in range(settings.lsh_bands)),
-            rng.randbytes(bins),
-            rng.randint(60, 700),
-            rng.getrandbits(64) | 1,
-            published,
+        ref = refs[REF_BYTES * i : REF_BYTES * (i + 1)]
+        article_id = f"s{i:015d}"
+        url_digest, content = rng.getrandbits(64) | 1, rng.getrandbits(64) | 1
+        fp_bytes = (
+            header.pack(1, published, rng.randint(60, 700), content, bands, bins.bit_length() - 1)
+            + rng.randbytes(4 * bands)
+            + sketches[bins * i : bins * (i + 1)]
         )
-        url_digest = rng.getrandbits(64) | 1
-        index.fingerprints[ref_key(ref)] = encode_entry(fp, url_digest, article_id)
-        index.urls[url_key(url_digest)] = ref
-        index.urls[content_key(fp.content_hash)] = ref
-        for key in band_keys(fp):
-            index.bands[key] = (index.bands.get(key, b"") + ref)[-cap:]
-    index._entries = len(index.fingerprints)
+        fingerprints[ref_keys[8 * i : 8 * (i + 1)]] = (
+            fp_bytes + url_digest.to_bytes(8, "little") + article_id.encode()
+        )
+        urls[url_key(url_digest)] = ref
+        urls[content_key(content)] = ref
+        for j in range(8 * bands * i, 8 * bands * (i + 1), 8):
+            key = band_text[j : j + 8]
+            bucket = buckets.get(key)
+            buckets[key] = ref if bucket is None else (bucket + ref)[-cap:]
+    index.recount()
 
 
 def per_article_seconds(index: DedupeIndex, queries: Sequence[Article]) -> float:
@@ -341,6 +352,9 @@ def stored_bytes(index: DedupeIndex) -> dict[str, float]:
     for name, table in (("fingerprints", index.fingerprints), ("urls", index.urls), ("bands", index.bands)):
         result[name] = sum(len(k.encode()) + len(v) for k, v in table.items()) / entries
     result["total"] = sum(result.values())
+    # Worst case: no two articles share an LSH bucket (each band costs its own key and one ref).
+    bands = index.settings.lsh_bands
+    result["unshared"] = result["fingerprints"] + result["urls"] + bands * (len(band_key(0, 0)) + REF_BYTES)
     return result
 
 
@@ -366,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sentences = harvest_sentences(limit_files=3000 if args.quick else None)
     builder = CorpusBuilder(sentences)
     items = builder.build(total)
-    tuning = CorpusBuilder(sentences, seed=99).build(min(3_000, total))
+    tuning = CorpusBuilder(sentences, seed=99).build(min(2_000, total))
     words = sum(len(i.article.text.split()) for i in items) / len(items)
     say(f"corpus: {len(sentences)} distinct real sentences -> {total} articles (mean {words:.0f} words), "
         f"built in {time.perf_counter() - clock:.1f}s")  # fmt: skip
@@ -384,15 +398,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = score(items, base_predicted)
     say(f"baseline: {total / base_seconds:.0f} articles/s, F1 {base['f1']:.4f}")
 
-    queries = [item.article for item in CorpusBuilder(sentences, seed=5).build(2_000)]
-    stamp = int(queries[0].published.timestamp())
-    cost = {}
-    for size in (10_000, large):
-        scaled = DedupeIndex(settings, observe=False)
-        fill_synthetic(scaled, size, stamp)
-        per_article_seconds(scaled, queries[:200])  # warm-up
-        cost[size] = per_article_seconds(scaled, queries)
-        del scaled
+    rounds = [[item.article for item in CorpusBuilder(sentences, seed=seed).build(800)] for seed in (5, 6, 8)]
+    stamp = int(rounds[0][0].published.timestamp())
+    scaled = {size: DedupeIndex(settings, observe=False) for size in (10_000, large)}
+    for size, index_at_size in scaled.items():
+        fill_synthetic(index_at_size, size, stamp)
+        per_article_seconds(index_at_size, rounds[0][:200])  # warm-up
+    cost = {size: float("inf") for size in scaled}
+    for queries in rounds:  # interleaved, best of three: the machine is shared
+        for size, index_at_size in scaled.items():
+            cost[size] = min(cost[size], per_article_seconds(index_at_size, queries))
+    del scaled
 
     say("")
     say(_row(["measure", "ours", "datasketch MinHashLSH", "goal"]))
@@ -407,6 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     say(_row([f"cost ratio {large:,}/10k", f"{cost[large] / cost[10_000]:.2f}", "", "<= 1.3"]))
     split = ", ".join(f"{name} {sizes[name]:.0f}" for name in ("fingerprints", "urls", "bands"))
     say(_row(["bytes per remembered article", f"{sizes['total']:.0f} ({split})", "", "<= 300"]))
+    say(_row(["  same, if no LSH bucket were shared", f"{sizes['unshared']:.0f}", "", "<= 300"]))
     say(f"\ntrue duplicates in stream: {ours['true_dups']}; remembered articles: {len(index)}; "
         f"total run {time.perf_counter() - clock:.0f}s")  # fmt: skip
     return 0

@@ -354,24 +354,38 @@ class Bench:
         items = list(builder.stream(args.articles))
         shape = describe(items)
         result["corpus"] = {"sources": sources.described, **{k: round(v, 4) for k, v in shape.items()}}
-        print(f"corpus: {len(items)} articles in {time.perf_counter() - t:.1f}s  {result['corpus']}", flush=True)
+        print(
+            f"corpus: {len(items)} articles in {time.perf_counter() - t:.1f}s  {result['corpus']}", flush=True
+        )
 
         pipe_port = free_port()
         pipe_config = self.config("worker", f"{self.prefix}newswatch", pipe_port)
         settings = load_settings(pipe_config, environ={})
         ensure_topics(settings)
         seconds, _ = self.produce(settings, items)
-        result["produce"] = {"articles": len(items), "seconds": round(seconds, 2), "rate": round(len(items) / seconds)}
+        result["produce"] = {
+            "articles": len(items),
+            "seconds": round(seconds, 2),
+            "rate": round(len(items) / seconds),
+        }
         print(f"produced backlog: {len(items)} in {seconds:.1f}s ({len(items) / seconds:.0f}/s)", flush=True)
 
         offsets = Offsets(args.bootstrap)
         receiver = self.spawn(
-            "webhook", [sys.executable, str(REPO / "bench" / "webhook_receiver.py"), str(self.hook_port), str(self.hook_log)]
+            "webhook",
+            [
+                sys.executable,
+                str(REPO / "bench" / "webhook_receiver.py"),
+                str(self.hook_port),
+                str(self.hook_log),
+            ],
         )
         try:
             if not args.skip_passthrough:
                 result["passthrough"] = self.passthrough(offsets, len(items))
-            result["pipeline"], latency = self.pipeline(offsets, settings, items, builder, pipe_config, pipe_port)
+            result["pipeline"], latency = self.pipeline(
+                offsets, settings, items, builder, pipe_config, pipe_port
+            )
             result["latency"] = latency
         finally:
             self.stop_all()
@@ -385,7 +399,9 @@ class Bench:
         config = self.config("passthrough", f"{self.prefix}passthrough", port)
         drain = Drain("pass-through", count)
         drain.launched = time.time()
-        proc = self.spawn("passthrough", [sys.executable, str(REPO / "bench" / "passthrough_app.py"), str(config)])
+        proc = self.spawn(
+            "passthrough", [sys.executable, str(REPO / "bench" / "passthrough_app.py"), str(config)]
+        )
         try:
             wait_drained(
                 drain, offsets, f"{self.prefix}passthrough", {"dedupe": self.prefix + ARTICLES_RAW},
@@ -489,7 +505,8 @@ def summarise(drain: Drain) -> dict[str, Any]:
         "peak_rss_mib": round(drain.peak_rss_mib),
         "cpu_seconds": round(drain.cpu_seconds, 1),
         "lag_series": [
-            {"t": s["elapsed"], **{k: v for k, v in s["lag"].items()}, "rss": s["rss_mib"]} for s in drain.samples
+            {"t": s["elapsed"], **{k: v for k, v in s["lag"].items()}, "rss": s["rss_mib"]}
+            for s in drain.samples
         ],
     }
     if "newswatch_stage_seconds_sum" in " ".join(m):
@@ -539,10 +556,22 @@ def print_table(result: dict[str, Any]) -> str:
     def row(name: str, a: Any, b: Any = "") -> None:
         add(f"| {name} | {a} | {b} |")
 
-    row("articles/s end to end (first commit -> last stage committed)", pipe["rate"], ceiling["rate"] if ceiling else "-")
-    row("articles/s steady (10% -> 90% of articles.raw)", pipe["steady_rate"], ceiling["steady_rate"] if ceiling else "-")
+    row(
+        "articles/s end to end (first commit -> last stage committed)",
+        pipe["rate"],
+        ceiling["rate"] if ceiling else "-",
+    )
+    row(
+        "articles/s steady (10% -> 90% of articles.raw)",
+        pipe["steady_rate"],
+        ceiling["steady_rate"] if ceiling else "-",
+    )
     row("drain time (s)", pipe["seconds"], ceiling["seconds"] if ceiling else "-")
-    row("worker start-up before first commit (s)", pipe["startup_seconds"], ceiling["startup_seconds"] if ceiling else "-")
+    row(
+        "worker start-up before first commit (s)",
+        pipe["startup_seconds"],
+        ceiling["startup_seconds"] if ceiling else "-",
+    )
     row("peak RSS (MiB, all workers)", pipe["peak_rss_mib"], ceiling["peak_rss_mib"] if ceiling else "-")
     row("worker CPU seconds", pipe["cpu_seconds"], ceiling["cpu_seconds"] if ceiling else "-")
     if ceiling:
@@ -557,7 +586,9 @@ def print_table(result: dict[str, Any]) -> str:
         add("")
         counts = pipe["counts"]
         add(
-            "counts: " + ", ".join(f"{k} {int(v)}" for k, v in counts.items()) + f", webhook requests {pipe['alerts_received']}"
+            "counts: "
+            + ", ".join(f"{k} {int(v)}" for k, v in counts.items())
+            + f", webhook requests {pipe['alerts_received']}"
         )
     lat = result.get("latency") or {}
     if lat:
@@ -573,12 +604,16 @@ def print_table(result: dict[str, Any]) -> str:
     series = pipe["lag_series"]
     step = max(1, len(series) // 15)
     for s in series[::step] + ([series[-1]] if series and (len(series) - 1) % step else []):
-        add(f"| {s['t']:.0f} | {s['dedupe']} | {s['detect']} | {s['merge']} | {s['alert']} | {s['rss']:.0f} |")
+        add(
+            f"| {s['t']:.0f} | {s['dedupe']} | {s['detect']} | {s['merge']} | {s['alert']} | {s['rss']:.0f} |"
+        )
     return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="20k articles (about a minute)")
     parser.add_argument("--articles", type=int, default=None, help="articles in the backlog (default 200k)")
     parser.add_argument("--bootstrap", default=os.environ.get("NEWSWATCH_BENCH_BOOTSTRAP", DEFAULT_BOOTSTRAP))
@@ -588,7 +623,9 @@ def main() -> None:
     parser.add_argument("--skip-passthrough", action="store_true")
     parser.add_argument("--latency-rate", type=float, default=300.0, help="articles/s in the latency phase")
     parser.add_argument("--latency-seconds", type=float, default=20.0, help="0 skips the latency phase")
-    parser.add_argument("--log-level", default="info", help="the worker's log level (production default: info)")
+    parser.add_argument(
+        "--log-level", default="info", help="the worker's log level (production default: info)"
+    )
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--workdir", default=str(REPO / "var" / "bench"))
     parser.add_argument("--json", default=None, help="write the full result (with samples) here")

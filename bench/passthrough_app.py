@@ -19,10 +19,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import faust  # noqa: E402
+from kafka.admin import KafkaAdminClient, NewTopic  # noqa: E402
+from kafka.errors import TopicAlreadyExistsError  # noqa: E402
 from prometheus_client import Counter, start_http_server  # noqa: E402
 
 from streams.admin import ensure_topics  # noqa: E402
-from streams.settings import load_settings  # noqa: E402
+from streams.settings import Settings, load_settings  # noqa: E402
 from streams.topics import ARTICLES_RAW  # noqa: E402
 from streams.worker.app import create_app  # noqa: E402
 
@@ -30,9 +32,23 @@ OUTPUT = "bench.passthrough"
 PASSED = Counter("newswatch_bench_passthrough_total", "Records re-sent by the pass-through agent.")
 
 
+def create_output_topic(settings: Settings) -> None:
+    """Create the output topic like the pipeline's (same partitions); Faust only declares source topics."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers.split(","))
+    try:
+        admin.create_topics(
+            [NewTopic(settings.topic(OUTPUT), settings.kafka.partitions, settings.kafka.replication_factor)]
+        )
+    except TopicAlreadyExistsError:
+        pass
+    finally:
+        admin.close()
+
+
 def build(config: Path) -> tuple[faust.App, int]:
     settings = load_settings(config, environ={})
     ensure_topics(settings)
+    create_output_topic(settings)
     app = create_app(settings)
 
     def topic(name: str) -> faust.TopicT:

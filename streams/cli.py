@@ -144,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewswatchError as exc:
         print(f"newswatch: error: {exc}", file=sys.stderr)
         return 1
-    except OSError as exc:  # a folder or file named in the settings is unusable (not a folder, full, read-only)
+    except OSError as exc:  # a folder or file from the settings is unusable (not a folder, full, read-only)
         print(f"newswatch: error: {exc}; check the folders and files in the settings", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -13,26 +13,32 @@ Only unique articles are remembered; a duplicate points at the remembered articl
 from __future__ import annotations
 
 import base64
-import hashlib
 import struct
 import time
-from binascii import b2a_base64
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NamedTuple
 
 import numpy as np
+
 from streams.dedupe import metrics
+from streams.dedupe.keys import (
+    REF_BYTES,
+    Remembered,
+    article_ref,
+    band_keys,
+    content_key,
+    decode_entry,
+    encode_entry,
+    ref_key,
+    url_key,
+)
 from streams.dedupe.normalize import article_text
 from streams.dedupe.signature import (
-    HEADER_SIZE as _SKETCH_OFFSET,
-)
-from streams.dedupe.signature import (
+    HEADER_SIZE,
     Fingerprint,
     body_text,
     containment_from_jaccard,
-    encoded_size,
     fingerprint_body,
     jaccard_from_matches,
 )
@@ -41,9 +47,7 @@ from streams.dedupe.verify import TextCache, containment, shingle_code
 from streams.records import Article, utcnow
 from streams.settings.dedupe import DedupeSettings
 
-REF_BYTES = 6
 UNIQUE, EXACT_URL, EXACT_CONTENT, NEAR = "unique", "exact_url", "exact_content", "near"
-_BAND_KEY = struct.Struct("<HI")
 _HEAD = struct.Struct("<xIH")  # published, shingle count at the start of a serialised Fingerprint
 VERIFY_FLOOR = 0.3  # below this signature estimate a candidate is not worth a rapidfuzz verification
 
@@ -64,64 +68,6 @@ class DedupeDecision:
     @property
     def is_duplicate(self) -> bool:
         return self.duplicate_of is not None
-
-
-class Remembered(NamedTuple):
-    """One fingerprint-table entry, decoded."""
-
-    fingerprint: Fingerprint
-    url_hash: int
-    article_id: str
-
-
-def _b64(raw: bytes) -> str:
-    """Standard base64 without padding (callers pass multiples of 3 bytes, so none is needed)."""
-    return b2a_base64(raw, newline=False).decode("ascii")
-
-
-def article_ref(article_id: str) -> bytes:
-    """The 6-byte reference of an article in the index (48-bit digest of its id)."""
-    return hashlib.blake2b(article_id.encode("utf-8"), digest_size=REF_BYTES).digest()
-
-
-def ref_key(ref: bytes) -> str:
-    """The fingerprint-table key of a reference (8 characters)."""
-    return _b64(ref)
-
-
-def url_key(digest: int) -> str:
-    """The exact-table key of a URL digest (12 characters)."""
-    return _b64(b"u" + digest.to_bytes(8, "little"))
-
-
-def content_key(digest: int) -> str:
-    """The exact-table key of a content digest (12 characters)."""
-    return _b64(b"c" + digest.to_bytes(8, "little"))
-
-
-def band_key(band: int, value: int) -> str:
-    """The band-table key (and the Kafka key for band routing) of one LSH band value (8 characters)."""
-    return _b64(_BAND_KEY.pack(band, value))
-
-
-def band_keys(fp: Fingerprint) -> list[str]:
-    """All band-table keys of a fingerprint (one base64 pass: 6-byte groups encode to 8 characters each)."""
-    packed = b"".join([_BAND_KEY.pack(band, value) for band, value in enumerate(fp.band_hashes)])
-    text = _b64(packed)
-    return [text[i : i + 8] for i in range(0, len(text), 8)]
-
-
-def encode_entry(fp: Fingerprint, url_digest: int, article_id: str) -> bytes:
-    """Fingerprint-table value: fingerprint bytes, 8-byte URL digest, then the article id in UTF-8."""
-    return fp.to_bytes() + url_digest.to_bytes(8, "little") + article_id.encode("utf-8")
-
-
-def decode_entry(value: bytes) -> Remembered:
-    """Inverse of ``encode_entry``."""
-    size = encoded_size(value)
-    fp = Fingerprint.from_bytes(value)
-    url_digest = int.from_bytes(value[size : size + 8], "little")
-    return Remembered(fp, url_digest, bytes(value[size + 8 :]).decode("utf-8"))
 
 
 def epoch_seconds(moment: datetime) -> int:
@@ -291,7 +237,7 @@ class DedupeIndex:
         if not live:
             return DedupeDecision(UNIQUE, None, None, f"no candidate among {len(refs)} LSH hits")
         bins = len(fp.sketch)
-        start = _SKETCH_OFFSET + 4 * len(fp.band_hashes)
+        start = HEADER_SIZE + 4 * len(fp.band_hashes)
         mine = int.from_bytes(fp.sketch, "little")
         best: tuple[bool, float, bytes, str] | None = None  # passes, similarity, value, method
         for ref, value, count in live:
@@ -354,6 +300,12 @@ class DedupeIndex:
             elif not _holds(bucket, ref):
                 self.bands[key] = (bytes(bucket) + ref)[-cap:]
 
+    def link_entry(self, key: str | bytes, value: bytes) -> None:
+        """Apply one fingerprint-table entry (e.g. a changelog record another worker wrote) to the lookups."""
+        text_key = key.decode("ascii") if isinstance(key, bytes) else key
+        found = decode_entry(value)
+        self._link(base64.b64decode(text_key), found.fingerprint, found.url_hash)
+
     def rebuild_lookups(self) -> int:
         """Re-create the ``urls`` and ``bands`` entries from ``fingerprints`` (oldest first); returns entries.
 
@@ -408,6 +360,13 @@ class DedupeIndex:
         for key, value in list(self.fingerprints.items()):
             text_key = key.decode("ascii") if isinstance(key, bytes) else key
             yield base64.b64decode(text_key), decode_entry(value)
+
+    def recount(self) -> int:
+        """Re-read the number of remembered articles from the fingerprint table (e.g. after recovery)."""
+        self._entries = len(self.fingerprints)
+        if self.observe:
+            metrics.INDEX_ENTRIES.set(self._entries)
+        return self._entries
 
     def __len__(self) -> int:
         return self._entries

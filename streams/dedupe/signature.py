@@ -212,7 +212,7 @@ def _band_hashes(bins: np.ndarray, bands: int, rows: int) -> tuple[int, ...]:
 
 def content_digest(words: np.ndarray) -> int:
     """64-bit digest of a ``word_array`` (never 0): blind to case, spacing and punctuation."""
-    return int.from_bytes(hashlib.blake2b(words, digest_size=8).digest(), "little") or 1
+    return int.from_bytes(hashlib.blake2b(words.data, digest_size=8).digest(), "little") or 1
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ _CODE_BASE = 0x100  # codes 0x100..0x80FF: below the surrogates, so every code i
 
 
 def shingle_code(shingles: np.ndarray) -> str:
-    """The shingle sequence as a string, one BMP character per shingle (15-bit codes: rare, harmless clashes)."""
+    """The shingle sequence as a string, one BMP character (15-bit code) per shingle; clashes are harmless."""
     if not len(shingles):
         return ""
     codes = (shingles >> np.uint64(49)).astype(np.uint16)  # top 15 bits of each shingle hash

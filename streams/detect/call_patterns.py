@@ -115,10 +115,11 @@ INITIATING_VERBS = frozenset(
 )
 
 
-# The same triggers for lower-cased text: every alternative starts with a literal, and the left word
-# boundary and the "a call for/to/on ..." exclusions are checked afterwards on the original text.
+# The same triggers for lower-cased text: every alternative starts with a literal after one leading \b
+# (which lets the engine skip every position inside a word: about twice as fast as testing the left
+# boundary afterwards), and the "a call for/to/on ..." exclusions are checked on the original text.
 _FAST_TRIGGER = re.compile(
-    r"(?P<phone>telephone[- ](?:call|conversation|talk|discussion|contact|exchange|link)s?\b"
+    r"\b(?:(?P<phone>telephone[- ](?:call|conversation|talk|discussion|contact|exchange|link)s?\b"
     r"|phone[- ](?:call|conversation|talk|discussion|contact|exchange|link)s?\b"
     r"|(?:by|over the|on the|via|through a|in a|during a|during their|in their) (?:tele)?phone\b"
     r"|telephoned\b|phoned\b|telephon(?:ic|ically|ing)\b|picked up the phone\b"
@@ -128,7 +129,7 @@ _FAST_TRIGGER = re.compile(
     r"|(?P<call_noun>(?:a|the|their|his|her|its|this|that|rare|first|second|third|brief|lengthy|hour-long|"
     r"latest|another)\s+(?:[\w-]+\s+)?calls?\b)"
     r"|(?P<spoke>(?:spoke|spoken|speak|speaks|speaking|talked|talks|talk|talking|conversation|conversed)\b)"
-    r"|(?P<met>(?:met|meet|meets|meeting|summit|visit|visited|visiting|hosted|sidelines)\b)"
+    r"|(?P<met>(?:met|meet|meets|meeting|summit|visit|visited|visiting|hosted|sidelines)\b))"
 )
 _NOT_A_TARGET = (
     r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|"

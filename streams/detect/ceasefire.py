@@ -28,7 +28,8 @@ _CEASEFIRE = re.compile(
     r"halt to (?:the )?(?:fighting|hostilities))s?\b",
     re.IGNORECASE,
 )
-_STEMS = ("cease", "truce", "armistice", "hostilities")
+# Substrings every ceasefire candidate holds (the engine also uses them to skip articles without any).
+CEASEFIRE_STEMS = ("cease", "truce", "armistice", "hostilities")
 _CLAUSES = re.compile(
     r";|,\s*(?:following which|after which|whereupon|but|while|whereas|although|where|which)\s+"
     r"|\s+but\s+|\.\s+"
@@ -111,21 +112,22 @@ class CeasefireDetector:
         findings: list[CeasefireFinding] = []
         rejections: list[Rejection] = []
         article_conflict: str | bool | None = False  # computed lazily: False = not yet
-        candidates = sentences_containing(lower_text, sentences, _STEMS)
+        named: dict[str, list[tuple[int, str]]] = {}  # conflicts_in per text, for this article only
+        candidates = sentences_containing(lower_text, sentences, CEASEFIRE_STEMS)
         for position, sentence in enumerate(sentences):
             if candidates is not None and position not in candidates:
                 continue
-            if candidates is None and not any(stem in sentence.text.lower() for stem in _STEMS):
+            if candidates is None and not any(stem in sentence.text.lower() for stem in CEASEFIRE_STEMS):
                 continue
             if not _CEASEFIRE.search(sentence.text):
                 continue
             for _, clause in _clauses(sentence.text):
                 if not _CEASEFIRE.search(clause):
                     continue
-                conflict = self._conflict(sentences, position, clause)
+                conflict = self._conflict(sentences, position, clause, named)
                 if conflict is None:
                     if article_conflict is False:
-                        article_conflict = _most_named_conflict(sentences)
+                        article_conflict = _most_named_conflict(sentences, named)
                     conflict = article_conflict if isinstance(article_conflict, str) else None
                 found, rejected = self._clause(sentence, clause, published, conflict)
                 findings.extend(found)
@@ -196,14 +198,19 @@ class CeasefireDetector:
         return tuple(sorted(code for code in codes if code not in mediator_codes))
 
     @staticmethod
-    def _conflict(sentences: Sequence[Sentence], position: int, clause: str) -> str | None:
+    def _conflict(
+        sentences: Sequence[Sentence],
+        position: int,
+        clause: str,
+        named: dict[str, list[tuple[int, str]]],
+    ) -> str | None:
         """The conflict named nearest: the clause, the sentence, then up to three sentences before."""
         for text in (
             clause,
             sentences[position].text,
             *(s.text for s in sentences[max(0, position - 3) : position][::-1]),
         ):
-            names = [name for _, name in conflicts_in(text)]
+            names = [name for _, name in _conflicts_memo(text, named)]
             if names:
                 return prefer_specific(names)
         return None
@@ -227,10 +234,21 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     return [(s, p) for s, p in pieces if p.strip()]
 
 
-def _most_named_conflict(sentences: Sequence[Sentence]) -> str | None:
+def _conflicts_memo(text: str, named: dict[str, list[tuple[int, str]]]) -> list[tuple[int, str]]:
+    """``conflicts_in(text)``, computed once per text of one article (sentences are looked at repeatedly)."""
+    found = named.get(text)
+    if found is None:
+        found = named[text] = conflicts_in(text)
+    return found
+
+
+def _most_named_conflict(
+    sentences: Sequence[Sentence], named: dict[str, list[tuple[int, str]]] | None = None
+) -> str | None:
     counts: Counter[str] = Counter()
+    memo = named if named is not None else {}
     for sentence in sentences:
-        for _, name in conflicts_in(sentence.text):
+        for _, name in _conflicts_memo(sentence.text, memo):
             counts[name] += 1
     if not counts:
         return None

@@ -7,6 +7,7 @@ evidence sentence. Plain Python, no Faust or Kafka: the stream agent only calls 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from streams.detect import metrics
-from streams.detect.ceasefire import CeasefireDetector, CeasefireFinding
+from streams.detect.ceasefire import CEASEFIRE_STEMS, CeasefireDetector, CeasefireFinding
 from streams.detect.codes import code_for
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language import detect_language
@@ -26,13 +27,24 @@ from streams.settings.detect import DetectSettings
 
 Finding = CallFinding | CeasefireFinding | RuleFinding
 
-# Nothing a built-in detector looks for can be in an article without one of these lower-case stems
-# (plain substring tests: much cheaper than one case-insensitive regex over the whole text).
+# An article in a language no detector covers reports "unsupported_language" only when it holds one of
+# these lower-case stems (plain substring tests), as it always has.
 _ANY_STEMS = (
     "phon", "call", "rang", "ring", "dial", "contact", "video", "virtual", "hotline", "zoom", "spok", "speak",
     "talk", "convers", "met", "meet", "summit", "visit", "host", "sideline", "cease", "truce", "armistice",
     "hostilities",
 )  # fmt: skip
+# The article-level prefilter: every leader-call trigger (call_patterns.TRIGGER) starts a word with one of
+# these stems, so an article without any cannot yield a call finding or near-miss and is not split into
+# sentences at all. Literal-led and case-sensitive over the lower-cased text (fast); texts that are not
+# ASCII also get the case-insensitive scan of the original, as the trigger regex's fallback path uses.
+_CALL_GATE_WORDS = (
+    r"(?:tele)?phon(?:e|ed|ic|ically|ing)\b|video|virtual\b|hotline\b|zoom\b|call(?:ed|s)?\b|rang\b|rings?\b|"
+    r"dial(?:l?ed)\b|contact(?:ed|s)\b|spok(?:e|en)\b|speak(?:s|ing)?\b|talk(?:ed|s|ing)?\b|"
+    r"convers(?:ation|ed)\b|met\b|meet(?:s|ing)?\b|summit\b|visit(?:ed|ing)?\b|hosted\b|sidelines\b"
+)
+_CALL_GATE = re.compile(rf"\b(?:{_CALL_GATE_WORDS})")
+_CALL_GATE_ANY_CASE = re.compile(rf"\b(?:{_CALL_GATE_WORDS})", re.IGNORECASE)
 _SEVERITY = {
     EventType.LEADER_CALL: "warning",
     EventType.OFFICIAL_CONTACT: "info",
@@ -89,7 +101,23 @@ class DetectionEngine:
         language = detect_language(article.text, article.language) or "en"
         text = _article_text(article)
         lower = text.lower()
-        if not self.rules and not any(stem in lower for stem in _ANY_STEMS):
+        rules = bool(self.rules)
+        if language not in self.languages and not (rules and self.rules.covers(language)):
+            # No detector (built-in or user rule) reads this language: nothing to split or scan.
+            near_misses: tuple[NearMiss, ...] = ()
+            if rules or any(stem in lower for stem in _ANY_STEMS):
+                near_misses = (NearMiss("", "language", f"unsupported_language:{language}"),)
+            _record_metrics((), near_misses, language, time.perf_counter() - started)
+            return Detection((), near_misses, language)
+        run_calls = (
+            language in self.leader_calls.languages
+            and _may_hold_call(text, lower)
+            and self.leader_calls.finder.may_mention_anyone(text)
+        )
+        run_ceasefires = language in self.ceasefires.languages and any(
+            stem in lower for stem in CEASEFIRE_STEMS
+        )
+        if not (rules or run_calls or run_ceasefires):
             _record_metrics((), (), language, time.perf_counter() - started)
             return Detection((), (), language)
         sentences = split_sentences(text)
@@ -97,15 +125,15 @@ class DetectionEngine:
         published = article.published.date()
         findings: list[Finding] = []
         rejections: list[Rejection] = []
-        if language in self.leader_calls.languages:
+        if run_calls:
             calls, rejected = self.leader_calls.detect(sentences, published, lower_text)
             findings.extend(calls)
             rejections.extend(rejected)
-        if language in self.ceasefires.languages:
+        if run_ceasefires:
             ceasefires, rejected_cf = self.ceasefires.detect(sentences, published, lower_text)
             findings.extend(ceasefires)
             rejections.extend(rejected_cf)
-        if self.rules:
+        if rules:
             rule_findings, rejected_rules = self.rules.detect(sentences, published, language)
             findings.extend(rule_findings)
             rejections.extend(rejected_rules)
@@ -115,6 +143,13 @@ class DetectionEngine:
             near_misses += (NearMiss("", "language", f"unsupported_language:{language}"),)
         _record_metrics(events, near_misses, language, time.perf_counter() - started)
         return Detection(events, near_misses, language)
+
+
+def _may_hold_call(text: str, lower: str) -> bool:
+    """False only when no sentence of ``text`` can hold a leader-call trigger (see ``_CALL_GATE``)."""
+    if _CALL_GATE.search(lower) is not None:
+        return True
+    return not text.isascii() and _CALL_GATE_ANY_CASE.search(text) is not None
 
 
 def _article_text(article: Article) -> str:

@@ -55,15 +55,15 @@ def _ends_with_abbreviation(chunk: str) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
-def _looks_like_caption(text: str, repeated: bool) -> bool:
+def _looks_like_caption(text: str, repeated: bool, may_hold_stem: bool = True) -> bool:
+    """``may_hold_stem`` False: the line the text comes from holds no caption stem (checked once per line)."""
     if repeated:
         return True
-    lower = text.lower()
     if (
         "(" not in text
         and not text[-2:-1].isdigit()
         and not text[-1:].isdigit()
-        and not any(stem in lower for stem in _CAPTION_STEMS)
+        and not (may_hold_stem and any(stem in text.lower() for stem in _CAPTION_STEMS))
     ):
         return False
     return bool(_CAPTION.search(text))
@@ -83,36 +83,52 @@ def split_sentences(text: str) -> list[Sentence]:
             continue
         repeated = line in seen_lines
         seen_lines.add(line)
+        # Per line, not per sentence: a sentence is a part of its line, so a line without odd spacing or
+        # caption stems has sentences without them.
+        flags = (_ODD_SPACE.search(line) is not None, _has_caption_stem(line), repeated)
         cursor = 0
         pending_start = 0
         for boundary in _BOUNDARY.finditer(piece):
             chunk = piece[pending_start : boundary.end(1)]
             if _ends_with_abbreviation(chunk):
                 continue
-            _append(sentences, piece, pending_start, boundary.end(1), start_of_piece, paragraph, repeated)
+            _append(sentences, piece, pending_start, boundary.end(1), start_of_piece, paragraph, flags)
             pending_start = boundary.end()
             cursor = pending_start
-        _append(sentences, piece, max(cursor, pending_start), len(piece), start_of_piece, paragraph, repeated)
+        _append(sentences, piece, max(cursor, pending_start), len(piece), start_of_piece, paragraph, flags)
         paragraph += 1
     return sentences
 
 
+def _has_caption_stem(line: str) -> bool:
+    lower = line.lower()
+    return any(stem in lower for stem in _CAPTION_STEMS)
+
+
 def _append(
-    out: list[Sentence], piece: str, begin: int, end: int, offset: int, paragraph: int, repeated: bool
+    out: list[Sentence],
+    piece: str,
+    begin: int,
+    end: int,
+    offset: int,
+    paragraph: int,
+    flags: tuple[bool, bool, bool],
 ) -> None:
+    """Add ``piece[begin:end]`` as a sentence; ``flags``: the line has odd spacing, a caption stem, repeats."""
     raw = piece[begin:end]
     stripped = raw.strip()
     if not stripped:
         return
+    odd_spacing, caption_stem, repeated = flags
     lead = len(raw) - len(raw.lstrip())
-    clean = _SPACES.sub(" ", stripped) if _ODD_SPACE.search(stripped) else stripped
+    clean = _SPACES.sub(" ", stripped) if odd_spacing and _ODD_SPACE.search(stripped) else stripped
     out.append(
         Sentence(
             text=clean,
             start=offset + begin + lead,
             index=len(out),
             paragraph=paragraph,
-            is_caption=_looks_like_caption(clean, repeated),
+            is_caption=_looks_like_caption(clean, repeated, caption_stem),
         )
     )
 

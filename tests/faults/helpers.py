@@ -188,6 +188,21 @@ class OwnBroker:
     def stop(self) -> None:
         self.run("stop", timeout=120)
 
+    def kill(self) -> None:
+        """SIGKILL the broker (a crash: no controlled shutdown, log recovery at the next start)."""
+        import signal
+
+        pid = int((self.data / "kafka.pid").read_text().strip())
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"broker pid {pid} survived SIGKILL")
+
 
 @contextlib.contextmanager
 def own_broker(data: Path) -> Iterator[OwnBroker]:

@@ -7,6 +7,7 @@ alert per article, so "nothing lost" is "every expected alert delivered, each we
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -27,13 +28,25 @@ from tests.faults.helpers import (
 from tests.integration.kafka_io import read_all
 from tests.pipeline_harness import Pipeline, wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
 TOTAL = 40
 DOWN_SECONDS = 15
 
 
-def test_broker_restart_mid_stream_loses_nothing(tmp_path: Path, topic_prefix: str, httpserver: HTTPServer) -> None:
+def _feed(spool: Path, articles: list) -> None:
+    for article in articles:
+        write_spool_file(spool, article)
+        time.sleep(0.4)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [pytest.param("stop", id="clean-stop"), pytest.param("kill", id="sigkill", marks=pytest.mark.soak)],
+)
+def test_broker_restart_mid_stream_loses_nothing(
+    tmp_path: Path, topic_prefix: str, httpserver: HTTPServer, how: str
+) -> None:
     receiver = Receiver()
     httpserver.expect_request("/hook", method="POST").respond_with_handler(receiver)
     articles = [call_article(n) for n in range(TOTAL)]
@@ -51,23 +64,26 @@ def test_broker_restart_mid_stream_loses_nothing(tmp_path: Path, topic_prefix: s
         try:
             pipe.start("worker")
             pipe.start("connectors")
-            for article in articles[: TOTAL // 2]:
-                write_spool_file(pipe.spool, article)
+            # A steady stream of files (one every 0.4 s, 16 s in all) that the broker stop lands in.
+            feeder = threading.Thread(target=_feed, args=(pipe.spool, articles), daemon=True)
+            feeder.start()
             wait_for(
                 lambda: pipe.assert_running() or len(receiver.events()) >= 3,
                 180,
                 "the first alerts before the broker restart",
             )
             before = len(receiver.events())
-            broker.stop()
+            if how == "stop":
+                broker.stop()
+            else:
+                broker.kill()
             stopped_at = time.monotonic()
             # The stream goes on while the broker is away: new files arrive, in-flight work waits.
-            for article in articles[TOTAL // 2 :]:
-                write_spool_file(pipe.spool, article)
             while time.monotonic() - stopped_at < DOWN_SECONDS:
                 pipe.assert_running()
                 time.sleep(1)
             during = len(receiver.events())
+            feeder.join()
             broker.start()
             back_at = time.monotonic()
             wait_for(
@@ -84,7 +100,7 @@ def test_broker_restart_mid_stream_loses_nothing(tmp_path: Path, topic_prefix: s
     counts, bad = article_counts(values)
     repeated = receiver.repeated_webhook_ids()
     report(
-        "broker-restart",
+        f"broker-restart-{how}",
         articles_expected=TOTAL,
         articles_on_kafka=sum(counts.values()),
         articles_distinct=len(counts),

@@ -33,7 +33,7 @@ from tests.faults.helpers import (
 from tests.integration.kafka_io import read_all
 from tests.pipeline_harness import Pipeline, wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.soak]
+pytestmark = [pytest.mark.integration, pytest.mark.soak, pytest.mark.timeout(1200)]
 
 NODES = 3
 PORTS = [int(f"{k}9092") for k in range(1, NODES + 1)]
@@ -45,7 +45,9 @@ PER_PHASE = 40  # articles before the kill, while the broker is down, after it r
 class Cluster:
     def __init__(self, data: Path) -> None:
         self.data = data
-        self.env = dict(os.environ, NEWSWATCH_KAFKA_CLUSTER_DATA=str(data), NEWSWATCH_KAFKA_HEAP_OPTS="-Xms128m -Xmx512m")
+        self.env = dict(
+            os.environ, NEWSWATCH_KAFKA_CLUSTER_DATA=str(data), NEWSWATCH_KAFKA_HEAP_OPTS="-Xms128m -Xmx512m"
+        )
 
     def run(self, *args: str, timeout: float = 300) -> None:
         subprocess.run([str(KAFKA_SCRIPT), *args], env=self.env, check=True, timeout=timeout)
@@ -103,7 +105,9 @@ def test_killed_broker_in_a_three_node_cluster_loses_nothing_and_rejoins(
         topic_prefix,
         overrides={
             "kafka": {"replication_factor": 3, "min_insync_replicas": 2, "partitions": 3},
-            **webhook_overrides(httpserver.url_for("/hook"), retry={"max_attempts": 1000, "max_elapsed_seconds": 600}),
+            **webhook_overrides(
+                httpserver.url_for("/hook"), retry={"max_attempts": 1000, "max_elapsed_seconds": 600}
+            ),
         },
     )
     started = time.monotonic()
@@ -113,7 +117,11 @@ def test_killed_broker_in_a_three_node_cluster_loses_nothing_and_rejoins(
         for article in articles[:PER_PHASE]:
             write_spool_file(pipe.spool, article)
             time.sleep(0.05)
-        wait_for(lambda: pipe.assert_running() or len(receiver.events()) >= 5, 240, "alerts flowing before the kill")
+        wait_for(
+            lambda: pipe.assert_running() or len(receiver.events()) >= 5,
+            240,
+            "alerts flowing before the kill",
+        )
         cluster.kill_node(VICTIM)
         killed_at = time.monotonic()
         before_kill = len(receiver.events())
@@ -122,7 +130,10 @@ def test_killed_broker_in_a_three_node_cluster_loses_nothing_and_rejoins(
             time.sleep(0.05)
         # Processing continues on two brokers: the second phase is alerted while the victim is down.
         wait_for(
-            lambda: pipe.assert_running() or receiver.events() >= {expected_event(n) for n in range(2 * PER_PHASE)},
+            lambda: (
+                pipe.assert_running()
+                or receiver.events() >= {expected_event(n) for n in range(2 * PER_PHASE)}
+            ),
             300,
             "the alerts of the articles sent while one broker was down",
             interval=1,
@@ -138,7 +149,9 @@ def test_killed_broker_in_a_three_node_cluster_loses_nothing_and_rejoins(
         rejoined_in = time.monotonic() - killed_at - while_down_seconds
         for article in articles[2 * PER_PHASE :]:
             write_spool_file(pipe.spool, article)
-        wait_for(lambda: pipe.assert_running() or receiver.events() >= expected, 300, "every alert", interval=1)
+        wait_for(
+            lambda: pipe.assert_running() or receiver.events() >= expected, 300, "every alert", interval=1
+        )
         time.sleep(3)
     finally:
         pipe.stop_all()

@@ -101,7 +101,7 @@ def _rss(total: int, base: str) -> bytes:
             "<item>"
             f"<title>{escape(article.title)}</title>"
             f"<link>{escape(article.url)}</link>"
-            f"<guid isPermaLink=\"false\">{article.id}</guid>"
+            f'<guid isPermaLink="false">{article.id}</guid>'
             f"<pubDate>{article.published:%a, %d %b %Y %H:%M:%S} GMT</pubDate>"
             f"<description>{escape(article.text)}</description>"
             "</item>"
@@ -148,9 +148,15 @@ def test_killed_feed_connector_loses_and_repeats_nothing(
         pipe.start("connectors")
         # The restarted connector polls again; wait until the topic holds every entry (or time runs out).
         wait_for(
-            lambda: pipe.assert_running()
-            or len(article_counts(read_all(kafka_bootstrap, f"{topic_prefix}{ARTICLES_RAW}", timeout=10), by="url")[0])
-            >= total,
+            lambda: (
+                pipe.assert_running()
+                or len(
+                    article_counts(
+                        read_all(kafka_bootstrap, f"{topic_prefix}{ARTICLES_RAW}", timeout=10), by="url"
+                    )[0]
+                )
+                >= total
+            ),
             180,
             "every feed entry on articles.raw after the restart",
             interval=2,

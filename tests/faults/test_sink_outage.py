@@ -39,7 +39,14 @@ def _alerts(count: int) -> list[Alert]:
 
 
 def _run_outage(
-    tmp_path: Path, bootstrap: str, prefix: str, httpserver: HTTPServer, *, count: int, outage: float, retry: dict
+    tmp_path: Path,
+    bootstrap: str,
+    prefix: str,
+    httpserver: HTTPServer,
+    *,
+    count: int,
+    outage: float,
+    retry: dict,
 ) -> None:
     receiver = Receiver(down=True)
     httpserver.expect_request("/hook", method="POST").respond_with_handler(receiver)
@@ -108,6 +115,7 @@ def test_sink_down_then_back_delivers_every_alert(
 
 
 @pytest.mark.soak
+@pytest.mark.timeout(1500)
 def test_sink_down_ten_minutes_then_back_delivers_every_alert(
     tmp_path: Path, kafka_bootstrap: str, topic_prefix: str, httpserver: HTTPServer
 ) -> None:
@@ -116,3 +124,64 @@ def test_sink_down_ten_minutes_then_back_delivers_every_alert(
     _run_outage(tmp_path, kafka_bootstrap, topic_prefix, httpserver, count=30, outage=600, retry=retry)
 
 
+def test_outage_longer_than_the_retry_budget_dead_letters_then_replays_everything(
+    tmp_path: Path, kafka_bootstrap: str, topic_prefix: str, httpserver: HTTPServer
+) -> None:
+    """Beyond the retry budget nothing is dropped: alerts wait in alerts.dlq and `newswatch dlq replay`
+    delivers them once the sink is back (the shipped budget, 8 attempts, is spent after ~2 minutes)."""
+    import subprocess
+    import sys
+
+    from tests.pipeline_harness import REPO
+
+    count = 10
+    receiver = Receiver(down=True)
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(receiver)
+    retry = {"max_attempts": 3, "max_elapsed_seconds": 5, "initial_backoff_seconds": 0.2, "jitter": 0}
+    pipe = Pipeline(
+        tmp_path,
+        kafka_bootstrap,
+        topic_prefix,
+        overrides=webhook_overrides(httpserver.url_for("/hook"), retry=retry),
+    )
+    alerts = _alerts(count)
+    started = time.monotonic()
+    try:
+        pipe.start("worker")
+        produce_records(
+            kafka_bootstrap, f"{topic_prefix}{ALERTS}", [(a.id.encode(), a.to_json()) for a in alerts]
+        )
+        wait_for(
+            lambda: (
+                pipe.assert_running()
+                or len(read_all(kafka_bootstrap, f"{topic_prefix}{ALERTS_DLQ}", timeout=5)) >= count
+            ),
+            120,
+            "every alert dead-lettered while the sink is down",
+            interval=2,
+        )
+    finally:
+        pipe.stop_all()
+    dead = read_all(kafka_bootstrap, f"{topic_prefix}{ALERTS_DLQ}", timeout=15)
+    with receiver.lock:
+        receiver.down = False
+    replay = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "--config", str(pipe.config_path), "dlq", "replay"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    report(
+        "sink-outage-beyond-budget",
+        alerts_expected=count,
+        dead_lettered=len(dead),
+        delivered_by_replay=len(receiver.alert_ids()),
+        requests_refused=receiver.refused,
+        repeated_webhook_ids=len(receiver.repeated_webhook_ids()),
+        replay_exit=replay.returncode,
+        seconds=round(time.monotonic() - started, 1),
+    )
+    assert replay.returncode == 0, replay.stdout + replay.stderr
+    assert receiver.alert_ids() == {a.id for a in alerts}
+    assert not receiver.repeated_webhook_ids()

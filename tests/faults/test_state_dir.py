@@ -80,7 +80,9 @@ def test_unwritable_state_dir_is_a_clear_error_and_a_clean_stop(
 @contextlib.contextmanager
 def _tiny_tmpfs(where: Path, size: str = "2m") -> Iterator[Path]:
     where.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
     try:
@@ -99,7 +101,7 @@ def _fill(folder: Path) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="BUG (connectors/spool.py SpoolConnector.process + connectors/runner.py _supervise): when "
-    "StateStore.mark_spool_done fails (sqlite3.OperationalError 'database or disk is full') the file stays in "
+    "StateStore.mark_spool_done fails (sqlite3 'database or disk is full') the file stays in "
     "the spool and is produced again on every scan (100+ copies in 30 s) while the connector keeps running; "
     "see docs/faults.md",
 )
@@ -109,7 +111,10 @@ def test_connector_state_disk_full_stops_cleanly_and_loses_nothing(
     """The connector's state disk fills up mid-run: no article may be lost or produced over and over."""
     with _tiny_tmpfs(tmp_path / "statefs") as statefs:
         pipe = Pipeline(
-            tmp_path / "run", kafka_bootstrap, topic_prefix, overrides={"connectors": {"state_dir": str(statefs)}}
+            tmp_path / "run",
+            kafka_bootstrap,
+            topic_prefix,
+            overrides={"connectors": {"state_dir": str(statefs)}},
         )
         first = [call_article(n) for n in range(10)]
         second = [call_article(n) for n in range(10, 20)]
@@ -152,7 +157,11 @@ def test_connector_state_disk_full_stops_cleanly_and_loses_nothing(
         # Nothing lost: every article is on Kafka or still waiting in the spool folder for a restart.
         assert expected <= accounted
         # Nothing produced over and over while the state cannot be written.
-        assert max(counts.values(), default=0) <= 2, f"articles re-produced in a loop: {counts.most_common(3)}"
+        assert max(counts.values(), default=0) <= 2, (
+            f"articles re-produced in a loop: {counts.most_common(3)}"
+        )
         # A clear error and a clean stop.
         assert "full" in log.lower(), f"no clear 'disk full' error in the log:\n{log[-3000:]}"
-        assert code is not None and code != 0, f"the connector kept running on a full state disk:\n{log[-3000:]}"
+        assert code is not None and code != 0, (
+            f"the connector kept running on a full state disk:\n{log[-3000:]}"
+        )

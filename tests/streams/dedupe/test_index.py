@@ -9,7 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from streams.dedupe.index import DedupeIndex, decode_entry
+from streams.dedupe.index import DedupeIndex
+from streams.dedupe.keys import decode_entry
 from streams.records import Article
 from streams.settings.dedupe import DedupeSettings
 
@@ -211,6 +212,17 @@ def test_lookups_rebuild_from_the_fingerprint_table_alone(seeds: dict[str, Artic
     assert rebuilt.rebuild_lookups() == 3
     assert rebuilt.urls == first.urls and rebuilt.bands == first.bands
     assert rebuilt.check_and_add(seeds["001"]).duplicate_of == seeds["000"].id
+
+
+def test_link_entry_applies_another_workers_write(seeds: dict[str, Article]) -> None:
+    writer = _index()
+    writer.check_and_add(seeds["000"])
+    ((key, value),) = writer.fingerprints.items()
+    reader = _index()
+    reader.fingerprints[key] = value  # the table replica received the changelog record
+    reader.link_entry(key.encode(), value)
+    assert reader.urls == writer.urls and reader.bands == writer.bands
+    assert reader.check_and_add(seeds["001"]).duplicate_of == seeds["000"].id
 
 
 def test_bucket_cap_bounds_band_entries() -> None:

@@ -8,7 +8,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.dedupe.index import (
+from streams.dedupe.keys import (
     article_ref,
     band_key,
     band_keys,
