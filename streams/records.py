@@ -42,6 +42,17 @@ def _time_to_wire(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat()
 
 
+def _json_object(raw: bytes | str, what: str) -> dict[str, Any]:
+    """Decode one JSON object or raise RecordError naming the record kind."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise RecordError(f"{what} is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise RecordError(f"{what} JSON is not an object")
+    return data
+
+
 def stable_id(*parts: str) -> str:
     """A short, deterministic id from text parts (sha256, 16 hex chars)."""
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
@@ -111,13 +122,7 @@ class Article:
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> Self:
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise RecordError(f"article is not JSON: {exc}") from exc
-        if not isinstance(data, dict):
-            raise RecordError("article JSON is not an object")
-        return cls.from_dict(data)
+        return cls.from_dict(_json_object(raw, "article"))
 
     def replace(self, **changes: Any) -> Article:
         return dataclasses.replace(self, **changes)
@@ -279,11 +284,7 @@ class Event:
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> Self:
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise RecordError(f"event is not JSON: {exc}") from exc
-        return cls.from_dict(data)
+        return cls.from_dict(_json_object(raw, "event"))
 
     def replace(self, **changes: Any) -> Event:
         return dataclasses.replace(self, **changes)
@@ -326,8 +327,4 @@ class Alert:
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> Self:
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise RecordError(f"alert is not JSON: {exc}") from exc
-        return cls.from_dict(data)
+        return cls.from_dict(_json_object(raw, "alert"))
