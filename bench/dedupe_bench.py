@@ -39,8 +39,10 @@ sys.path.insert(0, str(REPO))
 from streams.dedupe.index import DedupeIndex  # noqa: E402
 from streams.dedupe.keys import (  # noqa: E402
     REF_BYTES,
+    article_ref,
     band_key,
     content_key,
+    ref_key,
     url_key,
 )
 from streams.dedupe.signature import body_text  # noqa: E402
@@ -311,28 +313,24 @@ def fill_synthetic(index: DedupeIndex, count: int, published: int, seed: int = 1
     settings = index.settings
     cap = settings.band_bucket_cap * REF_BYTES
     bins, bands = settings.signature_bins, settings.lsh_bands
-    refs = rng.randbytes(REF_BYTES * count)
-    ref_keys = b2a_base64(refs, newline=False).decode()
-    band_text = b2a_base64(rng.randbytes(6 * bands * count), newline=False).decode()
+    band_text = b2a_base64(rng.randbytes(6 * bands * count * 3 // 4 + 3), newline=False).decode()
     header = struct.Struct("<BIHQBB")
     sketches = rng.randbytes(bins * count)
     fingerprints, urls, buckets = index.fingerprints, index.urls, index.bands
     for i in range(count):
-        ref = refs[REF_BYTES * i : REF_BYTES * (i + 1)]
         article_id = f"s{i:015d}"
+        ref = article_ref(article_id)
         url_digest, content = rng.getrandbits(64) | 1, rng.getrandbits(64) | 1
         fp_bytes = (
             header.pack(1, published, rng.randint(60, 700), content, bands, bins.bit_length() - 1)
-            + rng.randbytes(4 * bands)
+            + rng.randbytes(3 * bands)
             + sketches[bins * i : bins * (i + 1)]
         )
-        fingerprints[ref_keys[8 * i : 8 * (i + 1)]] = (
-            fp_bytes + url_digest.to_bytes(8, "little") + article_id.encode()
-        )
+        fingerprints[ref_key(ref)] = fp_bytes + url_digest.to_bytes(8, "little") + article_id.encode()
         urls[url_key(url_digest)] = ref
         urls[content_key(content)] = ref
-        for j in range(8 * bands * i, 8 * bands * (i + 1), 8):
-            key = band_text[j : j + 8]
+        for j in range(6 * bands * i, 6 * bands * (i + 1), 6):
+            key = band_text[j : j + 6]  # random 6-character keys, shaped like real band keys
             bucket = buckets.get(key)
             buckets[key] = ref if bucket is None else (bucket + ref)[-cap:]
     index.recount()

@@ -72,7 +72,7 @@ def _find_seeds() -> Path:
 def realistic_mix(count: int, seed: int = 11) -> list[Article]:
     """``count`` deduplicated articles of a day's news (see the module docstring), deterministic."""
     sys.path.insert(0, str(REPO / "bench"))
-    from corpus import Sources, StreamBuilder  # noqa: PLC0415 (bench helper, not a package)
+    from corpus import Sources, StreamBuilder  # bench helper, not a package
 
     sources = Sources.load(cache=SOURCES_CACHE)
     builder = StreamBuilder(sources, seed=seed, duplicate_rate=0.0, event_rate=0.01)

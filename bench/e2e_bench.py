@@ -49,6 +49,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from corpus import Item, Sources, StreamBuilder, describe  # noqa: E402
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition  # noqa: E402
+from kafka.errors import KafkaError  # noqa: E402
 
 from connectors.producer import build_kafka_producer  # noqa: E402
 from streams.admin import ensure_topics  # noqa: E402
@@ -132,8 +133,8 @@ class Offsets:
     def committed(self, group: str, topics: list[str]) -> dict[str, int]:
         out = dict.fromkeys(topics, 0)
         try:
-            offsets = self.admin.list_consumer_group_offsets(group)
-        except Exception:  # the group does not exist yet
+            offsets = self.admin.list_group_offsets(group).get(group, {})
+        except KafkaError:  # the group does not exist yet
             return out
         for tp, meta in offsets.items():
             if tp.topic in out and meta.offset >= 0:

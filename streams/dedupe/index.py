@@ -12,7 +12,6 @@ Only unique articles are remembered; a duplicate points at the remembered articl
 
 from __future__ import annotations
 
-import base64
 import struct
 import time
 from collections.abc import Iterator, MutableMapping
@@ -137,7 +136,8 @@ class DedupeIndex:
         self.observe = observe
         self.window_seconds = int(settings.window_days * 86400)
         self.high_watermark: datetime | None = None  # latest published time seen: stream time for eviction
-        self._entries = len(self.fingerprints)
+        # A Faust table must not be touched before the app starts: count it later (recount/rebuild_lookups).
+        self._entries = len(self.fingerprints) if isinstance(self.fingerprints, dict) else 0
         if observe:
             metrics.init_labels()
             metrics.INDEX_ENTRIES.set(self._entries)
@@ -237,7 +237,7 @@ class DedupeIndex:
         if not live:
             return DedupeDecision(UNIQUE, None, None, f"no candidate among {len(refs)} LSH hits")
         bins = len(fp.sketch)
-        start = HEADER_SIZE + 4 * len(fp.band_hashes)
+        start = HEADER_SIZE + 3 * len(fp.band_hashes)
         mine = int.from_bytes(fp.sketch, "little")
         best: tuple[bool, float, bytes, str] | None = None  # passes, similarity, value, method
         for ref, value, count in live:
@@ -300,19 +300,21 @@ class DedupeIndex:
             elif not _holds(bucket, ref):
                 self.bands[key] = (bytes(bucket) + ref)[-cap:]
 
-    def link_entry(self, key: str | bytes, value: bytes) -> None:
-        """Apply one fingerprint-table entry (e.g. a changelog record another worker wrote) to the lookups."""
-        text_key = key.decode("ascii") if isinstance(key, bytes) else key
+    def link_entry(self, key: object, value: bytes) -> None:
+        """Apply one fingerprint-table entry (e.g. a changelog record another worker wrote) to the lookups.
+
+        The reference is re-derived from the article id inside ``value``, so ``key`` may come in any form.
+        """
         found = decode_entry(value)
-        self._link(base64.b64decode(text_key), found.fingerprint, found.url_hash)
+        self._link(article_ref(found.article_id), found.fingerprint, found.url_hash)
 
     def rebuild_lookups(self) -> int:
         """Re-create the ``urls`` and ``bands`` entries from ``fingerprints`` (oldest first); returns entries.
 
         For a worker that keeps only the fingerprint table durable and the lookups in memory.
         """
-        entries = sorted(self._items(), key=lambda item: item[1].fingerprint.published)
-        for ref, found in entries:
+        entries = sorted(self._items(), key=lambda item: item[2].fingerprint.published)
+        for _, ref, found in entries:
             self._link(ref, found.fingerprint, found.url_hash)
         self._entries = len(entries)
         if self.observe:
@@ -324,9 +326,9 @@ class DedupeIndex:
     def evict_expired(self, now: datetime) -> int:
         """Forget articles published more than the window before ``now``; returns how many."""
         cutoff = epoch_seconds(now) - self.window_seconds
-        expired = [(ref, found) for ref, found in self._items() if found.fingerprint.published < cutoff]
-        for ref, found in expired:
-            self._forget(ref, found)
+        expired = [item for item in self._items() if item[2].fingerprint.published < cutoff]
+        for table_key, ref, found in expired:
+            self._forget(table_key, ref, found)
         self._entries = max(0, self._entries - len(expired))
         if self.observe:
             metrics.EVICTED.inc(len(expired))
@@ -334,7 +336,7 @@ class DedupeIndex:
             metrics.TEXT_CACHE_ENTRIES.set(len(self.texts))
         return len(expired)
 
-    def _forget(self, ref: bytes, found: Remembered) -> None:
+    def _forget(self, table_key: str, ref: bytes, found: Remembered) -> None:
         fp = found.fingerprint
         for key in (url_key(found.url_hash) if found.url_hash else None, content_key(fp.content_hash)):
             if key is not None and self.urls.get(key) == ref:
@@ -352,14 +354,14 @@ class DedupeIndex:
                 self.bands[key] = kept
             else:
                 del self.bands[key]
-        key = ref_key(ref)
-        del self.fingerprints[key]
+        del self.fingerprints[table_key]
         self.texts.discard(ref)
 
-    def _items(self) -> Iterator[tuple[bytes, Remembered]]:
+    def _items(self) -> Iterator[tuple[str, bytes, Remembered]]:
+        """(table key, ref, entry) for every remembered article; the ref comes from the article id."""
         for key, value in list(self.fingerprints.items()):
-            text_key = key.decode("ascii") if isinstance(key, bytes) else key
-            yield base64.b64decode(text_key), decode_entry(value)
+            found = decode_entry(value)
+            yield key, article_ref(found.article_id), found
 
     def recount(self) -> int:
         """Re-read the number of remembered articles from the fingerprint table (e.g. after recovery)."""

@@ -7,14 +7,12 @@ layout is documented in docs/dedupe.md ("State: three key/value tables").
 from __future__ import annotations
 
 import hashlib
-import struct
 from binascii import b2a_base64
 from typing import NamedTuple
 
 from streams.dedupe.signature import Fingerprint, encoded_size
 
 REF_BYTES = 6
-_BAND_KEY = struct.Struct("<HI")
 
 
 class Remembered(NamedTuple):
@@ -26,7 +24,7 @@ class Remembered(NamedTuple):
 
 
 def _b64(raw: bytes) -> str:
-    """Standard base64 without padding (callers pass multiples of 3 bytes, so none is needed)."""
+    """Standard base64 (callers pass multiples of 3 bytes, or strip the padding)."""
     return b2a_base64(raw, newline=False).decode("ascii")
 
 
@@ -51,15 +49,13 @@ def content_key(digest: int) -> str:
 
 
 def band_key(band: int, value: int) -> str:
-    """The band-table key (and the Kafka key for band routing) of one LSH band value (8 characters)."""
-    return _b64(_BAND_KEY.pack(band, value))
+    """The band-table key (and the Kafka key for band routing) of one 24-bit band value (6 characters)."""
+    return _b64(bytes((band,)) + value.to_bytes(3, "little")).rstrip("=")
 
 
 def band_keys(fp: Fingerprint) -> list[str]:
-    """All band-table keys of a fingerprint (one base64 pass: 6-byte groups encode to 8 characters each)."""
-    packed = b"".join([_BAND_KEY.pack(band, value) for band, value in enumerate(fp.band_hashes)])
-    text = _b64(packed)
-    return [text[i : i + 8] for i in range(0, len(text), 8)]
+    """All band-table keys of a fingerprint."""
+    return [band_key(band, value) for band, value in enumerate(fp.band_hashes)]
 
 
 def encode_entry(fp: Fingerprint, url_digest: int, article_id: str) -> bytes:

@@ -18,7 +18,7 @@ import numpy as np
 from streams.dedupe.normalize import dedupe_body
 from streams.settings.dedupe import DedupeSettings
 
-SIGNATURE_VERSION = 1
+SIGNATURE_VERSION = 2
 _HEADER = struct.Struct("<BIHQBB")  # version, published epoch, shingle count, content hash, bands, log2(bins)
 _U64 = np.uint64
 _BYTE_P = _U64(0xD6E8FEB86659FD93)  # odd base of the polynomial byte hash
@@ -28,6 +28,7 @@ _MIX_1 = _U64(0xBF58476D1CE4E5B9)
 HEADER_SIZE = _HEADER.size
 _B_BIT_COLLISION = 1.0 / 256.0
 _MAX_COUNT = 0xFFFF
+_BAND_MASK = 0xFFFFFF
 
 _powers = np.ones(1, dtype=np.uint64)
 _inverse_powers = np.ones(1, dtype=np.uint64)
@@ -124,14 +125,14 @@ def shingle_hashes(words: np.ndarray, shingle_words: int) -> np.ndarray:
 class Fingerprint:
     """What dedupe remembers of an article's text: LSH band hashes, a 1-byte-per-bin sketch, sizes, time."""
 
-    band_hashes: tuple[int, ...]  # lsh_bands values, 32 bits each
-    sketch: bytes  # signature_bins one-permutation MinHash bins, low 8 bits each
+    band_hashes: tuple[int, ...]  # lsh_bands values, 24 bits each
+    sketch: bytes  # signature_bins one-permutation MinHash bins, 8 bits each
     shingle_count: int  # distinct shingles (capped at 65535)
     content_hash: int  # 64-bit digest of the normalised body (exact-content layer)
     published: int  # epoch seconds
 
     def to_bytes(self) -> bytes:
-        """Self-describing little-endian form: 17-byte header, 4 bytes per band, 1 byte per bin."""
+        """Self-describing little-endian form: 17-byte header, 3 bytes per band, 1 byte per bin."""
         bins_log2 = len(self.sketch).bit_length() - 1
         header = _HEADER.pack(
             SIGNATURE_VERSION,
@@ -141,27 +142,30 @@ class Fingerprint:
             len(self.band_hashes),
             bins_log2,
         )
-        return header + struct.pack(f"<{len(self.band_hashes)}I", *self.band_hashes) + self.sketch
+        bands = b"".join([value.to_bytes(3, "little") for value in self.band_hashes])
+        return header + bands + self.sketch
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Fingerprint:
         """Inverse of ``to_bytes``; trailing bytes (an index entry's extra fields) are ignored."""
         _version, published, count, content, bands, bins_log2 = _HEADER.unpack_from(data)
         offset = _HEADER.size
-        band_hashes = struct.unpack_from(f"<{bands}I", data, offset)
-        offset += 4 * bands
+        band_hashes = tuple(
+            int.from_bytes(data[offset + 3 * band : offset + 3 * band + 3], "little") for band in range(bands)
+        )
+        offset += 3 * bands
         bins = 1 << bins_log2
         return cls(band_hashes, bytes(data[offset : offset + bins]), count, content, published)
 
     @property
     def encoded_size(self) -> int:
-        return _HEADER.size + 4 * len(self.band_hashes) + len(self.sketch)
+        return _HEADER.size + 3 * len(self.band_hashes) + len(self.sketch)
 
 
 def encoded_size(data: bytes) -> int:
     """How many leading bytes of ``data`` a serialised Fingerprint occupies."""
     bands, bins_log2 = data[_HEADER.size - 2], data[_HEADER.size - 1]
-    return _HEADER.size + 4 * bands + (1 << bins_log2)
+    return _HEADER.size + 3 * bands + (1 << bins_log2)
 
 
 _BIN_GRIDS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -178,10 +182,11 @@ def _bin_grid(bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _oph_bins(unique_sorted: np.ndarray, bins: int) -> np.ndarray:
-    """Densified one-permutation MinHash: 32-bit minimum per bin of the sorted unique shingle hashes.
+    """Densified one-permutation MinHash: the smallest shingle hash per bin (bin = its top bits).
 
-    Bin = top bits of a shingle hash, value = the next 32 bits; an empty bin borrows the value of the
-    next non-empty bin, offset by the distance (rotation densification), so short texts still fill all.
+    An empty bin borrows the hash of the next non-empty bin, offset by the distance (rotation
+    densification), so short texts still fill every bin. Callers read the low bits, which identify
+    the minimum shingle and are uniform (the top bits, which decide the minimum, are not).
     """
     shift = 64 - (bins.bit_length() - 1)
     ids, lowest, positions = _bin_grid(bins)
@@ -189,25 +194,24 @@ def _oph_bins(unique_sorted: np.ndarray, bins: int) -> np.ndarray:
     first[first == len(unique_sorted)] = len(unique_sorted) - 1  # past the end: that bin is empty anyway
     picked = unique_sorted[first]
     present = (picked >> _U64(shift)) == ids
-    values = (picked >> _U64(shift - 32)) & _U64(0xFFFFFFFF)
     if present.all():
-        return values
+        return picked
     filled = np.flatnonzero(present)
     donor = filled[np.searchsorted(filled, positions) % len(filled)]
     distance = ((donor - positions) % bins).astype(np.uint64)
-    return (values[donor] + distance * _U64(_ROTATE_C)) & _U64(0xFFFFFFFF)
+    return picked[donor] + distance * _U64(_ROTATE_C)
 
 
 def _band_hashes(bins: np.ndarray, bands: int, rows: int) -> tuple[int, ...]:
-    """32-bit hash per LSH band of ``rows`` consecutive bins (the bin itself when rows == 1)."""
+    """24-bit hash per LSH band of ``rows`` consecutive bins (the bin's low 24 bits when rows == 1)."""
     if rows == 1:
-        return tuple(bins[:bands].tolist())
+        return tuple((bins[:bands] & _U64(_BAND_MASK)).tolist())
     table = bins[: bands * rows].reshape(bands, rows)
     acc = table[:, 0].copy()
     for column in range(1, rows):
         acc *= _SHINGLE_Q
         acc += table[:, column]
-    return tuple((_mix64(acc) & _U64(0xFFFFFFFF)).tolist())
+    return tuple((_mix64(acc) & _U64(_BAND_MASK)).tolist())
 
 
 def content_digest(words: np.ndarray) -> int:
@@ -237,7 +241,7 @@ def fingerprint_body(
     if len(unique):
         values = _oph_bins(unique, bins)
         bands = _band_hashes(values, settings.lsh_bands, settings.lsh_rows)
-        sketch = (values & _U64(0xFF)).astype(np.uint8).tobytes()
+        sketch = (values >> _U64(24)).astype(np.uint8).tobytes()  # bits 24..31 (astype keeps the low byte)
     else:
         bands = (0,) * settings.lsh_bands
         sketch = bytes(bins)

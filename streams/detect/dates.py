@@ -79,6 +79,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Cheap tests that must pass before a pattern is worth running.
 _DIGIT = re.compile(r"\d")
 _NEEDS_DIGIT = frozenset({"iso", "day_month", "month_day", "month_year", "year"})
+# Case-sensitive substrings the digit patterns also need: every month name starts with one of these,
+# a year with 19 or 20, an ISO date holds a hyphen.
+_MONTH_PREFIXES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_NEEDS_MONTH = frozenset({"day_month", "month_day", "month_year"})
 _STEMS: dict[str, tuple[str, ...]] = {
     "weekday": ("day",),
     "yesterday": ("yesterday", "night", "previous day", "day before"),
@@ -167,8 +171,20 @@ def find_dates(text: str, published: date) -> list[DateMention]:
     taken: list[tuple[int, int]] = []
     lower = text.lower()
     has_digit = _DIGIT.search(text) is not None
+    has_month = has_digit and any(prefix in text for prefix in _MONTH_PREFIXES)
     for kind, pattern in _PATTERNS:
-        if not (has_digit if kind in _NEEDS_DIGIT else any(stem in lower for stem in _STEMS[kind])):
+        if kind in _NEEDS_DIGIT:
+            if not has_digit:
+                continue
+            if kind in _NEEDS_MONTH:
+                if not has_month:
+                    continue
+            elif kind == "iso":
+                if "-" not in text:
+                    continue
+            elif "19" not in text and "20" not in text:  # "year"
+                continue
+        elif not any(stem in lower for stem in _STEMS[kind]):
             continue
         for match in pattern.finditer(text):
             start, end = match.span()
@@ -176,7 +192,12 @@ def find_dates(text: str, published: date) -> list[DateMention]:
                 continue
             if kind == "weekday" and match.group("weekday")[0].islower():
                 continue  # "may" and lower-case weekday words are not dates here
-            day, year, explicit = _resolve(kind, match, published)
+            try:
+                day, year, explicit = _resolve(kind, match, published)
+            except OverflowError:
+                # ``published`` at the calendar's edge (callers pass date.max to read explicit years only):
+                # a relative date cannot be resolved against it, and an explicit year never overflows.
+                continue
             if day is None and year is None:
                 continue
             relation = _RELATION.search(text[max(0, start - 16) : start])

@@ -117,7 +117,8 @@ class DetectionEngine:
         run_ceasefires = language in self.ceasefires.languages and any(
             stem in lower for stem in CEASEFIRE_STEMS
         )
-        if not (rules or run_calls or run_ceasefires):
+        run_rules = rules and self.rules.may_fire(text, language)
+        if not (run_rules or run_calls or run_ceasefires):
             _record_metrics((), (), language, time.perf_counter() - started)
             return Detection((), (), language)
         sentences = split_sentences(text)
@@ -133,7 +134,7 @@ class DetectionEngine:
             ceasefires, rejected_cf = self.ceasefires.detect(sentences, published, lower_text)
             findings.extend(ceasefires)
             rejections.extend(rejected_cf)
-        if rules:
+        if run_rules:
             rule_findings, rejected_rules = self.rules.detect(sentences, published, language)
             findings.extend(rule_findings)
             rejections.extend(rejected_rules)

@@ -41,7 +41,9 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ka", re.compile(r"[\u10A0-\u10FF]")),
 )
 _SAMPLE_CHARS = 1500
-_TYPOGRAPHY = re.compile("[\u00a0\u2009\u200a\u2010-\u2015\u2018\u2019\u201a\u201c\u201d\u201e\u2026\u00ab\u00bb]")
+_TYPOGRAPHY = re.compile(
+    "[\u00a0\u2009\u200a\u2010-\u2015\u2018\u2019\u201a\u201c\u201d\u201e\u2026\u00ab\u00bb]"
+)
 # ASCII text as bytes: letters kept, every other byte a space (so ``split`` yields ``_WORD``'s runs).
 _LETTERS_ONLY = bytes(c if c < 128 and chr(c).isalpha() else 32 for c in range(256))
 _STOPWORDS_ASCII: dict[str, frozenset[bytes]] = {

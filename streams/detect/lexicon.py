@@ -125,13 +125,19 @@ _CONFLICT_WORD = re.compile(r"\b(?:[A-Z][\w-]*|eastern|line|al-Shabaab)\b")
 _SPECIFIC_FIRST = ("South Sudan", "Donbas", "Idlib", "Nagorno-Karabakh", "Gaza", "Lebanon", "Kashmir")
 
 
+_ALL_TOPIC_STEMS = tuple(sorted({stem for stems in _TOPIC_STEMS.values() for stem in stems}))
+
+
 def topics_in(text: str) -> tuple[str, ...]:
     """Canonical topics ``text`` mentions, in lexicon order."""
     lower = text.lower()
+    present = {stem for stem in _ALL_TOPIC_STEMS if stem in lower}
+    if not present:
+        return ()
     return tuple(
         name
         for name, pattern in _TOPIC_PATTERNS
-        if any(stem in lower for stem in _TOPIC_STEMS[name]) and pattern.search(text)
+        if not present.isdisjoint(_TOPIC_STEMS[name]) and pattern.search(text)
     )
 
 

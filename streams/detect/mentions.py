@@ -82,6 +82,8 @@ class MentionFinder:
             alternatives = _trie_pattern(office_terms)
         self._office = re.compile(rf"(?P<office>{alternatives})(?P<plural>s)?\b")
         self._longest_country = max((len(w.split()) for w in self._country_code), default=1)
+        # (first word, number of words) of every country word, to skip impossible phrase lengths.
+        self._country_heads = {(w.split(" ")[0], len(w.split(" "))) for w in self._country_code}
         # First words of every office alternative, for the article-level test in ``may_mention_anyone``.
         self._office_first_words = tuple(sorted({term.split()[0] for term in office_terms}))
 
@@ -260,6 +262,8 @@ class MentionFinder:
         while index > 0:
             match = None
             for size in range(min(self._longest_country, index), 0, -1):
+                if size > 1 and (tokens[index - size][0], size) not in self._country_heads:
+                    continue  # no country word of this many words starts with this one
                 words = tokens[index - size : index]
                 phrase = _POSSESSIVE.sub("", " ".join(w for w, _, _ in words))
                 code = self._country_code.get(phrase)
@@ -326,9 +330,9 @@ class MentionFinder:
             for word in self._office_first_words:
                 position = candidate.find(word)
                 while position >= 0:
-                    if (
-                        position == 0 or not candidate[position - 1].isalnum()
-                    ) and self._office.match(candidate, position):
+                    if (position == 0 or not candidate[position - 1].isalnum()) and self._office.match(
+                        candidate, position
+                    ):
                         return True
                     position = candidate.find(word, position + 1)
         return bool(self.gazetteer.find_names(text))

@@ -29,6 +29,8 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _PERSON_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 _NEGATION = re.compile(r"\b(?:not|no|never|denied|denies|deny|without|nor)\b|n't\b", re.IGNORECASE)
 _WORDS = re.compile(r"\S+")
+_SPACES = re.compile(r"\s+")
+_ODD_INLINE_SPACE = re.compile(r"[^\S\n][^\S\n]|[^\S \n]")
 
 
 class RuleSpec(BaseModel):
@@ -194,6 +196,21 @@ class RuleSet:
 
     def covers(self, language: str) -> bool:
         return any(language in rule.languages for rule in self.file.rules)
+
+    def may_fire(self, text: str, language: str) -> bool:
+        """False only when no rule covering ``language`` has a keyword anywhere in ``text`` (an article).
+
+        Every sentence's text is a verbatim part of ``text`` (its neighbours are white space) unless a
+        line holds a run of spaces or other white space, which the splitter collapses: only when the
+        text as it stands shows no keyword are such texts collapsed the same way and looked at again.
+        """
+        active = [c for c in self._compiled if language in c.spec.languages]
+        if any(rule.keywords.search(text) for rule in active):
+            return True
+        if not active or _ODD_INLINE_SPACE.search(text) is None:
+            return False
+        flat = _SPACES.sub(" ", text)
+        return any(rule.keywords.search(flat) for rule in active)
 
     def bind(self, gazetteer: Gazetteer) -> None:
         """Compile against ``gazetteer``; an entity that looks like a person id but is unknown is an error."""

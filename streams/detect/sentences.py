@@ -23,6 +23,7 @@ _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _SPACES = re.compile(r"\s+")
 _ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # runs of spaces, or any space that is not a plain one (\xa0, \n)
+_ODD_INLINE_SPACE = re.compile(r"[^\S\n][^\S\n]|[^\S \n]")  # the same inside a line of a text
 
 # Photo captions: credit lines, left/right markers, and lines ending in a bare year ("in Versailles, 2017.").
 _CAPTION = re.compile(
@@ -75,6 +76,10 @@ def split_sentences(text: str) -> list[Sentence]:
     seen_lines: set[str] = set()
     paragraph = 0
     position = 0
+    # Once for the whole text, then per line only when the text has any: odd spacing inside a line and
+    # caption stems are rare, and a line (so each of its sentences) can only hold what the text holds.
+    any_odd_spacing = _ODD_INLINE_SPACE.search(text) is not None
+    any_caption_stem = _has_caption_stem(text)
     for piece in _PARAGRAPH.split(text):
         start_of_piece = text.find(piece, position) if piece else position
         position = start_of_piece + len(piece)
@@ -85,7 +90,11 @@ def split_sentences(text: str) -> list[Sentence]:
         seen_lines.add(line)
         # Per line, not per sentence: a sentence is a part of its line, so a line without odd spacing or
         # caption stems has sentences without them.
-        flags = (_ODD_SPACE.search(line) is not None, _has_caption_stem(line), repeated)
+        flags = (
+            any_odd_spacing and _ODD_SPACE.search(line) is not None,
+            any_caption_stem and _has_caption_stem(line),
+            repeated,
+        )
         cursor = 0
         pending_start = 0
         for boundary in _BOUNDARY.finditer(piece):
@@ -114,7 +123,7 @@ def _append(
     paragraph: int,
     flags: tuple[bool, bool, bool],
 ) -> None:
-    """Add ``piece[begin:end]`` as a sentence; ``flags``: the line has odd spacing, a caption stem, repeats."""
+    """Add ``piece[begin:end]``; ``flags``: its line has odd spacing, has a caption stem, is repeated."""
     raw = piece[begin:end]
     stripped = raw.strip()
     if not stripped:

@@ -19,7 +19,7 @@ class DedupeSettings(Section):
     signature_bins: int = Field(
         64, ge=16, le=256, description="One-permutation MinHash bins per article (power of two; 1 byte each)."
     )
-    lsh_bands: int = Field(8, ge=1, le=64, description="LSH bands per article: one band-table entry each.")
+    lsh_bands: int = Field(9, ge=1, le=64, description="LSH bands per article: one band-table entry each.")
     lsh_rows: int = Field(
         1, ge=1, le=8, description="Signature bins per LSH band (1 favours containment recall)."
     )

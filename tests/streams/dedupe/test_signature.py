@@ -78,7 +78,7 @@ def test_serialised_entry_round_trips_within_300_bytes(seeds: dict[str, Article]
     total += 2 * (len(url_key(1)) + len(ref))  # URL and content keys
     total += sum(len(key) + len(ref) for key in band_keys(fp))  # one bucket member per band
     assert total <= 300, total
-    assert len(content_key(2)) == len(url_key(3)) == 12 and len(band_key(7, 2**32 - 1)) == 8
+    assert len(content_key(2)) == len(url_key(3)) == 12 and len(band_key(7, 2**24 - 1)) == 6
 
 
 def test_estimates_on_the_seed_pair(seeds: dict[str, Article]) -> None:
