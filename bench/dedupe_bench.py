@@ -1,11 +1,11 @@
 """Benchmark of the dedupe core against a datasketch MinHashLSH baseline, on one labelled corpus.
 
-Run: ``.venv/bin/python bench/dedupe_bench.py`` (full: 100k articles, 1M-entry scale test, ~3 min on
-two busy cores) or ``--quick`` (CI smoke, ~30 s). Times are CPU seconds of this process
-(``time.process_time``), not wall clock: the machine is shared, and both contenders run in the same
-process one after the other, so CPU time compares them fairly where wall time would measure the
-neighbours. Prints articles/s and F1 of both, per-article cost
-at 10k vs 1M remembered articles, and serialised bytes per remembered article.
+Run: ``.venv/bin/python bench/dedupe_bench.py`` (full: 100k articles, 1M-entry scale test, about
+3 minutes of CPU, 3.5-5 minutes of wall time on two busy cores) or ``--quick`` (CI smoke, ~30 s).
+Prints articles/s and F1 of both, per-article cost at 10k vs 1M remembered articles, and serialised
+bytes per remembered article. Times are CPU seconds of this process (``time.process_time``), not
+wall clock: the machine is shared, and both contenders run in the same process one after the other,
+so CPU time compares them fairly where wall time would measure the neighbours.
 
 Corpus (honest about its source): real English sentences harvested offline from the docstrings of
 the Python standard library and the installed packages, Python's own ``pydoc`` topic help, and the

@@ -326,9 +326,11 @@ class DedupeIndex:
     def evict_expired(self, now: datetime) -> int:
         """Forget articles published more than the window before ``now``; returns how many."""
         cutoff = epoch_seconds(now) - self.window_seconds
-        expired = [item for item in self._items() if item[2].fingerprint.published < cutoff]
-        for table_key, ref, found in expired:
-            self._forget(table_key, ref, found)
+        items = list(self.fingerprints.items())
+        expired = [(key, value) for key, value in items if _HEAD.unpack_from(value)[0] < cutoff]  # time only
+        for table_key, value in expired:
+            found = decode_entry(value)
+            self._forget(table_key, article_ref(found.article_id), found)
         self._entries = max(0, self._entries - len(expired))
         if self.observe:
             metrics.EVICTED.inc(len(expired))

@@ -45,6 +45,17 @@ _CALL_GATE_WORDS = (
 )
 _CALL_GATE = re.compile(rf"\b(?:{_CALL_GATE_WORDS})")
 _CALL_GATE_ANY_CASE = re.compile(rf"\b(?:{_CALL_GATE_WORDS})", re.IGNORECASE)
+# The same test for an ASCII text by its set of letter-run words (a whole word before \b is a whole
+# letter run there): every whole word the pattern spells out, and "video", its one open-ended stem.
+_CALL_GATE_SET = frozenset(
+    w.encode()
+    for w in """telephone telephoned telephonic telephonically telephoning phone phoned phonic phonically
+    phoning virtual hotline zoom call called calls rang ring rings dialed dialled contacted contacts spoke
+    spoken speak speaks speaking talk talked talks talking conversation conversed met meet meets meeting
+    summit visit visited visiting hosted sidelines""".split()
+)
+# ASCII text as bytes: letters kept, every other byte a space (so ``split`` yields the letter runs).
+_LETTERS_ONLY = bytes(c if c < 128 and chr(c).isalpha() else 32 for c in range(256))
 _SEVERITY = {
     EventType.LEADER_CALL: "warning",
     EventType.OFFICIAL_CONTACT: "info",
@@ -109,10 +120,11 @@ class DetectionEngine:
                 near_misses = (NearMiss("", "language", f"unsupported_language:{language}"),)
             _record_metrics((), near_misses, language, time.perf_counter() - started)
             return Detection((), near_misses, language)
+        words = frozenset(lower.encode().translate(_LETTERS_ONLY).split()) if text.isascii() else None
         run_calls = (
             language in self.leader_calls.languages
-            and _may_hold_call(text, lower)
-            and self.leader_calls.finder.may_mention_anyone(text)
+            and _may_hold_call(text, lower, words)
+            and self.leader_calls.finder.may_mention_anyone(text, words)
         )
         run_ceasefires = language in self.ceasefires.languages and any(
             stem in lower for stem in CEASEFIRE_STEMS
@@ -146,8 +158,13 @@ class DetectionEngine:
         return Detection(events, near_misses, language)
 
 
-def _may_hold_call(text: str, lower: str) -> bool:
-    """False only when no sentence of ``text`` can hold a leader-call trigger (see ``_CALL_GATE``)."""
+def _may_hold_call(text: str, lower: str, words: frozenset[bytes] | None = None) -> bool:
+    """False only when no sentence of ``text`` can hold a leader-call trigger (see ``_CALL_GATE``).
+
+    ``words``: the letter runs of ``lower`` when the text is ASCII (a set test instead of a scan).
+    """
+    if words is not None:
+        return not words.isdisjoint(_CALL_GATE_SET) or "video" in lower
     if _CALL_GATE.search(lower) is not None:
         return True
     return not text.isascii() and _CALL_GATE_ANY_CASE.search(text) is not None

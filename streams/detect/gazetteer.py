@@ -221,6 +221,10 @@ class Gazetteer:
 
     # -- names in text -----------------------------------------------------------------------------------
 
+    def may_name_anyone(self, words: frozenset[bytes]) -> bool:
+        """False only when ``find_names`` finds nobody in an ASCII text with these lower-case letter runs."""
+        return self._names.may_occur(words)
+
     def find_names(self, text: str) -> list[NameMatch]:
         """Every person mention, left to right; the longest alias wins, on word boundaries, accent-blind."""
         return self._names.find(text)

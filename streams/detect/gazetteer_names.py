@@ -62,6 +62,20 @@ class NameIndex:
                 entries.sort(key=lambda e: -len(e[0]))
         # Candidate words: those starting like a first word (a short trie compiles fast); the dict decides.
         self._first_words = re.compile(f"(?:{_trie_pattern({w[:_PREFIX] for w in self._index})})\\w*")
+        # For ``may_occur``: the ASCII first words in lower case; None if one holds a digit or "_" (then a
+        # text's letter runs could split it, and the quick test would not be safe).
+        ascii_firsts = [w.lower() for w in self._index if w.isascii()]
+        self._ascii_firsts: frozenset[bytes] | None = (
+            frozenset(w.encode() for w in ascii_firsts) if all(w.isalpha() for w in ascii_firsts) else None
+        )
+
+    def may_occur(self, words: frozenset[bytes]) -> bool:
+        """False only when ``find`` finds nothing in an ASCII text whose lower-case letter runs are ``words``.
+
+        A mention starts with a whole first word of some alias (a run of word characters), which in an
+        ASCII text is one of its letter runs: a set test instead of a scan.
+        """
+        return self._ascii_firsts is None or not words.isdisjoint(self._ascii_firsts)
 
     def find(self, text: str) -> list[NameMatch]:
         """Every mention, left to right; the longest alias wins; matches never overlap."""

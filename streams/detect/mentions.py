@@ -86,6 +86,10 @@ class MentionFinder:
         self._country_heads = {(w.split(" ")[0], len(w.split(" "))) for w in self._country_code}
         # First words of every office alternative, for the article-level test in ``may_mention_anyone``.
         self._office_first_words = tuple(sorted({term.split()[0] for term in office_terms}))
+        # The letter runs such a word stands as when an office term starts there: itself, or its plural.
+        self._office_first_forms: dict[str, set[bytes]] | None = None
+        if all(w.isascii() and w.isalpha() for w in self._office_first_words):
+            self._office_first_forms = {w: {w.encode(), f"{w}s".encode()} for w in self._office_first_words}
 
     # -- resolution ---------------------------------------------------------------------------------------
 
@@ -308,7 +312,7 @@ class MentionFinder:
             resolved.append(self._from_term(term, mention.start, mention.end, mention.surface, "counterpart"))
         return resolved
 
-    def may_mention_anyone(self, text: str) -> bool:
+    def may_mention_anyone(self, text: str, words: frozenset[bytes] | None = None) -> bool:
         """False only when no sentence split from ``text`` can hold a name or an office word.
 
         A cheap article-level test: no mention anywhere means no two people in any sentence, so no call
@@ -316,18 +320,26 @@ class MentionFinder:
         checked with the office pattern there; names with the gazetteer's name finder. Every sentence's
         text is a verbatim part of ``text`` unless a line holds a run of spaces or other white space,
         which the splitter collapses: only when the text as it stands shows nothing are such texts
-        collapsed the same way and looked at again.
+        collapsed the same way and looked at again. ``words``, the set of letter runs of an ASCII text
+        (lower case), narrows the office words to look for to those (or their plurals) it holds.
         """
-        if self._mentions_something(text):
+        first_words = self._office_first_words
+        forms = self._office_first_forms
+        if words is not None and forms is not None:
+            first_words = tuple(w for w in first_words if not words.isdisjoint(forms[w]))
+        names = words is None or self.gazetteer.may_name_anyone(words)
+        if not first_words and not names:
+            return False
+        if self._mentions_something(text, first_words, names):
             return True
         if _ODD_INLINE_SPACE.search(text) is None:
             return False
-        return self._mentions_something(_SPACES.sub(" ", text))
+        return self._mentions_something(_SPACES.sub(" ", text), first_words, names)
 
-    def _mentions_something(self, text: str) -> bool:
+    def _mentions_something(self, text: str, first_words: tuple[str, ...], names: bool = True) -> bool:
         lower = text.lower()
         for candidate in (lower, text) if len(lower) != len(text) or not text.isascii() else (lower,):
-            for word in self._office_first_words:
+            for word in first_words:
                 position = candidate.find(word)
                 while position >= 0:
                     if (position == 0 or not candidate[position - 1].isalnum()) and self._office.match(
@@ -335,7 +347,7 @@ class MentionFinder:
                     ):
                         return True
                     position = candidate.find(word, position + 1)
-        return bool(self.gazetteer.find_names(text))
+        return names and bool(self.gazetteer.find_names(text))
 
     def starts_with_pronoun(self, text: str) -> bool:
         """True when the sentence's subject is "he"/"she", so the previous sentence's person may be meant."""
