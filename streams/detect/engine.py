@@ -47,13 +47,11 @@ _CALL_GATE = re.compile(rf"\b(?:{_CALL_GATE_WORDS})")
 _CALL_GATE_ANY_CASE = re.compile(rf"\b(?:{_CALL_GATE_WORDS})", re.IGNORECASE)
 # The same test for an ASCII text by its set of letter-run words (a whole word before \b is a whole
 # letter run there): every whole word the pattern spells out, and "video", its one open-ended stem.
-_CALL_GATE_SET = frozenset(
-    w.encode()
-    for w in """telephone telephoned telephonic telephonically telephoning phone phoned phonic phonically
-    phoning virtual hotline zoom call called calls rang ring rings dialed dialled contacted contacts spoke
-    spoken speak speaks speaking talk talked talks talking conversation conversed met meet meets meeting
-    summit visit visited visiting hosted sidelines""".split()
-)
+_CALL_GATE_WORD_LIST = """telephone telephoned telephonic telephonically telephoning phone phoned phonic
+    phonically phoning virtual hotline zoom call called calls rang ring rings dialed dialled contacted
+    contacts spoke spoken speak speaks speaking talk talked talks talking conversation conversed met meet
+    meets meeting summit visit visited visiting hosted sidelines"""
+_CALL_GATE_SET = frozenset(w.encode() for w in _CALL_GATE_WORD_LIST.split())
 # ASCII text as bytes: letters kept, every other byte a space (so ``split`` yields the letter runs).
 _LETTERS_ONLY = bytes(c if c < 128 and chr(c).isalpha() else 32 for c in range(256))
 _SEVERITY = {
