@@ -44,10 +44,15 @@ test-deps: ## install the Debian packages the tests need (prometheus, postgresql
 	@deploy/scripts/install-test-deps.sh
 
 test: venv test-deps ## set up, start what the tests need, run the whole suite, stop what was started
-	NEWSWATCH_REQUIRE_POSTGRES=1 NEWSWATCH_REQUIRE_BROWSER=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	NEWSWATCH_REQUIRE_POSTGRES=1 NEWSWATCH_REQUIRE_BROWSER=1 $(BIN)/pytest -p no:cacheprovider -m "not soak" $(PYTEST_ARGS)
 
 test-unit: venv ## the fast tests only (no broker, no external servers)
-	$(BIN)/pytest -m "not integration" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not integration and not soak" $(PYTEST_ARGS)
+
+FUZZ_SECONDS ?= 600
+soak: venv test-deps ## long fault tests (3-broker cluster, 10-min sink outage, SIGKILLs) and bounded fuzzing
+	NEWSWATCH_SOAK=1 $(BIN)/pytest -p no:cacheprovider -m soak -rA -s tests/faults $(PYTEST_ARGS)
+	$(BIN)/python -m tests.fuzz.soak --seconds $(FUZZ_SECONDS)
 
 lint: venv ## ruff
 	$(BIN)/ruff check streams connectors alerts tests bench

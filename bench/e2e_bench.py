@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import subprocess
@@ -57,6 +58,7 @@ from streams.settings import load_settings  # noqa: E402
 from streams.topics import ALERTS, ARTICLES_RAW, ARTICLES_UNIQUE, EVENTS  # noqa: E402
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:29192"  # the test broker (deploy/kafka/README.md)
+BASELINE_FILES = ("streams/worker/pipeline.py", "streams/worker/dedupe_state.py")
 STAGE_TOPICS = {"dedupe": ARTICLES_RAW, "detect": ARTICLES_UNIQUE, "merge": EVENTS, "alert": ALERTS}
 
 
@@ -274,7 +276,7 @@ class Bench:
                 "webhook_url": f"http://127.0.0.1:{self.hook_port}/hook",
                 "state_dir": str(self.root / "alerts"),
             },
-            "store": {"url": f"sqlite:///{self.root / 'events.db'}", "serve_api_in_worker": False},
+            "store": {"url": f"sqlite:///{self.root / (name + '-events.db')}", "serve_api_in_worker": False},
         }
         for section, values in extra.items():
             data.setdefault(section, {}).update(values)
@@ -282,15 +284,31 @@ class Bench:
         path.write_text(yaml.safe_dump(data), encoding="utf-8")
         return path
 
-    def spawn(self, name: str, argv: list[str], config: Path | None = None) -> subprocess.Popen[bytes]:
+    def spawn(
+        self, name: str, argv: list[str], config: Path | None = None, src: Path | None = None
+    ) -> subprocess.Popen[bytes]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
         env["PYTHONUNBUFFERED"] = "1"
         if config is not None:
             env["NEWSWATCH_CONFIG"] = str(config)
+        if src is not None:  # the baseline: its copy of the packages comes first on the path
+            env["PYTHONPATH"] = str(src)
         log = open(self.root / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=log)
+        proc = subprocess.Popen(argv, cwd=src or REPO, env=env, stdout=log, stderr=log)
         self.procs.append(proc)
         return proc
+
+    def baseline_src(self, rev: str) -> Path:
+        """The working tree's packages with the worker's own files taken from ``rev`` (git show)."""
+        src = self.root / "baseline-src"
+        for package in ("streams", "alerts", "connectors"):
+            shutil.copytree(REPO / package, src / package, ignore=shutil.ignore_patterns("__pycache__"))
+        for path in BASELINE_FILES:
+            text = subprocess.run(
+                ["git", "show", f"{rev}:{path}"], cwd=REPO, check=True, capture_output=True
+            ).stdout
+            (src / path).write_bytes(text)
+        return src
 
     def stop(self, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
         if proc.poll() is None:
@@ -384,8 +402,16 @@ class Bench:
         try:
             if not args.skip_passthrough:
                 result["passthrough"] = self.passthrough(offsets, len(items))
+            if args.baseline:
+                src = self.baseline_src(args.baseline)
+                base_port = free_port()
+                base_config = self.config("baseline", f"{self.prefix}baseline", base_port)
+                result["baseline"], _ = self.pipeline(
+                    offsets, settings, items, builder, base_config, base_port, "baseline", src, latency=False
+                )
+                result["baseline_rev"] = args.baseline
             result["pipeline"], latency = self.pipeline(
-                offsets, settings, items, builder, pipe_config, pipe_port
+                offsets, settings, items, builder, pipe_config, pipe_port, "worker"
             )
             result["latency"] = latency
         finally:
@@ -420,27 +446,33 @@ class Bench:
         builder: StreamBuilder,
         config: Path,
         port: int,
+        name: str,
+        src: Path | None = None,
+        latency: bool = True,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        drain = Drain(f"pipeline x{self.args.workers}", len(items))
+        group = load_settings(config, environ={}).worker.app_id
+        drain = Drain(f"{name} x{self.args.workers}", len(items))
         configs = [(config, port)]
         for n in range(1, self.args.workers):
             extra_port = free_port()
-            configs.append((self.config(f"worker{n}", f"{self.prefix}newswatch", extra_port), extra_port))
+            configs.append((self.config(f"{name}{n}", group, extra_port), extra_port))
+        hooks_before = len(read_hooks(self.hook_log))
         drain.launched = time.time()
         workers = [
-            self.spawn(f"worker{n}", [sys.executable, "-m", "streams.cli", "worker"], cfg)
+            self.spawn(f"{name}{n}", [sys.executable, "-m", "streams.cli", "worker"], cfg, src)
             for n, (cfg, _) in enumerate(configs)
         ]
-        topics = {stage: self.prefix + name for stage, name in STAGE_TOPICS.items()}
+        topics = {stage: self.prefix + topic for stage, topic in STAGE_TOPICS.items()}
         wait_drained(
-            drain, offsets, f"{self.prefix}newswatch", topics, [w.pid for w in workers], self.args.timeout,
+            drain, offsets, group, topics, [w.pid for w in workers], self.args.timeout,
             [p for _, p in configs], workers,
         )  # fmt: skip
         summary = summarise(drain)
-        summary["alerts_received"] = len(read_hooks(self.hook_log))
+        time.sleep(1)
+        summary["alerts_received"] = len(read_hooks(self.hook_log)) - hooks_before
 
-        latency: dict[str, Any] = {}
-        if self.args.latency_seconds > 0:
+        result: dict[str, Any] = {}
+        if latency and self.args.latency_seconds > 0:
             fresh = StreamBuilder(
                 builder.src, seed=self.args.seed + 1, day=date(2020, 11, 16), run_tag=self.prefix[5:9] + "L"
             )
@@ -457,17 +489,17 @@ class Bench:
             tail = Drain("latency", len(items) + count)
             tail.launched = time.time()
             wait_drained(
-                tail, offsets, f"{self.prefix}newswatch", topics, [w.pid for w in workers], 120,
+                tail, offsets, group, topics, [w.pid for w in workers], 120,
                 [p for _, p in configs], workers,
             )  # fmt: skip
             time.sleep(2)
-            latency = alert_latency(read_hooks(self.hook_log)[before:], sent)
-            latency["rate"] = self.args.latency_rate
-            latency["articles"] = count
-            latency["max_lag_dedupe"] = max((s["lag"]["dedupe"] for s in tail.samples), default=0)
+            result = alert_latency(read_hooks(self.hook_log)[before:], sent)
+            result["rate"] = self.args.latency_rate
+            result["articles"] = count
+            result["max_lag_dedupe"] = max((s["lag"]["dedupe"] for s in tail.samples), default=0)
         for worker in workers:
             self.stop(worker)
-        return summary, latency
+        return summary, result
 
 
 def read_hooks(path: Path) -> list[dict[str, Any]]:
@@ -505,6 +537,7 @@ def summarise(drain: Drain) -> dict[str, Any]:
         "dedupe_done_seconds": round(drain.raw_done - drain.started, 2),
         "peak_rss_mib": round(drain.peak_rss_mib),
         "cpu_seconds": round(drain.cpu_seconds, 1),
+        "cpu_ms_per_article": round(1000 * drain.cpu_seconds / max(1, drain.articles), 2),
         "lag_series": [
             {"t": s["elapsed"], **{k: v for k, v in s["lag"].items()}, "rss": s["rss_mib"]}
             for s in drain.samples
@@ -550,33 +583,33 @@ def print_table(result: dict[str, Any]) -> str:
     )
     add(f"workers: {result['workers']} (one consumer group), partitions per topic: {result['partitions']}")
     add(f"backlog produced at {result['produce']['rate']}/s (connectors' producer settings)")
-    add("")
-    add("| figure | pipeline | pass-through ceiling |")
-    add("| --- | ---: | ---: |")
-
-    def row(name: str, a: Any, b: Any = "") -> None:
-        add(f"| {name} | {a} | {b} |")
-
-    row(
-        "articles/s end to end (first commit -> last stage committed)",
-        pipe["rate"],
-        ceiling["rate"] if ceiling else "-",
-    )
-    row(
-        "articles/s steady (10% -> 90% of articles.raw)",
-        pipe["steady_rate"],
-        ceiling["steady_rate"] if ceiling else "-",
-    )
-    row("drain time (s)", pipe["seconds"], ceiling["seconds"] if ceiling else "-")
-    row(
-        "worker start-up before first commit (s)",
-        pipe["startup_seconds"],
-        ceiling["startup_seconds"] if ceiling else "-",
-    )
-    row("peak RSS (MiB, all workers)", pipe["peak_rss_mib"], ceiling["peak_rss_mib"] if ceiling else "-")
-    row("worker CPU seconds", pipe["cpu_seconds"], ceiling["cpu_seconds"] if ceiling else "-")
+    base = result.get("baseline")
+    columns = [("pipeline (this tree)", pipe)]
+    if base:
+        columns.append((f"pipeline, worker files of {result.get('baseline_rev')}", base))
     if ceiling:
-        row("pipeline / pass-through (end to end)", f"{pipe['rate'] / max(1, ceiling['rate']):.0%}")
+        columns.append(("pass-through ceiling", ceiling))
+    add("")
+    add("| figure | " + " | ".join(name for name, _ in columns) + " |")
+    add("| --- |" + " ---: |" * len(columns))
+    figures = [
+        ("articles/s end to end (first commit -> last stage committed)", "rate"),
+        ("articles/s steady (10% -> 90% of articles.raw)", "steady_rate"),
+        ("drain time (s)", "seconds"),
+        ("worker start-up before first commit (s)", "startup_seconds"),
+        ("peak RSS (MiB, all workers)", "peak_rss_mib"),
+        ("worker CPU seconds", "cpu_seconds"),
+        ("worker CPU ms per article", "cpu_ms_per_article"),
+    ]
+    for label, key in figures:
+        add(f"| {label} | " + " | ".join(str(data.get(key, "-")) for _, data in columns) + " |")
+    if ceiling:
+        ratios = [f"{data['rate'] / max(1, ceiling['rate']):.0%}" for _, data in columns[:-1]]
+        add("| share of the pass-through ceiling (end to end) | " + " | ".join(ratios) + " | 100% |")
+    if base:
+        add(
+            f"| speed-up of this tree over {result.get('baseline_rev')} | {pipe['rate'] / max(1, base['rate']):.2f}x | | |"
+        )
     add("")
     if "stage_seconds" in pipe:
         add("| stage (worker CPU share) | seconds | share |")
@@ -622,6 +655,13 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--skip-passthrough", action="store_true")
+    parser.add_argument(
+        "--baseline",
+        default=None,
+        metavar="REV",
+        help="also drain the backlog with the worker's pipeline.py and dedupe_state.py from git REV "
+        "(the rest of the working tree unchanged), before the current worker, in the same run",
+    )
     parser.add_argument("--latency-rate", type=float, default=300.0, help="articles/s in the latency phase")
     parser.add_argument("--latency-seconds", type=float, default=20.0, help="0 skips the latency phase")
     parser.add_argument(

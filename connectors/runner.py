@@ -19,7 +19,7 @@ import connectors.spool
 from connectors.base import REGISTRY, Connector
 from connectors.producer import ArticleProducer, ArticleSink
 from connectors.state import StateStore
-from streams.errors import BrokerError
+from streams.errors import BrokerError, StateError
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,13 +52,19 @@ async def connect_producer(settings: Settings, stop: asyncio.Event) -> ArticlePr
     return None
 
 
-async def _supervise(connector: Connector, stop: asyncio.Event) -> None:
+async def _supervise(connector: Connector, stop: asyncio.Event, fatal: list[StateError]) -> None:
     while not stop.is_set():
         try:
             await connector.run(stop)
             return
         except asyncio.CancelledError:
             raise
+        except StateError as exc:
+            # Restarting would produce the same work again and again: stop everything cleanly instead.
+            log.critical("connector %s cannot write its state; stopping: %s", connector.name, exc)
+            fatal.append(exc)
+            stop.set()
+            return
         except Exception:
             log.exception("connector %s crashed; restarting in %.0fs", connector.name, RESTART_DELAY_SECONDS)
             with contextlib.suppress(TimeoutError):
@@ -82,6 +88,7 @@ async def run_connectors(settings: Settings, stop: asyncio.Event, sink: ArticleS
             return
         sink = producer
     running: list[Connector] = []
+    fatal: list[StateError] = []
     try:
         for cls in REGISTRY.values():
             if not cls.enabled(settings):
@@ -90,7 +97,7 @@ async def run_connectors(settings: Settings, stop: asyncio.Event, sink: ArticleS
             await connector.setup()
             running.append(connector)
         log.info("connectors running: %s", ", ".join(c.name for c in running) or "none")
-        tasks = [asyncio.create_task(_supervise(c, stop), name=f"connector:{c.name}") for c in running]
+        tasks = [asyncio.create_task(_supervise(c, stop, fatal), name=f"connector:{c.name}") for c in running]
         await stop.wait()
         if tasks:
             _done, pending = await asyncio.wait(tasks, timeout=cfg.shutdown_timeout_seconds)
@@ -111,3 +118,5 @@ async def run_connectors(settings: Settings, stop: asyncio.Event, sink: ArticleS
         if producer is not None:
             await asyncio.to_thread(producer.close, cfg.shutdown_timeout_seconds)
         state.close()
+    if fatal:
+        raise fatal[0]

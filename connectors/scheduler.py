@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from connectors.state import FeedState
+from streams.errors import StateError
 from streams.settings.connectors import ConnectorSettings
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class Scheduler:
         self._host_waiting: dict[str, deque[tuple[float, Job]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._wakeup = asyncio.Event()
+        self.fatal: StateError | None = None  # set by a poll that could not save state: stops the scheduler
         self._stopping = False
         self.polls = 0
         self.lag_total = 0.0
@@ -123,7 +125,7 @@ class Scheduler:
     async def run(self, stop: asyncio.Event) -> None:
         """Dispatch until ``stop`` is set, then wait for polls in progress (the runner bounds that wait)."""
         try:
-            while not stop.is_set():
+            while not stop.is_set() and self.fatal is None:
                 if not self._heap or self._heap[0][0] > time.time():
                     timeout = self._heap[0][0] - time.time() if self._heap else 3600.0
                     self._wakeup.clear()
@@ -143,6 +145,8 @@ class Scheduler:
             self._stopping = True
             if self._tasks:
                 await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            if self.fatal is not None:
+                raise self.fatal
         finally:
             for task in list(self._tasks):
                 task.cancel()
@@ -166,6 +170,11 @@ class Scheduler:
             except asyncio.CancelledError:
                 self._release(job)
                 raise
+            except StateError as exc:
+                self._release(job)
+                self.fatal = exc
+                self._wakeup.set()
+                return
             except Exception:
                 log.exception("poll of %s crashed", job.key)
                 outcome = Outcome(ERROR)

@@ -26,7 +26,7 @@ from connectors import metrics
 from connectors.base import Connector, register
 from connectors.extract import extract_main_text, html_title
 from connectors.urls import canonical_url
-from streams.errors import ParseError, RecordError
+from streams.errors import ParseError, RecordError, StateError
 from streams.records import Article, parse_time, stable_id, utcnow
 from streams.settings import Settings
 
@@ -270,6 +270,8 @@ class SpoolConnector(Connector):
         while not stop.is_set():
             try:
                 await self.scan_once(stop)
+            except StateError:
+                raise  # fatal: the runner stops the connectors cleanly
             except Exception:
                 log.exception("spool scan failed; retrying")
             with contextlib.suppress(TimeoutError):
@@ -307,7 +309,12 @@ class SpoolConnector(Connector):
         if bad:
             metrics.SPOOL_BAD_LINES.inc(bad)
         await asyncio.gather(*(self.sink.deliver(article) for article in articles))
-        self.state.mark_spool_done(digest, path.name)
+        try:
+            self.state.mark_spool_done(digest, path.name)
+        except StateError:
+            # Its articles are acknowledged: move it on so it is not produced again, then stop.
+            self.folder.mark_done(path)
+            raise
         self.folder.mark_done(path)
         self.state.forget_spool(digest)
         metrics.SPOOL_FILES.labels(outcome="done").inc()

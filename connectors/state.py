@@ -7,11 +7,14 @@ files already produced, so a crash between the Kafka ack and the move to ``done/
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from streams.errors import StateError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds (
@@ -85,9 +88,21 @@ class StateStore:
             ).fetchone()
         return FeedState(*row) if row else FeedState()
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the lock for a write; a failed write (disk full, read-only) becomes a StateError."""
+        with self._lock:
+            try:
+                yield
+            except sqlite3.Error as exc:
+                raise StateError(
+                    f"cannot write connector state {self.path}: {exc} (disk full or read-only? "
+                    "check connectors.state_dir)"
+                ) from exc
+
     def put_feed(self, url: str, state: FeedState) -> None:
         """Save a feed's state (one small transaction)."""
-        with self._lock:
+        with self._writing():
             self._db.execute(
                 "INSERT OR REPLACE INTO feeds (url, etag, last_modified, error_count, idle_count,"
                 " next_poll_at, backoff_seconds, last_success, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -123,7 +138,7 @@ class StateStore:
         ids = list(entry_ids)
         if not ids:
             return
-        with self._lock:
+        with self._writing():
             rows = []
             for entry_id in ids:
                 self._seq += 1
@@ -151,12 +166,12 @@ class StateStore:
 
     def mark_spool_done(self, digest: str, name: str) -> None:
         """Record a spool file as produced (before it is moved to done/)."""
-        with self._lock:
+        with self._writing():
             self._db.execute("INSERT OR REPLACE INTO spool_done (digest, name) VALUES (?, ?)", (digest, name))
 
     def forget_spool(self, digest: str) -> None:
         """Drop the record once the file is safely in done/ (a later re-drop is produced again)."""
-        with self._lock:
+        with self._writing():
             self._db.execute("DELETE FROM spool_done WHERE digest = ?", (digest,))
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ NewswatchError
  │    └── BlockedAddressError   the SSRF guard refused a host
  ├── ParseError         a feed or article body could not be parsed
  ├── DeliveryError      an alert sink failed (carries whether a retry may help)
+ ├── StateError         local state cannot be written (disk full, read-only): stop cleanly, lose nothing
  └── BrokerError        Kafka could not be reached or refused a request
 """
 
@@ -44,6 +45,10 @@ class DeliveryError(NewswatchError):
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
+
+
+class StateError(NewswatchError):
+    """Local state could not be written; carrying on would repeat or lose work, so the process stops."""
 
 
 class BrokerError(NewswatchError):

@@ -107,7 +107,10 @@ class RetrySettings(Section):
     """The delivery wrapper's retry budget and back-off."""
 
     max_attempts: int = Field(
-        default=8, ge=1, description="Attempts per (alert, sink) before the dead-letter topic."
+        default=40,
+        ge=1,
+        description="Attempts per (alert, sink) before the dead-letter topic (with the default back-off, "
+        "max_elapsed_seconds is reached first, so a 10-minute sink outage is ridden out).",
     )
     max_elapsed_seconds: float = Field(
         default=900.0, gt=0, description="Give up (dead-letter) after this long."

@@ -98,13 +98,6 @@ def _fill(folder: Path) -> None:
             handle.flush()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (connectors/spool.py SpoolConnector.process + connectors/runner.py _supervise): when "
-    "StateStore.mark_spool_done fails (sqlite3 'database or disk is full') the file stays in "
-    "the spool and is produced again on every scan (100+ copies in 30 s) while the connector keeps running; "
-    "see docs/faults.md",
-)
 def test_connector_state_disk_full_stops_cleanly_and_loses_nothing(
     tmp_path: Path, kafka_bootstrap: str, topic_prefix: str
 ) -> None:
