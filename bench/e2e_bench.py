@@ -257,11 +257,13 @@ class Bench:
 
     # ------------------------------------------------------------------ config and processes
 
-    def config(self, name: str, app_id: str, metrics_port: int, **extra: Any) -> Path:
+    def config(
+        self, name: str, app_id: str, metrics_port: int, prefix: str | None = None, **extra: Any
+    ) -> Path:
         data: dict[str, Any] = {
             "kafka": {
                 "bootstrap_servers": self.args.bootstrap,
-                "topic_prefix": self.prefix,
+                "topic_prefix": prefix or self.prefix,
                 "partitions": self.args.partitions,
             },
             "worker": {
@@ -404,8 +406,13 @@ class Bench:
                 result["passthrough"] = self.passthrough(offsets, len(items))
             if args.baseline:
                 src = self.baseline_src(args.baseline)
+                # Its own topics (every stage topic, not only articles.raw), holding the same backlog.
+                base_prefix = self.prefix.rstrip(".") + "b."
                 base_port = free_port()
-                base_config = self.config("baseline", f"{self.prefix}baseline", base_port)
+                base_config = self.config("baseline", f"{base_prefix}newswatch", base_port, base_prefix)
+                base_settings = load_settings(base_config, environ={})
+                ensure_topics(base_settings)
+                self.produce(base_settings, items)
                 result["baseline"], _ = self.pipeline(
                     offsets, settings, items, builder, base_config, base_port, "baseline", src, latency=False
                 )
@@ -450,19 +457,22 @@ class Bench:
         src: Path | None = None,
         latency: bool = True,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        group = load_settings(config, environ={}).worker.app_id
+        variant = load_settings(config, environ={})
+        group = variant.worker.app_id
         drain = Drain(f"{name} x{self.args.workers}", len(items))
         configs = [(config, port)]
         for n in range(1, self.args.workers):
             extra_port = free_port()
-            configs.append((self.config(f"{name}{n}", group, extra_port), extra_port))
+            configs.append(
+                (self.config(f"{name}{n}", group, extra_port, variant.kafka.topic_prefix), extra_port)
+            )
         hooks_before = len(read_hooks(self.hook_log))
         drain.launched = time.time()
         workers = [
             self.spawn(f"{name}{n}", [sys.executable, "-m", "streams.cli", "worker"], cfg, src)
             for n, (cfg, _) in enumerate(configs)
         ]
-        topics = {stage: self.prefix + topic for stage, topic in STAGE_TOPICS.items()}
+        topics = {stage: variant.topic(topic) for stage, topic in STAGE_TOPICS.items()}
         wait_drained(
             drain, offsets, group, topics, [w.pid for w in workers], self.args.timeout,
             [p for _, p in configs], workers,

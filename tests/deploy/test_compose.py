@@ -226,3 +226,31 @@ def test_dockerfile_runs_newswatch_as_an_unprivileged_user() -> None:
         assert f"COPY {package} ./{package}" in text
     ignored = (REPO / ".dockerignore").read_text().split()
     assert ".venv" in ignored and ".git" in ignored
+
+
+def _env_file(path: Path) -> dict[str, str]:
+    pairs = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def test_app_environment_is_valid_settings() -> None:
+    """Every NEWSWATCH_ variable the services get names a real setting (settings reject unknown keys)."""
+    from streams.settings import load_settings
+
+    for name in APP_SERVICES:
+        service = services()[name]
+        env: dict[str, str] = {}
+        for entry in service["env_file"]:
+            if entry.get("required", True):
+                env.update(_env_file(REPO / entry["path"]))
+        env.update({key: str(value) for key, value in service["environment"].items()})
+        settings = load_settings(None, environ=env)
+        assert settings.kafka.bootstrap_servers == "kafka:9092", name
+        assert settings.worker.metrics_host == "0.0.0.0", name
+        assert settings.store.url.get_secret_value().startswith("postgresql://"), name
+        if name.startswith("worker"):
+            assert settings.worker.store == "rocksdb://", name

@@ -156,3 +156,17 @@ def test_app_config_points_at_the_in_cluster_kafka() -> None:
     assert containers(kafka)[0]["image"].startswith("apache/kafka:")
     env = {e["name"]: e["value"] for e in containers(kafka)[0]["env"]}
     assert env["KAFKA_ADVERTISED_LISTENERS"].endswith("kafka-0.kafka.newswatch.svc.cluster.local:9092")
+
+
+def test_app_config_is_valid_settings() -> None:
+    """The ConfigMap and the worker's env name real settings (unknown keys would fail at start-up)."""
+    from streams.settings import load_settings
+
+    env = dict(by_name("ConfigMap", "newswatch-env")["data"])
+    env.update(
+        {e["name"]: e["value"] for e in containers(by_name("StatefulSet", "newswatch-worker"))[0]["env"]}
+    )
+    env["NEWSWATCH_STORE__URL"] = "postgresql://newswatch:x@postgres:5432/newswatch"  # from the Secret
+    settings = load_settings(None, environ=env)
+    assert settings.kafka.partitions == 12
+    assert settings.worker.log_json is True

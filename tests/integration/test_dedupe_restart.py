@@ -48,10 +48,12 @@ def _republished(original: Article, site: str) -> Article:
     )
 
 
+@pytest.mark.parametrize("store", ["memory://", "rocksdb://"])
 def test_duplicates_after_a_killed_worker_are_still_caught(
-    tmp_path: Path, kafka_bootstrap: str, topic_prefix: str, seeds_dir: Path
+    tmp_path: Path, kafka_bootstrap: str, topic_prefix: str, seeds_dir: Path, store: str
 ) -> None:
-    pipe = Pipeline(tmp_path, kafka_bootstrap, topic_prefix)
+    """memory:// rebuilds the tables from their changelogs; rocksdb:// keeps a local copy as well."""
+    pipe = Pipeline(tmp_path, kafka_bootstrap, topic_prefix, overrides={"worker": {"store": store}})
     raw_topic = f"{topic_prefix}{ARTICLES_RAW}"
     first_half = [_seed(seeds_dir, n) for n in ("000", "002", "003", "004")]
     second_half = [_seed(seeds_dir, "001")] + [_republished(a, "mirror.example") for a in first_half[1:]]
