@@ -71,7 +71,7 @@ FOREIGN: dict[str, list[str]] = {
     "fr": [
         "Le gouvernement a présenté mercredi un projet de loi sur la rénovation énergétique des logements.",
         "Les syndicats appellent à une nouvelle journée de mobilisation contre la réforme des retraites.",
-        "La préfecture a ordonné la fermeture de plusieurs écoles en raison des inondations dans le sud du pays.",
+        "La préfecture a ordonné la fermeture de plusieurs écoles en raison des inondations dans le sud.",
         "Selon l'Insee, l'inflation a ralenti en octobre pour le troisième mois consécutif.",
         "Le maire de la ville a inauguré une nouvelle ligne de tramway reliant la gare à l'université.",
         "Les agriculteurs manifestent devant le ministère pour réclamer une baisse des charges.",

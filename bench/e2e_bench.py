@@ -103,9 +103,10 @@ def scrape(port: int) -> dict[str, float]:
 def metric(values: dict[str, float], name: str, **labels: str) -> float:
     total = 0.0
     for key, value in values.items():
-        if key == name or key.startswith(name + "{"):
-            if all(f'{k}="{v}"' in key for k, v in labels.items()):
-                total += value
+        if (key == name or key.startswith(name + "{")) and all(
+            f'{k}="{v}"' in key for k, v in labels.items()
+        ):
+            total += value
     return total
 
 
@@ -361,7 +362,8 @@ class Bench:
         args = self.args
         result: dict[str, Any] = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+            "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}",
             "command": " ".join([Path(sys.executable).name, *sys.argv]),
             "load_start": loadavg(),
             "prefix": self.prefix,
@@ -587,7 +589,8 @@ def print_table(result: dict[str, Any]) -> str:
     add(f"load avg (1/5/15 min) at start {result['load_start']}, at end {result['load_end']}")
     c = result["corpus"]
     add(
-        f"corpus: {pipe['articles']} articles, mean {c['mean_words']:.0f} words / {c['mean_bytes']:.0f} bytes JSON; "
+        f"corpus: {pipe['articles']} articles, mean {c['mean_words']:.0f} words / "
+        f"{c['mean_bytes']:.0f} bytes JSON; "
         f"duplicates {c.get('share_duplicate', 0):.1%}, events {c.get('share_event', 0):.1%}, "
         f"non-English {c.get('share_foreign', 0):.1%}"
     )
@@ -618,7 +621,8 @@ def print_table(result: dict[str, Any]) -> str:
         add("| share of the pass-through ceiling (end to end) | " + " | ".join(ratios) + " | 100% |")
     if base:
         add(
-            f"| speed-up of this tree over {result.get('baseline_rev')} | {pipe['rate'] / max(1, base['rate']):.2f}x | | |"
+            f"| speed-up of this tree over {result.get('baseline_rev')} | "
+            f"{pipe['rate'] / max(1, base['rate']):.2f}x | | |"
         )
     add("")
     if "stage_seconds" in pipe:
@@ -637,8 +641,9 @@ def print_table(result: dict[str, Any]) -> str:
     lat = result.get("latency") or {}
     if lat:
         add(
-            f"alert latency (article sent -> webhook received), {lat['articles']} fresh articles at {lat['rate']:.0f}/s: "
-            f"{lat['alerts']} alerts, p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms, p99 {lat['p99_ms']} ms, "
+            f"alert latency (article sent -> webhook received), {lat['articles']} fresh articles "
+            f"at {lat['rate']:.0f}/s: {lat['alerts']} alerts, p50 {lat['p50_ms']} ms, "
+            f"p95 {lat['p95_ms']} ms, p99 {lat['p99_ms']} ms, "
             f"max {lat['max_ms']} ms (max articles.raw lag {lat['max_lag_dedupe']})"
         )
     add("")

@@ -17,6 +17,7 @@ _CP1252_CONTINUATION = "\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u019
 _MOJIBAKE = re.compile(f"[\xc2-\xf4][{_CP1252_CONTINUATION}]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_OTHER_BLANKS = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")  # every blank _SPACES takes but " "
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 MAX_TEXT_CHARS = 200_000
 
@@ -41,7 +42,9 @@ def normalize_text(text: str) -> str:
     text = repair_mojibake(text[:MAX_TEXT_CHARS])
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _SPACES.sub(" ", text)
+    # Most texts have no run of blanks and no blank but " ": skip the substitution (it is the costliest step).
+    if "  " in text or ("\t" in text if text.isascii() else _OTHER_BLANKS.search(text) is not None):
+        text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", text).strip()
 
