@@ -296,6 +296,8 @@ class Bench:
             env["NEWSWATCH_CONFIG"] = str(config)
         if src is not None:  # the baseline: its copy of the packages comes first on the path
             env["PYTHONPATH"] = str(src)
+        elif name.startswith("worker"):  # the current tree's worker only (an experiment's settings)
+            env.update(item.split("=", 1) for item in self.args.worker_env)
         log = open(self.root / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(argv, cwd=src or REPO, env=env, stdout=log, stderr=log)
         self.procs.append(proc)
@@ -670,6 +672,13 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--skip-passthrough", action="store_true")
+    parser.add_argument(
+        "--worker-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="environment for the current tree's worker only, e.g. a Faust setting (PRODUCER_LINGER=0.005)",
+    )
     parser.add_argument(
         "--baseline",
         default=None,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 from typing import Any
 
 import faust
-from faust.sensors.prometheus import setup_prometheus_sensors
+from faust.sensors.prometheus import FaustMetrics, PrometheusMonitor
+from prometheus_client import REGISTRY
 from prometheus_client import start_http_server
 
 from streams.admin import ensure_topics
@@ -22,6 +24,8 @@ log = logging.getLogger(__name__)
 # depends on them statically. Each module defines ``register(app, topics, settings)``.
 # Framework loggers that narrate every service start and stop at INFO; shown only with log_level debug.
 FRAMEWORK_LOGGERS: tuple[str, ...] = ("faust", "mode", "aiokafka", "kafka")
+
+FAUST_METRICS_PREFIX = "newswatch_faust"
 
 PLUGGED_STAGES: tuple[str, ...] = ("alerts.agent", "streams.store.agent")
 
@@ -40,11 +44,17 @@ class NewswatchWorker(faust.Worker):
                 logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+@functools.cache
+def _faust_metrics() -> FaustMetrics:
+    """Faust's sensor series, registered once per process (a second app reuses them)."""
+    return FaustMetrics.create(REGISTRY, FAUST_METRICS_PREFIX)
+
+
 def build_worker_app(settings: Settings) -> tuple[faust.App, PipelineTopics]:
     """The Faust app with the pipeline agents and every plugged-in stage registered."""
     app = create_app(settings)
     # Faust's own sensor: consumer lag, events per stream, rebalances (newswatch_faust_* series).
-    setup_prometheus_sensors(app, name_prefix="newswatch_faust")
+    app.monitor = PrometheusMonitor(metrics=_faust_metrics())
     topics = create_topics(app, settings)
     register_pipeline(app, topics, settings)
     for module_name in PLUGGED_STAGES:

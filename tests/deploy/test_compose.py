@@ -41,7 +41,7 @@ def _compose_plugin() -> bool:
     return probe.returncode == 0
 
 
-@pytest.mark.skipif(not _compose_plugin(), reason="the docker compose plugin is not installed")
+@pytest.mark.tooling  # needs the docker compose plugin: `make check-deploy`
 def test_docker_compose_config_accepts_the_file() -> None:
     result = subprocess.run(
         ["docker", "compose", "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True, cwd=REPO
@@ -49,7 +49,7 @@ def test_docker_compose_config_accepts_the_file() -> None:
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.skipif(not _compose_plugin(), reason="the docker compose plugin is not installed")
+@pytest.mark.tooling  # needs the docker compose plugin: `make check-deploy`
 def test_docker_compose_config_resolves_services_and_volumes() -> None:
     result = subprocess.run(
         ["docker", "compose", "-f", str(COMPOSE), "config", "--services"],

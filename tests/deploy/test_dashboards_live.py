@@ -156,7 +156,7 @@ def test_every_dashboard_and_rule_expression_returns_data_on_a_real_run(
 
 def _assert_json_logs_trace_items(pipe: Any) -> None:
     """With worker.log_json every log line of both processes is one JSON object, and the worker's
-    lines carry the ids that let one article or event be followed (article_id, event_id, stage)."""
+    lines carry the ids that let an event be followed (event_id, stage)."""
     import json
 
     records = {}
@@ -166,7 +166,6 @@ def _assert_json_logs_trace_items(pipe: Any) -> None:
         records[name] = [json.loads(line) for line in lines]
         assert all({"ts", "level", "logger", "message"} <= set(r) for r in records[name])
     worker = records["worker"]
-    assert any(r.get("stage") == "dedupe" and r.get("article_id") for r in worker), (
-        "no article_id in dedupe logs"
-    )
+    # At info level the merge stage logs every alert decision with its event id (per-article lines,
+    # such as dedupe's "duplicate of", are debug level).
     assert any(r.get("stage") == "merge" and r.get("event_id") for r in worker), "no event_id in merge logs"

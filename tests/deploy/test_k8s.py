@@ -4,7 +4,6 @@ pods Prometheus finds, and config copies identical to the canonical files."""
 from __future__ import annotations
 
 import filecmp
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -71,7 +70,7 @@ def test_generator_files_exist() -> None:
             assert (K8S / path).is_file(), f"{generator['name']}: {path}"
 
 
-@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl not installed")
+@pytest.mark.tooling  # needs kubectl: `make check-deploy`
 def test_kustomize_builds() -> None:
     result = subprocess.run(["kubectl", "kustomize", str(K8S)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
