@@ -429,6 +429,8 @@ class Bench:
             self.stop_all()
             offsets.close()
             _ = receiver
+            if not args.keep_topics:
+                delete_topics(args.bootstrap, self.prefix.rstrip("."))
         result["load_end"] = loadavg()
         return result
 
@@ -514,6 +516,20 @@ class Bench:
         for worker in workers:
             self.stop(worker)
         return summary, result
+
+
+def delete_topics(bootstrap: str, stem: str) -> None:
+    """Delete this run's topics (``<stem>.*``, ``<stem>b.*`` and the Faust changelogs named after them)."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="bench-admin")
+    try:
+        mine = [t for t in admin.list_topics() if t.startswith((stem + ".", stem + "b."))]
+        if mine:
+            admin.delete_topics(mine, raise_errors=False)
+            print(f"deleted {len(mine)} topics of this run ({stem}.*)", flush=True)
+    except KafkaError as exc:
+        print(f"could not delete this run's topics: {exc}", flush=True)
+    finally:
+        admin.close()
 
 
 def read_hooks(path: Path) -> list[dict[str, Any]]:
@@ -672,6 +688,7 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--skip-passthrough", action="store_true")
+    parser.add_argument("--keep-topics", action="store_true", help="leave this run's topics on the broker")
     parser.add_argument(
         "--worker-env",
         action="append",

@@ -14,5 +14,11 @@ class WorkerSettings(Section):
     web_port: int = Field(6066, ge=0, le=65535, description="Faust web server port (0 disables).")
     metrics_port: int = Field(9108, ge=0, le=65535, description="Prometheus /metrics port of the worker.")
     metrics_host: str = Field("127.0.0.1", description="Address the /metrics server binds (0.0.0.0 in containers).")
+    session_timeout_seconds: float = Field(
+        10.0,
+        ge=6,
+        le=300,
+        description="Kafka consumer-group session timeout: how soon a killed worker's partitions move on.",
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
     log_json: bool = Field(False, description="Write logs as JSON lines.")

@@ -48,6 +48,7 @@ def create_app(settings: Settings) -> faust.App:
         web_bind="127.0.0.1",
         web_host="127.0.0.1",
         broker_commit_every=100,
+        broker_session_timeout=settings.worker.session_timeout_seconds,
         broker_commit_interval=1.0,
         stream_wait_empty=False,
         autodiscover=False,

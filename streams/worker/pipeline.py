@@ -278,6 +278,7 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
                 await topics.alerts.send(key=key, value=value)
             yield None
 
-    @app.on_partitions_assigned.connect
     async def rebuild_after_rebalance(app: faust.App, *_: object, **__: object) -> None:
         dedupe.needs_restore = True
+
+    app.on_partitions_assigned.connect(rebuild_after_rebalance)  # type: ignore[arg-type]  # mode's stub
