@@ -43,7 +43,7 @@ run: venv kafka-start seeds ## set up, start Kafka, run connectors + worker on t
 test-deps: ## install the Debian packages the tests need (prometheus, postgresql, chromium) when missing
 	@deploy/scripts/install-test-deps.sh
 
-test: venv test-deps ## set up, start what the tests need, run the whole suite, stop what was started
+test: venv test-deps lint typecheck ## set up, start what the tests need, run the whole suite, stop what was started
 	NEWSWATCH_REQUIRE_POSTGRES=1 NEWSWATCH_REQUIRE_BROWSER=1 $(BIN)/pytest -p no:cacheprovider -m "not soak and not tooling" $(PYTEST_ARGS)
 
 test-unit: venv ## the fast tests only (no broker, no external servers)

@@ -122,7 +122,9 @@ def register(app: faust.App, topics: Any, settings: Any) -> None:
     async def measure_dlq() -> None:
         """Keep newswatch_alert_dlq_size current (kafka-python is blocking: off the event loop)."""
         try:
-            await asyncio.to_thread(dlq_size, settings.kafka.bootstrap_servers, topics.alerts_dlq.get_topic_name())
+            await asyncio.to_thread(
+                dlq_size, settings.kafka.bootstrap_servers, topics.alerts_dlq.get_topic_name()
+            )
         except BrokerError as exc:
             log.warning("could not measure the alert DLQ: %s", exc, extra={"stage": "alert"})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 
@@ -64,10 +65,8 @@ def ensure_topics(settings: Settings, *, timeout: float = 60.0) -> list[str]:
                 )
                 for n in missing
             ]
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics(topics)
-            except TopicAlreadyExistsError:
-                pass
             log.info("created topics %s", ", ".join(missing))
         return missing
     except KafkaError as exc:

@@ -174,7 +174,9 @@ class Pipeline:
     def assert_running(self) -> None:
         for name, process in self.processes.items():
             if process.poll() is not None:
-                raise AssertionError(f"{name} exited with {process.returncode}:\n{self.log_text(name)[-4000:]}")
+                raise AssertionError(
+                    f"{name} exited with {process.returncode}:\n{self.log_text(name)[-4000:]}"
+                )
 
 
 def alert_payloads(requests: list[Any]) -> list[dict[str, Any]]:

@@ -13,5 +13,6 @@ class DetectSettings(Section):
     max_event_age_days: int = Field(
         45,
         ge=1,
-        description="Reports of a call or ceasefire older than this many days before publication are background.",
+        description="Reports of a call or ceasefire older than this many days before publication "
+        "are background.",
     )

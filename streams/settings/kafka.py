@@ -12,4 +12,6 @@ class KafkaSettings(Section):
     topic_prefix: str = Field("", description="Prefix for every topic name (tests use a unique one).")
     partitions: int = Field(4, ge=1, description="Partitions for each topic created at start-up.")
     replication_factor: int = Field(1, ge=1, description="Replication factor for topics created at start-up.")
-    min_insync_replicas: int = Field(1, ge=1, description="min.insync.replicas for topics created at start-up.")
+    min_insync_replicas: int = Field(
+        1, ge=1, description="min.insync.replicas for topics created at start-up."
+    )

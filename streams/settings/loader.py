@@ -34,7 +34,9 @@ def _set_path(tree: dict[str, Any], dotted: str, value: Any) -> None:
     for part in parts[:-1]:
         child = node.setdefault(part, {})
         if not isinstance(child, dict):
-            raise ConfigError(f"environment override {dotted!r} conflicts with a non-mapping value at {part!r}")
+            raise ConfigError(
+                f"environment override {dotted!r} conflicts with a non-mapping value at {part!r}"
+            )
         node = child
     node[parts[-1]] = value
 

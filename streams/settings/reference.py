@@ -68,7 +68,12 @@ def _section(model: type[BaseModel], path: str, out: list[str], seen: set[str]) 
         description = (field.description or "").replace("|", "\\|").replace("\n", " ")
         rows.append(f"| `{dotted}` | {_type_name(field.annotation)} | {_default(field)} | {description} |")
     if rows:
-        out += [f"\n## `{path}`\n", "| setting | type | default | meaning |", "| --- | --- | --- | --- |", *rows]
+        out += [
+            f"\n## `{path}`\n",
+            "| setting | type | default | meaning |",
+            "| --- | --- | --- | --- |",
+            *rows,
+        ]
     for sub, dotted in nested:
         if dotted not in seen:
             seen.add(dotted)

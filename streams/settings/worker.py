@@ -13,7 +13,9 @@ class WorkerSettings(Section):
     data_dir: str = Field("var/worker", description="Folder for table state and the worker's files.")
     web_port: int = Field(6066, ge=0, le=65535, description="Faust web server port (0 disables).")
     metrics_port: int = Field(9108, ge=0, le=65535, description="Prometheus /metrics port of the worker.")
-    metrics_host: str = Field("127.0.0.1", description="Address the /metrics server binds (0.0.0.0 in containers).")
+    metrics_host: str = Field(
+        "127.0.0.1", description="Address the /metrics server binds (0.0.0.0 in containers)."
+    )
     session_timeout_seconds: float = Field(
         10.0,
         ge=6,

@@ -10,19 +10,25 @@ ARTICLES_RECEIVED = Counter(
     "newswatch_articles_received_total", "Articles read from articles.raw by the worker."
 )
 ARTICLES_INVALID = Counter(
-    "newswatch_articles_invalid_total", "Records on articles.raw that could not be decoded (sent to articles.dlq)."
+    "newswatch_articles_invalid_total",
+    "Records on articles.raw that could not be decoded (sent to articles.dlq).",
 )
 ARTICLES_UNIQUE = Counter("newswatch_articles_unique_total", "Articles found unique and passed to detection.")
 ARTICLES_DUPLICATE = Counter(
-    "newswatch_articles_duplicate_total", "Articles found to duplicate one already seen (recorded, not detected again)."
+    "newswatch_articles_duplicate_total",
+    "Articles found to duplicate one already seen (recorded, not detected again).",
 )
-EVENT_REPORTS = Counter("newswatch_event_reports_total", "Event reports sent to the events topic, by type.", ["type"])
+EVENT_REPORTS = Counter(
+    "newswatch_event_reports_total", "Event reports sent to the events topic, by type.", ["type"]
+)
 EVENTS_MERGED = Counter(
     "newswatch_events_merged_total",
     "Event reports merged into the event table, by the merge's reason (first, confirmed, new_source, ...).",
     ["reason"],
 )
-ALERTS_EMITTED = Counter("newswatch_alerts_emitted_total", "Alerts written to the alerts topic, by reason.", ["reason"])
+ALERTS_EMITTED = Counter(
+    "newswatch_alerts_emitted_total", "Alerts written to the alerts topic, by reason.", ["reason"]
+)
 STAGE_ERRORS = Counter(
     "newswatch_stage_errors_total", "Records a stage failed to process (logged and dead-lettered).", ["stage"]
 )

@@ -9,8 +9,7 @@ from typing import Any
 
 import faust
 from faust.sensors.prometheus import FaustMetrics, PrometheusMonitor
-from prometheus_client import REGISTRY
-from prometheus_client import start_http_server
+from prometheus_client import REGISTRY, start_http_server
 
 from streams.admin import ensure_topics
 from streams.logging_setup import configure_logging
@@ -76,5 +75,7 @@ def run_worker(settings: Settings) -> int:
     app, _ = build_worker_app(settings)
     if settings.worker.metrics_port:
         start_http_server(settings.worker.metrics_port, addr=settings.worker.metrics_host)
-        log.info("metrics on http://%s:%d/metrics", settings.worker.metrics_host, settings.worker.metrics_port)
+        log.info(
+            "metrics on http://%s:%d/metrics", settings.worker.metrics_host, settings.worker.metrics_port
+        )
     NewswatchWorker(app, settings).execute_from_commandline()

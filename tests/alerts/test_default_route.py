@@ -27,5 +27,9 @@ def test_default_route_types(event_type: str, routed: bool) -> None:
 
 def test_configured_default_types_replace_the_builtin_list() -> None:
     routes = build_routes(AlertSettings(default_types=("official_contact",)), ["console"])
-    assert select_routes(routes, Alert(event=Event(type="official_contact", date="2020-11-07"), reason="first"))
-    assert not select_routes(routes, Alert(event=Event(type="leader_call", date="2020-11-07"), reason="first"))
+    assert select_routes(
+        routes, Alert(event=Event(type="official_contact", date="2020-11-07"), reason="first")
+    )
+    assert not select_routes(
+        routes, Alert(event=Event(type="leader_call", date="2020-11-07"), reason="first")
+    )

@@ -38,7 +38,9 @@ class Receiver:
         payload = self.verifier.verify(body, dict(request.headers))  # raises on a bad signature
         time.sleep(RECEIVER_DELAY_SECONDS)
         with self.lock:
-            self.answered.append((request.headers["webhook-id"], payload["data"]["alert_id"], time.monotonic()))
+            self.answered.append(
+                (request.headers["webhook-id"], payload["data"]["alert_id"], time.monotonic())
+            )
         return Response("ok", status=200)
 
 
@@ -82,7 +84,9 @@ def test_killed_worker_delivers_everything_once(
     alerts = _alerts()
     try:
         pipe.start("worker")
-        produce_records(kafka_bootstrap, f"{topic_prefix}{ALERTS}", [(a.id.encode(), a.to_json()) for a in alerts])
+        produce_records(
+            kafka_bootstrap, f"{topic_prefix}{ALERTS}", [(a.id.encode(), a.to_json()) for a in alerts]
+        )
         wait_for(lambda: pipe.assert_running() or len(receiver.answered) >= 8, 120, "the first deliveries")
         pipe.stop("worker", sig=signal.SIGKILL)
         killed_at = time.monotonic()
@@ -106,7 +110,8 @@ def test_killed_worker_delivers_everything_once(
     repeated = {wid for wid in ids if ids.count(wid) > 1}
     print(
         f"alerts expected={ALERT_COUNT} delivered={len({a for _, a, _ in receiver.answered})} "
-        f"requests={len(ids)} repeated_webhook_ids={len(repeated)} settled_before_kill={len(settled_before_kill)}"
+        f"requests={len(ids)} repeated_webhook_ids={len(repeated)} "
+        f"settled_before_kill={len(settled_before_kill)}"
     )
     assert {aid for _, aid, _ in receiver.answered} == {a.id for a in alerts}
     # Every alert keeps one webhook-id across retries and restarts, so receivers can deduplicate ...

@@ -61,7 +61,10 @@ def test_duplicates_after_a_killed_worker_are_still_caught(
         pipe.start("worker")
         produce_articles(kafka_bootstrap, raw_topic, first_half)
         wait_for(
-            lambda: pipe.assert_running() or metric_sum(pipe.worker_metrics(), "newswatch_articles_unique_total") >= 4,
+            lambda: (
+                pipe.assert_running()
+                or metric_sum(pipe.worker_metrics(), "newswatch_articles_unique_total") >= 4
+            ),
             120,
             "the first half to be remembered",
         )
@@ -70,15 +73,19 @@ def test_duplicates_after_a_killed_worker_are_still_caught(
         pipe.start("worker")
         produce_articles(kafka_bootstrap, raw_topic, second_half)
         wait_for(
-            lambda: pipe.assert_running()
-            or metric_sum(pipe.worker_metrics(), "newswatch_articles_duplicate_total") >= 4,
+            lambda: (
+                pipe.assert_running()
+                or metric_sum(pipe.worker_metrics(), "newswatch_articles_duplicate_total") >= 4
+            ),
             120,
             "the second half to be recognised as duplicates",
         )
     finally:
         pipe.stop_all()
 
-    records = [Article.from_json(v) for v in read_all(kafka_bootstrap, f"{topic_prefix}{ARTICLES_UNIQUE}", expect=8)]
+    records = [
+        Article.from_json(v) for v in read_all(kafka_bootstrap, f"{topic_prefix}{ARTICLES_UNIQUE}", expect=8)
+    ]
     duplicate_links = {a.id: a.duplicate_of for a in records if a.duplicate_of}
     assert duplicate_links == {
         "seed-001": "seed-000",

@@ -70,7 +70,11 @@ def test_seeds_alert_once_per_event_and_never_again(
 
     wait_for(every_event_alerted, timeout=120, what="alerts for the seven seed events")
     # Let late duplicates surface before counting.
-    wait_for(lambda: metric_sum(pipeline.worker_metrics(), "newswatch_articles_received_total") >= 5, 30, "5 articles")
+    wait_for(
+        lambda: metric_sum(pipeline.worker_metrics(), "newswatch_articles_received_total") >= 5,
+        30,
+        "5 articles",
+    )
     time.sleep(3)
     first_round = _alerts(httpserver)
     identities = [_identity(p) for p in first_round]
@@ -90,7 +94,9 @@ def test_seeds_alert_once_per_event_and_never_again(
         "the second round of seeds to reach the worker",
     )
     wait_for(
-        lambda: metric_sum(pipeline.worker_metrics(), "newswatch_events_merged_total") >= 2 * len(first_round),
+        lambda: (
+            metric_sum(pipeline.worker_metrics(), "newswatch_events_merged_total") >= 2 * len(first_round)
+        ),
         60,
         "the second round to be merged",
     )

@@ -32,7 +32,9 @@ def test_naive_times_are_taken_as_utc() -> None:
     assert Article.from_dict(data).published == datetime(2020, 11, 7, 18, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("raw", [b"not json", b"[1,2]", b'{"id": "x"}', b'{"id": "x", "published": "yesterday"}'])
+@pytest.mark.parametrize(
+    "raw", [b"not json", b"[1,2]", b'{"id": "x"}', b'{"id": "x", "published": "yesterday"}']
+)
 def test_bad_articles_raise_record_error(raw: bytes) -> None:
     with pytest.raises(RecordError):
         Article.from_json(raw)

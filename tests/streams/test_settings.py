@@ -21,7 +21,9 @@ def test_reference_doc_matches_the_models() -> None:
 def test_environment_overrides_file(tmp_path: Path) -> None:
     config = tmp_path / "c.yaml"
     config.write_text("kafka:\n  partitions: 3\n  topic_prefix: a.\n", encoding="utf-8")
-    settings = load_settings(config, environ={"NEWSWATCH_KAFKA__PARTITIONS": "8", "NEWSWATCH_WEBHOOK_URL": "http://h/x"})
+    settings = load_settings(
+        config, environ={"NEWSWATCH_KAFKA__PARTITIONS": "8", "NEWSWATCH_WEBHOOK_URL": "http://h/x"}
+    )
     assert settings.kafka.partitions == 8
     assert settings.kafka.topic_prefix == "a."
     assert settings.alerts.webhook_url is not None

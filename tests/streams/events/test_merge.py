@@ -13,13 +13,17 @@ PUTIN = Participant("Vladimir Putin", "RUS", "president", "putin-vladimir", True
 MACRON = Participant("Emmanuel Macron", "FRA", "president", "macron-emmanuel", True)
 
 
-def report(article: str, source: str, day: str = "2020-11-07", who: tuple[Participant, ...] = (PUTIN, MACRON)) -> Event:
+def report(
+    article: str, source: str, day: str = "2020-11-07", who: tuple[Participant, ...] = (PUTIN, MACRON)
+) -> Event:
     published = datetime.fromisoformat(f"{day}T12:00:00+00:00")
     return Event(
         type="leader_call",
         date=day,
         participants=who,
-        evidence=(Evidence(article, f"https://{source}/{article}", "They spoke by phone.", source, published),),
+        evidence=(
+            Evidence(article, f"https://{source}/{article}", "They spoke by phone.", source, published),
+        ),
         sources=(source,),
         first_reported=published,
         last_reported=published,
