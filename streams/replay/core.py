@@ -17,13 +17,13 @@ No Kafka here: the shell (``streams/replay/kafka.py``) feeds records in and send
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from streams.detect.engine import DetectionEngine
 from streams.errors import RecordError
-from streams.records import Article, Event, Evidence
+from streams.events.reports import duplicate_reports
+from streams.records import Article, Event
 
 # What happened to one stored record.
 DETECTED = "detected"  # in range, unique: detection ran, its reports are sent
@@ -80,37 +80,6 @@ class TimeRange:
         start = self.start.isoformat() if self.start else "the beginning"
         end = self.end.isoformat() if self.end else "the end"
         return f"{start} .. {end}"
-
-
-def duplicate_reports(reports: Sequence[Event], duplicate: Article) -> list[Event]:
-    """The original's event reports, re-issued with the duplicate article as their evidence.
-
-    Mirrors the worker's detect agent (``_duplicate_reports`` in ``streams/worker/pipeline.py``); a test
-    checks that both give the same reports.
-    """
-    source = duplicate.source_site or duplicate.connector or "unknown"
-    result = []
-    for report in reports:
-        evidence = tuple(
-            Evidence(
-                article_id=duplicate.id,
-                url=duplicate.url,
-                sentence=e.sentence,
-                source=source,
-                published=duplicate.published,
-                rule=e.rule,
-            )
-            for e in report.evidence[:1]
-        )
-        result.append(
-            report.replace(
-                evidence=evidence,
-                sources=(source,),
-                first_reported=duplicate.published,
-                last_reported=duplicate.published,
-            )
-        )
-    return result
 
 
 def report_record(report: Event) -> tuple[bytes, bytes]:

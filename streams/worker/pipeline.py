@@ -32,6 +32,7 @@ import orjson
 
 from streams.detect.engine import DetectionEngine
 from streams.events.merge import merge_report
+from streams.events.reports import duplicate_reports
 from streams.records import Alert, Article, Event, utcnow
 from streams.settings import Settings
 from streams.text import normalize_article
@@ -58,31 +59,8 @@ def _enter(stream: faust.StreamT[bytes], event: faust.EventT | None) -> None:
 
 
 def _duplicate_reports(reports: list[dict[str, Any]], duplicate: Article) -> list[Event]:
-    """The original's event reports, re-issued with the duplicate article as their evidence."""
-    source = duplicate.source_site or duplicate.connector or "unknown"
-    result = []
-    for data in reports:
-        report = Event.from_dict(data)
-        evidence = tuple(
-            e.__class__(
-                article_id=duplicate.id,
-                url=duplicate.url,
-                sentence=e.sentence,
-                source=source,
-                published=duplicate.published,
-                rule=e.rule,
-            )
-            for e in report.evidence[:1]
-        )
-        result.append(
-            report.replace(
-                evidence=evidence,
-                sources=(source,),
-                first_reported=duplicate.published,
-                last_reported=duplicate.published,
-            )
-        )
-    return result
+    """The original's stored reports (JSON form), re-issued for the duplicate."""
+    return duplicate_reports([Event.from_dict(data) for data in reports], duplicate)
 
 
 def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings) -> None:

@@ -1,0 +1,34 @@
+"""Event reports carried over to a duplicate article, so the merge stage counts its source."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from streams.records import Article, Event, Evidence
+
+
+def duplicate_reports(reports: Sequence[Event], duplicate: Article) -> list[Event]:
+    """The original's event reports, re-issued with the duplicate article as their evidence."""
+    source = duplicate.source_site or duplicate.connector or "unknown"
+    result = []
+    for report in reports:
+        evidence = tuple(
+            Evidence(
+                article_id=duplicate.id,
+                url=duplicate.url,
+                sentence=e.sentence,
+                source=source,
+                published=duplicate.published,
+                rule=e.rule,
+            )
+            for e in report.evidence[:1]
+        )
+        result.append(
+            report.replace(
+                evidence=evidence,
+                sources=(source,),
+                first_reported=duplicate.published,
+                last_reported=duplicate.published,
+            )
+        )
+    return result
