@@ -21,6 +21,8 @@ for probe in "${!NEEDS[@]}"; do
         command -v "$probe" >/dev/null 2>&1 || missing+=("${NEEDS[$probe]}")
     fi
 done
+# The PostgreSQL tests run the server as the 'postgres' system user, which the Debian package creates.
+id -u postgres >/dev/null 2>&1 || missing+=(postgresql)
 [[ ${#missing[@]} -eq 0 ]] && { echo "install-test-deps: all test dependencies present"; exit 0; }
 mapfile -t packages < <(printf '%s\n' "${missing[@]}" | sort -u)
 echo "install-test-deps: installing ${packages[*]}"
