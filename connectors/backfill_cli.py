@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -126,21 +125,3 @@ def handler(args: argparse.Namespace) -> int:
     for line in summary_lines(stats, args.dry_run):
         print(line, file=sys.stderr)
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Standalone entry point (``python -m connectors.backfill_cli backfill PATH``), with ``--config``."""
-    parser = argparse.ArgumentParser(prog="newswatch")
-    parser.add_argument("--config", default=os.environ.get("NEWSWATCH_CONFIG"))
-    sub = parser.add_subparsers(dest="command", required=True)
-    register(sub)
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except NewswatchError as exc:
-        print(f"newswatch: error: {exc}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

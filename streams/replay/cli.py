@@ -9,7 +9,6 @@ events new to its event table alert. ``--dry-run`` prints the reports instead of
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -222,21 +221,3 @@ def handler(args: argparse.Namespace) -> int:
     for line in summary.lines():
         print(line, file=sys.stderr)
     return 1 if summary.send_errors else 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Standalone entry point (``python -m streams.replay.cli replay ...``), with ``--config``."""
-    parser = argparse.ArgumentParser(prog="newswatch")
-    parser.add_argument("--config", default=os.environ.get("NEWSWATCH_CONFIG"))
-    sub = parser.add_subparsers(dest="command", required=True)
-    register(sub)
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except NewswatchError as exc:
-        print(f"newswatch: error: {exc}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

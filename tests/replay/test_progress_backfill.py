@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from connectors.backfill import BackfillStats, count_units, discover, load, produce
-from connectors.backfill_cli import main as backfill_main
 from connectors.backfill_cli import run_backfill
+from streams.cli import main as newswatch_main
 from streams.progress import Progress, format_duration, format_rate
 from streams.records import Article
 from streams.settings import settings_from_mapping
@@ -160,7 +160,7 @@ def test_unreadable_file_is_an_error_not_a_crash(tmp_path: Path) -> None:
 
 
 def test_cli_dry_run_prints_articles_and_a_summary(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert backfill_main(["backfill", str(archive), "--dry-run"]) == 0
+    assert newswatch_main(["backfill", str(archive), "--dry-run"]) == 0
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 4
     assert "https://x.example/2" in captured.out
@@ -172,5 +172,5 @@ def test_cli_dry_run_prints_articles_and_a_summary(archive: Path, capsys: pytest
 
 
 def test_cli_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert backfill_main(["backfill", str(tmp_path / "nope")]) == 2
+    assert newswatch_main(["backfill", str(tmp_path / "nope")]) == 2
     assert "does not exist" in capsys.readouterr().err

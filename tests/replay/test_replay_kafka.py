@@ -16,8 +16,7 @@ import pytest
 import yaml
 from pytest_httpserver import HTTPServer
 
-from connectors.backfill_cli import main as backfill_main
-from streams.replay.cli import main as replay_main
+from streams.cli import main as newswatch_main
 from tests.pipeline_harness import Pipeline, alert_payloads, metric_sum, stage_seeds, wait_for
 
 pytestmark = pytest.mark.integration
@@ -61,7 +60,7 @@ def _merged(pipe: Pipeline, reason: str | None = None) -> float:
 
 def _replay(config: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> int:
     """Run ``newswatch replay`` over the seed months; returns how many reports it sent."""
-    code = replay_main(
+    code = newswatch_main(
         ["--config", str(config), "replay", "--from", "2020-09-01", "--to", "2020-12-31", *extra]
     )
     err = capsys.readouterr().err
@@ -104,7 +103,7 @@ def test_backfill_then_replay_alerts_only_what_is_new(
         # 1. Backfill the seed archive (sidecars carry the seed dates) -> the seven events alert.
         archive = tmp_path / "archive"
         stage_seeds(seeds_dir, archive)
-        assert backfill_main(["--config", str(pipe.config_path), "backfill", str(archive)]) == 0
+        assert newswatch_main(["--config", str(pipe.config_path), "backfill", str(archive)]) == 0
         err = capsys.readouterr().err
         assert "backfill: read 5 article(s) from 5 file(s); sent 5;" in err, err
         assert "errors 0" in err and "backfill  5/5 records 100.0%" in err, err
@@ -157,7 +156,7 @@ def test_backfill_then_replay_alerts_only_what_is_new(
 
         # A dry run sends nothing and says what it would send.
         merged_before = _merged(pipe)
-        code = replay_main(
+        code = newswatch_main(
             [
                 "--config",
                 str(with_rule),
