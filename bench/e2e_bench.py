@@ -133,15 +133,16 @@ class Offsets:
             out[topic] = sum(self.consumer.end_offsets(tps).values()) if tps else 0
         return out
 
-    def committed(self, group: str, topics: list[str]) -> dict[str, int]:
-        out = dict.fromkeys(topics, 0)
+    def committed(self, group: str, topics: list[str]) -> dict[str, int | None]:
+        """Offsets ``group`` committed per topic; None for a topic it has committed nothing on (yet)."""
+        out: dict[str, int | None] = dict.fromkeys(topics)
         try:
             offsets = self.admin.list_group_offsets(group).get(group, {})
         except KafkaError:  # the group does not exist yet
             return out
         for tp, meta in offsets.items():
             if tp.topic in out and meta.offset >= 0:
-                out[tp.topic] += meta.offset
+                out[tp.topic] = (out[tp.topic] or 0) + meta.offset
         return out
 
     def close(self) -> None:
@@ -206,11 +207,18 @@ def wait_drained(
         ends = offsets.ends(names)
         committed = offsets.committed(group, names)
         rss_cpu = [proc_stats(pid) for pid in pids]
-        sample = {
+        # A stage topic the group never committed on is not read by this worker (the article agent of
+        # the current tree reads articles.raw only; older trees also read articles.unique): no lag.
+        lag = {
+            stage: None if done is None and stage != "dedupe" else ends[topic] - (done or 0)
+            for stage, topic in topics.items()
+            for done in (committed[topic],)
+        }
+        sample: dict[str, Any] = {
             "t": now,
             "elapsed": round(now - t0, 2),
-            "committed": {stage: committed[topic] for stage, topic in topics.items()},
-            "lag": {stage: ends[topic] - committed[topic] for stage, topic in topics.items()},
+            "committed": {stage: committed[topic] or 0 for stage, topic in topics.items()},
+            "lag": lag,
             "rss_mib": round(sum(r for r, _ in rss_cpu), 1),
             "cpu_s": round(sum(c for _, c in rss_cpu), 2),
         }
@@ -224,14 +232,14 @@ def wait_drained(
             drain.started = (previous + now) / 2
         if raw >= drain.articles and not drain.raw_done:
             drain.raw_done = now
-        if raw >= drain.articles and all(v <= 0 for v in sample["lag"].values()):
+        if raw >= drain.articles and all(v is None or v <= 0 for v in lag.values()):
             stable += 1
             if stable >= 2:  # nothing new arrived downstream for a second: really done
                 drain.finished = drain.samples[-2]["t"]
                 break
         else:
             stable = 0
-        lag_text = " ".join(f"{k}={v}" for k, v in sample["lag"].items())
+        lag_text = " ".join(f"{k}={'-' if v is None else v}" for k, v in lag.items())
         print(
             f"  [{drain.name} {sample['elapsed']:6.1f}s] lag {lag_text}  rss {sample['rss_mib']:.0f} MiB",
             flush=True,
@@ -597,6 +605,11 @@ def summarise(drain: Drain) -> dict[str, Any]:
     return out
 
 
+def _cell(value: object) -> str:
+    """A lag cell: '-' where the worker does not read that topic."""
+    return "-" if value is None else str(value)
+
+
 def print_table(result: dict[str, Any]) -> str:
     lines: list[str] = []
     add = lines.append
@@ -672,7 +685,8 @@ def print_table(result: dict[str, Any]) -> str:
     step = max(1, len(series) // 15)
     for s in series[::step] + ([series[-1]] if series and (len(series) - 1) % step else []):
         add(
-            f"| {s['t']:.0f} | {s['dedupe']} | {s['detect']} | {s['merge']} | {s['alert']} | {s['rss']:.0f} |"
+            f"| {s['t']:.0f} | {s['dedupe']} | {_cell(s['detect'])} | {_cell(s['merge'])} "
+            f"| {_cell(s['alert'])} | {s['rss']:.0f} |"
         )
     return "\n".join(lines)
 

@@ -2,7 +2,7 @@
 
 Reads ``articles.unique`` from its beginning to its current end, selects articles published in the
 range, detects with the current settings (``detect.rules_path``, ``detect.gazetteer_path``) and sends
-the reports to ``events`` like the detect agent; the worker's merge agent folds them in, so only
+the reports to ``events`` like the worker's article agent; the worker's merge agent folds them in, so only
 events new to its event table alert. ``--dry-run`` prints the reports instead of sending them.
 """
 

@@ -1,7 +1,7 @@
 """The pure part of replay: select stored articles by publication time, detect, build event reports.
 
-It does what the worker's detect agent does (``streams/worker/pipeline.py``), record by record, over the
-stored ``articles.unique`` topic read from its beginning:
+It does what the worker's article stage does for detection (``streams/worker/article_stage.py``),
+record by record, over the stored ``articles.unique`` topic read from its beginning:
 
 - a unique article inside the range goes through the current ``DetectionEngine``; its reports are sent
   to ``events`` keyed by event id and remembered by article id;
@@ -83,7 +83,7 @@ class TimeRange:
 
 
 def report_record(report: Event) -> tuple[bytes, bytes]:
-    """The ``events`` record of one report: key = event id, value = Event JSON (as the detect agent)."""
+    """The ``events`` record of one report: key = event id, value = Event JSON (as the worker sends it)."""
     return report.id.encode(), report.to_json()
 
 

@@ -1,12 +1,11 @@
 """The Faust agents of the worker: thin adapters around the pure stages.
 
-articles.raw --dedupe--> articles.unique --detect--> events --merge--> alerts (+ events.merged)
+articles.raw --articles--> events --merge--> alerts (+ events.merged), and articles.unique (the store)
 
-- dedupe: decode, normalise, decide unique/duplicate (``streams.dedupe``). Unique articles are keyed
-  by their id, duplicates by the id of the article they duplicate, so a duplicate lands on the same
-  partition as its original and the detect stage can count it as another report of its events.
-- detect: run the detectors on unique articles (``streams.detect``); for a duplicate, re-issue the
-  original's event reports with the duplicate's own evidence (source counting, no second detection).
+- articles: decode, normalise, decide unique/duplicate (``streams.dedupe``), run the detectors on unique
+  articles (``streams.detect``) and re-issue a duplicate's original reports with its own evidence, all in
+  one pass (``streams.worker.article_stage``). Every article also goes to ``articles.unique``, the
+  store replay reads: unique ones keyed by their id, duplicates by their original's id.
 - merge: fold each report into the event table and emit an alert only for a new event or a material
   change (``streams.events.merge``).
 
@@ -18,33 +17,35 @@ request per record, and the metrics are updated once per batch (labelled childre
 Offsets are acknowledged only after the batch's sends were handed to the producer (``take_events``
 acks after the loop body), so the worker stays at-least-once. A batch waits at most ``*_WITHIN``
 seconds for more records when the topic is quiet, which bounds the latency it adds per stage.
+
+State: the dedupe fingerprints and the per-article reports are GlobalTables, so every worker sees every
+original and its reports whichever partition it came from; the event table is partitioned like the
+``events`` topic. Each record is made the stream's current event while it is processed, as plain
+iteration does, so table writes go to its partition (Faust's RocksDB store requires it).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
-from typing import Any, cast
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import cast
 
 import faust
-import orjson
 
 from streams.detect.engine import DetectionEngine
 from streams.events.merge import merge_report
-from streams.events.reports import duplicate_reports
-from streams.records import Alert, Article, Event, utcnow
+from streams.records import Alert, Event
 from streams.settings import Settings
-from streams.text import normalize_article
 from streams.worker import metrics
 from streams.worker.app import PipelineTopics
+from streams.worker.article_stage import ArticleStage
 from streams.worker.dedupe_state import TableBackedDedupe
 
 log = logging.getLogger(__name__)
 
 # Records per batch and the longest wait for a batch to fill, per stage (see the module docstring).
-DEDUPE_BATCH, DEDUPE_WITHIN = 500, 0.05
-DETECT_BATCH, DETECT_WITHIN = 500, 0.05
+ARTICLE_BATCH, ARTICLE_WITHIN = 500, 0.05
 MERGE_BATCH, MERGE_WITHIN = 200, 0.02
 
 
@@ -58,21 +59,21 @@ def _enter(stream: faust.StreamT[bytes], event: faust.EventT | None) -> None:
     cast(faust.Stream, stream)._set_current_event(event)
 
 
-def _duplicate_reports(reports: list[dict[str, Any]], duplicate: Article) -> list[Event]:
-    """The original's stored reports (JSON form), re-issued for the duplicate."""
-    return duplicate_reports([Event.from_dict(data) for data in reports], duplicate)
+def _entering(stream: faust.StreamT[bytes], batch: Sequence[faust.EventT]) -> Callable[[int], None]:
+    """``enter(i)`` for the article stage: make the batch's ``i``-th event the current one."""
+    return lambda index: _enter(stream, batch[index])
 
 
 def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings) -> None:
-    """Attach the dedupe, detect and merge agents and their tables to ``app``."""
+    """Attach the article and merge agents and their tables to ``app``."""
     dedupe_holder: list[TableBackedDedupe] = []
 
     async def on_fingerprint_change(event: faust.EventT) -> None:
         for dedupe_state in dedupe_holder:
             dedupe_state.remember(str(event.key), None if event.value is None else bytes(event.value))
 
-    # Global: every worker sees every fingerprint, so near-duplicates under different URLs (and thus
-    # different partitions) still meet. See docs/dedupe.md for the trade-off.
+    # Global: every worker sees every fingerprint and every article's reports, so near-duplicates under
+    # different URLs (and thus different partitions) still meet. See docs/dedupe.md for the trade-off.
     fingerprints = app.GlobalTable(
         "dedupe-fingerprints",
         key_type=str,
@@ -80,7 +81,7 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
         partitions=settings.kafka.partitions,
         on_changelog_event=on_fingerprint_change,
     )
-    article_events = app.Table(
+    article_events = app.GlobalTable(
         "article-events",
         key_type=bytes,
         value_type=bytes,
@@ -94,120 +95,32 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
     )
     dedupe = TableBackedDedupe(settings.dedupe, fingerprints)
     dedupe_holder.append(dedupe)
-    engine = DetectionEngine.from_settings(settings.detect)
+    stage = ArticleStage(dedupe, DetectionEngine.from_settings(settings.detect), article_events)
     metrics.init_labels()
     # Labelled children resolved once, not per record.
-    dedupe_seconds = metrics.STAGE_SECONDS.labels(stage="dedupe")
-    detect_seconds = metrics.STAGE_SECONDS.labels(stage="detect")
     merge_seconds = metrics.STAGE_SECONDS.labels(stage="merge")
-    dedupe_errors = metrics.STAGE_ERRORS.labels(stage="dedupe")
-    detect_errors = metrics.STAGE_ERRORS.labels(stage="detect")
     merge_errors = metrics.STAGE_ERRORS.labels(stage="merge")
-    debug = log.isEnabledFor
 
     evict_every = settings.dedupe.evict_interval_seconds
     last_eviction = time.monotonic()
 
-    @app.agent(topics.articles_raw, name="newswatch.dedupe")
-    async def dedupe_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+    @app.agent(topics.articles_raw, name="newswatch.articles")
+    async def article_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         nonlocal last_eviction
-        async for batch in _batches(stream, DEDUPE_BATCH, DEDUPE_WITHIN):
-            metrics.ARTICLES_RECEIVED.inc(len(batch))
+        async for batch in _batches(stream, ARTICLE_BATCH, ARTICLE_WITHIN):
             _enter(stream, batch[0])
             if time.monotonic() - last_eviction > evict_every and dedupe.index.high_watermark is not None:
-                # Inside the stream so the table deletes reach the changelog; stream time, not wall time,
-                # so a backfill of old news is deduplicated against itself.
+                # Stream time, not wall time, so a backfill of old news is deduplicated against itself.
                 last_eviction = time.monotonic()
                 dedupe.evict_expired(dedupe.index.high_watermark)
-            unique_out: list[tuple[bytes, bytes]] = []  # (key, value) for articles.unique, in stream order
-            dead: list[tuple[Any, bytes]] = []
-            uniques = duplicates = 0
-            for event in batch:
-                _enter(stream, event)
-                raw = event.value
-                started = time.perf_counter()
-                try:
-                    article = normalize_article(Article.from_json(raw))
-                except Exception as exc:  # bad record: never let it stop the stream
-                    metrics.ARTICLES_INVALID.inc()
-                    log.warning(
-                        "undecodable article sent to dead letters: %s", exc, extra={"stage": "dedupe"}
-                    )
-                    dead.append((event.key, raw))
-                    continue
-                try:
-                    decision = dedupe.check_and_add(article)
-                except Exception:
-                    dedupe_errors.inc()
-                    log.exception(
-                        "dedupe failed; passing article on as unique", extra={"article_id": article.id}
-                    )
-                    unique_out.append((article.id.encode(), article.to_json()))
-                    continue
-                if decision.duplicate_of is None:
-                    uniques += 1
-                    unique_out.append((article.id.encode(), article.to_json()))
-                else:
-                    duplicates += 1
-                    marked = article.replace(
-                        duplicate_of=decision.duplicate_of, similarity=decision.similarity
-                    )
-                    if debug(logging.DEBUG):  # a third of the stream: not worth an INFO line each
-                        log.debug(
-                            "duplicate of %s (%s, %.2f)",
-                            decision.duplicate_of,
-                            decision.outcome,
-                            decision.similarity or 1.0,
-                            extra={"stage": "dedupe", "article_id": article.id},
-                        )
-                    unique_out.append((decision.duplicate_of.encode(), marked.to_json()))
-                dedupe_seconds.observe(time.perf_counter() - started)
-            if uniques:
-                metrics.ARTICLES_UNIQUE.inc(uniques)
-            if duplicates:
-                metrics.ARTICLES_DUPLICATE.inc(duplicates)
+            out = stage.process([(event.key, event.value) for event in batch], enter=_entering(stream, batch))
             _enter(stream, None)
             # One burst of sends: nothing in between yields to the event loop, so the producer batches them.
-            for key, value in dead:
+            for key, value in out.dead:
                 await topics.articles_dlq.send(key=key, value=value)
-            for key, value in unique_out:
+            for key, value in out.unique:
                 await topics.articles_unique.send(key=key, value=value)
-            yield None
-
-    @app.agent(topics.articles_unique, name="newswatch.detect")
-    async def detect_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-        async for batch in _batches(stream, DETECT_BATCH, DETECT_WITHIN):
-            out: list[tuple[bytes, bytes]] = []
-            dead: list[bytes] = []
-            for event in batch:
-                _enter(stream, event)
-                raw = event.value
-                started = time.perf_counter()
-                try:
-                    article = Article.from_json(raw)
-                    if article.duplicate_of is not None:
-                        known = article_events.get(article.duplicate_of.encode())
-                        reports = _duplicate_reports(orjson.loads(known), article) if known else []
-                    else:
-                        reports = list(engine.detect(article).events)
-                        if reports:
-                            article_events[article.id.encode()] = orjson.dumps([r.to_dict() for r in reports])
-                    if reports:
-                        lag = (utcnow() - article.fetched_at).total_seconds()
-                        for report in reports:
-                            metrics.EVENT_REPORTS.labels(type=report.type).inc()
-                            out.append((report.id.encode(), report.to_json()))
-                            metrics.EVENT_LAG_SECONDS.observe(lag)
-                except Exception:
-                    detect_errors.inc()
-                    log.exception("detection failed; article dead-lettered", extra={"stage": "detect"})
-                    dead.append(raw)
-                    continue
-                detect_seconds.observe(time.perf_counter() - started)
-            _enter(stream, None)
-            for raw in dead:
-                await topics.articles_dlq.send(value=raw)
-            for key, value in out:
+            for key, value in out.events:
                 await topics.events.send(key=key, value=value)
             yield None
 

@@ -178,16 +178,25 @@ def test_bad_records_are_counted_not_raised() -> None:
     assert (r.stats.errors, r.stats.read) == (3, 4)
 
 
-def test_duplicate_reports_match_the_detect_agent() -> None:
-    from streams.worker.pipeline import _duplicate_reports
+def test_duplicate_reports_match_the_worker() -> None:
+    from streams.detect.engine import DetectionEngine
+    from streams.settings import Settings
+    from streams.worker.article_stage import ArticleStage
+    from streams.worker.dedupe_state import TableBackedDedupe
 
     original = article("e1", "2020-10-10")
     dup = article("d1", "2020-10-11", duplicate_of="e1", source="")
     dup = dup.replace(connector="spool")
     reports = [event_for(original), event_for(original, "ceasefire_declared")]
+    settings = Settings()
+    stored = {b"e1": orjson.dumps([r.to_dict() for r in reports])}
+    worker = ArticleStage(
+        TableBackedDedupe(settings.dedupe, {}), DetectionEngine.from_settings(settings.detect), stored
+    )
     ours = duplicate_reports(reports, dup)
-    theirs = _duplicate_reports([r.to_dict() for r in reports], dup)
+    theirs = worker.stored_reports(dup)
     assert [r.to_dict() for r in ours] == [r.to_dict() for r in theirs]
+    assert ours and all(r.evidence[0].article_id == "d1" for r in ours)
 
 
 def test_report_record_is_keyed_by_event_id() -> None:
@@ -202,7 +211,7 @@ def test_report_record_is_keyed_by_event_id() -> None:
 
 @pytest.fixture(scope="module")
 def seed_records(seeds_dir: Path) -> list[bytes]:
-    """The seeds as the dedupe agent stores them: 001 marked as a duplicate of 000."""
+    """The seeds as the worker stores them in articles.unique: 001 marked as a duplicate of 000."""
     meta = orjson.loads(SEED_META.read_bytes())
     records = []
     for name in sorted(k for k in meta if not k.startswith("_")):

@@ -1,0 +1,123 @@
+"""The worker's article stage without Faust: the seeds, in one batch and in any order, with bad records."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+from pathlib import Path
+
+import orjson
+import pytest
+
+from streams.detect.engine import DetectionEngine
+from streams.records import Article, Event
+from streams.settings import Settings
+from streams.worker.article_stage import ArticleStage
+from streams.worker.dedupe_state import TableBackedDedupe
+
+SEED_META = Path(__file__).resolve().parents[2] / "deploy" / "seeds" / "seeds.meta.json"
+
+EXPECTED_EVENT_KEYS = {
+    ("leader_call", "2020-09-30", ("FRA", "RUS")),
+    ("leader_call", "2020-10-02", ("ARM", "RUS")),
+    ("leader_call", "2020-10-20", ("FRA", "RUS")),
+    ("leader_call", "2020-11-07", ("FRA", "RUS")),
+    ("leader_call", "2020-11-07", ("RUS", "TUR")),
+    ("ceasefire_violated", "2020-10-10", ()),
+    ("ceasefire_violated", "2020-10-18", ()),
+}
+
+
+@pytest.fixture(scope="module")
+def seed_articles(seeds_dir: Path) -> list[Article]:
+    meta = orjson.loads(SEED_META.read_bytes())
+    return [
+        Article(
+            id=name[:3],
+            url=f"https://{meta[name]['source']}/{name[:3]}",
+            title=meta[name]["title"],
+            text=(seeds_dir / name).read_text(encoding="utf-8"),
+            published=datetime.fromisoformat(meta[name]["published"]),
+            source_site=meta[name]["source"],
+            connector="spool",
+        )
+        for name in sorted(k for k in meta if not k.startswith("_"))
+    ]
+
+
+def new_stage() -> tuple[ArticleStage, dict[bytes, bytes]]:
+    settings = Settings()
+    reports: dict[bytes, bytes] = {}
+    stage = ArticleStage(
+        TableBackedDedupe(settings.dedupe, {}), DetectionEngine.from_settings(settings.detect), reports
+    )
+    return stage, reports
+
+
+def identity(event: Event) -> tuple[str, str, tuple[str, ...]]:
+    return event.type, event.date, tuple(sorted(p.country for p in event.participants))
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3, 4), (1, 0, 2, 3, 4), (4, 3, 2, 1, 0)])
+def test_seeds_in_one_batch(seed_articles: list[Article], order: tuple[int, ...]) -> None:
+    stage, stored = new_stage()
+    records = [(a.url.encode(), a.to_json()) for a in (seed_articles[i] for i in order)]
+    records.insert(2, (b"broken", b"{not json"))
+
+    out = stage.process(records)
+
+    assert out.dead == [(b"broken", b"{not json")]
+    stored_articles = {
+        Article.from_json(value).id: (key, Article.from_json(value)) for key, value in out.unique
+    }
+    assert set(stored_articles) == {"000", "001", "002", "003", "004"}
+    first, second = ("000", "001") if order.index(0) < order.index(1) else ("001", "000")
+    key, copy = stored_articles[second]
+    assert (key, copy.duplicate_of) == (first.encode(), first)  # keyed by the original: replay meets it first
+    assert all(a.duplicate_of is None for i, (_, a) in stored_articles.items() if i != second)
+    events = [Event.from_json(value) for _, value in out.events]
+    assert all(key == event.id.encode() for (key, _), event in zip(out.events, events, strict=True))
+    # official_contact reports exist too (stored, not alerted by default): the README's events are the rest.
+    assert {identity(e) for e in events if e.type != "official_contact"} == EXPECTED_EVENT_KEYS
+    # The copy's reports repeat its original's with its own evidence: one more source for the merge stage.
+    copies = [e for e in events if e.evidence[0].article_id == second]
+    assert copies and {identity(e) for e in copies} <= {
+        identity(e) for e in events if e.evidence[0].article_id == first
+    }
+    assert set(stored) == {a.encode() for a in ("000", "002", "003", "004") if a != second} | {first.encode()}
+
+
+def test_resent_batch_gives_no_new_detection(seed_articles: list[Article]) -> None:
+    """At-least-once redelivery: the same records again are replays of remembered articles."""
+    stage, _ = new_stage()
+    records = [(a.url.encode(), a.to_json()) for a in seed_articles]
+    first = stage.process(records)
+    again = stage.process(records)
+    assert sorted(again.unique) == sorted(first.unique)
+    assert sorted(again.events) == sorted(first.events)  # same event ids and evidence: merge counts them once
+
+
+def test_failures_are_dead_lettered_not_raised(seed_articles: list[Article]) -> None:
+    stage, stored = new_stage()
+
+    def broken_detect(article: Article) -> object:
+        raise RuntimeError("detector bug")
+
+    stage.engine.detect = broken_detect  # type: ignore[method-assign]
+    out = stage.process([(b"k", a.to_json()) for a in seed_articles[:3]])
+    assert len(out.unique) == 3  # dedupe still stores every article
+    dead_ids = [Article.from_json(value).id for _, value in out.dead]
+    assert dead_ids == ["000", "002"]  # the unique ones; 001 (a copy of 000) has no stored reports
+    assert out.events == [] and stored == {}
+
+
+def test_many_batches_any_split(seed_articles: list[Article]) -> None:
+    """Splitting the stream into batches changes nothing."""
+    whole, _ = new_stage()
+    records = [(a.url.encode(), a.to_json()) for a in seed_articles]
+    expected = whole.process(records)
+    for cut in range(1, len(records)):
+        split, _ = new_stage()
+        parts = [split.process(part) for part in (records[:cut], records[cut:])]
+        assert list(itertools.chain(*(p.unique for p in parts))) == expected.unique
+        assert list(itertools.chain(*(p.events for p in parts))) == expected.events
