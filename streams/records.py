@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -82,7 +83,7 @@ class Article:
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        data = dict(zip(_ARTICLE_FIELDS, _article_values(self), strict=True))
         data["published"] = _time_to_wire(self.published)
         data["fetched_at"] = _time_to_wire(self.fetched_at)
         data["updated"] = _time_to_wire(self.updated)
@@ -125,7 +126,15 @@ class Article:
         return cls.from_dict(_json_object(raw, "article"))
 
     def replace(self, **changes: Any) -> Article:
-        return dataclasses.replace(self, **changes)
+        # ``dataclasses.replace`` without its per-call introspection (every field is an init field).
+        values = dict(zip(_ARTICLE_FIELDS, _article_values(self), strict=True))
+        values.update(changes)
+        return type(self)(**values)
+
+
+# An article's field names in declaration order (the order of its JSON keys), and a getter of their values.
+_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+_article_values = operator.attrgetter(*_ARTICLE_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)

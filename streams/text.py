@@ -22,6 +22,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _OTHER_BLANKS = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")  # every blank _SPACES takes but " "
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_ASCII_CONTROLS = bytes([*range(0x0A), *range(0x0B, 0x20), 0x7F])  # every one but the line break "\n"
 MAX_TEXT_CHARS = 200_000
 
 
@@ -42,20 +43,44 @@ def repair_mojibake(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     """NFC, repaired mojibake, no control characters, single spaces, at most one blank line in a row."""
-    text = repair_mojibake(text[:MAX_TEXT_CHARS])
-    text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    # Most texts have no run of blanks and no blank but " ": skip the substitution (it is the costliest step).
-    if "  " in text or ("\t" in text if text.isascii() else _OTHER_BLANKS.search(text) is not None):
-        text = _SPACES.sub(" ", text)
-    text = "\n".join(line.strip() for line in text.split("\n"))
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    text = text[:MAX_TEXT_CHARS]
+    if not text.isascii():  # ASCII is in NFC and holds no mojibake
+        text = unicodedata.normalize("NFC", repair_mojibake(text))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _is_plain(text):
+        # The common case: nothing to drop and no blank but " ", so only runs of spaces may need work.
+        if "  " in text:
+            # Each run of spaces as one; the text's first and last spaces go too, as the strips below do.
+            text = " ".join(filter(None, text.split(" ")))
+    else:
+        text = _CONTROL.sub("", text)
+        # Most texts have no run of blanks and no blank but " ": skip the substitution (the costliest step).
+        if "  " in text or ("\t" in text if text.isascii() else _OTHER_BLANKS.search(text) is not None):
+            text = _SPACES.sub(" ", text)
+    text = "\n".join([line.strip() for line in text.split("\n")])
+    # Lines are stripped, so white space between two line breaks is line breaks: three in a row is a run.
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
+
+
+def _is_plain(text: str) -> bool:
+    """True when ``text`` holds no control character but line breaks and no blank but " " (fast tests).
+
+    An ASCII text's bytes once those characters are deleted are as many as before; otherwise every line
+    must be printable (control characters and every blank but " " are not, nor are a few more).
+    """
+    if text.isascii():
+        return len(text.encode().translate(None, _ASCII_CONTROLS)) == len(text)
+    return all(map(str.isprintable, text.split("\n")))
 
 
 def normalize_article(article: Article) -> Article:
-    """The article with its title, summary and text normalised."""
-    return article.replace(
-        title=normalize_text(article.title),
-        summary=normalize_text(article.summary),
-        text=normalize_text(article.text),
-    )
+    """The article with its title, summary and text normalised (itself when they already are)."""
+    title = normalize_text(article.title)
+    summary = normalize_text(article.summary)
+    text = normalize_text(article.text)
+    if title == article.title and summary == article.summary and text == article.text:
+        return article
+    return article.replace(title=title, summary=summary, text=text)

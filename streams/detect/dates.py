@@ -150,7 +150,7 @@ def _resolve(kind: str, match: re.Match[str], published: date) -> tuple[date | N
         resolved = _month_day(published, month, int(groups["day"]), year)
         return resolved, resolved.year if resolved else year, year is not None
     if kind == "weekday":
-        weekday = WEEKDAYS.index(groups["weekday"].lower())
+        weekday = _weekday_index(groups["weekday"])
         return _weekday_date(published, weekday, groups.get("mod") or ""), published.year, False
     if kind == "yesterday":
         return published - timedelta(days=1), published.year, False
@@ -163,6 +163,14 @@ def _resolve(kind: str, match: re.Match[str], published: date) -> tuple[date | N
         return published - timedelta(days=days), published.year, False
     # month_year and year: only a year (or month) is known.
     return None, year, True
+
+
+def _weekday_index(word: str) -> int:
+    """Monday = 0; ignoring case as the pattern does, so "FRİDAY" (a Turkish upper case) is Friday too."""
+    lower = word.lower()
+    if lower in WEEKDAYS:
+        return WEEKDAYS.index(lower)
+    return next(i for i, name in enumerate(WEEKDAYS) if re.fullmatch(name, word, re.IGNORECASE))
 
 
 def find_dates(text: str, published: date) -> list[DateMention]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
@@ -18,7 +19,7 @@ from streams.detect import metrics
 from streams.detect.ceasefire import CEASEFIRE_STEMS, CeasefireDetector, CeasefireFinding
 from streams.detect.codes import code_for
 from streams.detect.gazetteer import Gazetteer
-from streams.detect.language import detect_language
+from streams.detect.language import language_and_words
 from streams.detect.leader_calls import CallFinding, LeaderCallDetector, Rejection
 from streams.detect.rules import RuleFinding, RuleSet
 from streams.detect.sentences import split_sentences, trim
@@ -52,8 +53,6 @@ _CALL_GATE_WORD_LIST = """telephone telephoned telephonic telephonically telepho
     contacts spoke spoken speak speaks speaking talk talked talks talking conversation conversed met meet
     meets meeting summit visit visited visiting hosted sidelines"""
 _CALL_GATE_SET = frozenset(w.encode() for w in _CALL_GATE_WORD_LIST.split())
-# ASCII text as bytes: letters kept, every other byte a space (so ``split`` yields the letter runs).
-_LETTERS_ONLY = bytes(c if c < 128 and chr(c).isalpha() else 32 for c in range(256))
 _SEVERITY = {
     EventType.LEADER_CALL: "warning",
     EventType.OFFICIAL_CONTACT: "info",
@@ -91,6 +90,8 @@ class DetectionEngine:
         self.leader_calls = LeaderCallDetector(self.gazetteer, max_age_days)
         self.ceasefires = CeasefireDetector(self.gazetteer, max_age_days)
         self.rules.bind(self.gazetteer)
+        # Every lower-case word the article-level prefilters look up (see ``language_and_words``).
+        self._gate_words = _CALL_GATE_SET | self.leader_calls.finder.gate_words()
 
     @classmethod
     def from_settings(cls, settings: DetectSettings) -> DetectionEngine:
@@ -107,25 +108,26 @@ class DetectionEngine:
     def detect(self, article: Article) -> Detection:
         """Events found in ``article`` (one per identity, each with one evidence) and the near-misses."""
         started = time.perf_counter()
-        language = detect_language(article.text, article.language) or "en"
         text = _article_text(article)
+        start = len(text) - len(article.text)  # where the body starts (the language is the body's)
+        found, words = language_and_words(text, start, article.language, self._gate_words)
+        language = found or "en"
         lower = text.lower()
         rules = bool(self.rules)
         if language not in self.languages and not (rules and self.rules.covers(language)):
             # No detector (built-in or user rule) reads this language: nothing to split or scan.
             near_misses: tuple[NearMiss, ...] = ()
-            if rules or any(stem in lower for stem in _ANY_STEMS):
+            if rules or any(map(lower.__contains__, _ANY_STEMS)):
                 near_misses = (NearMiss("", "language", f"unsupported_language:{language}"),)
             _record_metrics((), near_misses, language, time.perf_counter() - started)
             return Detection((), near_misses, language)
-        words = frozenset(lower.encode().translate(_LETTERS_ONLY).split()) if text.isascii() else None
         run_calls = (
             language in self.leader_calls.languages
             and _may_hold_call(text, lower, words)
             and self.leader_calls.finder.may_mention_anyone(text, words)
         )
         run_ceasefires = language in self.ceasefires.languages and any(
-            stem in lower for stem in CEASEFIRE_STEMS
+            map(lower.__contains__, CEASEFIRE_STEMS)
         )
         run_rules = rules and self.rules.may_fire(text, language)
         if not (run_rules or run_calls or run_ceasefires):
@@ -156,10 +158,11 @@ class DetectionEngine:
         return Detection(events, near_misses, language)
 
 
-def _may_hold_call(text: str, lower: str, words: frozenset[bytes] | None = None) -> bool:
+def _may_hold_call(text: str, lower: str, words: AbstractSet[bytes] | None = None) -> bool:
     """False only when no sentence of ``text`` can hold a leader-call trigger (see ``_CALL_GATE``).
 
-    ``words``: the letter runs of ``lower`` when the text is ASCII (a set test instead of a scan).
+    ``words``: the lower-case letter runs of ``text`` (those among ``_CALL_GATE_SET`` will do) when its
+    word characters are all ASCII, for a set test instead of a scan.
     """
     if words is not None:
         return not words.isdisjoint(_CALL_GATE_SET) or "video" in lower
@@ -289,7 +292,7 @@ def _dedupe_near_misses(rejections: Iterable[Rejection]) -> Iterable[NearMiss]:
 def _record_metrics(
     events: tuple[Event, ...], near_misses: tuple[NearMiss, ...], language: str, seconds: float
 ) -> None:
-    metrics.ARTICLES_DETECTED.labels(language=language).inc()
+    metrics.articles_detected(language).inc()
     metrics.DETECTION_SECONDS.observe(seconds)
     for event in events:
         metrics.EVENTS_DETECTED.labels(type=event.type).inc()

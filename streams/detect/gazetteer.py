@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -221,13 +222,24 @@ class Gazetteer:
 
     # -- names in text -----------------------------------------------------------------------------------
 
-    def may_name_anyone(self, words: frozenset[bytes]) -> bool:
-        """False only when ``find_names`` finds nobody in an ASCII text with these lower-case letter runs."""
-        return self._names.may_occur(words)
+    def may_name_anyone(self, words: AbstractSet[bytes], text: str | None = None) -> bool:
+        """False only when ``find_names`` finds nobody in ``text``, given its lower-case letter runs.
+
+        For a text whose word characters are all ASCII; see ``NameIndex.may_occur``.
+        """
+        return self._names.may_occur(words, text)
+
+    def name_gate_words(self) -> frozenset[bytes]:
+        """Every word ``may_name_anyone`` looks up among a text's letter runs."""
+        return self._names.gate_words()
 
     def find_names(self, text: str) -> list[NameMatch]:
         """Every person mention, left to right; the longest alias wins, on word boundaries, accent-blind."""
         return self._names.find(text)
+
+    def names_anyone(self, text: str) -> bool:
+        """``bool(find_names(text))``, stopping at the first mention."""
+        return self._names.occurs_in(text)
 
 
 @functools.lru_cache(maxsize=8)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from streams.detect.gazetteer_load import fold_text
@@ -62,25 +63,45 @@ class NameIndex:
                 entries.sort(key=lambda e: -len(e[0]))
         # Candidate words: those starting like a first word (a short trie compiles fast); the dict decides.
         self._first_words = re.compile(f"(?:{_trie_pattern({w[:_PREFIX] for w in self._index})})\\w*")
-        # For ``may_occur``: the ASCII first words in lower case; None if one holds a digit or "_" (then a
+        # For ``may_occur``: per ASCII first word in lower case, its spellings as keys, whether it may stand
+        # alone, and the second words that may follow it; None if a word holds a digit or "_" (then a
         # text's letter runs could split it, and the quick test would not be safe).
-        ascii_firsts = [w.lower() for w in self._index if w.isascii()]
-        self._ascii_firsts: frozenset[bytes] | None = (
-            frozenset(w.encode() for w in ascii_firsts) if all(w.isalpha() for w in ascii_firsts) else None
-        )
+        self._ascii_gate = _ascii_gate(self._index)
+        self._ascii_firsts = frozenset(self._ascii_gate or ())
 
-    def may_occur(self, words: frozenset[bytes]) -> bool:
-        """False only when ``find`` finds nothing in an ASCII text whose lower-case letter runs are ``words``.
+    def may_occur(self, words: AbstractSet[bytes], text: str | None = None) -> bool:
+        """False only when ``find`` finds nothing in a text whose lower-case letter runs are ``words``.
 
-        A mention starts with a whole first word of some alias (a run of word characters), which in an
-        ASCII text is one of its letter runs: a set test instead of a scan.
+        For a text whose word characters are all ASCII (other characters being punctuation or space): a
+        mention starts with a whole first word of some alias, spelled as the alias spells it (so found in
+        ``text`` when given), and is that word alone or followed by the alias's second word, each one of
+        the text's letter runs. Set tests and a few substring tests instead of a scan; ``words`` may leave
+        out every run not in ``gate_words()``.
         """
-        return self._ascii_firsts is None or not words.isdisjoint(self._ascii_firsts)
+        gate = self._ascii_gate
+        if gate is None:
+            return True
+        for first in self._ascii_firsts.intersection(words):
+            for spelling, alone, seconds in gate[first]:
+                if (alone or not seconds.isdisjoint(words)) and (text is None or spelling in text):
+                    return True
+        return False
+
+    def gate_words(self) -> frozenset[bytes]:
+        """Every word ``may_occur`` looks up: it needs no other of a text's letter runs."""
+        gate = self._ascii_gate or {}
+        return frozenset(gate).union(*(seconds for entries in gate.values() for _, _, seconds in entries))
 
     def find(self, text: str) -> list[NameMatch]:
         """Every mention, left to right; the longest alias wins; matches never overlap."""
+        return list(self._matches(text))
+
+    def occurs_in(self, text: str) -> bool:
+        """``bool(find(text))``, stopping at the first mention."""
+        return next(self._matches(text), None) is not None
+
+    def _matches(self, text: str) -> Iterator[NameMatch]:
         folded = fold_text(text)
-        matches: list[NameMatch] = []
         resume = 0
         for hit in self._first_words.finditer(folded):
             start = hit.start()
@@ -92,9 +113,28 @@ class NameIndex:
             found = _longest_from(folded, by_second, hit.end())
             if found is not None:
                 end, person_id = found
-                matches.append(NameMatch(start, end, person_id, text[start:end]))
+                yield NameMatch(start, end, person_id, text[start:end])
                 resume = end
-        return matches
+
+
+def _ascii_gate(
+    index: dict[str, dict[str, list[_AliasEntry]]],
+) -> dict[bytes, list[tuple[str, bool, frozenset[bytes]]]] | None:
+    """``may_occur``'s table: lower-case ASCII first word -> (spelling, may stand alone, second words).
+
+    First words that are not ASCII cannot start a mention in a text whose word characters are ASCII and
+    are left out, as are such second words; a second word with a digit or "_" counts as "may stand alone".
+    """
+    gate: dict[bytes, list[tuple[str, bool, frozenset[bytes]]]] = {}
+    for first, by_second in index.items():
+        if not first.isascii():
+            continue
+        if not first.isalpha():
+            return None
+        alone = any(second == "" or (second.isascii() and not second.isalpha()) for second in by_second)
+        seconds = frozenset(s.encode() for s in by_second if s.isascii() and s.isalpha())
+        gate.setdefault(first.lower().encode(), []).append((first, alone, seconds))
+    return gate
 
 
 def _longest_from(folded: str, by_second: dict[str, list[_AliasEntry]], pos: int) -> tuple[int, str] | None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import date
 
 from streams.detect.gazetteer import Gazetteer, OfficeTerm
 from streams.detect.gazetteer_names import _trie_pattern
+from streams.detect.sentences import has_odd_inline_space
 from streams.records import Participant
 
 # Where the gazetteer's own "leaders_of" order (head of state first) gives the wrong everyday "leader":
@@ -32,7 +34,7 @@ _MODIFIERS = frozenset(
 )
 _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?P<rest>[A-Z][^,;]{0,40})")
 _SPACES = re.compile(r"\s+")
-_ODD_INLINE_SPACE = re.compile(r"[^\S\n][^\S\n]|[^\S \n]")
+_LETTER_RUN = re.compile(r"[a-z]+")  # office terms are lower case
 _PRONOUN_SUBJECT = re.compile(r"^(?:He|She)\b|,\s+(?:he|she)\s+(?:spoke|talked|called|phoned|held|had)\b")
 
 
@@ -86,10 +88,9 @@ class MentionFinder:
         self._country_heads = {(w.split(" ")[0], len(w.split(" "))) for w in self._country_code}
         # First words of every office alternative, for the article-level test in ``may_mention_anyone``.
         self._office_first_words = tuple(sorted({term.split()[0] for term in office_terms}))
-        # The letter runs such a word stands as when an office term starts there: itself, or its plural.
-        self._office_first_forms: dict[str, set[bytes]] | None = None
-        if all(w.isascii() and w.isalpha() for w in self._office_first_words):
-            self._office_first_forms = {w: {w.encode(), f"{w}s".encode()} for w in self._office_first_words}
+        # The letter runs each office term needs, so that test can skip the terms a text cannot hold.
+        self._office_gate = _office_gate(office_terms)
+        self._office_gate_starts = frozenset(self._office_gate or ())
 
     # -- resolution ---------------------------------------------------------------------------------------
 
@@ -312,7 +313,7 @@ class MentionFinder:
             resolved.append(self._from_term(term, mention.start, mention.end, mention.surface, "counterpart"))
         return resolved
 
-    def may_mention_anyone(self, text: str, words: frozenset[bytes] | None = None) -> bool:
+    def may_mention_anyone(self, text: str, words: AbstractSet[bytes] | None = None) -> bool:
         """False only when no sentence split from ``text`` can hold a name or an office word.
 
         A cheap article-level test: no mention anywhere means no two people in any sentence, so no call
@@ -320,21 +321,40 @@ class MentionFinder:
         checked with the office pattern there; names with the gazetteer's name finder. Every sentence's
         text is a verbatim part of ``text`` unless a line holds a run of spaces or other white space,
         which the splitter collapses: only when the text as it stands shows nothing are such texts
-        collapsed the same way and looked at again. ``words``, the set of letter runs of an ASCII text
-        (lower case), narrows the office words to look for to those (or their plurals) it holds.
+        collapsed the same way and looked at again. ``words``, the lower-case letter runs of a text whose
+        word characters are all ASCII (those in ``gate_words()`` suffice), narrows the search to the office
+        terms whose runs it all holds, and skips the names when no alias's first words are among them
+        (``Gazetteer.may_name_anyone``).
         """
-        first_words = self._office_first_words
-        forms = self._office_first_forms
-        if words is not None and forms is not None:
-            first_words = tuple(w for w in first_words if not words.isdisjoint(forms[w]))
-        names = words is None or self.gazetteer.may_name_anyone(words)
+        first_words = self._office_first_words if words is None else self._office_words_in(words)
+        names = words is None or self.gazetteer.may_name_anyone(words, text)
         if not first_words and not names:
             return False
         if self._mentions_something(text, first_words, names):
             return True
-        if _ODD_INLINE_SPACE.search(text) is None:
+        if not has_odd_inline_space(text):
             return False
         return self._mentions_something(_SPACES.sub(" ", text), first_words, names)
+
+    def gate_words(self) -> frozenset[bytes]:
+        """Every word ``may_mention_anyone`` looks up among a text's letter runs (it needs no other)."""
+        words = set(self._office_gate_starts)
+        for entries in (self._office_gate or {}).values():
+            for _, inner, last in entries:
+                words |= inner | last
+        return frozenset(words) | self.gazetteer.name_gate_words()
+
+    def _office_words_in(self, words: AbstractSet[bytes]) -> tuple[str, ...]:
+        """First words of the office terms whose letter runs are all among ``words`` (``_office_gate``)."""
+        gate = self._office_gate
+        if gate is None:
+            return self._office_first_words
+        found: set[str] = set()
+        for start in self._office_gate_starts.intersection(words):
+            for first_word, inner, last in gate[start]:
+                if inner.issubset(words) and (not last or not last.isdisjoint(words)):
+                    found.add(first_word)
+        return tuple(sorted(found))
 
     def _mentions_something(self, text: str, first_words: tuple[str, ...], names: bool = True) -> bool:
         lower = text.lower()
@@ -347,11 +367,35 @@ class MentionFinder:
                     ):
                         return True
                     position = candidate.find(word, position + 1)
-        return names and bool(self.gazetteer.find_names(text))
+        return names and self.gazetteer.names_anyone(text)
 
     def starts_with_pronoun(self, text: str) -> bool:
         """True when the sentence's subject is "he"/"she", so the previous sentence's person may be meant."""
         return bool(_PRONOUN_SUBJECT.search(text))
+
+
+def _office_gate(
+    terms: Iterable[str],
+) -> dict[bytes, list[tuple[str, frozenset[bytes], frozenset[bytes]]]] | None:
+    """Per letter run an office term can start with: (its first word, its inner runs, its last run's forms).
+
+    The office pattern matches a lower-case term where no letter or digit precedes it, then an optional
+    "s" and a word boundary; in a text whose word characters are ASCII, the term's letter runs are then
+    whole letter runs of the text, the last one perhaps with that "s" (a term of one run is keyed by both
+    forms of it). None when a term is not ASCII or has no letter (the test would not be safe).
+    """
+    gate: dict[bytes, list[tuple[str, frozenset[bytes], frozenset[bytes]]]] = {}
+    for term in terms:
+        runs = [run.encode() for run in _LETTER_RUN.findall(term)]
+        if not term.isascii() or not runs:
+            return None
+        plural = term[-1:].isalpha()
+        forms = frozenset({runs[-1], runs[-1] + b"s"} if plural else {runs[-1]})
+        starts = forms if len(runs) == 1 else frozenset({runs[0]})
+        last = frozenset() if len(runs) == 1 else forms
+        for start in starts:
+            gate.setdefault(start, []).append((term.split()[0], frozenset(runs[1:-1]), last))
+    return gate
 
 
 def distinct_people(mentions: Iterable[Mention]) -> list[Mention]:

@@ -21,7 +21,7 @@ from streams.detect.codes import PLOVER_CATEGORIES
 from streams.detect.dates import find_dates, pick_event_date
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.leader_calls import Rejection
-from streams.detect.sentences import Sentence
+from streams.detect.sentences import Sentence, has_odd_inline_space
 from streams.errors import ConfigError
 from streams.records import Participant
 
@@ -30,7 +30,6 @@ _PERSON_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 _NEGATION = re.compile(r"\b(?:not|no|never|denied|denies|deny|without|nor)\b|n't\b", re.IGNORECASE)
 _WORDS = re.compile(r"\S+")
 _SPACES = re.compile(r"\s+")
-_ODD_INLINE_SPACE = re.compile(r"[^\S\n][^\S\n]|[^\S \n]")
 
 
 class RuleSpec(BaseModel):
@@ -207,7 +206,7 @@ class RuleSet:
         active = [c for c in self._compiled if language in c.spec.languages]
         if any(rule.keywords.search(text) for rule in active):
             return True
-        if not active or _ODD_INLINE_SPACE.search(text) is None:
+        if not active or not has_odd_inline_space(text):
             return False
         flat = _SPACES.sub(" ", text)
         return any(rule.keywords.search(flat) for rule in active)

@@ -7,6 +7,7 @@ paragraphs. Abbreviations ("Mr.", "U.S.", "Oct.") are protected so they do not e
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,17 +20,30 @@ _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 # A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before whitespace and an
 # opening capital, digit or quote.
 _BOUNDARY = re.compile(r"""([.!?]["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9À-Ý])""")
-_LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
+_LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")  # the word before a full stop (see _ends_with_abbreviation)
+_LETTERS_AND_DOT = string.ascii_letters + "."
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _SPACES = re.compile(r"\s+")
 _ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # runs of spaces, or any space that is not a plain one (\xa0, \n)
 _ODD_INLINE_SPACE = re.compile(r"[^\S\n][^\S\n]|[^\S \n]")  # the same inside a line of a text
+# Every white-space character (``\s``, ``str.isspace``) but " " and "\n": ASCII ones first.
+_OTHER_SPACES = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f"
+    "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f"
+    "\u205f\u3000"
+)
+_OTHER_ASCII_SPACES = _OTHER_SPACES[:8]
 
 # Photo captions: credit lines, left/right markers, and lines ending in a bare year ("in Versailles, 2017.").
-_CAPTION = re.compile(
-    r"\((?:R|L|C|left|right|centre|center)\)|\b(?:file photo|photo:|getty images|reuters/|afp photo|ap photo)"
-    r"|,\s*(?:[A-Z][a-z]+ \d{1,2}, )?(?:19|20)\d\d\.?$",
-    re.IGNORECASE,
+_CAPTION_ALTERNATIVES = (
+    r"\((?:R|L|C|left|right|centre|center)\)",
+    r"\b(?:file photo|photo:|getty images|reuters/|afp photo|ap photo)",
+    r",\s*(?:[A-Z][a-z]+ \d{1,2}, )?(?:19|20)\d\d\.?$",
+)
+_CAPTION = re.compile("|".join(_CAPTION_ALTERNATIVES), re.IGNORECASE)
+# The same alternatives apart, so each runs only where it can match (see _looks_like_caption).
+_CAPTION_MARKER, _CAPTION_CREDIT, _CAPTION_YEAR = (
+    re.compile(a, re.IGNORECASE) for a in _CAPTION_ALTERNATIVES
 )
 
 
@@ -48,10 +62,13 @@ class Sentence:
 
 
 def _ends_with_abbreviation(chunk: str) -> bool:
-    match = _LAST_WORD.search(chunk[-16:])
-    if not match:
+    # ``_LAST_WORD.search(chunk[-16:])`` with string methods: the trailing run of letters and dots, if it
+    # ends with a dot and holds something before it (a chunk never holds a line break).
+    tail = chunk[-16:]
+    run = tail[len(tail.rstrip(_LETTERS_AND_DOT)) :]
+    if len(run) < 2 or run[-1] != ".":
         return False
-    word = match.group(1).lower().rstrip(".")
+    word = run[:-1].lower().rstrip(".")
     # Single capital initials ("John F. Kennedy") are also not sentence ends.
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
@@ -67,7 +84,15 @@ def _looks_like_caption(text: str, repeated: bool, may_hold_stem: bool = True) -
         and not (may_hold_stem and any(stem in text.lower() for stem in _CAPTION_STEMS))
     ):
         return False
-    return bool(_CAPTION.search(text))
+    # ``_CAPTION.search(text)``, one alternative at a time, each only where it can match: a marker needs
+    # "(", a credit line "photo", "getty" or "reuter" (no other letter of theirs matches anything but
+    # itself ignoring case), a year the text's last or last-but-one character to be a digit.
+    if "(" in text and _CAPTION_MARKER.search(text):
+        return True
+    lower = text.lower()
+    if ("photo" in lower or "getty" in lower or "reuter" in lower) and _CAPTION_CREDIT.search(text):
+        return True
+    return (text[-1:].isdigit() or text[-2:-1].isdigit()) and _CAPTION_YEAR.search(text) is not None
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -78,7 +103,7 @@ def split_sentences(text: str) -> list[Sentence]:
     position = 0
     # Once for the whole text, then per line only when the text has any: odd spacing inside a line and
     # caption stems are rare, and a line (so each of its sentences) can only hold what the text holds.
-    any_odd_spacing = _ODD_INLINE_SPACE.search(text) is not None
+    any_odd_spacing = has_odd_inline_space(text)
     any_caption_stem = _has_caption_stem(text)
     for piece in _PARAGRAPH.split(text):
         start_of_piece = text.find(piece, position) if piece else position
@@ -95,18 +120,29 @@ def split_sentences(text: str) -> list[Sentence]:
             any_caption_stem and _has_caption_stem(line),
             repeated,
         )
-        cursor = 0
         pending_start = 0
         for boundary in _BOUNDARY.finditer(piece):
-            chunk = piece[pending_start : boundary.end(1)]
-            if _ends_with_abbreviation(chunk):
+            end = boundary.end(1)
+            # Only a full stop can close an abbreviation; its last 16 characters are all the test reads.
+            if piece[end - 1] == "." and _ends_with_abbreviation(piece[max(pending_start, end - 16) : end]):
                 continue
-            _append(sentences, piece, pending_start, boundary.end(1), start_of_piece, paragraph, flags)
+            _append(sentences, piece, pending_start, end, start_of_piece, paragraph, flags)
             pending_start = boundary.end()
-            cursor = pending_start
-        _append(sentences, piece, max(cursor, pending_start), len(piece), start_of_piece, paragraph, flags)
+        _append(sentences, piece, pending_start, len(piece), start_of_piece, paragraph, flags)
         paragraph += 1
     return sentences
+
+
+def has_odd_inline_space(text: str) -> bool:
+    """``_ODD_INLINE_SPACE.search(text) is not None``: two blanks in a row, or a blank other than " ".
+
+    With substring tests (each a ``memchr``-fast scan) instead of the regex's slow one: when every white
+    space is " " or a line break, the only blanks in a row are two spaces.
+    """
+    if "  " in text:
+        return True
+    others = _OTHER_ASCII_SPACES if text.isascii() else _OTHER_SPACES
+    return any(char in text for char in others)
 
 
 def _has_caption_stem(line: str) -> bool:
@@ -129,17 +165,14 @@ def _append(
     if not stripped:
         return
     odd_spacing, caption_stem, repeated = flags
-    lead = len(raw) - len(raw.lstrip())
+    lead = len(raw) - len(raw.lstrip()) if raw[0].isspace() else 0
     clean = _SPACES.sub(" ", stripped) if odd_spacing and _ODD_SPACE.search(stripped) else stripped
-    out.append(
-        Sentence(
-            text=clean,
-            start=offset + begin + lead,
-            index=len(out),
-            paragraph=paragraph,
-            is_caption=_looks_like_caption(clean, repeated, caption_stem),
-        )
+    # _looks_like_caption's own first tests, inline: nearly every sentence fails them.
+    caption = repeated or (
+        ("(" in clean or clean[-1].isdigit() or clean[-2:-1].isdigit() or caption_stem)
+        and _looks_like_caption(clean, repeated, caption_stem)
     )
+    out.append(Sentence(clean, offset + begin + lead, len(out), paragraph, caption))
 
 
 def sentences_containing(

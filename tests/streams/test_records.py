@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 
 from streams.errors import RecordError
@@ -54,3 +56,25 @@ def test_event_and_alert_round_trip_and_stable_ids() -> None:
     again = Alert.from_json(alert.to_json())
     assert again.id == alert.id and again.event.id == event.id
     assert Alert(event=event, reason="first").id == alert.id  # the same decision re-made: same id
+
+
+def test_article_wire_form_is_every_field_in_declaration_order() -> None:
+    article = _article().replace(updated=datetime(2020, 11, 8, tzinfo=UTC), similarity=0.5)
+    data = article.to_dict()
+    assert list(data) == [f.name for f in dataclasses.fields(Article)]
+    assert data == {f.name: getattr(article, f.name) for f in dataclasses.fields(Article)} | {
+        "published": "2020-11-07T18:00:00+00:00",
+        "fetched_at": article.fetched_at.isoformat(),
+        "updated": "2020-11-08T00:00:00+00:00",
+        "authors": ["A. Writer"],
+    }
+    assert article.to_json() == orjson.dumps(data)
+
+
+def test_article_replace_is_dataclasses_replace() -> None:
+    article = _article()
+    changes = {"duplicate_of": "a0", "similarity": 0.93, "text": "Other body"}
+    assert article.replace(**changes) == dataclasses.replace(article, **changes)
+    assert article.replace() == article
+    with pytest.raises(TypeError):
+        article.replace(no_such_field=1)

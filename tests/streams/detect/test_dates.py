@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 
 from streams.detect.dates import find_dates, oldest_year, pick_event_date
+from streams.detect.engine import DetectionEngine
+from tests.streams.detect.conftest import make_article
 
 WEDNESDAY = date(2020, 10, 21)
 SATURDAY = date(2020, 11, 7)
@@ -48,3 +50,15 @@ def test_caption_year_is_an_old_year() -> None:
 
 def test_may_the_verb_is_not_a_month() -> None:
     assert find_dates("they may speak again", WEDNESDAY) == []
+
+
+def test_weekday_spelled_with_a_letter_that_only_matches_ignoring_case() -> None:
+    # Regression: "FRİDAY" (a Turkish upper case) and "TUEſDAY" match the weekday pattern, which ignores
+    # case, but are not in WEEKDAYS once lower-cased: the lookup raised and the article was dead-lettered.
+    days = [m.day for m in find_dates("They spoke on FRİDAY, and again on TUEſDAY.", SATURDAY)]
+    assert days == [date(2020, 11, 6), date(2020, 11, 3)]
+
+
+def test_weekday_crash_regression_through_the_engine(engine: DetectionEngine) -> None:
+    article = make_article("Putin spoke by phone with Macron on FRİDAY about the ceasefire.", "2020-11-07")
+    assert [e.date for e in engine.detect(article).events] == ["2020-11-06"]
