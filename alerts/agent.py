@@ -6,6 +6,8 @@ flight. What was delivered is recorded in the ``alert-deliveries`` table (keyed 
 written by the delivery-log agent from the ``alerts.deliveries`` topic, because the sink workers run
 outside any stream event), and the dispatcher skips pairs found there. The remaining window (a kill
 between the receiver's 2xx and the delivery record reaching Kafka) is documented in docs/alerts.md.
+It also relies on Faust handing every record after a rebalance to the agent, which Faust 0.15.3 does
+only with ``streams.worker.app.hold_records_during_seek`` (docs/alerts.md, "Restarts and rebalances").
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import faust
 
@@ -29,11 +30,27 @@ def _brokers(settings: Settings) -> list[str]:
     return [f"kafka://{s.strip()}" for s in settings.kafka.bootstrap_servers.split(",") if s.strip()]
 
 
+def hold_records_during_seek(app: faust.App) -> None:
+    """Keep Faust 0.15.3 from handing out records after a rebalance that it then drops (docs/alerts.md).
+
+    Recovery sends ``on_rebalance_complete`` just before it resumes the stream partitions and awaits
+    ``perform_seek()`` with the fetcher still running, then empties every agent's buffer
+    (``flow_control.resume()``): records fetched in between would be lost for good, since the consumer's
+    position has moved past them. Stopping the flow here hands out nothing until Faust's own
+    ``consumer.resume_flow()``, which comes right after that clear. Every agent of the worker needs it.
+    """
+
+    async def stop_flow(*_: Any, **__: Any) -> None:
+        app.consumer.stop_flow()
+
+    app.on_rebalance_complete.connect(stop_flow)
+
+
 def create_app(settings: Settings) -> faust.App:
     """A Faust app configured from settings (agents are added by ``streams.worker.pipeline``)."""
     data_dir = Path(settings.worker.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    return faust.App(
+    app = faust.App(
         settings.worker.app_id,
         broker=_brokers(settings),
         store=settings.worker.store,
@@ -56,6 +73,8 @@ def create_app(settings: Settings) -> faust.App:
         key_serializer="raw",
         value_serializer="raw",
     )
+    hold_records_during_seek(app)
+    return app
 
 
 def create_topics(app: faust.App, settings: Settings) -> PipelineTopics:
