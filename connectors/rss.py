@@ -2,7 +2,9 @@
 
 An entry is remembered as seen only once Kafka acknowledged it, and a feed's ETag/Last-Modified only
 once every new entry of that poll was acknowledged, so a stop or crash mid-poll loses nothing: the next
-poll (after a restart too) sees the unsent entries again.
+poll (after a restart too) sees the unsent entries again. Entries are noted as in flight before they are
+sent, so after a crash the ones the broker got but the state store did not record are found on the topic
+(``connectors/readback.py``) instead of being produced twice.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from connectors.http import (
     RetryLater,
     TooLargeError,
 )
-from connectors.producer import ArticleSink
+from connectors.producer import ArticleSink, article_key
 from connectors.scheduler import ERROR, NEW, UNCHANGED, Job, Outcome, Scheduler
 from connectors.state import FeedState, StateStore
 from connectors.urls import host_of
@@ -225,6 +227,10 @@ class FeedPoller:
             return True
         sink = self.sink
         acked: list[str] = []
+        if self.store is not None:
+            # Noted before sending: after a crash these are looked up on the topic, not re-sent blindly.
+            keyed = [(a.id, article_key(a)) for a in articles]
+            await asyncio.to_thread(self.store.note_in_flight, feed.url, keyed, time.time())
 
         async def one(article: Article) -> None:
             await sink.deliver(article)

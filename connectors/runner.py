@@ -1,7 +1,8 @@
 """Runs every enabled connector until told to stop, then makes sure everything sent is acknowledged.
 
 ``run_connectors`` is what ``newswatch connectors`` calls: it serves /metrics, connects the producer
-(waiting for the broker if it is not up yet), starts the spool and feed connectors, restarts one that
+(waiting for the broker if it is not up yet), looks up on the topic what a crash left in flight
+(``connectors/readback.py``), starts the spool and feed connectors, restarts one that
 crashes, and on stop waits up to ``shutdown_timeout_seconds`` for in-flight articles before closing.
 """
 
@@ -18,6 +19,7 @@ import connectors.rss
 import connectors.spool
 from connectors.base import REGISTRY, Connector
 from connectors.producer import ArticleProducer, ArticleSink
+from connectors.readback import settle_in_flight
 from connectors.state import StateStore
 from streams.errors import BrokerError, StateError
 from streams.settings import Settings
@@ -90,6 +92,8 @@ async def run_connectors(settings: Settings, stop: asyncio.Event, sink: ArticleS
     running: list[Connector] = []
     fatal: list[StateError] = []
     try:
+        # Articles a crash left in flight: those on the topic are recorded, not produced again.
+        await settle_in_flight(settings, state, read_topic=producer is not None)
         for cls in REGISTRY.values():
             if not cls.enabled(settings):
                 continue

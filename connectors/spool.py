@@ -25,6 +25,8 @@ import orjson
 from connectors import metrics
 from connectors.base import Connector, register
 from connectors.extract import extract_main_text, html_title
+from connectors.producer import article_key
+from connectors.state import SPOOL_SOURCE
 from connectors.urls import canonical_url
 from streams.errors import ParseError, RecordError, StateError
 from streams.records import Article, parse_time, stable_id, utcnow
@@ -308,6 +310,8 @@ class SpoolConnector(Connector):
             return
         if bad:
             metrics.SPOOL_BAD_LINES.inc(bad)
+        keyed = [(a.id, article_key(a)) for a in articles]
+        await asyncio.to_thread(self.state.note_in_flight, SPOOL_SOURCE + digest, keyed, time.time())
         await asyncio.gather(*(self.sink.deliver(article) for article in articles))
         try:
             self.state.mark_spool_done(digest, path.name)

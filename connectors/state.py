@@ -3,6 +3,8 @@
 Per feed: ETag, Last-Modified, error and idle counts, when the next poll is due, last success. Per feed
 entry: the ids already produced (the newest ``seen_ids_per_feed`` are kept). Per spool file: a digest of
 files already produced, so a crash between the Kafka ack and the move to ``done/`` does not repeat them.
+Articles sent but not yet recorded as produced are kept as "in flight": after a crash they are looked
+up on the topic (``connectors/readback.py``) instead of being sent again blindly.
 """
 
 from __future__ import annotations
@@ -35,11 +37,31 @@ CREATE TABLE IF NOT EXISTS seen (
     PRIMARY KEY (feed, entry_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS seen_by_seq ON seen (feed, seq);
+CREATE TABLE IF NOT EXISTS in_flight (
+    source TEXT NOT NULL,
+    entry_id TEXT NOT NULL,
+    key BLOB NOT NULL,
+    sent_at REAL NOT NULL,
+    PRIMARY KEY (source, entry_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS spool_done (
     digest TEXT PRIMARY KEY,
     name TEXT NOT NULL
 );
 """
+
+
+SPOOL_SOURCE = "spool:"  # in-flight source of a spool file: this prefix + the file's digest
+
+
+@dataclass(frozen=True, slots=True)
+class InFlight:
+    """An article sent to Kafka whose ack was not yet recorded: its feed (or spool file), id and key."""
+
+    source: str
+    entry_id: str
+    key: bytes
+    sent_at: float
 
 
 @dataclass(slots=True)
@@ -134,25 +156,72 @@ class StateStore:
         return found
 
     def mark_seen(self, feed: str, entry_ids: Iterable[str]) -> None:
-        """Record produced entry ids and forget the oldest beyond the per-feed limit."""
+        """Record produced entry ids (no longer in flight) and forget the oldest beyond the per-feed limit."""
         ids = list(entry_ids)
         if not ids:
             return
         with self._writing():
-            rows = []
-            for entry_id in ids:
-                self._seq += 1
-                rows.append((feed, entry_id, self._seq))
             self._db.execute("BEGIN")
             try:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO seen (feed, entry_id, seq) VALUES (?, ?, ?)", rows
-                )
-                self._db.execute(
-                    "DELETE FROM seen WHERE feed = ? AND seq < (SELECT seq FROM seen WHERE feed = ?"
-                    " ORDER BY seq DESC LIMIT 1 OFFSET ?)",
-                    (feed, feed, self.seen_per_feed - 1),
-                )
+                self._mark_seen(feed, ids)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _mark_seen(self, feed: str, ids: list[str]) -> None:
+        rows = []
+        for entry_id in ids:
+            self._seq += 1
+            rows.append((feed, entry_id, self._seq))
+        self._db.executemany("INSERT OR REPLACE INTO seen (feed, entry_id, seq) VALUES (?, ?, ?)", rows)
+        self._db.executemany(
+            "DELETE FROM in_flight WHERE source = ? AND entry_id = ?", [(feed, i) for i in ids]
+        )
+        self._db.execute(
+            "DELETE FROM seen WHERE feed = ? AND seq < (SELECT seq FROM seen WHERE feed = ?"
+            " ORDER BY seq DESC LIMIT 1 OFFSET ?)",
+            (feed, feed, self.seen_per_feed - 1),
+        )
+
+    def note_in_flight(self, source: str, keyed_ids: Iterable[tuple[str, bytes]], sent_at: float) -> None:
+        """Record (entry id, Kafka key) pairs about to be sent: a crash leaves them to be looked up."""
+        rows = [(source, entry_id, key, sent_at) for entry_id, key in keyed_ids]
+        if not rows:
+            return
+        with self._writing():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO in_flight (source, entry_id, key, sent_at) VALUES (?, ?, ?, ?)", rows
+            )
+
+    def in_flight(self) -> list[InFlight]:
+        """Everything sent but not recorded as produced (left by a crash or an unfinished stop)."""
+        with self._lock:
+            rows = self._db.execute("SELECT source, entry_id, key, sent_at FROM in_flight").fetchall()
+        return [InFlight(source, entry_id, bytes(key), sent_at) for source, entry_id, key, sent_at in rows]
+
+    def settle_in_flight(self, found: Iterable[InFlight]) -> None:
+        """Record the in-flight entries found on the topic as produced; forget the rest (they are re-sent)."""
+        by_source: dict[str, list[str]] = {}
+        for item in found:
+            by_source.setdefault(item.source, []).append(item.entry_id)
+        with self._writing():
+            self._db.execute("BEGIN")
+            try:
+                for source, ids in by_source.items():
+                    if not source.startswith(SPOOL_SOURCE):
+                        self._mark_seen(source, ids)
+                        continue
+                    # A spool file counts as produced only if every one of its articles is on the topic.
+                    (sent,) = self._db.execute(
+                        "SELECT COUNT(*) FROM in_flight WHERE source = ?", (source,)
+                    ).fetchone()
+                    if sent == len(set(ids)):
+                        self._db.execute(
+                            "INSERT OR REPLACE INTO spool_done (digest, name) VALUES (?, ?)",
+                            (source.removeprefix(SPOOL_SOURCE), "(found on the topic after a crash)"),
+                        )
+                self._db.execute("DELETE FROM in_flight")
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -165,9 +234,18 @@ class StateStore:
         return row is not None
 
     def mark_spool_done(self, digest: str, name: str) -> None:
-        """Record a spool file as produced (before it is moved to done/)."""
+        """Record a spool file as produced (before it is moved to done/); its articles leave in_flight."""
         with self._writing():
-            self._db.execute("INSERT OR REPLACE INTO spool_done (digest, name) VALUES (?, ?)", (digest, name))
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO spool_done (digest, name) VALUES (?, ?)", (digest, name)
+                )
+                self._db.execute("DELETE FROM in_flight WHERE source = ?", (SPOOL_SOURCE + digest,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     def forget_spool(self, digest: str) -> None:
         """Drop the record once the file is safely in done/ (a later re-drop is produced again)."""

@@ -2,12 +2,20 @@
 
 The producer is slowed down (few articles in flight, a linger per batch) so the kill lands while a spool
 folder / a feed document is half produced: some articles acknowledged, some in flight, some not sent.
+Articles the broker got whose ack the killed process had not recorded yet must not be produced again:
+the restarted connector finds them on the topic (``connectors/readback.py``). The feed test reports how
+many there were (``on_topic_not_recorded_at_kill``); before that read-back, each was a duplicate.
 """
 
 from __future__ import annotations
 
+import contextlib
+import random
+import re
 import signal
+import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -28,18 +36,56 @@ def _produced(pipe: Pipeline) -> float:
     return metric_sum(pipe.connector_metrics(), "newswatch_articles_produced_total")
 
 
-def _kill_midway(pipe: Pipeline, at_least: int, total: int) -> float:
-    """Start the connectors, SIGKILL them once ``at_least`` articles are acknowledged; returns that count."""
-    pipe.start("connectors")
-    seen = wait_for(
-        lambda: pipe.assert_running() or ((n := _produced(pipe)) >= at_least and n),
+def _kill_in_window(
+    pipe: Pipeline, topic: str, at_least: int, total: int, recorded_now: Callable[[], int]
+) -> tuple[float, int, int]:
+    """SIGKILL the connectors where a crash hurts most: the broker holds articles the state has not recorded.
+
+    Once ``at_least`` articles are acknowledged, the process is frozen (SIGSTOP) at short random
+    intervals; while frozen, the broker appends what was already sent but the process records nothing.
+    The first freeze that finds more articles on the topic than ``recorded_now()`` counts as produced
+    becomes the kill (else the one reaching two thirds of ``total``). Returns (acked, on topic, recorded).
+    """
+    process = pipe.start("connectors")
+    wait_for(
+        lambda: pipe.assert_running() or _produced(pipe) >= at_least,
         120,
         f"{at_least} articles acknowledged before the kill",
         interval=0.05,
     )
+    rng = random.Random()
+    while True:
+        acked = _produced(pipe)
+        process.send_signal(signal.SIGSTOP)
+        time.sleep(0.3)  # requests already on the wire reach the log
+        on_topic = len(read_all(pipe.bootstrap, topic, timeout=10))
+        recorded = recorded_now()
+        if on_topic > recorded or on_topic >= total * 2 // 3:
+            break
+        process.send_signal(signal.SIGCONT)
+        time.sleep(rng.uniform(0.0, 0.1))
     pipe.stop("connectors", sig=signal.SIGKILL)
-    assert seen < total, f"the kill came too late ({seen} of {total} already produced)"
-    return seen
+    assert on_topic < total, f"the kill came too late ({on_topic} of {total} already on the topic)"
+    return acked, on_topic, recorded
+
+
+def _count(pipe: Pipeline, table: str) -> int:
+    """Rows of one table of the connector's state store (readable while the process is frozen)."""
+    with contextlib.closing(sqlite3.connect(pipe.root / "connectors" / "connectors.sqlite3")) as db:
+        return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+def _spool_recorded(pipe: Pipeline) -> int:
+    """Spool files recorded as produced: in done/, or in the state store just before their move."""
+    with contextlib.closing(sqlite3.connect(pipe.root / "connectors" / "connectors.sqlite3")) as db:
+        names = {row[0] for row in db.execute("SELECT name FROM spool_done")}
+    return len(names | {p.name for p in (pipe.spool / "done").glob("*.txt")})
+
+
+def _recovered(pipe: Pipeline) -> int:
+    """Articles the restarted connector found on the topic among those left in flight (its log line)."""
+    line = re.compile(r"were in flight at the last stop: (\d+) found on the topic")
+    return sum(int(n) for n in line.findall(pipe.log_text("connectors")))
 
 
 def _settle_and_count(bootstrap: str, prefix: str, total: int, by: str = "id") -> tuple[dict, int]:
@@ -60,8 +106,11 @@ def test_killed_spool_connector_loses_and_repeats_nothing(
         write_spool_file(pipe.spool, article)
     started = time.monotonic()
     try:
-        at_kill = _kill_midway(pipe, at_least=total // 3, total=total)
+        at_kill, on_topic_at_kill, recorded_at_kill = _kill_in_window(
+            pipe, f"{topic_prefix}{ARTICLES_RAW}", total // 3, total, lambda: _spool_recorded(pipe)
+        )
         left_in_spool = len(list(pipe.spool.glob("*.txt")))
+        in_flight_at_kill = _count(pipe, "in_flight")
         pipe.start("connectors")
         wait_for(
             lambda: pipe.assert_running() or not list(pipe.spool.glob("*.txt")),
@@ -69,6 +118,7 @@ def test_killed_spool_connector_loses_and_repeats_nothing(
             "the spool folder to be emptied after the restart",
         )
         wait_for(lambda: len(list((pipe.spool / "done").glob("*.txt"))) == total, 30, "every file in done/")
+        found_by_readback = _recovered(pipe)
     finally:
         pipe.stop_all()
     counts, bad = _settle_and_count(kafka_bootstrap, topic_prefix, total)
@@ -85,6 +135,11 @@ def test_killed_spool_connector_loses_and_repeats_nothing(
         undecodable=bad,
         acked_before_kill=int(at_kill),
         files_left_at_kill=left_in_spool,
+        on_topic_at_kill=on_topic_at_kill,
+        recorded_at_kill=recorded_at_kill,
+        on_topic_not_recorded_at_kill=on_topic_at_kill - recorded_at_kill,
+        in_flight_noted_at_kill=in_flight_at_kill,
+        found_by_readback=found_by_readback,
         seconds=round(time.monotonic() - started, 1),
     )
     assert not missing, f"articles lost: {sorted(missing)[:10]}"
@@ -144,7 +199,11 @@ def test_killed_feed_connector_loses_and_repeats_nothing(
     )
     started = time.monotonic()
     try:
-        at_kill = _kill_midway(pipe, at_least=total // 3, total=total)
+        topic = f"{topic_prefix}{ARTICLES_RAW}"
+        at_kill, on_topic_at_kill, recorded_at_kill = _kill_in_window(
+            pipe, topic, total // 3, total, lambda: _count(pipe, "seen")
+        )
+        in_flight_at_kill = _count(pipe, "in_flight")
         pipe.start("connectors")
         # The restarted connector polls again; wait until the topic holds every entry (or time runs out).
         wait_for(
@@ -162,6 +221,7 @@ def test_killed_feed_connector_loses_and_repeats_nothing(
             interval=2,
         )
         time.sleep(5)  # a few more polls: an unchanged feed must produce nothing new
+        found_by_readback = _recovered(pipe)
     finally:
         pipe.stop_all()
     # Feed entries get ids scoped to the feed; the entry link (canonical URL) identifies them here.
@@ -178,11 +238,17 @@ def test_killed_feed_connector_loses_and_repeats_nothing(
         duplicated=len(duplicated),
         undecodable=bad,
         acked_before_kill=int(at_kill),
+        on_topic_at_kill=on_topic_at_kill,
+        recorded_at_kill=recorded_at_kill,
+        on_topic_not_recorded_at_kill=on_topic_at_kill - recorded_at_kill,
+        in_flight_noted_at_kill=in_flight_at_kill,
+        found_by_readback=found_by_readback,
         seconds=round(time.monotonic() - started, 1),
     )
     assert not missing, f"articles lost: {sorted(missing)[:10]}"
     assert not bad
     assert not duplicated, (
-        f"{len(duplicated)} feed entries produced twice: acknowledged before the kill but not yet "
-        "remembered as seen (connectors/rss.py marks a document's entries seen only after all of them)"
+        f"{len(duplicated)} feed entries produced twice: on Kafka before the kill but not recorded as "
+        f"produced ({on_topic_at_kill - recorded_at_kill} such at the kill), and not found by the "
+        "read-back of connectors/readback.py after the restart"
     )
