@@ -41,9 +41,28 @@ def repair_mojibake(text: str) -> str:
     return _MOJIBAKE.sub(_repair_run, text)
 
 
+MAX_NORMALISE_ROUNDS = 32  # each changing round shortens the text; mojibake nests about log2(length) deep
+
+
 def normalize_text(text: str) -> str:
-    """NFC, repaired mojibake, no control characters, single spaces, at most one blank line in a row."""
-    text = text[:MAX_TEXT_CHARS]
+    """NFC, repaired mojibake, no control characters, single spaces, at most one blank line in a row.
+
+    Idempotent: repairing one layer of mojibake, or dropping a control character inside a damaged run,
+    can reveal more damage, so text that still looks damaged is normalised again until it is stable.
+    """
+    once = _normalize_once(text[:MAX_TEXT_CHARS])
+    for _ in range(MAX_NORMALISE_ROUNDS):
+        if once.isascii() or repair_mojibake(once) == once:
+            break
+        again = _normalize_once(once)
+        if again == once:
+            break
+        once = again
+    return once
+
+
+def _normalize_once(text: str) -> str:
+    """One pass of ``normalize_text`` (the steps in order)."""
     if not text.isascii():  # ASCII is in NFC and holds no mojibake
         text = unicodedata.normalize("NFC", repair_mojibake(text))
     if "\r" in text:

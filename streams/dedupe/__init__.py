@@ -1,7 +1,8 @@
 """Deduplication: exact URL/content layers and containment-aware near-duplicates over LSH.
 
-Pure core (no Faust, no Kafka): ``normalize``, ``signature``, ``verify`` and ``index`` decide; the
-worker injects Faust tables as the index's stores. Design and tuning: docs/dedupe.md.
+Pure core (no Faust, no Kafka): ``normalize``, ``signature``, ``verify`` and ``index`` decide,
+``batch``, ``candidates``, ``estimates`` and ``lookups`` make it fast over batches; the worker injects a
+Faust table as the index's fingerprint store. Design and tuning: docs/dedupe.md.
 """
 
 from __future__ import annotations

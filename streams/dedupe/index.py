@@ -1,54 +1,56 @@
 """The dedupe index: exact URL and content layers, then LSH candidates verified for containment.
 
-State lives in three injected key/value mappings (plain dicts in tests and offline tools, Faust
-tables in the worker), all with ``str`` keys and ``bytes`` values:
-
-- ``fingerprints``: ``ref`` (8 chars) -> serialised Fingerprint + URL digest + article id
-- ``urls``: ``"u"+digest`` / ``"c"+digest`` (12 chars) -> ref, for the exact URL and content layers
-- ``bands``: band key (7 chars) -> up to ``band_bucket_cap`` refs (6 bytes each), newest last
+The remembered articles live in one injected key/value mapping (a plain dict in tests and offline
+tools, a Faust table in the worker): ``fingerprints``, fingerprint key (8 chars, ``str``) ->
+serialised Fingerprint + URL digest + article id (``bytes``). The maps that find them are derived
+from it and kept in memory (``lookups.py``); ``rebuild_lookups`` re-creates them.
 
 Only unique articles are remembered; a duplicate points at the remembered article it copies.
+Articles are decided in batches (``check_and_add_batch``): the batch is fingerprinted in a few
+vectorised passes (``batch.py``), the LSH candidates of a window of articles are ranked and
+estimated in one pass (``candidates.py``, ``estimates.py``), and the decisions are then taken one
+article after the other, exactly as single calls would take them.
 """
 
 from __future__ import annotations
 
-import struct
 import time
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 
 from streams.dedupe import metrics
+from streams.dedupe.batch import fingerprint_texts
+from streams.dedupe.candidates import members, rank, rank_many
+from streams.dedupe.estimates import NOT_LIVE, Estimator
 from streams.dedupe.keys import (
-    REF_BYTES,
     Remembered,
-    article_ref,
-    band_keys,
-    content_key,
+    band_lookups,
+    content_lookup,
     decode_entry,
     encode_entry,
-    ref_key,
-    url_key,
+    entry_article_id,
+    entry_published,
+    fingerprint_key,
+    url_lookup,
 )
+from streams.dedupe.lookups import Lookups, unpacked
 from streams.dedupe.normalize import article_text
-from streams.dedupe.signature import (
-    HEADER_SIZE,
-    Fingerprint,
-    body_text,
-    containment_from_jaccard,
-    fingerprint_body,
-    jaccard_from_matches,
-)
+from streams.dedupe.signature import Fingerprint
 from streams.dedupe.urls import url_hash
-from streams.dedupe.verify import TextCache, containment, shingle_code
+from streams.dedupe.verify import TextCache, containment
 from streams.records import Article, utcnow
 from streams.settings.dedupe import DedupeSettings
 
 UNIQUE, EXACT_URL, EXACT_CONTENT, NEAR = "unique", "exact_url", "exact_content", "near"
-_HEAD = struct.Struct("<xIH")  # published, shingle count at the start of a serialised Fingerprint
 VERIFY_FLOOR = 0.3  # below this signature estimate a candidate is not worth a rapidfuzz verification
+# Articles whose candidates are ranked and estimated in one vectorised pass. An article remembered
+# during the pass can change the candidates of later ones (then ranked again alone): small enough
+# that this stays rare, large enough to spread the fixed cost of the numpy calls.
+PRESCORE_WINDOW = 32
+COMPACT_AFTER = 10_000  # forgotten slots tolerated (beyond the live ones) before the lookups are renumbered
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,119 +71,135 @@ class DedupeDecision:
         return self.duplicate_of is not None
 
 
+_REPLAY = DedupeDecision(UNIQUE, None, None, "replay of a remembered article", replay=True)
+
+
 def epoch_seconds(moment: datetime) -> int:
     return max(0, int(moment.timestamp()))
 
 
 class _Probe:
-    """The article being decided: its fingerprint, keys and verification counters."""
+    """The article being decided: fingerprint, keys, shingle code, candidates and counters."""
 
     __slots__ = (
-        "article_id", "band_keys", "candidates", "code_cache", "fp", "ref", "shingles", "url_digest",
+        "article_id", "candidates", "code", "estimates", "fp", "key", "lookups", "ranked", "url_digest",
         "verified_signature", "verified_text",
     )  # fmt: skip
 
-    def __init__(
-        self,
-        article_id: str,
-        ref: bytes,
-        fp: Fingerprint,
-        url_digest: int,
-        keys: list[str],
-        shingles: np.ndarray,
-    ) -> None:
-        self.article_id = article_id
-        self.ref = ref
+    def __init__(self, article: Article, fp: Fingerprint, code: str) -> None:
+        self.article_id = article.id
+        self.key = fingerprint_key(article.id)
         self.fp = fp
-        self.url_digest = url_digest
-        self.band_keys = keys
-        self.shingles = shingles
-        self.code_cache: str | None = None
+        self.url_digest = url_hash(article.url)
+        self.lookups = band_lookups(fp)
+        self.code = code  # shingle-coded text for rapidfuzz
+        self.ranked: list[int] = []  # LSH candidates (slots) when its window was prescored
+        self.estimates: list[float] = []  # and their signature estimates
         self.candidates = 0
         self.verified_text = 0
         self.verified_signature = 0
 
-    @property
-    def code(self) -> str:
-        """The shingle-coded text for rapidfuzz, computed on first use."""
-        if self.code_cache is None:
-            self.code_cache = shingle_code(self.shingles)
-        return self.code_cache
-
-
-def _sketch_matches(mine: int, theirs: bytes) -> int:
-    """Equal bytes between two sketches: zero bytes of their XOR (``mine`` is our sketch as an int)."""
-    return (mine ^ int.from_bytes(theirs, "little")).to_bytes(len(theirs), "little").count(0)
-
 
 class DedupeIndex:
-    """Decide unique/duplicate per article and remember unique ones, over injectable key/value stores."""
+    """Decide unique/duplicate per article and remember unique ones, over an injectable fingerprint store."""
 
     def __init__(
         self,
         settings: DedupeSettings,
         *,
-        urls: MutableMapping[str, bytes] | None = None,
         fingerprints: MutableMapping[str, bytes] | None = None,
-        bands: MutableMapping[str, bytes] | None = None,
         text_cache_size: int | None = None,
         observe: bool = True,
     ) -> None:
         self.settings = settings
-        self.urls: MutableMapping[str, bytes] = {} if urls is None else urls
         self.fingerprints: MutableMapping[str, bytes] = {} if fingerprints is None else fingerprints
-        self.bands: MutableMapping[str, bytes] = {} if bands is None else bands
+        self.lookups = Lookups(settings)
         size = settings.text_cache_size if text_cache_size is None else text_cache_size
-        self.texts = TextCache(size)
+        self.texts = TextCache(size)  # shingle codes by fingerprint key
         self.observe = observe
         self.window_seconds = int(settings.window_days * 86400)
         self.high_watermark: datetime | None = None  # latest published time seen: stream time for eviction
+        self.estimator = Estimator(settings)
+        self._grown: set[int] = set()  # LSH buckets added to since the window was prescored
+        self._stale: set[int] = set()  # slots rewritten (or found gone) since then
         # A Faust table must not be touched before the app starts: count it later (recount/rebuild_lookups).
         self._entries = len(self.fingerprints) if isinstance(self.fingerprints, dict) else 0
         if observe:
             metrics.init_labels()
             metrics.INDEX_ENTRIES.set(self._entries)
 
+    @property
+    def urls(self) -> dict[int, int]:
+        """Exact-layer lookups: URL or content digest -> slot (``lookups.py``)."""
+        return self.lookups.urls
+
+    @property
+    def bands(self) -> dict[int, bytes]:
+        """LSH buckets -> packed slots, newest last (``lookups.py``)."""
+        return self.lookups.bands
+
     # ----------------------------------------------------------------- deciding
 
     def check_and_add(self, article: Article, now: datetime | None = None) -> DedupeDecision:
         """Decide whether ``article`` duplicates a remembered one; remember it if it is unique."""
+        return self.check_and_add_batch([article], now)[0]
+
+    def check_and_add_batch(
+        self, articles: Sequence[Article], now: datetime | None = None
+    ) -> list[DedupeDecision]:
+        """``check_and_add`` for each article in order (one may duplicate an earlier one of the batch).
+
+        The decisions equal those of single calls; doing the numpy work once per batch is what makes
+        it several times cheaper per article. An article that cannot be fingerprinted (text that does
+        not encode as UTF-8) fails the call before anything is decided or remembered.
+        """
+        if not articles:
+            return []
         started = time.perf_counter()
         now = now or utcnow()
-        published = article.published
-        if published > now + timedelta(hours=self.settings.future_skew_hours):
-            published = now
-        if self.high_watermark is None or published > self.high_watermark:
-            self.high_watermark = published
-        body = body_text(article_text(article), self.settings)
-        fp, shingles = fingerprint_body(body, self.settings, epoch_seconds(published))
-        probe = _Probe(
-            article.id, article_ref(article.id), fp, url_hash(article.url), band_keys(fp), shingles
-        )
-        decision = self._decide(probe)
-        if decision.outcome == UNIQUE and not decision.replay:
-            self._remember(probe)
+        latest = now + timedelta(hours=self.settings.future_skew_hours)
+        published = [article.published if article.published <= latest else now for article in articles]
+        newest = max(published)
+        if self.high_watermark is None or newest > self.high_watermark:
+            self.high_watermark = newest
+        texts = [article_text(article) for article in articles]
+        printed = fingerprint_texts(texts, self.settings, [epoch_seconds(moment) for moment in published])
+        probes = [_Probe(article, fp, code) for article, (fp, code) in zip(articles, printed, strict=True)]
+        shared = (time.perf_counter() - started) / len(articles)  # each article's part of the fingerprinting
+        decisions = []
+        for first in range(0, len(probes), PRESCORE_WINDOW):
+            window = probes[first : first + PRESCORE_WINDOW]
+            begun = time.perf_counter()
+            self._prescore(window)
+            ahead = shared + (time.perf_counter() - begun) / len(window)
+            for probe in window:
+                begun = time.perf_counter()
+                decision = self._decide(probe)
+                if decision.outcome == UNIQUE and not decision.replay:
+                    self._remember(probe)
+                decisions.append(decision)
+                if self.observe:
+                    metrics.CANDIDATES.observe(probe.candidates)
+                    metrics.SECONDS.observe(ahead + time.perf_counter() - begun)
         if self.observe:
-            metrics.ARTICLES_BY_OUTCOME[decision.outcome].inc()
-            metrics.CANDIDATES.observe(probe.candidates)
-            if probe.verified_text:
-                metrics.VERIFIED_BY_TEXT.inc(probe.verified_text)
-            if probe.verified_signature:
-                metrics.VERIFIED_BY_SIGNATURE.inc(probe.verified_signature)
-            if decision.replay:
-                metrics.REPLAYS.inc()
-            if decision.outcome == NEAR and decision.similarity is not None:
-                metrics.NEAR_SIMILARITY.observe(decision.similarity)
-            metrics.SECONDS.observe(time.perf_counter() - started)
-        return decision
+            metrics.record_batch(
+                (decision.outcome for decision in decisions),
+                (d.similarity for d in decisions if d.outcome == NEAR and d.similarity is not None),
+                sum(decision.replay for decision in decisions),
+                sum(probe.verified_text for probe in probes),
+                sum(probe.verified_signature for probe in probes),
+                self._entries,
+                len(self.texts),
+            )
+        return decisions
 
     def _decide(self, probe: _Probe) -> DedupeDecision:
         fp = probe.fp
         if probe.url_digest:
-            found = self._exact(url_key(probe.url_digest), fp)
+            found = self._exact(url_lookup(probe.url_digest), fp)
             if found is not None and found.url_hash == probe.url_digest:
                 return self._exact_decision(EXACT_URL, found, probe.article_id, "same canonical URL")
-        found = self._exact(content_key(fp.content_hash), fp)
+        found = self._exact(content_lookup(fp.content_hash), fp)
         if found is not None and found.fingerprint.content_hash == fp.content_hash:
             return self._exact_decision(EXACT_CONTENT, found, probe.article_id, "same normalised text")
         if fp.shingle_count < self.settings.min_shingles:
@@ -189,133 +207,143 @@ class DedupeIndex:
             return DedupeDecision(UNIQUE, None, None, reason)
         return self._near(probe)
 
-    def _exact(self, key: str, fp: Fingerprint) -> Remembered | None:
-        ref = self.urls.get(key)
-        if ref is None:
+    def _exact(self, lookup: int, fp: Fingerprint) -> Remembered | None:
+        value = self._value(self.urls.get(lookup))
+        if value is None or abs(entry_published(value) - fp.published) > self.window_seconds:
             return None
-        found = self._load(ref)
-        if found is None or not self._in_window(found.fingerprint, fp):
-            return None
-        return found
+        return decode_entry(value)
 
-    def _exact_decision(self, outcome: str, found: Remembered, article_id: str, why: str) -> DedupeDecision:
+    @staticmethod
+    def _exact_decision(outcome: str, found: Remembered, article_id: str, why: str) -> DedupeDecision:
         if found.article_id == article_id:
-            return DedupeDecision(UNIQUE, None, None, "replay of a remembered article", replay=True)
+            return _REPLAY
         return DedupeDecision(outcome, found.article_id, 1.0, f"{why} as {found.article_id}")
 
-    def _candidates(self, probe: _Probe) -> list[bytes]:
-        """Remembered refs sharing a band with the probe, most shared bands first."""
-        votes: dict[bytes, int] = {}
-        for key in probe.band_keys:
-            bucket = self.bands.get(key)
-            if not bucket:
-                continue
-            for start in range(0, len(bucket), REF_BYTES):
-                ref = bytes(bucket[start : start + REF_BYTES])
-                votes[ref] = votes.get(ref, 0) + 1
-        if len(votes) <= 1:
-            return list(votes)
-        ranked = sorted(votes, key=votes.__getitem__, reverse=True)
-        return ranked[: self.settings.max_candidates]
+    def _prescore(self, window: Sequence[_Probe]) -> None:
+        """Rank and estimate the LSH candidates of a window of probes as the index stands, at once.
+
+        Until the next window, buckets only gain the articles the window remembers (``_grown``); a
+        probe whose buckets did not change and none of whose candidates was rewritten (``_stale``)
+        keeps this ranking and these estimates, the others are ranked and estimated again in ``_near``.
+        """
+        self._grown.clear()
+        self._stale.clear()
+        near = [probe for probe in window if probe.fp.shingle_count >= self.settings.min_shingles]
+        if not near:
+            return
+        found = [members(self.bands, probe.lookups) for probe in near]
+        owner, slots = rank_many(found, self.settings.max_candidates)
+        scores = self.estimator.pairs(self.lookups, [probe.fp for probe in near], owner, slots)
+        ranked: list[int] = slots.tolist()
+        start = 0
+        for probe, count in zip(near, np.bincount(owner, minlength=len(near)).tolist(), strict=True):
+            probe.ranked, probe.estimates = ranked[start : start + count], scores[start : start + count]
+            start += count
 
     def _near(self, probe: _Probe) -> DedupeDecision:
+        slots, estimates = probe.ranked, probe.estimates[:]
+        if not self._grown.isdisjoint(probe.lookups) or not self._stale.isdisjoint(slots):
+            slots = rank(unpacked(members(self.bands, probe.lookups)), self.settings.max_candidates)
+            owner = np.zeros(len(slots), dtype=np.intp)
+            estimates = self.estimator.pairs(self.lookups, [probe.fp], owner, np.array(slots, dtype=np.intp))
+        probe.candidates = len(slots)
+        if estimates and min(estimates) == NOT_LIVE:  # forgotten, or published outside the window
+            slots = [slot for slot, estimate in zip(slots, estimates, strict=True) if estimate != NOT_LIVE]
+            estimates = [estimate for estimate in estimates if estimate != NOT_LIVE]
+        if not slots:
+            return DedupeDecision(UNIQUE, None, None, f"no candidate among {probe.candidates} LSH hits")
+        own = self.lookups.slot_of.get(probe.key)
+        if own is not None and own in slots and self._article_id(own) == probe.article_id:
+            return _REPLAY
+        return self._best(probe, slots, estimates)
+
+    def _best(self, probe: _Probe, slots: list[int], estimates: list[float]) -> DedupeDecision:
+        """The best candidate: highest (passes, similarity), the first of equals; verified by text if cached.
+
+        Only a candidate estimated at the verification floor or the estimate threshold can pass or be
+        verified; the others keep their estimate and fail. ``estimates`` is updated in place.
+        """
         settings = self.settings
-        fp = probe.fp
-        refs = self._candidates(probe)
-        probe.candidates = len(refs)
-        live: list[tuple[bytes, bytes, int]] = []  # ref, stored value, shingle count
-        for ref in refs:
-            value = self.fingerprints.get(ref_key(ref))
-            if value is None:
-                continue
-            published, count = _HEAD.unpack_from(value)
-            if abs(published - fp.published) > self.window_seconds:
-                continue
-            if ref == probe.ref and decode_entry(value).article_id == probe.article_id:
-                return DedupeDecision(UNIQUE, None, None, "replay of a remembered article", replay=True)
-            live.append((ref, value, count))
-        if not live:
-            return DedupeDecision(UNIQUE, None, None, f"no candidate among {len(refs)} LSH hits")
-        bins = len(fp.sketch)
-        start = HEADER_SIZE + 3 * len(fp.band_hashes)
-        mine = int.from_bytes(fp.sketch, "little")
-        best: tuple[bool, float, bytes, str] | None = None  # passes, similarity, value, method
-        for ref, value, count in live:
-            matched = _sketch_matches(mine, value[start : start + bins])
-            estimate = containment_from_jaccard(jaccard_from_matches(matched, bins), fp.shingle_count, count)
-            cached = self.texts.get(ref) if estimate >= VERIFY_FLOOR else None
-            if cached is not None:
-                probe.verified_text += 1
-                similarity, method = containment(probe.code, cached), "text"
-                passes = similarity >= settings.near_threshold
-            else:
-                probe.verified_signature += 1
-                similarity, method = estimate, "signature"
-                passes = similarity >= settings.near_estimate_threshold
-            if best is None or (passes, similarity) > best[:2]:
-                best = (passes, similarity, value, method)
-        assert best is not None
-        passes, similarity, value, method = best
-        other = decode_entry(value).article_id
-        if passes:
-            reason = f"contains or is contained in {other} ({method} containment {similarity:.3f})"
-            return DedupeDecision(NEAR, other, round(similarity, 4), reason, method=method)
-        reason = f"best candidate {other} at {method} containment {similarity:.3f}, below threshold"
+        passing: list[int] = []
+        verified: set[int] = set()
+        if max(estimates) >= min(VERIFY_FLOOR, settings.near_estimate_threshold):
+            keys = self.lookups.keys
+            for position, estimate in enumerate(estimates):
+                if estimate < VERIFY_FLOOR and estimate < settings.near_estimate_threshold:
+                    continue
+                key = keys[slots[position]]
+                cached = self.texts.get(key) if estimate >= VERIFY_FLOOR and key is not None else None
+                if cached is not None:
+                    verified.add(position)
+                    estimates[position] = containment(probe.code, cached)
+                    passes = estimates[position] >= settings.near_threshold
+                else:
+                    passes = estimate >= settings.near_estimate_threshold
+                if passes:
+                    passing.append(position)
+        score = max(estimates[position] for position in passing) if passing else max(estimates)
+        best = next(p for p in passing if estimates[p] == score) if passing else estimates.index(score)
+        other = self._article_id(slots[best])
+        if other is None:  # gone from the table though the lookups had it: forget it and decide again
+            self.lookups.forget(self.lookups.keys[slots[best]] or "")
+            self._stale.add(slots[best])
+            return self._near(probe)
+        probe.verified_text, probe.verified_signature = len(verified), len(slots) - len(verified)
+        method = "text" if best in verified else "signature"
+        if passing:
+            reason = f"contains or is contained in {other} ({method} containment {score:.3f})"
+            return DedupeDecision(NEAR, other, round(score, 4), reason, method=method)
+        reason = f"best candidate {other} at {method} containment {score:.3f}, below threshold"
         return DedupeDecision(
-            UNIQUE, None, None, reason, nearest_id=other, nearest_similarity=round(similarity, 4)
+            UNIQUE, None, None, reason, nearest_id=other, nearest_similarity=round(score, 4)
         )
 
-    def _in_window(self, remembered: Fingerprint, fp: Fingerprint) -> bool:
-        return abs(remembered.published - fp.published) <= self.window_seconds
+    def _value(self, slot: int | None) -> bytes | None:
+        """The fingerprint-table value of the article in ``slot``, if the table still has it."""
+        key = None if slot is None else self.lookups.keys[slot]
+        return None if key is None else self.fingerprints.get(key)
 
-    def _load(self, ref: bytes) -> Remembered | None:
-        value = self.fingerprints.get(ref_key(ref))
-        return None if value is None else decode_entry(value)
+    def _article_id(self, slot: int) -> str | None:
+        """The id of the article in ``slot``, read from the fingerprint table (which has the last word)."""
+        value = self._value(slot)
+        return None if value is None else entry_article_id(value)
 
     # ----------------------------------------------------------------- remembering
 
     def _remember(self, probe: _Probe) -> None:
-        key = ref_key(probe.ref)
+        key = probe.key
         if key not in self.fingerprints:
             self._entries += 1
         self.fingerprints[key] = encode_entry(probe.fp, probe.url_digest, probe.article_id)
-        self._link(probe.ref, probe.fp, probe.url_digest, probe.band_keys)
-        self.texts.put(probe.ref, probe.code)
-        if self.observe:
-            metrics.INDEX_ENTRIES.set(self._entries)
-            metrics.TEXT_CACHE_ENTRIES.set(len(self.texts))
-
-    def _link(self, ref: bytes, fp: Fingerprint, url_digest: int, keys: list[str] | None = None) -> None:
-        """Point the exact keys and LSH buckets of ``fp`` at ``ref``."""
-        if url_digest:
-            self.urls[url_key(url_digest)] = ref
-        self.urls[content_key(fp.content_hash)] = ref
-        if fp.shingle_count < self.settings.min_shingles:
-            return
-        cap = self.settings.band_bucket_cap * REF_BYTES
-        for key in band_keys(fp) if keys is None else keys:
-            bucket = self.bands.get(key)
-            if not bucket:
-                self.bands[key] = ref
-            elif not _holds(bucket, ref):
-                self.bands[key] = (bytes(bucket) + ref)[-cap:]
+        rewritten = self.lookups.slot_of.get(key)
+        if rewritten is not None:  # estimates made from its old fingerprint are stale
+            self._stale.add(rewritten)
+        self.lookups.link(key, probe.fp, probe.url_digest, probe.lookups)
+        self._grown.update(probe.lookups)
+        self.texts.put(key, probe.code)
 
     def link_entry(self, key: object, value: bytes) -> None:
         """Apply one fingerprint-table entry (e.g. a changelog record another worker wrote) to the lookups.
 
-        The reference is re-derived from the article id inside ``value``, so ``key`` may come in any form.
+        The table key is re-derived from the article id inside ``value``, so ``key`` may come in any form.
         """
         found = decode_entry(value)
-        self._link(article_ref(found.article_id), found.fingerprint, found.url_hash)
+        self.lookups.link(fingerprint_key(found.article_id), found.fingerprint, found.url_hash)
+
+    def unlink_entry(self, key: str) -> None:
+        """Forget an entry deleted from the fingerprint table by someone else (e.g. another worker)."""
+        self.lookups.forget(key)
+        self.texts.discard(key)
 
     def rebuild_lookups(self) -> int:
-        """Re-create the ``urls`` and ``bands`` entries from ``fingerprints`` (oldest first); returns entries.
+        """Re-create the in-memory lookups from ``fingerprints`` (oldest first); returns the entries.
 
         For a worker that keeps only the fingerprint table durable and the lookups in memory.
         """
-        entries = sorted(self._items(), key=lambda item: item[2].fingerprint.published)
-        for _, ref, found in entries:
-            self._link(ref, found.fingerprint, found.url_hash)
+        self.lookups.clear()
+        entries = sorted(self._entries_found(), key=lambda found: found.fingerprint.published)
+        for found in entries:
+            self.lookups.link(fingerprint_key(found.article_id), found.fingerprint, found.url_hash)
         self._entries = len(entries)
         if self.observe:
             metrics.INDEX_ENTRIES.set(self._entries)
@@ -327,10 +355,15 @@ class DedupeIndex:
         """Forget articles published more than the window before ``now``; returns how many."""
         cutoff = epoch_seconds(now) - self.window_seconds
         items = list(self.fingerprints.items())
-        expired = [(key, value) for key, value in items if _HEAD.unpack_from(value)[0] < cutoff]  # time only
+        expired = [(key, value) for key, value in items if entry_published(value) < cutoff]  # time only
         for table_key, value in expired:
             found = decode_entry(value)
-            self._forget(table_key, article_ref(found.article_id), found)
+            key = fingerprint_key(found.article_id)
+            self.lookups.forget(key, found)
+            del self.fingerprints[table_key]
+            self.texts.discard(key)
+        if self.lookups.dead > len(self.lookups.slot_of) + COMPACT_AFTER:
+            self.lookups.compact()
         self._entries = max(0, self._entries - len(expired))
         if self.observe:
             metrics.EVICTED.inc(len(expired))
@@ -338,32 +371,9 @@ class DedupeIndex:
             metrics.TEXT_CACHE_ENTRIES.set(len(self.texts))
         return len(expired)
 
-    def _forget(self, table_key: str, ref: bytes, found: Remembered) -> None:
-        fp = found.fingerprint
-        for key in (url_key(found.url_hash) if found.url_hash else None, content_key(fp.content_hash)):
-            if key is not None and self.urls.get(key) == ref:
-                del self.urls[key]
-        for key in band_keys(fp):
-            bucket = self.bands.get(key)
-            if bucket is None:
-                continue
-            kept = b"".join(
-                bucket[i : i + REF_BYTES]
-                for i in range(0, len(bucket), REF_BYTES)
-                if bucket[i : i + REF_BYTES] != ref
-            )
-            if kept:
-                self.bands[key] = kept
-            else:
-                del self.bands[key]
-        del self.fingerprints[table_key]
-        self.texts.discard(ref)
-
-    def _items(self) -> Iterator[tuple[str, bytes, Remembered]]:
-        """(table key, ref, entry) for every remembered article; the ref comes from the article id."""
-        for key, value in list(self.fingerprints.items()):
-            found = decode_entry(value)
-            yield key, article_ref(found.article_id), found
+    def _entries_found(self) -> Iterator[Remembered]:
+        for _, value in list(self.fingerprints.items()):
+            yield decode_entry(value)
 
     def recount(self) -> int:
         """Re-read the number of remembered articles from the fingerprint table (e.g. after recovery)."""
@@ -374,13 +384,3 @@ class DedupeIndex:
 
     def __len__(self) -> int:
         return self._entries
-
-
-def _holds(bucket: bytes, ref: bytes) -> bool:
-    """Whether ``ref`` is one of the aligned 6-byte members of ``bucket``."""
-    position = bucket.find(ref)
-    while position != -1:
-        if position % REF_BYTES == 0:
-            return True
-        position = bucket.find(ref, position + 1)
-    return False

@@ -5,6 +5,9 @@ All live in the default registry; ``DedupeIndex`` records them unless built with
 
 from __future__ import annotations
 
+from collections import Counter as Tally
+from collections.abc import Iterable
+
 from prometheus_client import Counter, Gauge, Histogram
 
 OUTCOMES = ("unique", "exact_url", "exact_content", "near")
@@ -53,3 +56,27 @@ def init_labels() -> None:
         ARTICLES.labels(outcome=outcome)
     for method in METHODS:
         VERIFICATIONS.labels(method=method)
+
+
+def record_batch(
+    outcomes: Iterable[str],
+    near_similarities: Iterable[float],
+    replays: int,
+    verified_text: int,
+    verified_signature: int,
+    entries: int,
+    texts: int,
+) -> None:
+    """Add one batch's decisions to the counters and set the gauges (one call per series, not per article)."""
+    for outcome, count in Tally(outcomes).items():
+        ARTICLES_BY_OUTCOME[outcome].inc(count)
+    for similarity in near_similarities:
+        NEAR_SIMILARITY.observe(similarity)
+    if replays:
+        REPLAYS.inc(replays)
+    if verified_text:
+        VERIFIED_BY_TEXT.inc(verified_text)
+    if verified_signature:
+        VERIFIED_BY_SIGNATURE.inc(verified_signature)
+    INDEX_ENTRIES.set(entries)
+    TEXT_CACHE_ENTRIES.set(texts)

@@ -80,26 +80,47 @@ def strip_chrome(
         line = raw.strip()
         if not line:
             continue
-        if line[0].islower() and lines and lines[-1].rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
+        if lines and line[0].islower() and lines[-1].rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
             lines[-1] = f"{lines[-1]} {line}"
         else:
             lines.append(line)
-    lowered = text.lower()
-    phrases = [phrase for phrase in CHROME_PHRASES if phrase in lowered]  # usually none or one
-    kept = []
+    kept: list[str | None] = []  # is_body_line, inlined: this loop runs for every line of every article
+    sentences: list[int] = []  # short lines that read as sentences: chrome if they hold a chrome phrase
     kept_words = 0
-    for line in lines:  # is_body_line, inlined: this loop runs for every line of every article
+    for line in lines:
         words = line.count(" ") + 1
         if words < long_line_words:
             if words < min_words or line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
                 continue
-            if phrases and any(phrase in line.lower() for phrase in phrases):
-                continue
+            sentences.append(len(kept))
         kept.append(line)
         kept_words += words
+    if sentences:
+        kept_words -= _drop_chrome_sentences(text, kept, sentences)
     if kept_words < min_body_words:
         return text
-    return "\n".join(kept)
+    return "\n".join([line for line in kept if line is not None])
+
+
+def _drop_chrome_sentences(text: str, kept: list[str | None], sentences: list[int]) -> int:
+    """Set the short ``kept`` lines that read as calls to action or legal lines to None; returns their words.
+
+    One search over all the short lines together settles the common case (no chrome phrase at all).
+    Only phrases that also occur in the text as written count, not ones a re-joined hard wrap made.
+    """
+    together = "\n".join([kept[index] or "" for index in sentences]).lower()
+    found = [phrase for phrase in CHROME_PHRASES if phrase in together]
+    if not found:
+        return 0
+    lowered = text.lower()
+    dropped = 0
+    for index in sentences:
+        line = kept[index] or ""
+        line_lowered = line.lower()
+        if any(phrase in line_lowered and phrase in lowered for phrase in found):
+            kept[index] = None
+            dropped += line.count(" ") + 1
+    return dropped
 
 
 def article_text(article: Article) -> str:

@@ -111,14 +111,20 @@ def load_articles(path: Path) -> list[tuple[Article, str]]:
     raise RecordError(f"{path}: not a folder, a .jsonl file or an article file")
 
 
-def run(articles: Iterable[tuple[Article, str]], settings: DedupeSettings) -> Report:
-    """Decide every article in published order with a fresh in-memory index."""
+def run(articles: Iterable[tuple[Article, str]], settings: DedupeSettings, batch: int = 500) -> Report:
+    """Decide every article in published order with a fresh in-memory index, ``batch`` at a time.
+
+    ``now`` is the latest publication or fetch time of the batch: no article is in its future, so
+    none is clamped, as when each is decided at its own fetch time.
+    """
     index = DedupeIndex(settings, observe=False)
     ordered = sorted(articles, key=lambda pair: (pair[0].published, pair[0].id))
     report = Report()
-    for article, source in ordered:
-        decision = index.check_and_add(article, now=max(article.published, article.fetched_at))
-        report.decided.append(Decided(article, source, decision))
+    for start in range(0, len(ordered), batch):
+        chunk = ordered[start : start + batch]
+        now = max(max(article.published, article.fetched_at) for article, _ in chunk)
+        decisions = index.check_and_add_batch([article for article, _ in chunk], now=now)
+        report.decided += [Decided(a, source, d) for (a, source), d in zip(chunk, decisions, strict=True)]
     return report
 
 

@@ -3,7 +3,7 @@
 Why this shape: one hash per shingle (one-permutation hashing, densified) keeps fingerprinting to a
 few vectorised numpy passes; 1-byte bins keep the estimate of Jaccard almost as good as full-width
 values at a quarter of the bytes; the shingle count turns a Jaccard estimate into a containment
-estimate; full 32-bit band hashes feed the LSH index. Everything here is pure and deterministic
+estimate; 24-bit band hashes feed the LSH index. Everything here is pure and deterministic
 across processes (no use of Python's salted ``hash``).
 """
 
@@ -23,33 +23,33 @@ _HEADER = struct.Struct("<BIHQBB")  # version, published epoch, shingle count, c
 _U64 = np.uint64
 _BYTE_P = _U64(0xD6E8FEB86659FD93)  # odd base of the polynomial byte hash
 _SHINGLE_Q = _U64(0x9E3779B97F4A7C15)  # odd multiplier combining token hashes into a shingle hash
-_ROTATE_C = 0x9E3779B9  # offset added per bin of distance when densifying empty bins
+ROTATE_C = 0x9E3779B9  # offset added per bin of distance when densifying empty bins
 _MIX_1 = _U64(0xBF58476D1CE4E5B9)
 HEADER_SIZE = _HEADER.size
 _B_BIT_COLLISION = 1.0 / 256.0
-_MAX_COUNT = 0xFFFF
+MAX_COUNT = 0xFFFF
 _BAND_MASK = 0xFFFFFF
 
 _powers = np.ones(1, dtype=np.uint64)
 _inverse_powers = np.ones(1, dtype=np.uint64)
 
 
-def _ensure_powers(length: int) -> None:
-    """Grow the tables of P**i and P**-i (mod 2**64) to at least ``length`` entries."""
+def power_tables(length: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**i and P**-i (mod 2**64) for i < ``length``; the shared tables grow on demand."""
     global _powers, _inverse_powers
-    if len(_powers) >= length:
-        return
-    size = max(length, 2 * len(_powers), 1 << 14)
-    inverse = _U64(pow(int(_BYTE_P), -1, 1 << 64))
-    powers = np.ones(size, dtype=np.uint64)
-    inverse_powers = np.ones(size, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        np.cumprod(np.full(size - 1, _BYTE_P, dtype=np.uint64), dtype=np.uint64, out=powers[1:])
-        np.cumprod(np.full(size - 1, inverse, dtype=np.uint64), dtype=np.uint64, out=inverse_powers[1:])
-    _powers, _inverse_powers = powers, inverse_powers
+    if len(_powers) < length:
+        size = max(length, 2 * len(_powers), 1 << 14)
+        inverse = _U64(pow(int(_BYTE_P), -1, 1 << 64))
+        powers = np.ones(size, dtype=np.uint64)
+        inverse_powers = np.ones(size, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            np.cumprod(np.full(size - 1, _BYTE_P, dtype=np.uint64), dtype=np.uint64, out=powers[1:])
+            np.cumprod(np.full(size - 1, inverse, dtype=np.uint64), dtype=np.uint64, out=inverse_powers[1:])
+        _powers, _inverse_powers = powers, inverse_powers
+    return _powers[:length], _inverse_powers[:length]
 
 
-def _mix64(values: np.ndarray) -> np.ndarray:
+def mix64(values: np.ndarray) -> np.ndarray:
     """A xorshift-multiply-xorshift finaliser, in place: every output bit depends on every input bit."""
     values ^= values >> _U64(31)
     values *= _MIX_1
@@ -66,9 +66,9 @@ def _ascii_word_table() -> bytes:
     return bytes(table)
 
 
-_ASCII_WORDS = _ascii_word_table()
+ASCII_WORD_TABLE = _ascii_word_table()
 # Non-ASCII punctuation common in news text, as UTF-8: quotes, dashes, ellipsis, spaces, bullets, guillemets.
-_UNICODE_PUNCTUATION = tuple(
+UNICODE_PUNCTUATION = tuple(
     char.encode()
     for char in "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2013\u2014\u2015\u2026\u00a0\u2009\u202f"
     "\u00ab\u00bb\u2039\u203a\u2022\u00b7\u2032\u2033\u00b4\u3000\u3001\u3002"
@@ -83,10 +83,10 @@ def word_array(text: str) -> np.ndarray:
     """
     encoded = text.encode()
     if len(encoded) != len(text):
-        for mark in _UNICODE_PUNCTUATION:
+        for mark in UNICODE_PUNCTUATION:
             if mark in encoded:
                 encoded = encoded.replace(mark, b" ")
-    data = np.frombuffer(b" " + encoded.translate(_ASCII_WORDS) + b" ", dtype=np.uint8)
+    data = np.frombuffer(b" " + encoded.translate(ASCII_WORD_TABLE) + b" ", dtype=np.uint8)
     keep = data != 32
     keep[1:] |= keep[:-1]  # a blank stays only right after a word: runs of blanks shrink to one
     keep[0] = True
@@ -111,14 +111,13 @@ def shingle_hashes(words: np.ndarray, shingle_words: int) -> np.ndarray:
     width = min(shingle_words, words_count)
     starts = blanks[: words_count - width + 1]  # the blank before each shingle's first word
     ends = blanks[width:]  # the blank after each shingle's last word
-    length = len(words)
-    _ensure_powers(length)
+    powers, inverse_powers = power_tables(len(words))
     # uint64 array arithmetic wraps modulo 2**64 without warnings, which these hashes rely on.
-    prefix = np.cumsum(words * _powers[:length], dtype=np.uint64)
+    prefix = np.cumsum(words * powers, dtype=np.uint64)
     hashes = prefix[ends]
     hashes -= prefix[starts]
-    hashes *= _inverse_powers[starts]
-    return _mix64(hashes)
+    hashes *= inverse_powers[starts]
+    return mix64(hashes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +136,7 @@ class Fingerprint:
         header = _HEADER.pack(
             SIGNATURE_VERSION,
             max(0, min(self.published, 0xFFFFFFFF)),
-            min(self.shingle_count, _MAX_COUNT),
+            min(self.shingle_count, MAX_COUNT),
             self.content_hash,
             len(self.band_hashes),
             bins_log2,
@@ -199,19 +198,22 @@ def _oph_bins(unique_sorted: np.ndarray, bins: int) -> np.ndarray:
     filled = np.flatnonzero(present)
     donor = filled[np.searchsorted(filled, positions) % len(filled)]
     distance = ((donor - positions) % bins).astype(np.uint64)
-    return picked[donor] + distance * _U64(_ROTATE_C)
+    return picked[donor] + distance * _U64(ROTATE_C)
 
 
-def _band_hashes(bins: np.ndarray, bands: int, rows: int) -> tuple[int, ...]:
-    """24-bit hash per LSH band of ``rows`` consecutive bins (the bin's low 24 bits when rows == 1)."""
+def band_values(bins: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """24-bit hash per LSH band of ``rows`` consecutive bins (the bin's low 24 bits when rows == 1).
+
+    ``bins`` is one article's bins or a 2-d array of them (one row per article); so is the result.
+    """
     if rows == 1:
-        return tuple((bins[:bands] & _U64(_BAND_MASK)).tolist())
-    table = bins[: bands * rows].reshape(bands, rows)
-    acc = table[:, 0].copy()
+        return bins[..., :bands] & _U64(_BAND_MASK)
+    table = bins[..., : bands * rows].reshape(*bins.shape[:-1], bands, rows)
+    acc = table[..., 0].copy()
     for column in range(1, rows):
         acc *= _SHINGLE_Q
-        acc += table[:, column]
-    return tuple((_mix64(acc) & _U64(_BAND_MASK)).tolist())
+        acc += table[..., column]
+    return mix64(acc) & _U64(_BAND_MASK)
 
 
 def content_digest(words: np.ndarray) -> int:
@@ -240,12 +242,12 @@ def fingerprint_body(
     bins = settings.signature_bins
     if len(unique):
         values = _oph_bins(unique, bins)
-        bands = _band_hashes(values, settings.lsh_bands, settings.lsh_rows)
+        bands = tuple(band_values(values, settings.lsh_bands, settings.lsh_rows).tolist())
         sketch = (values >> _U64(24)).astype(np.uint8).tobytes()  # bits 24..31 (astype keeps the low byte)
     else:
         bands = (0,) * settings.lsh_bands
         sketch = bytes(bins)
-    fp = Fingerprint(bands, sketch, min(len(unique), _MAX_COUNT), content_digest(words), published)
+    fp = Fingerprint(bands, sketch, min(len(unique), MAX_COUNT), content_digest(words), published)
     return fp, shingles
 
 

@@ -34,19 +34,19 @@ def containment(code_a: str, code_b: str) -> float:
 
 
 class TextCache:
-    """A bounded LRU of recent articles' shingle codes, keyed like the fingerprint table."""
+    """A bounded LRU of recent articles' shingle codes, keyed by fingerprint-table key."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
-        self._items: OrderedDict[bytes, str] = OrderedDict()
+        self._items: OrderedDict[str, str] = OrderedDict()
 
-    def get(self, key: bytes) -> str | None:
+    def get(self, key: str) -> str | None:
         code = self._items.get(key)
         if code is not None:
             self._items.move_to_end(key)
         return code
 
-    def put(self, key: bytes, code: str) -> None:
+    def put(self, key: str, code: str) -> None:
         if self.capacity <= 0:
             return
         self._items[key] = code
@@ -54,7 +54,7 @@ class TextCache:
         while len(self._items) > self.capacity:
             self._items.popitem(last=False)
 
-    def discard(self, key: bytes) -> None:
+    def discard(self, key: str) -> None:
         self._items.pop(key, None)
 
     def __len__(self) -> int:

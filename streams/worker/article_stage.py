@@ -104,27 +104,43 @@ class ArticleStage:
     def _decide(
         self, articles: list[tuple[int, Article]], enter: Callable[[int], None]
     ) -> list[DedupeDecision | None]:
-        """Dedupe decisions in order; ``None`` where dedupe failed (the article passes on as unique)."""
-        decisions: list[DedupeDecision | None] = []
-        for index, article in articles:
-            enter(index)
-            try:
-                decision = self.dedupe.check_and_add(article)
-            except Exception:
-                self._dedupe_errors.inc()
-                log.exception("dedupe failed; passing article on as unique", extra={"article_id": article.id})
-                decisions.append(None)
-                continue
-            if decision.duplicate_of is not None and log.isEnabledFor(logging.DEBUG):
-                log.debug(
-                    "duplicate of %s (%s, %.2f)",
-                    decision.duplicate_of,
-                    decision.outcome,
-                    decision.similarity or 1.0,
-                    extra={"stage": "dedupe", "article_id": article.id},
-                )
-            decisions.append(decision)
+        """Dedupe decisions in order, for the whole batch at once (the cheap path).
+
+        If the batch call fails, each article is decided alone, so only the article at fault passes on
+        unchecked (``None``); articles the failed call already remembered come back as replays (unique).
+        """
+        if not articles:
+            return []
+        enter(articles[0][0])  # fingerprint writes: a GlobalTable, so any partition of the batch will do
+        try:
+            decisions: list[DedupeDecision | None] = list(
+                self.dedupe.check_and_add_batch([article for _, article in articles])
+            )
+        except Exception:
+            log.warning("batch dedupe failed; deciding the batch's articles one by one", exc_info=True)
+            decisions = [self._decide_one(index, article, enter) for index, article in articles]
+        if log.isEnabledFor(logging.DEBUG):
+            for (_, article), decision in zip(articles, decisions, strict=True):
+                if decision is not None and decision.duplicate_of is not None:
+                    log.debug(
+                        "duplicate of %s (%s, %.2f)",
+                        decision.duplicate_of,
+                        decision.outcome,
+                        decision.similarity or 1.0,
+                        extra={"stage": "dedupe", "article_id": article.id},
+                    )
         return decisions
+
+    def _decide_one(
+        self, index: int, article: Article, enter: Callable[[int], None]
+    ) -> DedupeDecision | None:
+        enter(index)
+        try:
+            return self.dedupe.check_and_add(article)
+        except Exception:
+            self._dedupe_errors.inc()
+            log.exception("dedupe failed; passing article on as unique", extra={"article_id": article.id})
+            return None
 
     def _detect(self, article: Article, out: ArticleOutputs) -> None:
         started = time.perf_counter()

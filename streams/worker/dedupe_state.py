@@ -3,13 +3,14 @@
 Only one record per unique article goes to Kafka (its compact fingerprint entry, in the
 ``dedupe-fingerprints`` table's changelog). The URL, content-hash and LSH band maps are derived state
 kept in memory: rebuilt from the table after recovery or a rebalance, and kept current from the
-table's changelog (entries other workers wrote), so a restart or a moved partition loses nothing.
+table's changelog (entries other workers wrote or deleted), so a restart or a moved partition loses
+nothing.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 class DirectReads(MutableMapping[str, bytes]):
     """A Faust table seen by the dedupe index: reads straight from its store, writes through the table.
 
-    Every article reads a few fingerprint entries (the exact keys and the LSH candidates); through the
+    Every article reads a few fingerprint entries (the exact keys and its best LSH candidate); through the
     table each read also runs Faust's per-key sensor hooks, a measurable share of the worker's CPU in
     the end-to-end benchmark. Writes and deletes still go through the table, so they reach the changelog.
     Plain mappings (tests, offline tools) are used as they are.
@@ -79,9 +80,21 @@ class TableBackedDedupe:
             self.restore()
         return self.index.check_and_add(article, now)
 
+    def check_and_add_batch(
+        self, articles: Sequence[Article], now: datetime | None = None
+    ) -> list[DedupeDecision]:
+        """``DedupeIndex.check_and_add_batch``, restoring the lookups first if needed."""
+        if self.needs_restore:
+            self.restore()
+        return self.index.check_and_add_batch(articles, now)
+
     def remember(self, key: str, value: bytes | None) -> None:
-        """Apply one changelog record (another worker's write) to the in-memory lookups."""
-        if value is not None and not self.needs_restore:
+        """Apply one changelog record (a write or a deletion, another worker's or our own) to the lookups."""
+        if self.needs_restore:
+            return
+        if value is None:
+            self.index.unlink_entry(key)
+        else:
             self.index.link_entry(key, value)
 
     def restore(self) -> int:

@@ -121,3 +121,16 @@ def test_many_batches_any_split(seed_articles: list[Article]) -> None:
         parts = [split.process(part) for part in (records[:cut], records[cut:])]
         assert list(itertools.chain(*(p.unique for p in parts))) == expected.unique
         assert list(itertools.chain(*(p.events for p in parts))) == expected.events
+
+
+def test_failed_batch_dedupe_falls_back_to_one_by_one(seed_articles: list[Article]) -> None:
+    stage, _ = new_stage()
+
+    def broken_batch(articles: object, now: object = None) -> object:
+        raise RuntimeError("batch path bug")
+
+    stage.dedupe.check_and_add_batch = broken_batch  # type: ignore[method-assign]
+    out = stage.process([(a.url.encode(), a.to_json()) for a in seed_articles])
+    marked = {Article.from_json(value).id: Article.from_json(value).duplicate_of for _, value in out.unique}
+    assert marked == {"000": None, "001": "000", "002": None, "003": None, "004": None}
+    assert out.dead == []

@@ -49,8 +49,19 @@ _texty = st.lists(
 
 
 def _reference_normalize_text(text: str) -> str:
-    """``normalize_text`` as first written, step by step over the whole text (the definition)."""
-    text = text_module.repair_mojibake(text[: text_module.MAX_TEXT_CHARS])
+    """``normalize_text`` as defined: the steps below, repeated until the text no longer changes."""
+    text = text[: text_module.MAX_TEXT_CHARS]
+    for _ in range(text_module.MAX_NORMALISE_ROUNDS + 1):
+        again = _reference_once(text)
+        if again == text:
+            break
+        text = again
+    return text
+
+
+def _reference_once(text: str) -> str:
+    """One pass, step by step over the whole text (as first written)."""
+    text = text_module.repair_mojibake(text)
     text = unicodedata.normalize("NFC", text)
     text = text_module._CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text_module._SPACES.sub(" ", text)

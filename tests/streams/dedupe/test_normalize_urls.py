@@ -43,3 +43,12 @@ def test_dedupe_url_drops_tracking_scheme_www_amp_and_fragments() -> None:
     )
     assert dedupe_url("https://example.com/item?id=2") != dedupe_url("https://example.com/item?id=3")
     assert url_hash("") == 0 and url_hash(same[0]) == url_hash(same[1]) != 0
+
+
+def test_chrome_phrases_drop_short_sentences_but_not_ones_a_rejoined_wrap_created() -> None:
+    body = "The talks in Geneva went on late into the night " * 3
+    wrapped = f"The clerk asked everyone to sign\nup before noon, the officials said today.\n{body}"
+    assert strip_chrome(wrapped).startswith("The clerk asked everyone to sign up before noon")
+    closing = "The minister said the talks were useful."
+    promo = f"{body}\nSign up for our newsletter to get the top stories.\n{closing}"
+    assert strip_chrome(promo) == f"{body.strip()}\n{closing}"
