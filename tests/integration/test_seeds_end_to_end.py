@@ -9,18 +9,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.pipeline_harness import Pipeline, alert_payloads, metric_sum, stage_seeds, wait_for
+from tests.seed_events import SEED_EVENTS
 
 pytestmark = pytest.mark.integration
 
-EXPECTED_EVENTS = {
-    ("leader_call", "2020-09-30", ("FRA", "RUS")),
-    ("leader_call", "2020-10-02", ("ARM", "RUS")),
-    ("leader_call", "2020-10-20", ("FRA", "RUS")),
-    ("leader_call", "2020-11-07", ("FRA", "RUS")),
-    ("leader_call", "2020-11-07", ("RUS", "TUR")),
-    ("ceasefire_violated", "2020-10-10", ()),
-    ("ceasefire_violated", "2020-10-18", ()),
-}
+EXPECTED_EVENTS = SEED_EVENTS
 
 
 def _identity(payload: dict) -> tuple[str, str, tuple[str, ...]]:

@@ -13,6 +13,7 @@ import pytest
 
 from streams.records import Article, Event
 from streams.store import EventQuery, EventStore
+from tests.seed_events import SEED_EVENTS
 from tests.store.helpers import row_counts
 
 SEEDS = {
@@ -21,15 +22,7 @@ SEEDS = {
     "003_916328e3991dc88e.txt": ("2020-10-01", "es.translated.example"),
     "004_a4b85e159159ef82.txt": ("2020-10-21", "news.example"),
 }
-EXPECTED = {
-    ("leader_call", "2020-09-30", ("FRA", "RUS")),
-    ("leader_call", "2020-10-02", ("ARM", "RUS")),
-    ("leader_call", "2020-10-20", ("FRA", "RUS")),
-    ("leader_call", "2020-11-07", ("FRA", "RUS")),
-    ("leader_call", "2020-11-07", ("RUS", "TUR")),
-    ("ceasefire_violated", "2020-10-10", ()),
-    ("ceasefire_violated", "2020-10-18", ()),
-}
+EXPECTED = SEED_EVENTS
 
 
 def _articles(seeds_dir: Path) -> list[Article]:

@@ -14,18 +14,11 @@ from streams.records import Article, Event
 from streams.settings import Settings
 from streams.worker.article_stage import ArticleStage
 from streams.worker.dedupe_state import TableBackedDedupe
+from tests.seed_events import SEED_EVENTS
 
 SEED_META = Path(__file__).resolve().parents[2] / "deploy" / "seeds" / "seeds.meta.json"
 
-EXPECTED_EVENT_KEYS = {
-    ("leader_call", "2020-09-30", ("FRA", "RUS")),
-    ("leader_call", "2020-10-02", ("ARM", "RUS")),
-    ("leader_call", "2020-10-20", ("FRA", "RUS")),
-    ("leader_call", "2020-11-07", ("FRA", "RUS")),
-    ("leader_call", "2020-11-07", ("RUS", "TUR")),
-    ("ceasefire_violated", "2020-10-10", ()),
-    ("ceasefire_violated", "2020-10-18", ()),
-}
+EXPECTED_EVENT_KEYS = SEED_EVENTS
 
 
 @pytest.fixture(scope="module")
