@@ -59,3 +59,9 @@ PRODUCER_ERRORS = Counter(
 )
 PRODUCER_IN_FLIGHT = Gauge("newswatch_producer_in_flight", "Articles sent and not yet acknowledged.")
 FEEDS_CONFIGURED = Gauge("newswatch_feeds_configured", "Feeds the scheduler is polling.")
+READBACK_ARTICLES = Counter(
+    "newswatch_connector_readback_articles_total",
+    "Articles left in flight at the last stop, by outcome at start-up: found (on the topic, recorded as "
+    "produced) or resent (sent again).",
+    ["outcome"],
+)

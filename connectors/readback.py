@@ -4,7 +4,8 @@ The broker's ack and the state write that remembers it can never be one step (a 
 the broker appended a record but before the process saw, or recorded, its ack). So articles are noted
 in the state store before they are sent, and the next start reads back the tail of the topic for the
 ones still noted: found ones are recorded as produced, the others are sent again. Only the partitions
-their keys hash to are read, from shortly before the first of them was sent.
+their keys hash to are read, from shortly before the first of them was sent. Both outcomes are counted
+in ``newswatch_connector_readback_articles_total``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterable
 from kafka import KafkaConsumer, TopicPartition
 from kafka.partitioner.default import murmur2
 
+from connectors import metrics
 from connectors.state import InFlight, StateStore
 from streams.settings import Settings
 from streams.topics import ARTICLES_RAW
@@ -106,10 +108,12 @@ async def settle_in_flight(settings: Settings, state: StateStore, *, read_topic:
             found = await asyncio.to_thread(find_on_topic, settings, pending)
         except Exception as exc:  # never lose: without the read-back every pending article is re-sent
             log.warning("could not read back the articles in flight at the last stop (%s); re-sending", exc)
-    await asyncio.to_thread(state.settle_in_flight, found)
+    recorded = await asyncio.to_thread(state.settle_in_flight, found)
+    metrics.READBACK_ARTICLES.labels(outcome="found").inc(recorded)
+    metrics.READBACK_ARTICLES.labels(outcome="resent").inc(len(pending) - recorded)
     log.info(
         "%d article(s) were in flight at the last stop: %d found on the topic, %d to be sent again",
         len(pending),
         len(found),
-        len(pending) - len(found),
+        len(pending) - recorded,
     )

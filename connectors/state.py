@@ -200,17 +200,22 @@ class StateStore:
             rows = self._db.execute("SELECT source, entry_id, key, sent_at FROM in_flight").fetchall()
         return [InFlight(source, entry_id, bytes(key), sent_at) for source, entry_id, key, sent_at in rows]
 
-    def settle_in_flight(self, found: Iterable[InFlight]) -> None:
-        """Record the in-flight entries found on the topic as produced; forget the rest (they are re-sent)."""
+    def settle_in_flight(self, found: Iterable[InFlight]) -> int:
+        """Record the in-flight entries found on the topic as produced; forget the rest (they are re-sent).
+
+        Returns how many were recorded: a spool file only partly found is re-sent whole, so not counted.
+        """
         by_source: dict[str, list[str]] = {}
         for item in found:
             by_source.setdefault(item.source, []).append(item.entry_id)
+        recorded = 0
         with self._writing():
             self._db.execute("BEGIN")
             try:
                 for source, ids in by_source.items():
                     if not source.startswith(SPOOL_SOURCE):
                         self._mark_seen(source, ids)
+                        recorded += len(set(ids))
                         continue
                     # A spool file counts as produced only if every one of its articles is on the topic.
                     (sent,) = self._db.execute(
@@ -221,11 +226,13 @@ class StateStore:
                             "INSERT OR REPLACE INTO spool_done (digest, name) VALUES (?, ?)",
                             (source.removeprefix(SPOOL_SOURCE), "(found on the topic after a crash)"),
                         )
+                        recorded += len(set(ids))
                 self._db.execute("DELETE FROM in_flight")
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+        return recorded
 
     def spool_is_done(self, digest: str) -> bool:
         """Whether a spool file with this content digest was already produced."""

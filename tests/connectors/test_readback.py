@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from kafka import KafkaProducer
+from prometheus_client import REGISTRY
 
 from connectors.producer import article_key
 from connectors.readback import matching, partition_for, settle_in_flight
@@ -23,6 +24,11 @@ from streams.settings import settings_from_mapping
 from streams.topics import ARTICLES_RAW
 
 FEED = "https://feed.example/rss"
+READBACK = "newswatch_connector_readback_articles_total"
+
+
+def readback_count(outcome: str) -> float:
+    return REGISTRY.get_sample_value(READBACK, {"outcome": outcome}) or 0.0
 
 
 def article(n: int) -> Article:
@@ -51,7 +57,7 @@ def test_settle_records_the_found_and_forgets_the_rest(tmp_path: Path) -> None:
     store.note_in_flight(SPOOL_SOURCE + "d1", [("x", b"kx"), ("y", b"ky")], 100.0)
     store.note_in_flight(SPOOL_SOURCE + "d2", [("z", b"kz")], 100.0)
     found = [i for i in store.in_flight() if i.entry_id in {"a", "x", "z"}]
-    store.settle_in_flight(found)
+    assert store.settle_in_flight(found) == 2  # a and z: x's file is re-sent whole
     assert store.in_flight() == []
     assert store.seen_among(FEED, ["a", "b"]) == {"a"}  # b is produced again by the next poll
     assert store.spool_is_done("d2")  # every article of the file is on the topic: moved, not re-produced
@@ -100,6 +106,20 @@ def test_settle_finds_what_the_broker_got(tmp_path: Path, kafka_bootstrap: str, 
             assert future.get().partition == partition_for(article_key(a), 3)
     finally:
         producer.close(10)
+    before = {outcome: readback_count(outcome) for outcome in ("found", "resent")}
     asyncio.run(settle_in_flight(settings, store))
     assert store.in_flight() == []
     assert store.seen_among(FEED, [a.id for a in articles]) == {a.id for a in articles[:6]}
+    assert readback_count("found") - before["found"] == 6
+    assert readback_count("resent") - before["resent"] == 4
+
+
+def test_settle_without_the_topic_counts_every_article_as_resent(tmp_path: Path) -> None:
+    settings = settings_from_mapping({"connectors": {"state_dir": str(tmp_path), "metrics_port": 0}})
+    store = StateStore.in_dir(tmp_path)
+    store.note_in_flight(FEED, [("a", b"ka"), ("b", b"kb")], time.time())
+    before = {outcome: readback_count(outcome) for outcome in ("found", "resent")}
+    asyncio.run(settle_in_flight(settings, store, read_topic=False))
+    assert store.in_flight() == []
+    assert readback_count("found") == before["found"]
+    assert readback_count("resent") - before["resent"] == 2

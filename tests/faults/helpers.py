@@ -1,4 +1,5 @@
-"""Shared pieces of the fault tests: a counting webhook receiver, article makers, own brokers, counting."""
+"""Shared pieces of the fault tests: a counting webhook receiver, article makers, running a pipeline,
+own brokers and clusters, counting."""
 
 from __future__ import annotations
 
@@ -7,23 +8,30 @@ import collections
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
+from kafka import KafkaAdminClient
+from pytest_httpserver import HTTPServer
 from standardwebhooks.webhooks import Webhook
 from werkzeug import Request, Response
 
 from streams.records import Article
+from tests.pipeline_harness import Pipeline, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 KAFKA_SCRIPT = REPO / "deploy" / "kafka" / "kafka.sh"
 SECRET = "whsec_" + base64.b64encode(b"fault-test-secret-0123456789abcd").decode()
+BROKER_HEAP_OPTS = "-Xms128m -Xmx512m"  # small heaps: own brokers share the machine with the pipeline
 
 # Alternating pairs, one call per day: every article makes exactly one distinct leader_call alert.
 _PAIRS = [
@@ -55,6 +63,11 @@ def expected_event(n: int) -> tuple[str, str]:
     return "leader_call", (datetime(2020, 1, 1) + timedelta(days=n)).strftime("%Y-%m-%d")
 
 
+def expected_events(count: int) -> set[tuple[str, str]]:
+    """The alerts articles 0 .. count-1 produce."""
+    return {expected_event(n) for n in range(count)}
+
+
 def write_spool_file(spool: Path, article: Article) -> Path:
     """One single-article spool file with a sidecar carrying the article's id, URL and time."""
     spool.mkdir(parents=True, exist_ok=True)
@@ -73,6 +86,42 @@ def write_spool_file(spool: Path, article: Article) -> Path:
     tmp.write_text(article.text, encoding="utf-8")
     os.replace(tmp, body)
     return body
+
+
+def spool_articles(spool: Path, articles: Iterable[Article], pause: float = 0.0) -> None:
+    """Write each article as its own spool file, ``pause`` seconds apart (a steady stream when > 0)."""
+    for article in articles:
+        write_spool_file(spool, article)
+        if pause:
+            time.sleep(pause)
+
+
+@contextlib.contextmanager
+def running(pipe: Pipeline, *names: str) -> Iterator[Pipeline]:
+    """Start the pipeline's processes (default: worker, then connectors); stop every one on the way out."""
+    try:
+        for name in names or ("worker", "connectors"):
+            pipe.start(name)
+        yield pipe
+    finally:
+        pipe.stop_all()
+
+
+def wait_running(
+    pipe: Pipeline, predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.5
+) -> None:
+    """``wait_for`` that also checks the pipeline's processes: one that exited is named, with its log."""
+
+    def check() -> Any:
+        pipe.assert_running()
+        return predicate()
+
+    wait_for(check, timeout, what, interval=interval)
+
+
+def _event(payload: dict) -> tuple[str, str]:
+    event = payload["data"]["event"]
+    return event["type"], event["date"]
 
 
 @dataclass
@@ -102,7 +151,18 @@ class Receiver:
 
     def events(self) -> set[tuple[str, str]]:
         with self.lock:
-            return {(p["data"]["event"]["type"], p["data"]["event"]["date"]) for _, p in self.delivered}
+            return {_event(p) for _, p in self.delivered}
+
+    def requests_per_event(self) -> collections.Counter[tuple[str, str]]:
+        with self.lock:
+            return collections.Counter(_event(p) for _, p in self.delivered)
+
+    def webhook_ids_per_event(self) -> dict[tuple[str, str], set[str]]:
+        ids: dict[tuple[str, str], set[str]] = {}
+        with self.lock:
+            for wid, p in self.delivered:
+                ids.setdefault(_event(p), set()).add(wid)
+        return ids
 
     def alert_ids(self) -> set[str]:
         with self.lock:
@@ -117,6 +177,15 @@ class Receiver:
         with self.lock:
             return len(self.delivered)
 
+    def counts(self, expected: set[tuple[str, str]]) -> dict[str, int]:
+        """The alert counts the fault tests report."""
+        return {
+            "alerts_expected": len(expected),
+            "alerts_delivered": len(self.events() & expected),
+            "webhook_requests": self.requests(),
+            "repeated_webhook_ids": len(self.repeated_webhook_ids()),
+        }
+
 
 def webhook_overrides(url: str, **alerts: object) -> dict[str, object]:
     values: dict[str, object] = {
@@ -127,6 +196,12 @@ def webhook_overrides(url: str, **alerts: object) -> dict[str, object]:
     }
     values.update(alerts)
     return {"alerts": values}
+
+
+def serve_receiver(httpserver: HTTPServer, receiver: Receiver, **alerts: object) -> dict[str, object]:
+    """Answer the webhooks at /hook with ``receiver``; the settings overrides that deliver alerts there."""
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(receiver)
+    return webhook_overrides(httpserver.url_for("/hook"), **alerts)
 
 
 def article_counts(values: list[bytes], by: str = "id") -> tuple[collections.Counter[str], int]:
@@ -145,6 +220,24 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
         return sock.connect_ex((host, port)) == 0
+
+
+def kafka_sh(env: dict[str, str], *args: str, timeout: float = 300, check: bool = True) -> None:
+    subprocess.run([str(KAFKA_SCRIPT), *args], env=env, check=check, timeout=timeout)
+
+
+def sigkill(pid_file: Path, what: str) -> None:
+    """SIGKILL the process a pid file names and wait until it is gone (a crash: no clean shutdown)."""
+    pid = int(pid_file.read_text().strip())
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{what} (pid {pid}) survived SIGKILL")
 
 
 def free_port_pair() -> int:
@@ -175,12 +268,12 @@ class OwnBroker:
             NEWSWATCH_KAFKA_PORT=str(self.port),
             NEWSWATCH_KAFKA_CONTROLLER_PORT=str(self.port + 1),
             NEWSWATCH_KAFKA_DATA=str(self.data),
-            NEWSWATCH_KAFKA_HEAP_OPTS="-Xms128m -Xmx512m",
+            NEWSWATCH_KAFKA_HEAP_OPTS=BROKER_HEAP_OPTS,
         )
         return env
 
     def run(self, command: str, timeout: float = 300) -> None:
-        subprocess.run([str(KAFKA_SCRIPT), command], env=self.env(), check=True, timeout=timeout)
+        kafka_sh(self.env(), command, timeout=timeout)
 
     def start(self) -> None:
         self.run("start")
@@ -190,18 +283,7 @@ class OwnBroker:
 
     def kill(self) -> None:
         """SIGKILL the broker (a crash: no controlled shutdown, log recovery at the next start)."""
-        import signal
-
-        pid = int((self.data / "kafka.pid").read_text().strip())
-        os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"broker pid {pid} survived SIGKILL")
+        sigkill(self.data / "kafka.pid", "broker")
 
 
 @contextlib.contextmanager
@@ -213,6 +295,60 @@ def own_broker(data: Path) -> Iterator[OwnBroker]:
     finally:
         with contextlib.suppress(Exception):
             broker.stop()
+
+
+@dataclass
+class OwnCluster:
+    """A KRaft cluster of ``nodes`` brokers (kafka.sh cluster-*: node K on 127.0.0.1:K9092)."""
+
+    data: Path
+    nodes: int = 3
+
+    @property
+    def ports(self) -> list[int]:
+        return [int(f"{k}9092") for k in range(1, self.nodes + 1)]
+
+    @property
+    def bootstrap(self) -> str:
+        return ",".join(f"127.0.0.1:{p}" for p in self.ports)
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(NEWSWATCH_KAFKA_CLUSTER_DATA=str(self.data), NEWSWATCH_KAFKA_HEAP_OPTS=BROKER_HEAP_OPTS)
+        return env
+
+    def run(self, *args: str, timeout: float = 300, check: bool = True) -> None:
+        kafka_sh(self.env(), *args, timeout=timeout, check=check)
+
+    def kill_node(self, k: int) -> None:
+        sigkill(self.data / f"node{k}" / "kafka.pid", f"broker {k}")
+
+    def isr_sizes(self, prefix: str) -> dict[tuple[str, int], int]:
+        """In-sync replica count of every partition of the topics named ``prefix``*."""
+        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=10000)
+        try:
+            names = [t for t in admin.list_topics() if t.startswith(prefix)]
+            return {
+                (t.get("topic", t.get("name", "?")), p["partition_index"]): len(p["isr_nodes"])
+                for t in admin.describe_topics(names)
+                for p in t["partitions"]
+            }
+        finally:
+            admin.close()
+
+
+@contextlib.contextmanager
+def own_cluster(data: Path, nodes: int = 3) -> Iterator[OwnCluster]:
+    """Start the cluster (failing at once if one of its ports is taken); stop it, also on failure."""
+    cluster = OwnCluster(data, nodes)
+    busy = [p for p in cluster.ports + [p + 1 for p in cluster.ports] if port_open(p)]
+    if busy:
+        pytest.fail(f"ports {busy} are in use (another cluster?); the cluster test needs them free")
+    try:
+        cluster.run("cluster-start", str(nodes), timeout=600)
+        yield cluster
+    finally:
+        cluster.run("cluster-stop", check=False)
 
 
 def report(name: str, **counts: object) -> str:

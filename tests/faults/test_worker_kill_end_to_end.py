@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import signal
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,14 @@ from pytest_httpserver import HTTPServer
 from tests.faults.helpers import (
     Receiver,
     call_article,
-    expected_event,
+    expected_events,
     report,
-    webhook_overrides,
-    write_spool_file,
+    running,
+    serve_receiver,
+    spool_articles,
+    wait_running,
 )
-from tests.pipeline_harness import Pipeline, wait_for
+from tests.pipeline_harness import Pipeline
 
 # Soak only: the two tests above already cover the worker kill within CI time.
 pytestmark = [pytest.mark.integration, pytest.mark.soak, pytest.mark.timeout(600)]
@@ -37,48 +38,28 @@ def test_worker_killed_mid_stream_alerts_every_event_once(
     tmp_path: Path, kafka_bootstrap: str, topic_prefix: str, httpserver: HTTPServer
 ) -> None:
     receiver = Receiver(delay=0.1)
-    httpserver.expect_request("/hook", method="POST").respond_with_handler(receiver)
-    pipe = Pipeline(
-        tmp_path,
-        kafka_bootstrap,
-        topic_prefix,
-        overrides=webhook_overrides(httpserver.url_for("/hook"), agent_concurrency=CONCURRENCY),
-    )
-    expected = {expected_event(n) for n in range(TOTAL)}
+    overrides = serve_receiver(httpserver, receiver, agent_concurrency=CONCURRENCY)
+    pipe = Pipeline(tmp_path, kafka_bootstrap, topic_prefix, overrides=overrides)
+    expected = expected_events(TOTAL)
     started = time.monotonic()
-    try:
-        pipe.start("worker")
-        pipe.start("connectors")
-        for n in range(TOTAL):
-            write_spool_file(pipe.spool, call_article(n))
-        wait_for(lambda: pipe.assert_running() or len(receiver.events()) >= 10, 180, "the first alerts")
+    with running(pipe):
+        spool_articles(pipe.spool, (call_article(n) for n in range(TOTAL)))
+        wait_running(pipe, lambda: len(receiver.events()) >= 10, 180, "the first alerts")
         pipe.stop("worker", sig=signal.SIGKILL)
         at_kill = len(receiver.events())
         assert at_kill < TOTAL, "the kill came too late to test anything"
         pipe.start("worker")
-        wait_for(lambda: pipe.assert_running() or receiver.events() >= expected, 240, "every event alerted")
+        wait_running(pipe, lambda: receiver.events() >= expected, 240, "every event alerted")
         time.sleep(5)  # repeats after recovery would arrive now
-    finally:
-        pipe.stop_all()
-    with receiver.lock:
-        per_event = Counter(
-            (p["data"]["event"]["type"], p["data"]["event"]["date"]) for _, p in receiver.delivered
-        )
-        ids_per_event: dict[tuple[str, str], set[str]] = {}
-        for wid, p in receiver.delivered:
-            ids_per_event.setdefault((p["data"]["event"]["type"], p["data"]["event"]["date"]), set()).add(wid)
-    realerted = {e: ids for e, ids in ids_per_event.items() if len(ids) > 1}
+    realerted = {e: ids for e, ids in receiver.webhook_ids_per_event().items() if len(ids) > 1}
     repeated = receiver.repeated_webhook_ids()
     report(
         "worker-kill-end-to-end",
         articles=TOTAL,
-        alerts_expected=len(expected),
-        alerts_delivered=len(receiver.events() & expected),
+        **receiver.counts(expected),
         alerted_before_kill=at_kill,
-        webhook_requests=receiver.requests(),
-        repeated_webhook_ids=len(repeated),
         events_alerted_under_two_ids=len(realerted),
-        max_requests_per_event=max(per_event.values()),
+        max_requests_per_event=max(receiver.requests_per_event().values()),
         seconds=round(time.monotonic() - started, 1),
     )
     assert receiver.events() == expected
