@@ -8,13 +8,14 @@ import logging
 from typing import Any
 
 import faust
-from faust.sensors.prometheus import FaustMetrics, PrometheusMonitor
+from faust.sensors.prometheus import FaustMetrics
 from prometheus_client import REGISTRY, start_http_server
 
 from streams.admin import ensure_topics
 from streams.logging_setup import configure_logging
 from streams.settings import Settings
 from streams.worker.app import PipelineTopics, create_app, create_topics
+from streams.worker.faust_monitor import CachedPrometheusMonitor
 from streams.worker.pipeline import register_pipeline
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def build_worker_app(settings: Settings) -> tuple[faust.App, PipelineTopics]:
     """The Faust app with the pipeline agents and every plugged-in stage registered."""
     app = create_app(settings)
     # Faust's own sensor: consumer lag, events per stream, rebalances (newswatch_faust_* series).
-    app.monitor = PrometheusMonitor(metrics=_faust_metrics())
+    app.monitor = CachedPrometheusMonitor(metrics=_faust_metrics())
     topics = create_topics(app, settings)
     register_pipeline(app, topics, settings)
     for module_name in PLUGGED_STAGES:
