@@ -601,6 +601,12 @@ def summarise(drain: Drain) -> dict[str, Any]:
             "alerts_emitted": metric(m, "newswatch_alerts_emitted_total"),
             "deliveries": metric(m, "newswatch_alert_deliveries_total"),
             "stage_errors": metric(m, "newswatch_stage_errors_total"),
+            "cross_worker_duplicates": metric(m, "newswatch_dedupe_cross_worker_duplicates_total"),
+            "changelog_lag_mean_s": round(
+                metric(m, "newswatch_dedupe_changelog_lag_seconds_sum")
+                / max(1.0, metric(m, "newswatch_dedupe_changelog_lag_seconds_count")),
+                3,
+            ),
         }
     return out
 
@@ -666,7 +672,7 @@ def print_table(result: dict[str, Any]) -> str:
         counts = pipe["counts"]
         add(
             "counts: "
-            + ", ".join(f"{k} {int(v)}" for k, v in counts.items())
+            + ", ".join(f"{k} {int(v) if float(v).is_integer() else v}" for k, v in counts.items())
             + f", webhook requests {pipe['alerts_received']}"
         )
     lat = result.get("latency") or {}

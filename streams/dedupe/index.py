@@ -322,13 +322,46 @@ class DedupeIndex:
         self._grown.update(probe.lookups)
         self.texts.put(key, probe.code)
 
-    def link_entry(self, key: object, value: bytes) -> None:
+    def link_entry(self, key: object, value: bytes) -> str | None:
         """Apply one fingerprint-table entry (e.g. a changelog record another worker wrote) to the lookups.
 
         The table key is re-derived from the article id inside ``value``, so ``key`` may come in any form.
+        Returns the exact layer (``exact_url`` or ``exact_content``) under which another article within
+        the window was already remembered: two workers both kept one story (see ``_exact_clash``).
         """
         found = decode_entry(value)
-        self.lookups.link(fingerprint_key(found.article_id), found.fingerprint, found.url_hash)
+        table_key = fingerprint_key(found.article_id)
+        clash = self._exact_clash(table_key, found)
+        self.lookups.link(table_key, found.fingerprint, found.url_hash)
+        return clash
+
+    def _exact_clash(self, table_key: str, found: Remembered) -> str | None:
+        """The exact layer where ``found`` meets an earlier live article within the window, if any.
+
+        Only uniques are remembered, so an incoming entry whose URL or text is already remembered under
+        another id means its writer judged unique what this index would have called a duplicate: the
+        race between workers that decide at the same time (docs/architecture.md, "Scaling out").
+        Near-duplicates missed that way cannot be told apart from honest neighbours this cheaply.
+        """
+        fp, lookups = found.fingerprint, self.lookups
+        layers = [(EXACT_CONTENT, content_lookup(fp.content_hash))]
+        if found.url_hash:
+            layers.insert(0, (EXACT_URL, url_lookup(found.url_hash)))
+        for layer, lookup in layers:
+            slot = self.urls.get(lookup)
+            if slot is None or not lookups.live[slot]:
+                continue
+            kept_key, kept_published = lookups.keys[slot], int(lookups.published[slot])
+            if (
+                kept_key is None
+                or kept_key == table_key
+                or abs(kept_published - fp.published) > self.window_seconds
+            ):
+                continue
+            # Both workers see the pair; only the one receiving the later of the two counts it.
+            if (fp.published, table_key) > (kept_published, kept_key):
+                return layer
+        return None
 
     def unlink_entry(self, key: str) -> None:
         """Forget an entry deleted from the fingerprint table by someone else (e.g. another worker)."""

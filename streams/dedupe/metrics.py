@@ -38,6 +38,20 @@ NEAR_SIMILARITY = Histogram(
     "Containment of near-duplicates found (watch the mass near the threshold).",
     buckets=(0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99, 1.0),
 )
+CHANGELOG_LAG = Histogram(
+    "newswatch_dedupe_changelog_lag_seconds",
+    "Time from a worker writing a fingerprint-table record to this worker taking it into its lookups: the "
+    "window in which two workers can both keep one story (records read back while recovering after a "
+    "restart count with their age).",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
+)
+CROSS_WORKER_DUPLICATES = Counter(
+    "newswatch_dedupe_cross_worker_duplicates_total",
+    "Exact duplicates (same URL or text) that another worker judged unique while this one held the original "
+    "(they raced); counted once, by the worker holding the earlier one, when the later one's fingerprint "
+    "arrives. Near-duplicates missed that way are not counted.",
+    ["layer"],
+)
 INDEX_ENTRIES = Gauge("newswatch_dedupe_index_entries", "Articles remembered by this worker's dedupe index.")
 EVICTED = Counter("newswatch_dedupe_evicted_total", "Remembered articles evicted after the dedupe window.")
 TEXT_CACHE_ENTRIES = Gauge(
@@ -56,6 +70,8 @@ def init_labels() -> None:
         ARTICLES.labels(outcome=outcome)
     for method in METHODS:
         VERIFICATIONS.labels(method=method)
+    for layer in ("exact_url", "exact_content"):
+        CROSS_WORKER_DUPLICATES.labels(layer=layer)
 
 
 def record_batch(

@@ -10,15 +10,20 @@ nothing.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, MutableMapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from streams.dedupe import metrics as dedupe_metrics
 from streams.dedupe.index import DedupeDecision, DedupeIndex
 from streams.records import Article
 from streams.settings.dedupe import DedupeSettings
 
 log = logging.getLogger(__name__)
+
+# Races between workers are logged at most this often (a backlog burst can make thousands).
+RACE_LOG_SECONDS = 60.0
 
 
 class DirectReads(MutableMapping[str, bytes]):
@@ -74,6 +79,7 @@ class TableBackedDedupe:
     def __init__(self, settings: DedupeSettings, table: MutableMapping[str, bytes]) -> None:
         self.index = DedupeIndex(settings, fingerprints=_direct(table))
         self.needs_restore = True
+        self._raced, self._raced_logged = 0, -RACE_LOG_SECONDS
 
     def check_and_add(self, article: Article, now: datetime | None = None) -> DedupeDecision:
         if self.needs_restore:
@@ -88,14 +94,31 @@ class TableBackedDedupe:
             self.restore()
         return self.index.check_and_add_batch(articles, now)
 
-    def remember(self, key: str, value: bytes | None) -> None:
-        """Apply one changelog record (a write or a deletion, another worker's or our own) to the lookups."""
+    def remember(self, key: str, value: bytes | None, written_at: float | None = None) -> None:
+        """Apply one changelog record (a write or a deletion, another worker's or our own) to the lookups.
+
+        ``written_at``: the record's Kafka timestamp (epoch seconds), for the changelog lag metric.
+        """
+        if written_at:
+            dedupe_metrics.CHANGELOG_LAG.observe(max(0.0, time.time() - written_at))
         if self.needs_restore:
-            return
+            return  # the table has it (recovery_buffer_size=1): the rebuild reads it from there
         if value is None:
             self.index.unlink_entry(key)
-        else:
-            self.index.link_entry(key, value)
+            return
+        clash = self.index.link_entry(key, value)
+        if clash is not None:
+            dedupe_metrics.CROSS_WORKER_DUPLICATES.labels(layer=clash).inc()
+            self._raced += 1
+            if time.monotonic() - self._raced_logged >= RACE_LOG_SECONDS:
+                log.warning(
+                    "%d duplicate(s) kept by two workers deciding at once since the last report (%s last); "
+                    "see newswatch_dedupe_cross_worker_duplicates_total",
+                    self._raced,
+                    clash,
+                    extra={"stage": "dedupe"},
+                )
+                self._raced, self._raced_logged = 0, time.monotonic()
 
     def restore(self) -> int:
         """Rebuild the in-memory lookups from every fingerprint in the table."""

@@ -69,23 +69,30 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
     dedupe_holder: list[TableBackedDedupe] = []
 
     async def on_fingerprint_change(event: faust.EventT) -> None:
+        value = None if event.value is None else bytes(event.value)
         for dedupe_state in dedupe_holder:
-            dedupe_state.remember(str(event.key), None if event.value is None else bytes(event.value))
+            dedupe_state.remember(str(event.key), value, event.message.timestamp)
 
     # Global: every worker sees every fingerprint and every article's reports, so near-duplicates under
     # different URLs (and thus different partitions) still meet. See docs/dedupe.md for the trade-off.
+    # recovery_buffer_size=1: Faust treats every partition of a GlobalTable as active, so it applies the
+    # other workers' changelog records to the table in batches of this size per partition (default
+    # 1,000). Values are read from the table, so until a batch filled up, another worker's originals and
+    # their reports were invisible (tests/integration/test_scale_out.py).
     fingerprints = app.GlobalTable(
         "dedupe-fingerprints",
         key_type=str,
         value_type=bytes,
         partitions=settings.kafka.partitions,
         on_changelog_event=on_fingerprint_change,
+        recovery_buffer_size=1,
     )
     article_events = app.GlobalTable(
         "article-events",
         key_type=bytes,
         value_type=bytes,
         partitions=settings.kafka.partitions,
+        recovery_buffer_size=1,
     )
     event_table = app.Table(
         "events",

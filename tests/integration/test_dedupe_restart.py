@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,41 +10,10 @@ import pytest
 from streams.records import Article
 from streams.topics import ARTICLES_RAW, ARTICLES_UNIQUE
 from tests.integration.kafka_io import produce_articles, read_all
+from tests.integration.seed_articles import republished, seed_article
 from tests.pipeline_harness import Pipeline, metric_sum, wait_for
 
 pytestmark = pytest.mark.integration
-
-PUBLISHED = {
-    "000": "2020-11-07T20:00:00+00:00",
-    "001": "2020-11-07T20:00:00+00:00",
-    "002": "2020-10-02T18:00:00+00:00",
-    "003": "2020-10-01T09:00:00+00:00",
-    "004": "2020-10-21T12:00:00+00:00",
-}
-
-
-def _seed(seeds_dir: Path, number: str) -> Article:
-    path = next(seeds_dir.glob(f"{number}_*.txt"))
-    return Article(
-        id=f"seed-{number}",
-        url=f"https://origin.example/{number}",
-        title="",
-        text=path.read_text(encoding="utf-8"),
-        published=datetime.fromisoformat(PUBLISHED[number]),
-        source_site="origin.example",
-    )
-
-
-def _republished(original: Article, site: str) -> Article:
-    """The same story on another site: new URL and headline, curly quotes, re-wrapped whitespace."""
-    text = original.text.replace('"', "\u201c").replace("  ", " ").replace("\n", "\n\n")
-    return original.replace(
-        id=f"{original.id}@{site}",
-        url=f"https://{site}/story/{original.id}",
-        title=f"REPOST: {original.title}",
-        text=text,
-        source_site=site,
-    )
 
 
 @pytest.mark.parametrize("store", ["memory://", "rocksdb://"])
@@ -55,8 +23,10 @@ def test_duplicates_after_a_killed_worker_are_still_caught(
     """memory:// rebuilds the tables from their changelogs; rocksdb:// keeps a local copy as well."""
     pipe = Pipeline(tmp_path, kafka_bootstrap, topic_prefix, overrides={"worker": {"store": store}})
     raw_topic = f"{topic_prefix}{ARTICLES_RAW}"
-    first_half = [_seed(seeds_dir, n) for n in ("000", "002", "003", "004")]
-    second_half = [_seed(seeds_dir, "001")] + [_republished(a, "mirror.example") for a in first_half[1:]]
+    first_half = [seed_article(seeds_dir, n) for n in ("000", "002", "003", "004")]
+    second_half = [seed_article(seeds_dir, "001")] + [
+        republished(a, "mirror.example") for a in first_half[1:]
+    ]
     try:
         pipe.start("worker")
         produce_articles(kafka_bootstrap, raw_topic, first_half)

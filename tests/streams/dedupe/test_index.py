@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from streams.dedupe.index import DedupeIndex
-from streams.dedupe.keys import decode_entry
+from streams.dedupe.keys import decode_entry, fingerprint_key
 from streams.dedupe.lookups import unpacked
 from streams.records import Article
 from streams.settings.dedupe import DedupeSettings
@@ -278,3 +278,40 @@ def test_future_dates_are_clamped_to_now(seeds: dict[str, Article]) -> None:
     future = seeds["002"].replace(published=seeds["002"].published + timedelta(days=400))
     index.check_and_add(future, now=seeds["002"].published)
     assert index.high_watermark == seeds["002"].published
+
+
+def _entry(index: DedupeIndex, article_id: str) -> tuple[str, bytes]:
+    key = fingerprint_key(article_id)
+    return key, index.fingerprints[key]
+
+
+@pytest.mark.parametrize(
+    ("copy_changes", "layer"),
+    [
+        ({"url": "https://mirror.example/copy"}, "exact_content"),
+        ({"text": "Updated: a new lead."}, "exact_url"),
+    ],
+)
+def test_two_workers_keeping_one_story_is_counted_once(
+    seeds: dict[str, Article], copy_changes: dict[str, str], layer: str
+) -> None:
+    original = seeds["000"].replace(url="https://news.example/story")
+    copy = original.replace(id="copy-of-000", **copy_changes)
+    worker_a, worker_b = _index(), _index()
+    assert not worker_a.check_and_add(original).is_duplicate  # both decide before either hears
+    assert not worker_b.check_and_add(copy).is_duplicate
+    from_a, from_b = _entry(worker_a, original.id), _entry(worker_b, copy.id)
+
+    clashes = [worker_a.link_entry(*from_b), worker_b.link_entry(*from_a)]
+
+    assert sorted(clashes, key=str) == sorted([layer, None], key=str)  # one report per pair
+    assert worker_a.link_entry(*from_a) is None  # its own entry coming back is no clash
+
+
+def test_an_honest_near_duplicate_or_a_stranger_is_no_clash(seeds: dict[str, Article]) -> None:
+    worker_a, worker_b = _index(), _index()
+    worker_a.check_and_add(seeds["000"])
+    worker_b.check_and_add(seeds["001"])  # a near-duplicate of 000, but neither exact layer matches
+    worker_b.check_and_add(seeds["003"])
+    assert worker_a.link_entry(*_entry(worker_b, seeds["001"].id)) is None
+    assert worker_a.link_entry(*_entry(worker_b, seeds["003"].id)) is None
