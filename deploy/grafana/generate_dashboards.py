@@ -228,6 +228,18 @@ def overview() -> list[Row]:
                         "text cache {{instance}}",
                     ),
                 ),
+                ts(
+                    "Dedupe across workers",
+                    "Time a fingerprint takes from one worker to another (the window in which two workers "
+                    "can both keep one story), and exact duplicates both kept (0 with one worker).",
+                    "s",
+                    (p95("newswatch_dedupe_changelog_lag_seconds", "", q=0.5), "lag p50"),
+                    (p95("newswatch_dedupe_changelog_lag_seconds"), "lag p95"),
+                    (
+                        f"sum by (layer) ({rate('newswatch_dedupe_cross_worker_duplicates_total')})",
+                        "kept twice/s {{layer}}",
+                    ),
+                ),
             ],
         ),
         Row(

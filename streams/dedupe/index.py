@@ -344,6 +344,8 @@ class DedupeIndex:
         Near-duplicates missed that way cannot be told apart from honest neighbours this cheaply.
         """
         fp, lookups = found.fingerprint, self.lookups
+        if table_key in lookups.slot_of:  # its own entry coming back, or one taken in before: not new
+            return None
         layers = [(EXACT_CONTENT, content_lookup(fp.content_hash))]
         if found.url_hash:
             layers.insert(0, (EXACT_URL, url_lookup(found.url_hash)))
