@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import MutableMapping, Sequence
 from datetime import datetime
-from typing import Any
 
 from streams.dedupe import metrics as dedupe_metrics
 from streams.dedupe.index import DedupeDecision, DedupeIndex
 from streams.records import Article
 from streams.settings.dedupe import DedupeSettings
+from streams.worker.table_reads import TableReads, table_reads
 
 log = logging.getLogger(__name__)
 
@@ -26,58 +26,14 @@ log = logging.getLogger(__name__)
 RACE_LOG_SECONDS = 60.0
 
 
-class DirectReads(MutableMapping[str, bytes]):
-    """A Faust table seen by the dedupe index: reads straight from its store, writes through the table.
-
-    Every article reads a few fingerprint entries (the exact keys and its best LSH candidate); through the
-    table each read also runs Faust's per-key sensor hooks, a measurable share of the worker's CPU in
-    the end-to-end benchmark. Writes and deletes still go through the table, so they reach the changelog.
-    Plain mappings (tests, offline tools) are used as they are.
-    """
-
-    __slots__ = ("_table",)
-
-    def __init__(self, table: Any) -> None:
-        self._table = table
-
-    def __getitem__(self, key: str) -> bytes:
-        value: bytes = self._table.data[key]  # the store (created on first use), not the table
-        return value
-
-    def get(self, key: str, default: Any = None) -> Any:
-        try:
-            return self._table.data[key]
-        except KeyError:
-            return default
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._table.data
-
-    def __setitem__(self, key: str, value: bytes) -> None:
-        self._table[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self._table[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._table)
-
-    def __len__(self) -> int:
-        return len(self._table)
-
-    def items(self) -> Any:
-        return self._table.items()
-
-
-def _direct(table: MutableMapping[str, bytes]) -> MutableMapping[str, bytes]:
-    return DirectReads(table) if hasattr(table, "data") and hasattr(table, "send_changelog") else table
-
-
 class TableBackedDedupe:
     """A DedupeIndex whose remembered fingerprints live in a (Faust) table and lookups in memory."""
 
-    def __init__(self, settings: DedupeSettings, table: MutableMapping[str, bytes]) -> None:
-        self.index = DedupeIndex(settings, fingerprints=_direct(table))
+    def __init__(
+        self, settings: DedupeSettings, table: MutableMapping[str, bytes], partitions: int = 1
+    ) -> None:
+        self.reads = table_reads(table, partitions)
+        self.index = DedupeIndex(settings, fingerprints=self.reads)
         self.needs_restore = True
         self._raced, self._raced_logged = 0, -RACE_LOG_SECONDS
 
@@ -101,8 +57,10 @@ class TableBackedDedupe:
         """
         if written_at:
             dedupe_metrics.CHANGELOG_LAG.observe(max(0.0, time.time() - written_at))
+        if isinstance(self.reads, TableReads):
+            self.reads.arrived(key, value)  # readable now, before Faust applies it to the table
         if self.needs_restore:
-            return  # the table has it (recovery_buffer_size=1): the rebuild reads it from there
+            return  # the rebuild reads it from the table
         if value is None:
             self.index.unlink_entry(key)
             return

@@ -41,6 +41,7 @@ from streams.worker import metrics
 from streams.worker.app import PipelineTopics
 from streams.worker.article_stage import ArticleStage
 from streams.worker.dedupe_state import TableBackedDedupe
+from streams.worker.table_reads import TableReads
 
 log = logging.getLogger(__name__)
 
@@ -75,24 +76,28 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
 
     # Global: every worker sees every fingerprint and every article's reports, so near-duplicates under
     # different URLs (and thus different partitions) still meet. See docs/dedupe.md for the trade-off.
-    # recovery_buffer_size=1: Faust treats every partition of a GlobalTable as active, so it applies the
-    # other workers' changelog records to the table in batches of this size per partition (default
-    # 1,000). Values are read from the table, so until a batch filled up, another worker's originals and
-    # their reports were invisible (tests/integration/test_scale_out.py).
+    # Both are read through ``TableReads``, which makes another worker's records readable as soon as
+    # Faust hands them over, not when it applies its batch of 1,000 (tests/integration/test_scale_out.py).
     fingerprints = app.GlobalTable(
         "dedupe-fingerprints",
         key_type=str,
         value_type=bytes,
         partitions=settings.kafka.partitions,
         on_changelog_event=on_fingerprint_change,
-        recovery_buffer_size=1,
     )
+    article_events_holder: list[TableReads[bytes]] = []
+
+    async def on_article_events_change(event: faust.EventT) -> None:
+        value = None if event.value is None else bytes(event.value)
+        for reads in article_events_holder:
+            reads.arrived(cast(bytes, event.key), value)
+
     article_events = app.GlobalTable(
         "article-events",
         key_type=bytes,
         value_type=bytes,
         partitions=settings.kafka.partitions,
-        recovery_buffer_size=1,
+        on_changelog_event=on_article_events_change,
     )
     event_table = app.Table(
         "events",
@@ -100,9 +105,11 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
         value_type=bytes,
         partitions=settings.kafka.partitions,
     )
-    dedupe = TableBackedDedupe(settings.dedupe, fingerprints)
+    dedupe = TableBackedDedupe(settings.dedupe, fingerprints, settings.kafka.partitions)
     dedupe_holder.append(dedupe)
-    stage = ArticleStage(dedupe, DetectionEngine.from_settings(settings.detect), article_events)
+    article_reads: TableReads[bytes] = TableReads(article_events, settings.kafka.partitions)
+    article_events_holder.append(article_reads)
+    stage = ArticleStage(dedupe, DetectionEngine.from_settings(settings.detect), article_reads)
     metrics.init_labels()
     # Labelled children resolved once, not per record.
     merge_seconds = metrics.STAGE_SECONDS.labels(stage="merge")

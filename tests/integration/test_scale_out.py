@@ -89,6 +89,8 @@ def test_two_workers_find_each_others_originals_and_reports(
         duplicates = _total(pipes, "newswatch_articles_duplicate_total")
         copy_reports = _total(pipes, "newswatch_event_reports_total") - original_reports
         raced = _total(pipes, "newswatch_dedupe_cross_worker_duplicates_total")
+        lag_count = _total(pipes, "newswatch_dedupe_changelog_lag_seconds_count")
+        lag_mean = _total(pipes, "newswatch_dedupe_changelog_lag_seconds_sum") / max(1.0, lag_count)
         received = [metric_sum(p.worker_metrics(), "newswatch_articles_received_total") for p in pipes]
     finally:
         for pipe in pipes:
@@ -96,7 +98,8 @@ def test_two_workers_find_each_others_originals_and_reports(
 
     print(
         f"SCALE-OUT duplicates {duplicates:.0f}/{len(copies)}, copies' reports {copy_reports:.0f}"
-        f" (originals' {original_reports:.0f}), workers received {received}"
+        f" (originals' {original_reports:.0f}), workers received {received},"
+        f" changelog lag {lag_mean * 1000:.0f} ms mean over {lag_count:.0f} records"
     )
     assert all(received), f"a worker received nothing, so nothing crossed workers: {received}"
     assert duplicates == len(copies)

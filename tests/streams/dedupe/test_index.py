@@ -306,6 +306,8 @@ def test_two_workers_keeping_one_story_is_counted_once(
 
     assert sorted(clashes, key=str) == sorted([layer, None], key=str)  # one report per pair
     assert worker_a.link_entry(*from_a) is None  # its own entry coming back is no clash
+    assert worker_a.link_entry(*from_b) is None  # nor one taken in before (recovery reads it again)
+    assert worker_b.link_entry(*from_a) is None
 
 
 def test_an_honest_near_duplicate_or_a_stranger_is_no_clash(seeds: dict[str, Article]) -> None:
