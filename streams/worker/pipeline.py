@@ -67,12 +67,16 @@ def _entering(stream: faust.StreamT[bytes], batch: Sequence[faust.EventT]) -> Ca
 
 def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings) -> None:
     """Attach the article and merge agents and their tables to ``app``."""
-    dedupe_holder: list[TableBackedDedupe] = []
 
+    # Changelog callbacks: they run once the worker has started, when ``dedupe`` and ``article_reads``
+    # (made below from the tables) exist.
     async def on_fingerprint_change(event: faust.EventT) -> None:
         value = None if event.value is None else bytes(event.value)
-        for dedupe_state in dedupe_holder:
-            dedupe_state.remember(str(event.key), value, event.message.timestamp)
+        dedupe.remember(str(event.key), value, event.message.timestamp)
+
+    async def on_article_events_change(event: faust.EventT) -> None:
+        value = None if event.value is None else bytes(event.value)
+        article_reads.arrived(cast(bytes, event.key), value)
 
     # Global: every worker sees every fingerprint and every article's reports, so near-duplicates under
     # different URLs (and thus different partitions) still meet. See docs/dedupe.md for the trade-off.
@@ -85,13 +89,6 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
         partitions=settings.kafka.partitions,
         on_changelog_event=on_fingerprint_change,
     )
-    article_events_holder: list[TableReads[bytes]] = []
-
-    async def on_article_events_change(event: faust.EventT) -> None:
-        value = None if event.value is None else bytes(event.value)
-        for reads in article_events_holder:
-            reads.arrived(cast(bytes, event.key), value)
-
     article_events = app.GlobalTable(
         "article-events",
         key_type=bytes,
@@ -106,9 +103,7 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
         partitions=settings.kafka.partitions,
     )
     dedupe = TableBackedDedupe(settings.dedupe, fingerprints, settings.kafka.partitions)
-    dedupe_holder.append(dedupe)
     article_reads: TableReads[bytes] = TableReads(article_events, settings.kafka.partitions)
-    article_events_holder.append(article_reads)
     stage = ArticleStage(dedupe, DetectionEngine.from_settings(settings.detect), article_reads)
     metrics.init_labels()
     # Labelled children resolved once, not per record.
