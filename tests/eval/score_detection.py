@@ -2,6 +2,8 @@
 
 Run ``python -m tests.eval.score_detection`` (or as a script) from the repository root; ``--errors`` lists
 every false positive and false negative with the passage's reason, ``--json`` prints the scores as JSON.
+``--set articles`` (or ``multilingual``) scores a real-text set extracted to ``var/eval/<set>/`` instead
+(see ``tests/eval/realtext/scoring.py`` and docs/evaluation.md); ``--per-text`` adds a line per text.
 An expected event matches a found one of the same type and date with the same participants (calls) or,
 when the label names one, the same conflict (ceasefires). Every other found event of a scored type is a
 false positive, so each passage is labelled with everything it reports.
@@ -13,7 +15,6 @@ import argparse
 import json
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,32 +27,12 @@ if str(HERE.parents[1]) not in sys.path:
 
 from streams.detect.engine import DetectionEngine  # noqa: E402
 from streams.records import Article, Event  # noqa: E402
+from tests.eval.realtext.corpus import SETS_ROOT, CorpusError  # noqa: E402
+from tests.eval.realtext.scoring import Tally, as_json, report, score_set  # noqa: E402
 
 SCORED_TYPES = ("leader_call", "official_contact", "ceasefire_declared", "ceasefire_violated")
 GOALS = {"leader_call": 0.9, "ceasefire_violated": 0.85}
-
-
-@dataclass
-class Tally:
-    """True positives, false positives and false negatives of one event type."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+REALTEXT_SETS = ("articles", "multilingual")
 
 
 def load_passages(folder: Path = HERE) -> list[dict[str, Any]]:
@@ -126,11 +107,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the scores as one JSON document")
     parser.add_argument(
         "--set",
-        choices=("dev", "heldout", "heldout2"),
+        choices=("dev", "heldout", "heldout2", *REALTEXT_SETS),
         default="dev",
-        help="dev: the labelled set; heldout, heldout2: the held-out sets",
+        help="dev: the labelled passages; heldout, heldout2: the held-out passages; "
+        "articles, multilingual: a real-text set (extract it first)",
     )
+    parser.add_argument("--per-text", action="store_true", help="real-text sets: one line per text")
+    parser.add_argument(
+        "--texts", type=Path, default=HERE.parents[1] / "var" / "eval", help="real-text sets: extracted texts"
+    )
+    parser.add_argument("--sets-root", type=Path, default=SETS_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.set in REALTEXT_SETS:
+        return _main_realtext(args)
     passages = load_passages(HERE if args.set == "dev" else HERE / args.set)
     tallies = score(passages=passages)
     if args.json:
@@ -166,6 +155,19 @@ def main(argv: list[str] | None = None) -> int:
         for kind, t in tallies.items():
             for line in t.errors:
                 print(f"[{kind}] {line}")
+    return 0
+
+
+def _main_realtext(args: argparse.Namespace) -> int:
+    try:
+        scores = score_set(args.set, args.texts, args.sets_root)
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(as_json(scores), indent=2))
+    else:
+        print("\n".join(report(scores, GOALS, errors=args.errors, per_text=args.per_text)))
     return 0
 
 

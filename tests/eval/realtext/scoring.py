@@ -1,0 +1,235 @@
+"""Score the detectors on a real-text set: per event type, per split, per language and per article.
+
+Called by ``python -m tests.eval.score_detection --set <set>``. Each extracted text (``var/eval/<set>/``) is
+run through ``DetectionEngine`` as an ``Article`` (title split off when the label has one, language and
+publication date from the label). Matching follows the passage scorer: same type and date, same participants
+(calls) or, when labelled, the same conflict (ceasefires). A found event whose sentence overlaps a labelled
+hard negative is a false positive attributed to that negative's kind.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from streams.detect.engine import DetectionEngine
+from streams.records import Article, Event
+from tests.eval.realtext.corpus import (
+    EVENT_TYPES,
+    SETS_ROOT,
+    SPLITS,
+    CorpusError,
+    LabelledEvent,
+    TextLabel,
+    load_set,
+    sha256_text,
+    split_title,
+)
+from tests.eval.realtext.fill import locate
+
+
+@dataclass
+class Tally:
+    """True positives, false positives and false negatives of one event type."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class TextScore:
+    """One text's tallies per event type, and the negative kinds its false positives fell on."""
+
+    label: TextLabel
+    tallies: dict[str, Tally]
+    fp_kinds: Counter[str] = field(default_factory=Counter)
+
+
+def _matches(expected: LabelledEvent, event: Event) -> bool:
+    if event.type != expected.type or event.date != expected.date:
+        return False
+    if expected.participants is not None:
+        return sorted(p.person_id or p.name for p in event.participants) == sorted(expected.participants)
+    return expected.conflict is None or event.conflict == expected.conflict
+
+
+def _article(label: TextLabel, text: str, set_name: str) -> Article:
+    title, body = split_title(text, label)
+    day = date.fromisoformat(label.published)
+    return Article(
+        id=label.id,
+        url=f"https://eval.invalid/{set_name}/{label.id}",
+        title=title,
+        text=body,
+        published=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
+        language=label.language,
+    )
+
+
+def _who(event: Event) -> str:
+    return ",".join(p.person_id or p.name for p in event.participants) or (event.conflict or "")
+
+
+def score_text(engine: DetectionEngine, label: TextLabel, text: str, set_name: str) -> TextScore:
+    """Tallies of one text against its label."""
+    result = TextScore(label, {kind: Tally() for kind in EVENT_TYPES})
+    found = [e for e in engine.detect(_article(label, text, set_name)).events if e.type in EVENT_TYPES]
+    unmatched = list(found)
+    for expected in label.events:
+        tally = result.tallies[expected.type]
+        match = next((e for e in unmatched if _matches(expected, e)), None)
+        if match is None:
+            tally.fn += 1
+            who = ",".join(expected.participants or ()) or (expected.conflict or "")
+            tally.errors.append(f"FN {label.id}: {expected.type} {who} {expected.date} — {expected.reason}")
+        else:
+            tally.tp += 1
+            unmatched.remove(match)
+    for event in unmatched:
+        tally = result.tallies[event.type]
+        tally.fp += 1
+        sentence = event.evidence[0].sentence if event.evidence else ""
+        span = locate(sentence, text) if sentence else None
+        negative = next((n for n in label.negatives if span and n.evidence.overlaps(*span)), None)
+        why = f"negative {negative.kind}: {negative.reason}" if negative else "no labelled event or negative"
+        result.fp_kinds[negative.kind if negative else "unlabelled"] += 1
+        said = " ".join(sentence.split())
+        tally.errors.append(f"FP {label.id}: found {event.type} {_who(event)} {event.date} [{why}] — {said}")
+    return result
+
+
+def score_set(
+    set_name: str,
+    texts_root: Path,
+    sets_root: Path = SETS_ROOT,
+    engine: DetectionEngine | None = None,
+) -> list[TextScore]:
+    """Score every text of the set; the texts must have been extracted (and match their labels)."""
+    evalset = load_set(set_name, sets_root)
+    engine = engine or DetectionEngine()
+    scores: list[TextScore] = []
+    for label in evalset.texts:
+        path = texts_root / set_name / f"{label.id}.txt"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CorpusError(
+                f"{path} is missing: run python -m tests.eval.realtext.extract --set {set_name}"
+            ) from exc
+        if sha256_text(text) != label.sha256:
+            raise CorpusError(f"{path} does not match its label's sha256: extract the set again")
+        scores.append(score_text(engine, label, text, set_name))
+    return scores
+
+
+def totals(scores: list[TextScore], keep: Any = None) -> dict[str, Tally]:
+    """Tallies per event type summed over the texts ``keep(score)`` accepts (all by default)."""
+    summed = {kind: Tally() for kind in EVENT_TYPES}
+    for score in scores:
+        if keep is not None and not keep(score):
+            continue
+        for kind, tally in score.tallies.items():
+            summed[kind].tp += tally.tp
+            summed[kind].fp += tally.fp
+            summed[kind].fn += tally.fn
+            summed[kind].errors.extend(tally.errors)
+    return summed
+
+
+def coverage(scores: list[TextScore]) -> dict[str, Any]:
+    """What the set holds: texts per split and language, labelled events per type, negatives per kind."""
+    labels = [s.label for s in scores]
+    return {
+        "texts": len(labels),
+        "splits": dict(Counter(label.split for label in labels)),
+        "languages": dict(Counter(label.language for label in labels)),
+        "events": dict(Counter(e.type for label in labels for e in label.events)),
+        "negatives": dict(sorted(Counter(n.kind for label in labels for n in label.negatives).items())),
+    }
+
+
+def _row(name: str, t: Tally, goal: float | None = None) -> str:
+    mark = "" if goal is None else f">= {goal} {'ok' if t.f1 >= goal and t.precision >= goal else 'MISSED'}"
+    return f"{name:<20}{t.tp:>5}{t.fp:>5}{t.fn:>5}{t.precision:>11.3f}{t.recall:>9.3f}{t.f1:>7.3f}  {mark}"
+
+
+def as_json(scores: list[TextScore]) -> dict[str, Any]:
+    """The scores as one JSON-ready document: coverage, per split, per language, per text."""
+
+    def block(tallies: dict[str, Tally]) -> dict[str, Any]:
+        return {
+            kind: {
+                "tp": t.tp,
+                "fp": t.fp,
+                "fn": t.fn,
+                "precision": round(t.precision, 4),
+                "recall": round(t.recall, 4),
+                "f1": round(t.f1, 4),
+            }
+            for kind, t in tallies.items()
+        }
+
+    languages = sorted({s.label.language for s in scores})
+    return {
+        "coverage": coverage(scores),
+        "scores": {
+            "total": block(totals(scores)),
+            **{part: block(totals(scores, lambda s, x=part: s.label.split == x)) for part in SPLITS},
+        },
+        "languages": {
+            lang: block(totals(scores, lambda s, x=lang: s.label.language == x)) for lang in languages
+        },
+        "false_positive_kinds": dict(sum((s.fp_kinds for s in scores), Counter())),
+        "texts": {
+            s.label.id: {kind: [t.tp, t.fp, t.fn] for kind, t in s.tallies.items() if t.tp or t.fp or t.fn}
+            for s in scores
+        },
+    }
+
+
+def report(scores: list[TextScore], goals: dict[str, float], errors: bool, per_text: bool) -> list[str]:
+    """The printed report: coverage, per split and type, per language, FP kinds, per text, errors."""
+    cover = coverage(scores)
+    lines = [
+        f"{cover['texts']} texts {cover['splits']}, languages {cover['languages']}",
+        f"labelled events {cover['events']}; negatives {cover['negatives']}",
+    ]
+    header = f"{'type':<20}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>9}{'F1':>7}  goal (F1, P)"
+    for part in ("tune", "heldout", "total"):
+        tallies = totals(scores, None if part == "total" else (lambda s, x=part: s.label.split == x))
+        lines += ["", f"[{part}]", header]
+        lines += [_row(kind, t, goals.get(kind)) for kind, t in tallies.items()]
+    for lang in sorted({s.label.language for s in scores}):
+        tallies = totals(scores, lambda s, x=lang: s.label.language == x)
+        lines += ["", f"[language {lang}]", header]
+        lines += [_row(kind, t) for kind, t in tallies.items() if t.tp or t.fp or t.fn]
+    kinds: Counter[str] = sum((s.fp_kinds for s in scores), Counter())
+    lines += ["", f"false positives by labelled negative kind: {dict(kinds.most_common())}"]
+    if per_text:
+        lines += ["", f"{'text':<28}{'split':<9}{'lang':<6}{'TP':>4}{'FP':>4}{'FN':>4}"]
+        for s in scores:
+            tp, fp, fn = (sum(getattr(t, k) for t in s.tallies.values()) for k in ("tp", "fp", "fn"))
+            lines.append(f"{s.label.id:<28}{s.label.split:<9}{s.label.language:<6}{tp:>4}{fp:>4}{fn:>4}")
+    if errors:
+        lines.append("")
+        for kind, tally in totals(scores).items():
+            lines += [f"[{kind}] {line}" for line in tally.errors]
+    return lines
