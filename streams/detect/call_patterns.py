@@ -8,6 +8,7 @@ searches several times faster than a case-insensitive ``\\b``-led alternation.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 # Trigger kinds, in the order they are tried: a phone/video medium, "X called Y", "a call with", then the
 # weak "spoke"/"met" forms that only ever produce near-misses.
@@ -160,3 +161,41 @@ def find_triggers(text: str) -> list[re.Match[str]]:
             continue
         found.append(match)
         position = match.end()
+
+
+# The article-level prefilter: every trigger above starts a word with one of these stems, so an article
+# without any cannot yield a call finding or near-miss and is not split into sentences at all. Literal-led
+# and case-sensitive over the lower-cased text (fast); texts that are not ASCII also get the
+# case-insensitive scan of the original, as ``find_triggers``'s fallback path uses.
+_GATE_WORDS = (
+    r"(?:tele)?phon(?:e|ed|ic|ically|ing)\b|video|virtual\b|hotline\b|zoom\b|call(?:ed|s)?\b|rang\b|rings?\b|"
+    r"dial(?:l?ed)\b|contact(?:ed|s)\b|spok(?:e|en)\b|speak(?:s|ing)?\b|talk(?:ed|s|ing)?\b|"
+    r"convers(?:ation|ed)\b|met\b|meet(?:s|ing)?\b|summit\b|visit(?:ed|ing)?\b|hosted\b|sidelines\b"
+)
+_GATE = re.compile(rf"\b(?:{_GATE_WORDS})")
+_GATE_ANY_CASE = re.compile(rf"\b(?:{_GATE_WORDS})", re.IGNORECASE)
+# The same test for an ASCII text by its set of letter-run words (a whole word before \b is a whole
+# letter run there): every whole word the pattern spells out, and "video", its one open-ended stem.
+_GATE_WORD_LIST = """telephone telephoned telephonic telephonically telephoning phone phoned phonic
+    phonically phoning virtual hotline zoom call called calls rang ring rings dialed dialled contacted
+    contacts spoke spoken speak speaks speaking talk talked talks talking conversation conversed met meet
+    meets meeting summit visit visited visiting hosted sidelines"""
+_GATE_SET = frozenset(w.encode() for w in _GATE_WORD_LIST.split())
+
+
+def gate_words() -> frozenset[bytes]:
+    """The letter runs ``may_hold_call`` looks up in a text's words."""
+    return _GATE_SET
+
+
+def may_hold_call(text: str, lower: str, words: AbstractSet[bytes] | None = None) -> bool:
+    """False only when no sentence of ``text`` can hold a trigger (see ``_GATE``).
+
+    ``words``: the lower-case letter runs of ``text`` (those among ``gate_words()`` will do) when its
+    word characters are all ASCII, for a set test instead of a scan.
+    """
+    if words is not None:
+        return not words.isdisjoint(_GATE_SET) or "video" in lower
+    if _GATE.search(lower) is not None:
+        return True
+    return not text.isascii() and _GATE_ANY_CASE.search(text) is not None

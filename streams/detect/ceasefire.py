@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
+from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
 from streams.detect.gazetteer import Gazetteer
-from streams.detect.gazetteer_names import _trie_pattern
-from streams.detect.leader_calls import Rejection
 from streams.detect.lexicon import conflicts_in, prefer_specific
 from streams.detect.sentences import Sentence, sentences_containing
+from streams.detect.textpatterns import trie_pattern
 from streams.records import EventType
 
 LANGUAGES = frozenset({"en"})
@@ -96,25 +96,49 @@ class CeasefireFinding:
     alleged: bool
     rule: str
 
+    def identity(self) -> str:
+        return (self.conflict or "-".join(self.parties)).lower()
+
+    def fields(self, group: Sequence[Finding]) -> EventFields:
+        return EventFields(
+            conflict=self.conflict or ("-".join(self.parties) or None),
+            alleged=all(isinstance(f, CeasefireFinding) and f.alleged for f in group),
+            topics=tuple(f"party:{code}" for code in self.parties),
+            severity="critical" if self.event_type == EventType.CEASEFIRE_VIOLATED else "warning",
+        )
+
 
 class CeasefireDetector:
     """Finds ceasefire declarations and violations in an article's sentences."""
 
-    languages = LANGUAGES
+    name = "ceasefire"
 
     def __init__(self, gazetteer: Gazetteer, max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> None:
+        self.languages = LANGUAGES
         self.gazetteer = gazetteer
         self.max_age = timedelta(days=max_age_days)
         words = {w: c.code for c in gazetteer.countries().values() for w in (c.name, *c.names, *c.adjectives)}
         self._country_code = words
         # The longest country word at each place, as a longest-first alternation would find it; shaped as a
         # character trie (the greedy branches backtrack to shorter words), which scans many times faster.
-        self._countries = re.compile(rf"\b(?:{_trie_pattern(words)})\b")
+        self._countries = re.compile(rf"\b(?:{trie_pattern(words)})\b")
+
+    def gate_words(self) -> frozenset[bytes]:
+        return frozenset()
+
+    def may_fire(self, article: ArticleText) -> bool:
+        return any(map(article.lower.__contains__, CEASEFIRE_STEMS))
 
     def detect(
-        self, sentences: Sequence[Sentence], published: date, lower_text: str | None = None
+        self, sentences: Sequence[Sentence], article: ArticleText
     ) -> tuple[list[CeasefireFinding], list[Rejection]]:
         """Every ceasefire finding and rejected candidate in ``sentences`` (an article, in order)."""
+        return self.detect_english(sentences, article.published, article.lower_text)
+
+    def detect_english(
+        self, sentences: Sequence[Sentence], published: date, lower_text: str | None = None
+    ) -> tuple[list[CeasefireFinding], list[Rejection]]:
+        """The English path; ``lower_text``, the lower-cased text, lets candidates be found in one pass."""
         findings: list[CeasefireFinding] = []
         rejections: list[Rejection] = []
         article_conflict: str | bool | None = False  # computed lazily: False = not yet

@@ -7,26 +7,22 @@ evidence sentence. Plain Python, no Faust or Kafka: the stream agent only calls 
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
 from streams.detect import metrics
-from streams.detect.ceasefire import CEASEFIRE_STEMS, CeasefireDetector, CeasefireFinding
 from streams.detect.codes import code_for
+from streams.detect.detector import ArticleText, Detector, Finding, Rejection
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language import language_and_words
-from streams.detect.leader_calls import CallFinding, LeaderCallDetector, Rejection
-from streams.detect.rules import RuleFinding, RuleSet
+from streams.detect.registry import DetectorContext, build_detectors
+from streams.detect.rules import RuleDetector, RuleSet
 from streams.detect.sentences import split_sentences, trim
-from streams.records import Article, Event, EventType, Evidence, Participant
+from streams.records import Article, Event, Evidence
 from streams.settings.detect import DetectSettings
-
-Finding = CallFinding | CeasefireFinding | RuleFinding
 
 # An article in a language no detector covers reports "unsupported_language" only when it holds one of
 # these lower-case stems (plain substring tests), as it always has.
@@ -35,30 +31,6 @@ _ANY_STEMS = (
     "talk", "convers", "met", "meet", "summit", "visit", "host", "sideline", "cease", "truce", "armistice",
     "hostilities",
 )  # fmt: skip
-# The article-level prefilter: every leader-call trigger (call_patterns.TRIGGER) starts a word with one of
-# these stems, so an article without any cannot yield a call finding or near-miss and is not split into
-# sentences at all. Literal-led and case-sensitive over the lower-cased text (fast); texts that are not
-# ASCII also get the case-insensitive scan of the original, as the trigger regex's fallback path uses.
-_CALL_GATE_WORDS = (
-    r"(?:tele)?phon(?:e|ed|ic|ically|ing)\b|video|virtual\b|hotline\b|zoom\b|call(?:ed|s)?\b|rang\b|rings?\b|"
-    r"dial(?:l?ed)\b|contact(?:ed|s)\b|spok(?:e|en)\b|speak(?:s|ing)?\b|talk(?:ed|s|ing)?\b|"
-    r"convers(?:ation|ed)\b|met\b|meet(?:s|ing)?\b|summit\b|visit(?:ed|ing)?\b|hosted\b|sidelines\b"
-)
-_CALL_GATE = re.compile(rf"\b(?:{_CALL_GATE_WORDS})")
-_CALL_GATE_ANY_CASE = re.compile(rf"\b(?:{_CALL_GATE_WORDS})", re.IGNORECASE)
-# The same test for an ASCII text by its set of letter-run words (a whole word before \b is a whole
-# letter run there): every whole word the pattern spells out, and "video", its one open-ended stem.
-_CALL_GATE_WORD_LIST = """telephone telephoned telephonic telephonically telephoning phone phoned phonic
-    phonically phoning virtual hotline zoom call called calls rang ring rings dialed dialled contacted
-    contacts spoke spoken speak speaks speaking talk talked talks talking conversation conversed met meet
-    meets meeting summit visit visited visiting hosted sidelines"""
-_CALL_GATE_SET = frozenset(w.encode() for w in _CALL_GATE_WORD_LIST.split())
-_SEVERITY = {
-    EventType.LEADER_CALL: "warning",
-    EventType.OFFICIAL_CONTACT: "info",
-    EventType.CEASEFIRE_DECLARED: "warning",
-    EventType.CEASEFIRE_VIOLATED: "critical",
-}
 
 
 @dataclass(frozen=True)
@@ -87,11 +59,17 @@ class DetectionEngine:
     ) -> None:
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
         self.rules = rules if rules is not None else RuleSet.empty()
-        self.leader_calls = LeaderCallDetector(self.gazetteer, max_age_days)
-        self.ceasefires = CeasefireDetector(self.gazetteer, max_age_days)
         self.rules.bind(self.gazetteer)
+        detectors = build_detectors(DetectorContext(self.gazetteer, max_age_days))
+        self.detectors: tuple[Detector, ...] = (
+            (*detectors, RuleDetector(self.rules)) if self.rules else detectors
+        )
+        self._covering: dict[str, tuple[Detector, ...]] = {}
+        for detector in self.detectors:
+            for language in detector.languages:
+                self._covering[language] = (*self._covering.get(language, ()), detector)
         # Every lower-case word the article-level prefilters look up (see ``language_and_words``).
-        self._gate_words = _CALL_GATE_SET | self.leader_calls.finder.gate_words()
+        self._gate_words = frozenset().union(*(d.gate_words() for d in self.detectors))
 
     @classmethod
     def from_settings(cls, settings: DetectSettings) -> DetectionEngine:
@@ -102,8 +80,12 @@ class DetectionEngine:
 
     @property
     def languages(self) -> frozenset[str]:
-        """Languages the built-in detectors cover (user rules may declare others)."""
-        return self.leader_calls.languages | self.ceasefires.languages
+        """Languages some detector (built-in or user rule) covers."""
+        return frozenset(self._covering)
+
+    def detectors_for(self, language: str) -> tuple[str, ...]:
+        """Names of the detectors that read ``language`` (empty: articles in it pass undetected)."""
+        return tuple(detector.name for detector in self._covering.get(language, ()))
 
     def detect(self, article: Article) -> Detection:
         """Events found in ``article`` (one per identity, each with one evidence) and the near-misses."""
@@ -113,62 +95,30 @@ class DetectionEngine:
         found, words = language_and_words(text, start, article.language, self._gate_words)
         language = found or "en"
         lower = text.lower()
-        rules = bool(self.rules)
-        if language not in self.languages and not (rules and self.rules.covers(language)):
-            # No detector (built-in or user rule) reads this language: nothing to split or scan.
+        covering = self._covering.get(language)
+        if not covering:
+            # No detector reads this language: nothing to split or scan.
             near_misses: tuple[NearMiss, ...] = ()
-            if rules or any(map(lower.__contains__, _ANY_STEMS)):
+            if self.rules or any(map(lower.__contains__, _ANY_STEMS)):
                 near_misses = (NearMiss("", "language", f"unsupported_language:{language}"),)
             _record_metrics((), near_misses, language, time.perf_counter() - started)
             return Detection((), near_misses, language)
-        run_calls = (
-            language in self.leader_calls.languages
-            and _may_hold_call(text, lower, words)
-            and self.leader_calls.finder.may_mention_anyone(text, words)
-        )
-        run_ceasefires = language in self.ceasefires.languages and any(
-            map(lower.__contains__, CEASEFIRE_STEMS)
-        )
-        run_rules = rules and self.rules.may_fire(text, language)
-        if not (run_rules or run_calls or run_ceasefires):
+        view = ArticleText(text, lower, language, article.published.date(), words)
+        active = [detector for detector in covering if detector.may_fire(view)]
+        if not active:
             _record_metrics((), (), language, time.perf_counter() - started)
             return Detection((), (), language)
         sentences = split_sentences(text)
-        lower_text = lower if len(lower) == len(text) else None  # offsets must still match
-        published = article.published.date()
         findings: list[Finding] = []
         rejections: list[Rejection] = []
-        if run_calls:
-            calls, rejected = self.leader_calls.detect(sentences, published, lower_text)
-            findings.extend(calls)
+        for detector in active:
+            found_here, rejected = detector.detect(sentences, view)
+            findings.extend(found_here)
             rejections.extend(rejected)
-        if run_ceasefires:
-            ceasefires, rejected_cf = self.ceasefires.detect(sentences, published, lower_text)
-            findings.extend(ceasefires)
-            rejections.extend(rejected_cf)
-        if run_rules:
-            rule_findings, rejected_rules = self.rules.detect(sentences, published, language)
-            findings.extend(rule_findings)
-            rejections.extend(rejected_rules)
         events = tuple(_build_events(findings, article, language))
         near_misses = tuple(_dedupe_near_misses(rejections))
-        if language not in self.languages and not self.rules.covers(language):
-            near_misses += (NearMiss("", "language", f"unsupported_language:{language}"),)
         _record_metrics(events, near_misses, language, time.perf_counter() - started)
         return Detection(events, near_misses, language)
-
-
-def _may_hold_call(text: str, lower: str, words: AbstractSet[bytes] | None = None) -> bool:
-    """False only when no sentence of ``text`` can hold a leader-call trigger (see ``_CALL_GATE``).
-
-    ``words``: the lower-case letter runs of ``text`` (those among ``_CALL_GATE_SET`` will do) when its
-    word characters are all ASCII, for a set test instead of a scan.
-    """
-    if words is not None:
-        return not words.isdisjoint(_CALL_GATE_SET) or "video" in lower
-    if _CALL_GATE.search(lower) is not None:
-        return True
-    return not text.isascii() and _CALL_GATE_ANY_CASE.search(text) is not None
 
 
 def _article_text(article: Article) -> str:
@@ -184,9 +134,7 @@ def _source(article: Article) -> str:
 
 
 def _identity(finding: Finding) -> tuple[str, str]:
-    if isinstance(finding, CeasefireFinding):
-        return finding.event_type, (finding.conflict or "-".join(finding.parties)).lower()
-    return finding.event_type, ",".join(sorted(p.person_id or p.name.lower() for p in finding.participants))
+    return finding.event_type, finding.identity()
 
 
 def _assign_days(findings: list[Finding]) -> dict[int, date]:
@@ -233,42 +181,26 @@ def _event(
         published=article.published,
         rule=best.rule,
     )
-    participants: tuple[Participant, ...] = ()
-    conflict: str | None = None
-    initiator: str | None = None
-    alleged = False
-    topics: list[str] = []
-    severity = _SEVERITY.get(event_type, "info")
+    fields = best.fields(group)
     cameo = plover_category = plover_mode = None
-    code = code_for(event_type)
-    if code is not None:
-        cameo, plover_category, plover_mode = code.cameo, code.plover_category, code.plover_mode
-    if isinstance(best, CeasefireFinding):
-        conflict = best.conflict or ("-".join(best.parties) or None)
-        alleged = all(isinstance(f, CeasefireFinding) and f.alleged for f in group)
-        topics = [f"party:{code}" for code in best.parties]
-    elif isinstance(best, CallFinding):
-        participants = best.participants
-        initiator = next((f.initiator for f in group if isinstance(f, CallFinding) and f.initiator), None)
-        for finding in group:
-            topics.extend(t for t in getattr(finding, "topics", ()) if t not in topics)
+    if fields.codes is not None:
+        cameo, plover_category, plover_mode = fields.codes
     else:
-        participants = best.participants
-        severity = best.severity
-        cameo, plover_category, plover_mode = best.cameo, best.plover_category, best.plover_mode
-        topics = list(best.keywords)
+        code = code_for(event_type)
+        if code is not None:
+            cameo, plover_category, plover_mode = code.cameo, code.plover_category, code.plover_mode
     return Event(
         type=event_type,
         date=day.isoformat(),
-        participants=participants,
-        conflict=conflict,
-        initiator=initiator,
-        alleged=alleged,
-        topics=tuple(topics),
+        participants=fields.participants,
+        conflict=fields.conflict,
+        initiator=fields.initiator,
+        alleged=fields.alleged,
+        topics=fields.topics,
         cameo=cameo,
         plover_category=plover_category,
         plover_mode=plover_mode,
-        severity=severity,
+        severity=fields.severity,
         rule=best.rule,
         language=language,
         headline=article.title.strip() or trim(best.sentence.text),

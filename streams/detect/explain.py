@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 import re
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from email.message import Message
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -20,11 +20,14 @@ import orjson
 
 from streams.detect.codes import cameo_label
 from streams.detect.engine import Detection, DetectionEngine
-from streams.errors import FetchError, RecordError
+from streams.errors import RecordError
+from streams.net.client import fetch_blocking
 from streams.records import Article, Event, stable_id
+from streams.settings.connectors import ConnectorSettings
 
 FETCH_TIMEOUT_SECONDS = 10.0
 FETCH_MAX_BYTES = 2_000_000
+FETCH_USER_AGENT = "newswatch-explain/0.1"
 _TEXT_SUFFIXES = {".txt", ".text"}
 _HTML_SUFFIXES = {".html", ".htm"}
 _JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -108,30 +111,41 @@ def _article_from_text(source: str, text: str, title: str, day: date | None, fal
     )
 
 
-def fetch_url(url: str, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: int = FETCH_MAX_BYTES) -> str:
-    """The body of ``url`` as text, with a timeout and a size cap (FetchError otherwise)."""
-    if not url.startswith(("http://", "https://")):
-        raise FetchError(f"not an http(s) URL: {url}")
-    request = urllib.request.Request(url, headers={"User-Agent": "newswatch-explain/0.1"})
+def fetch_url(
+    url: str,
+    timeout: float = FETCH_TIMEOUT_SECONDS,
+    max_bytes: int = FETCH_MAX_BYTES,
+    allow_private: bool = False,
+) -> str:
+    """The body of ``url`` as text, fetched through the pipeline's SSRF guard (``streams.net``, every
+    redirect re-checked) with a timeout and a size cap; FetchError otherwise."""
+    limits = ConnectorSettings(
+        user_agent=FETCH_USER_AGENT,
+        connect_timeout_seconds=timeout,
+        read_timeout_seconds=timeout,
+        total_timeout_seconds=timeout,
+    )
+    result = fetch_blocking(url, limits, allow_private=allow_private, max_bytes=max_bytes)
+    message = Message()
+    message["content-type"] = result.content_type or "text/html"
+    charset = message.get_content_charset() or "utf-8"
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read(max_bytes + 1)
-            charset = response.headers.get_content_charset() or "utf-8"
-    except OSError as exc:
-        raise FetchError(f"could not fetch {url}: {exc}") from exc
-    if len(body) > max_bytes:
-        raise FetchError(f"{url} is larger than {max_bytes} bytes")
-    return body.decode(charset, errors="replace")
+        return result.body.decode(charset, errors="replace")
+    except LookupError:  # an unknown charset name
+        return result.body.decode("utf-8", errors="replace")
 
 
-def load_inputs(target: str, published: date | None = None) -> Iterator[tuple[str, Article]]:
+def load_inputs(
+    target: str, published: date | None = None, allow_private: bool = False
+) -> Iterator[tuple[str, Article]]:
     """(input name, article) for a file, a folder (its files, sorted), a .jsonl of Article dicts, or a URL.
 
     Without ``published`` a text or HTML input is dated now and marked ``published_is_fallback``.
+    ``allow_private`` lets a URL reach private and loopback addresses (never cloud metadata).
     """
     now = datetime.now(UTC)
     if target.startswith(("http://", "https://")):
-        title, text = html_to_text(fetch_url(target))
+        title, text = html_to_text(fetch_url(target, allow_private=allow_private))
         yield target, _article_from_text(target, text, title, published, now)
         return
     path = Path(target)
@@ -186,8 +200,7 @@ def explain_document(
             "language": detection.language,
         },
         "detectors": {
-            "leader_call": sorted(engine.leader_calls.languages),
-            "ceasefire": sorted(engine.ceasefires.languages),
+            **{d.name: sorted(d.languages) for d in engine.detectors if d.name != "rules"},
             "rules": len(engine.rules),
         },
         "events": [
@@ -232,11 +245,15 @@ def render_text(name: str, article: Article, detection: Detection) -> str:
 
 
 def explain(
-    engine: DetectionEngine, targets: list[str], as_json: bool = False, published: date | None = None
+    engine: DetectionEngine,
+    targets: list[str],
+    as_json: bool = False,
+    published: date | None = None,
+    allow_private: bool = False,
 ) -> Iterator[str]:
     """One rendered block (text) or one JSON line per input article."""
     for target in targets:
-        for name, article in load_inputs(target, published):
+        for name, article in load_inputs(target, published, allow_private):
             detection = engine.detect(article)
             if as_json:
                 yield orjson.dumps(explain_document(name, article, detection, engine)).decode()

@@ -39,8 +39,11 @@ from streams.detect.call_patterns import (
     WEAK_CUE,
     WEAK_STEMS,
     find_triggers,
+    gate_words,
+    may_hold_call,
 )
 from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
+from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.lexicon import topics_in
 from streams.detect.mentions import Mention, MentionFinder, distinct_people
@@ -64,33 +67,49 @@ class CallFinding:
     topics: tuple[str, ...]
     rule: str
 
+    def identity(self) -> str:
+        return ",".join(sorted(p.person_id or p.name.lower() for p in self.participants))
 
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    """A candidate sentence the detector turned down, and why (negated, plan, not_leaders, ...)."""
-
-    sentence: str
-    rule: str
-    reason: str
+    def fields(self, group: Sequence[Finding]) -> EventFields:
+        topics: list[str] = []
+        for finding in group:
+            if isinstance(finding, CallFinding):
+                topics.extend(t for t in finding.topics if t not in topics)
+        initiator = next((f.initiator for f in group if isinstance(f, CallFinding) and f.initiator), None)
+        severity = "warning" if self.event_type == EventType.LEADER_CALL else "info"
+        return EventFields(self.participants, initiator=initiator, topics=tuple(topics), severity=severity)
 
 
 class LeaderCallDetector:
     """Finds leader calls (and official contacts) in an article's sentences."""
 
-    languages = LANGUAGES
+    name = "leader_call"
 
     def __init__(self, gazetteer: Gazetteer, max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> None:
         self.gazetteer = gazetteer
         self.finder = MentionFinder(gazetteer)
         self.max_age = timedelta(days=max_age_days)
+        self.languages = LANGUAGES
+
+    def gate_words(self) -> frozenset[bytes]:
+        return gate_words() | self.finder.gate_words()
+
+    def may_fire(self, article: ArticleText) -> bool:
+        """A trigger stem and somebody (a name or an office word) must occur somewhere in the article."""
+        return may_hold_call(article.text, article.lower, article.words) and self.finder.may_mention_anyone(
+            article.text, article.words
+        )
 
     def detect(
+        self, sentences: Sequence[Sentence], article: ArticleText
+    ) -> tuple[list[CallFinding], list[Rejection]]:
+        """Every call finding and every rejected candidate in ``sentences`` (an article, in order)."""
+        return self.detect_english(sentences, article.published, article.lower_text)
+
+    def detect_english(
         self, sentences: Sequence[Sentence], published: date, lower_text: str | None = None
     ) -> tuple[list[CallFinding], list[Rejection]]:
-        """Every call finding and every rejected candidate in ``sentences`` (an article, in order).
-
-        ``lower_text``, the lower-cased text the sentences came from, lets candidates be found in one pass.
-        """
+        """The English path; ``lower_text``, the lower-cased text, lets candidates be found in one pass."""
         findings: list[CallFinding] = []
         rejections: list[Rejection] = []
         candidates = sentences_containing(lower_text, sentences, STRONG_STEMS + WEAK_STEMS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from streams.detect.gazetteer_names import _trie_pattern
+from streams.detect.textpatterns import trie_pattern
 
 # Canonical topic -> pattern (case-insensitive) of the ways news names it.
 _TOPICS: dict[str, str] = {
@@ -119,7 +119,7 @@ for _entries in _CONFLICT_INDEX.values():
     _entries.sort(key=lambda entry: -len(entry[0]))
 # Any conflict phrase at all, as a plain substring (a character trie: a few microseconds per sentence);
 # texts without one, most of them, skip the word loop in ``conflicts_in``.
-_ANY_CONFLICT = re.compile(_trie_pattern(_CONFLICT_INDEX_PHRASES))
+_ANY_CONFLICT = re.compile(trie_pattern(_CONFLICT_INDEX_PHRASES))
 _CONFLICT_WORD = re.compile(r"\b(?:[A-Z][\w-]*|eastern|line|al-Shabaab)\b")
 # More specific names win when two are named together ("South Sudan" over "Sudan", "Idlib" over "Syria").
 _SPECIFIC_FIRST = ("South Sudan", "Donbas", "Idlib", "Nagorno-Karabakh", "Gaza", "Lebanon", "Kashmir")

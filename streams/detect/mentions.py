@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from streams.detect.gazetteer import Gazetteer, OfficeTerm
-from streams.detect.gazetteer_names import _trie_pattern
 from streams.detect.sentences import has_odd_inline_space
+from streams.detect.textpatterns import trie_pattern
 from streams.records import Participant
 
 # Where the gazetteer's own "leaders_of" order (head of state first) gives the wrong everyday "leader":
@@ -81,7 +81,7 @@ class MentionFinder:
         else:
             # No term is a prefix of another, so the order of the alternatives cannot matter and the same
             # words shaped as a character trie match exactly the same spans, about twice as fast.
-            alternatives = _trie_pattern(office_terms)
+            alternatives = trie_pattern(office_terms)
         self._office = re.compile(rf"(?P<office>{alternatives})(?P<plural>s)?\b")
         self._longest_country = max((len(w.split()) for w in self._country_code), default=1)
         # (first word, number of words) of every country word, to skip impossible phrase lengths.

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from streams.detect.codes import PLOVER_CATEGORIES
 from streams.detect.dates import find_dates, pick_event_date
+from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
 from streams.detect.gazetteer import Gazetteer
-from streams.detect.leader_calls import Rejection
 from streams.detect.sentences import Sentence, has_odd_inline_space
 from streams.errors import ConfigError
 from streams.records import Participant
@@ -102,6 +102,13 @@ class RuleFinding:
     plover_category: str | None
     plover_mode: str | None
     keywords: tuple[str, ...]
+
+    def identity(self) -> str:
+        return ",".join(sorted(p.person_id or p.name.lower() for p in self.participants))
+
+    def fields(self, group: Sequence[Finding]) -> EventFields:
+        codes = (self.cameo, self.plover_category, self.plover_mode)
+        return EventFields(self.participants, topics=self.keywords, severity=self.severity, codes=codes)
 
 
 def _phrase_pattern(phrases: Sequence[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -342,3 +349,24 @@ def _near(text: str, keyword: re.Match[str], start: int, end: int, proximity: in
     else:
         return True
     return len(_WORDS.findall(between)) <= proximity
+
+
+class RuleDetector:
+    """A rule set behind the detector seam: it covers the languages its rules declare."""
+
+    name = "rules"
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.languages = frozenset(lang for rule in rules.file.rules for lang in rule.languages)
+
+    def gate_words(self) -> frozenset[bytes]:
+        return frozenset()
+
+    def may_fire(self, article: ArticleText) -> bool:
+        return self.rules.may_fire(article.text, article.language)
+
+    def detect(
+        self, sentences: Sequence[Sentence], article: ArticleText
+    ) -> tuple[list[RuleFinding], list[Rejection]]:
+        return self.rules.detect(sentences, article.published, article.language)

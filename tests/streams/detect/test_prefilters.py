@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.detect import engine as engine_module
 from streams.detect import language, sentences
-from streams.detect.engine import DetectionEngine, _may_hold_call
+from streams.detect.call_patterns import may_hold_call
+from streams.detect.engine import DetectionEngine
 from streams.detect.language import detect_language, language_and_words
 from streams.detect.mentions import MentionFinder
 from streams.records import Article
@@ -236,8 +236,8 @@ def test_gates_by_words_agree_with_the_scans_on_the_passages(
 def _check_gates(engine: DetectionEngine, text: str) -> None:
     words = _words(engine, text)
     lower = text.lower()
-    finder = engine.leader_calls.finder
-    assert _may_hold_call(text, lower, words) == _may_hold_call(text, lower, None)
+    finder = MentionFinder(engine.gazetteer)
+    assert may_hold_call(text, lower, words) == may_hold_call(text, lower, None)
     assert finder.may_mention_anyone(text, words) == finder.may_mention_anyone(text, None)
     if words is not None and not engine.gazetteer.may_name_anyone(words, text):
         assert engine.gazetteer.find_names(text) == []
@@ -252,8 +252,8 @@ def _outcome(engine: DetectionEngine, article: Article) -> tuple[Any, ...]:
 def _outcomes_with_open_gates(engine: DetectionEngine, articles: list[Article]) -> list[tuple[Any, ...]]:
     """What the engine finds when every article-level prefilter passes (each article split and scanned)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine_module, "_may_hold_call", lambda *args: True)
-        patch.setattr(MentionFinder, "may_mention_anyone", lambda *args: True)
+        for detector in engine.detectors:  # every detector's article-level prefilter, whatever it is
+            patch.setattr(type(detector), "may_fire", lambda *args: True)
         return [_outcome(engine, a) for a in articles]
 
 

@@ -1,0 +1,36 @@
+"""Every built-in detector, by name: the engine builds each entry and loops over them.
+
+Adding an event type is one module (a class with the ``Detector`` shape whose findings carry their own
+identity and fields), one entry here and its section in docs/detection.md; the engine does not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from streams.detect.ceasefire import CeasefireDetector
+from streams.detect.detector import Detector
+from streams.detect.gazetteer import Gazetteer
+from streams.detect.leader_calls import LeaderCallDetector
+
+
+@dataclass(frozen=True)
+class DetectorContext:
+    """What a detector is built from: the gazetteer and the settings every detector shares."""
+
+    gazetteer: Gazetteer
+    max_age_days: int
+
+
+DetectorFactory = Callable[[DetectorContext], Detector]
+
+DETECTORS: Mapping[str, DetectorFactory] = {
+    "leader_call": lambda context: LeaderCallDetector(context.gazetteer, context.max_age_days),
+    "ceasefire": lambda context: CeasefireDetector(context.gazetteer, context.max_age_days),
+}
+
+
+def build_detectors(context: DetectorContext) -> tuple[Detector, ...]:
+    """One instance of every registered detector, in registry order (the order findings are reported)."""
+    return tuple(factory(context) for factory in DETECTORS.values())
