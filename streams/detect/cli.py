@@ -41,6 +41,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help="publication date for inputs that carry none (YYYY-MM-DD)",
     )
+    parser.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="let a URL input reach private and loopback addresses (never cloud metadata)",
+    )
     parser.set_defaults(func=handler, handler=handler)
     return parser
 
@@ -55,7 +60,13 @@ def handler(args: argparse.Namespace) -> int:
     """Print the explanation; 0 on success, 2 on a bad setting, rule file or input."""
     try:
         engine = _engine(getattr(args, "config", None))
-        for block in explain(engine, list(args.inputs), as_json=args.json, published=args.published):
+        for block in explain(
+            engine,
+            list(args.inputs),
+            as_json=args.json,
+            published=args.published,
+            allow_private=args.allow_private,
+        ):
             print(block, flush=True)
             if not args.json:
                 print()

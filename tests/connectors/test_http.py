@@ -9,17 +9,10 @@ import time
 import pytest
 from aiohttp import web
 
-from connectors.http import (
-    FetchTimeoutError,
-    HttpClient,
-    RetryLater,
-    TooLargeError,
-    blocked_reason,
-    check_url,
-    parse_ip,
-    parse_retry_after,
-)
+from connectors.http import FetchTimeoutError, HttpClient, RetryLater, TooLargeError
 from streams.errors import BlockedAddressError, FetchError
+from streams.net.client import parse_retry_after
+from streams.net.guard import blocked_reason, check_url, parse_ip
 from streams.settings.connectors import ConnectorSettings
 
 
@@ -101,6 +94,15 @@ async def test_redirect_loop_bounded(feed_server) -> None:  # type: ignore[no-un
         ("224.0.0.1", True),
         ("8.8.8.8", False),
         ("2001:4860:4860::8888", False),
+        # Issue 14 item 11: IPv6 forms carrying a blocked IPv4 address, and site-local literals.
+        ("2002:7f00:1::", True),  # 6to4 of 127.0.0.1
+        ("2002:c0a8:101::1", True),  # 6to4 of 192.168.1.1
+        ("2002:a9fe:a9fe::1", True),  # 6to4 of the metadata address
+        ("fec0::1", True),  # site-local
+        ("::7f00:1", True),  # IPv4-compatible loopback
+        ("64:ff9b::a00:1", True),  # NAT64 of 10.0.0.1
+        ("2002:808:808::1", False),  # 6to4 of a public address
+        ("64:ff9b::808:808", False),  # NAT64 (DNS64 networks) of a public address
     ],
 )
 def test_blocked_reason(address: str, blocked: bool) -> None:
@@ -114,6 +116,10 @@ def test_metadata_blocked_even_when_private_allowed() -> None:
     assert ip is not None and blocked_reason(ip, allow_private=True)
     with pytest.raises(BlockedAddressError):
         check_url("http://[::ffff:169.254.169.254]/", allow_private=True)
+    # Issue 14 item 11: the metadata address embedded in NAT64, 6to4 and IPv4-compatible forms.
+    for form in ("64:ff9b::a9fe:a9fe", "64:ff9b:1::a9fe:a9fe", "2002:a9fe:a9fe::", "::a9fe:a9fe"):
+        with pytest.raises(BlockedAddressError, match=r"169\.254\.169\.254 is a cloud metadata address"):
+            check_url(f"http://[{form}]/latest/meta-data/", allow_private=True)
     for bad in ("ftp://example.com/feed", "gopher://x/", "file:///etc/passwd", "http:///nohost"):
         with pytest.raises(BlockedAddressError):
             check_url(bad, allow_private=True)
