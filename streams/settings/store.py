@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from streams.settings.base import Section
 
 SUPPORTED_SCHEMES = ("sqlite", "postgresql", "postgres")
+MIN_API_TOKEN_CHARS = 16
+
+
+def check_api_token(token: str) -> str:
+    """The token if it is usable as the API's bearer token; a ValueError (never echoing it) if not."""
+    if len(token) < MIN_API_TOKEN_CHARS:
+        raise ValueError(f"the API token must be at least {MIN_API_TOKEN_CHARS} characters")
+    if not all(33 <= ord(c) <= 126 for c in token):
+        raise ValueError("the API token must be printable ASCII without spaces")
+    return token
 
 
 def redact_url(url: str) -> str:
@@ -48,6 +58,16 @@ class StoreSettings(Section):
         2.0, gt=0, le=60, description="How often the live stream (/api/stream) checks the store for changes."
     )
     page_title: str = Field("newswatch events", description="Title shown on the live events page.")
+    api_token: SecretStr | None = Field(
+        None,
+        description="Bearer token every /api/ request must carry (env NEWSWATCH_STORE__API_TOKEN; at least "
+        f"{MIN_API_TOKEN_CHARS} characters; never logged). Unset: no authentication (fine on 127.0.0.1).",
+    )
+    api_token_file: str | None = Field(
+        None,
+        description="File holding the bearer token (a mounted secret); surrounding whitespace is ignored. "
+        "Use this or api_token, not both.",
+    )
 
     @field_validator("url")
     @classmethod
@@ -56,6 +76,19 @@ class StoreSettings(Section):
         if scheme not in SUPPORTED_SCHEMES:
             raise ValueError(f"unsupported database URL scheme {scheme!r}; use sqlite:// or postgresql://")
         return value
+
+    @field_validator("api_token")
+    @classmethod
+    def _usable_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_api_token(value.get_secret_value())
+        return value
+
+    @model_validator(mode="after")
+    def _one_token_source(self) -> StoreSettings:
+        if self.api_token is not None and self.api_token_file is not None:
+            raise ValueError("set store.api_token or store.api_token_file, not both")
+        return self
 
     @property
     def safe_url(self) -> str:

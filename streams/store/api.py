@@ -2,7 +2,8 @@
 
 Routes: ``/api/events``, ``/api/events/{id}``, ``/api/stream`` (server-sent events), ``/api/openapi.json``,
 ``/healthz``, ``/readyz``, ``/metrics``, ``/`` (the page) and ``/static/{name}``. Bad parameters answer 400
-with ``{"error": {...}}``, an unreachable database 503; JSON escapes ``<``, ``>`` and ``&``.
+with ``{"error": {...}}``, an unreachable database 503; JSON escapes ``<``, ``>`` and ``&``. With
+``store.api_token`` (or ``api_token_file``) set, ``/api/`` needs ``Authorization: Bearer`` (see auth.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from streams.settings.store import StoreSettings
+from streams.store.auth import PROTECTED_PREFIX, challenge, is_authorized, load_api_token
 from streams.store.base import EventStore, QueryError, StoreError
 from streams.store.metrics import API_REQUESTS
 from streams.store.params import STREAM_PARAMS, parse_cursor, parse_event_id, parse_event_query
@@ -33,6 +35,9 @@ PAGE_DIR = HERE / "page"
 OPENAPI_FILE = HERE / "openapi.yaml"
 STATIC_FILES = {"app.js": "text/javascript", "style.css": "text/css"}
 STREAM_BATCH = 100
+# Longest request target answered; longer ones get a JSON 414. The HTTP parser's own line limit is set
+# higher (server.MAX_REQUEST_LINE_BYTES) so such requests reach the middleware instead of a plain-text 400.
+MAX_URL_BYTES = 8192
 KEEPALIVE_SECONDS = 15.0
 READY_TIMEOUT_SECONDS = 3.0
 CSP = (
@@ -43,6 +48,7 @@ STORE_KEY: web.AppKey[EventStore] = web.AppKey("newswatch_store", EventStore)
 SETTINGS_KEY = web.AppKey("newswatch_store_settings", StoreSettings)
 CLOSING_KEY = web.AppKey("newswatch_closing", asyncio.Event)
 OPENAPI_KEY = web.AppKey("newswatch_openapi", bytes)
+TOKEN_KEY = web.AppKey("newswatch_api_token", bytes)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -74,8 +80,12 @@ def _route_name(request: web.Request) -> str:
 @web.middleware
 async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Count every request, turn errors into JSON (400/404/503, never a stack trace) and set headers."""
+    response: web.StreamResponse
     try:
-        response = await handler(request)
+        if len(request.raw_path) > MAX_URL_BYTES:
+            response = error_response(414, "uri_too_long", f"the URL is longer than {MAX_URL_BYTES} bytes")
+        else:
+            response = await handler(request)
     except QueryError as exc:
         response = error_response(400, "bad_parameter", exc.message, exc.parameter)
     except StoreError as exc:
@@ -94,6 +104,22 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("Content-Security-Policy", CSP)
+    return response
+
+
+@web.middleware
+async def _authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """With a token configured, every /api/ request must carry it (401 JSON with a Bearer challenge)."""
+    token = request.app.get(TOKEN_KEY)
+    if token is None or not request.path.startswith(PROTECTED_PREFIX):
+        return await handler(request)
+    header = request.headers.get("Authorization")
+    if is_authorized(token, header):
+        return await handler(request)
+    message, www_authenticate = challenge(header)
+    response = error_response(401, "unauthorized", message)
+    response.headers["WWW-Authenticate"] = www_authenticate
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -220,10 +246,16 @@ async def _on_shutdown(app: web.Application) -> None:
 
 
 def create_api_app(store: EventStore, settings: StoreSettings) -> web.Application:
-    """The API + page application; the caller owns the store (open, migrate, close)."""
-    app = web.Application(middlewares=[_guard], client_max_size=64 * 1024)
+    """The API + page application; the caller owns the store (open, migrate, close).
+
+    Reads the API token (ConfigError if its file is unusable), so a bad token setting fails at start.
+    """
+    app = web.Application(middlewares=[_guard, _authenticate], client_max_size=64 * 1024)
     app[STORE_KEY] = store
     app[SETTINGS_KEY] = settings
+    token = load_api_token(settings)
+    if token is not None:
+        app[TOKEN_KEY] = token
     app[CLOSING_KEY] = asyncio.Event()
     app[OPENAPI_KEY] = dump_json(load_openapi())
     app.on_shutdown.append(_on_shutdown)

@@ -12,9 +12,13 @@ from aiohttp import web
 from streams.settings import Settings
 from streams.settings.store import StoreSettings
 from streams.store import EventStore, open_store
-from streams.store.api import create_api_app
+from streams.store.api import TOKEN_KEY, create_api_app
 
 log = logging.getLogger(__name__)
+
+# aiohttp answers a request line over its limit itself, in plain text; a larger limit lets the API's
+# middleware answer URLs over api.MAX_URL_BYTES with its JSON 414 instead.
+MAX_REQUEST_LINE_BYTES = 64 * 1024
 
 
 def store_settings(settings: Settings) -> StoreSettings:
@@ -25,15 +29,21 @@ def store_settings(settings: Settings) -> StoreSettings:
 
 async def start_site(store: EventStore, settings: StoreSettings) -> web.AppRunner:
     """Start serving the API on ``api_host:api_port``; clean up with ``await runner.cleanup()``."""
-    runner = web.AppRunner(create_api_app(store, settings), access_log=None, shutdown_timeout=5.0)
+    runner = web.AppRunner(
+        create_api_app(store, settings),
+        access_log=None,
+        shutdown_timeout=5.0,
+        max_line_size=MAX_REQUEST_LINE_BYTES,
+    )
     await runner.setup()
     site = web.TCPSite(runner, settings.api_host, settings.api_port)
     await site.start()
     log.info(
-        "events API and page on http://%s:%d/ (store %s)",
+        "events API and page on http://%s:%d/ (store %s; %s)",
         settings.api_host,
         settings.api_port,
         settings.safe_url,
+        "bearer token required" if TOKEN_KEY in runner.app else "no authentication",
         extra={"stage": "store"},
     )
     return runner

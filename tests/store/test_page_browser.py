@@ -166,3 +166,57 @@ async def test_filter_box_narrows_the_list(
     await _until(lambda: _headlines(browser) == [events[6].headline])
     label = "return document.querySelector('label[for=q]').textContent;"
     assert await asyncio.to_thread(browser.execute_script, label) == "Filter"
+
+
+PAGE_TOKEN = "page-test-token-0123456789"
+
+
+@pytest.fixture
+async def served_with_token(sqlite_url: str, events: list[Event]) -> AsyncIterator[tuple[str, EventStore]]:
+    """The API and page with a bearer token configured, over the seven events."""
+    settings = StoreSettings(
+        url=sqlite_url, stream_poll_seconds=0.2, api_port=_free_port(), api_token=PAGE_TOKEN
+    )
+    store = open_store(settings)
+    await store.migrate()
+    for event in events:
+        await store.upsert_event(event)
+    runner = web.AppRunner(create_api_app(store, settings), shutdown_timeout=1.0)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", settings.api_port).start()
+    try:
+        yield f"http://127.0.0.1:{settings.api_port}/", store
+    finally:
+        await runner.cleanup()
+        await store.close()
+
+
+async def test_page_asks_for_the_token_and_follows_by_polling(
+    browser: Any, served_with_token: tuple[str, EventStore], events: list[Event]
+) -> None:
+    """With store.api_token set the page asks once, sends the header, and still shows new events."""
+    from selenium.webdriver.common.by import By
+
+    url, store = served_with_token
+    await asyncio.to_thread(browser.get, url)
+    await asyncio.to_thread(browser.execute_script, "window.sessionStorage.clear();")
+    await asyncio.to_thread(browser.get, url)
+    form_shown = "return !document.getElementById('token-form').hidden;"
+    await _until(lambda: browser.execute_script(form_shown))
+    assert _headlines(browser) == []
+
+    async def submit(token: str) -> None:
+        box = await asyncio.to_thread(browser.find_element, By.ID, "token")
+        await asyncio.to_thread(box.send_keys, token)
+        await asyncio.to_thread(
+            browser.execute_script, "document.getElementById('token-form').requestSubmit();"
+        )
+
+    await submit("wrong-token-0123456789")
+    await _until(lambda: browser.execute_script(form_shown))
+    await submit(PAGE_TOKEN)
+    await _until(lambda: len(_headlines(browser)) == 7)
+    assert not await asyncio.to_thread(browser.execute_script, form_shown)
+    fresh = events[3].replace(date="2020-12-01", headline="Putin and Macron spoke again, seen by polling")
+    await store.upsert_event(fresh)
+    await _until(lambda: fresh.headline in _headlines(browser), timeout=20.0)

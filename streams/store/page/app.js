@@ -1,4 +1,6 @@
 // newswatch live events page: lists /api/events, follows /api/stream (server-sent events) or polls.
+// When the API needs a bearer token the page asks for it once per tab (sessionStorage), sends it as an
+// Authorization header and polls, because EventSource cannot send headers.
 // Every text from the API is untrusted article text: it is only ever set with textContent, never as HTML.
 "use strict";
 
@@ -12,6 +14,9 @@
   const summaryLine = document.getElementById("summary");
   const errorLine = document.getElementById("error");
   const moreButton = document.getElementById("more");
+  const tokenForm = document.getElementById("token-form");
+  const tokenInput = document.getElementById("token");
+  const TOKEN_KEY = "newswatch-api-token";
   const state = { cursor: 0, total: 0, nextOffset: null, source: null, pollTimer: null, generation: 0 };
   const byId = new Map();
 
@@ -33,6 +38,26 @@
     a.href = parsed.href;
     a.rel = "noopener noreferrer nofollow";
     return a;
+  }
+
+  function storedToken() {
+    try { return window.sessionStorage.getItem(TOKEN_KEY) || ""; } catch (err) { return ""; }
+  }
+
+  function askForToken() {
+    tokenForm.hidden = false;
+    statusLine.textContent = "Token needed";
+    tokenInput.focus();
+  }
+
+  // GET an API path with the stored token, if any; a 401 asks for a (new) token.
+  async function apiFetch(path) {
+    const headers = { Accept: "application/json" };
+    const token = storedToken();
+    if (token) headers.Authorization = "Bearer " + token;
+    const response = await fetch(path, { headers: headers });
+    if (response.status === 401) askForToken();
+    return response;
   }
 
   function filters() {
@@ -117,7 +142,7 @@
   async function loadDetail(event, body) {
     body.replaceChildren(el("p", "meta", "Loading evidence…"));
     try {
-      const response = await fetch("/api/events/" + encodeURIComponent(event.id), { headers: { Accept: "application/json" } });
+      const response = await apiFetch("/api/events/" + encodeURIComponent(event.id));
       if (!response.ok) throw new Error("HTTP " + response.status);
       renderDetail(body, await response.json());
     } catch (err) {
@@ -172,7 +197,7 @@
     const params = filters();
     params.set("limit", String(PAGE_SIZE));
     params.set("offset", String(offset));
-    const response = await fetch("/api/events?" + params.toString(), { headers: { Accept: "application/json" } });
+    const response = await apiFetch("/api/events?" + params.toString());
     const body = await response.json();
     if (!response.ok) {
       throw new Error(body && body.error ? body.error.message + (body.error.parameter ? " (" + body.error.parameter + ")" : "") : "HTTP " + response.status);
@@ -200,7 +225,7 @@
     const params = filters();
     params.set("after", String(state.cursor));
     params.set("limit", "100");
-    fetch("/api/events?" + params.toString())
+    apiFetch("/api/events?" + params.toString())
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
       .then((page) => { if (generation === state.generation) { applyChanges(page.items); statusLine.textContent = "Live (polling)"; } })
       .catch(() => { statusLine.textContent = "Reconnecting…"; })
@@ -209,7 +234,7 @@
 
   function follow(generation) {
     stopFollowing();
-    if (!("EventSource" in window)) { poll(generation); return; }
+    if (!("EventSource" in window) || storedToken()) { poll(generation); return; }
     const params = filters();
     params.set("after", String(state.cursor));
     const source = new EventSource("/api/stream?" + params.toString());
@@ -254,6 +279,14 @@
     } catch (err) {
       showError("Could not load more events: " + err.message);
     }
+  });
+
+  tokenForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    try { window.sessionStorage.setItem(TOKEN_KEY, tokenInput.value.trim()); } catch (err) { /* private mode */ }
+    tokenInput.value = "";
+    tokenForm.hidden = true;
+    reload();
   });
 
   let debounce = null;
