@@ -1,11 +1,15 @@
-"""Tag an article's language cheaply (script + stopword counts), so non-English text passes through untouched.
+"""Tag an article's language: a stopword test for plain English, a maintained model (py3langid) for the rest.
 
-No model download and microseconds per article: the detectors only need to know "English or not", and which
-language to report for the rest. A feed-supplied ``Article.language`` always wins.
+Most articles are English in ASCII and the stopword count settles them in microseconds; everything else
+(other scripts, other Latin-script languages, short or mixed texts) goes to py3langid, which tells
+Ukrainian from Russian and Bulgarian, Polish from Portuguese and Persian or Urdu from Arabic (figures in
+docs/detection.md, "Language identification", from ``bench/language_id_bench.py``). A feed-supplied
+``Article.language`` always wins.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -29,19 +33,16 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "nl": _words("de het een en van in is dat op te zijn met voor niet aan er ook"),
     "tr": _words("ve bir bu da de ile için olarak çok daha gibi ama en olan ise"),
 }
-# Scripts that identify a language (or family) on their own.
-_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("ru", re.compile(r"[\u0400-\u04FF]")),
-    ("hy", re.compile(r"[\u0530-\u058F]")),
-    ("ar", re.compile(r"[\u0600-\u06FF]")),
-    ("he", re.compile(r"[\u0590-\u05FF]")),
-    ("zh", re.compile(r"[\u4E00-\u9FFF]")),
-    ("ja", re.compile(r"[\u3040-\u30FF]")),
-    ("ko", re.compile(r"[\uAC00-\uD7AF]")),
-    ("el", re.compile(r"[\u0370-\u03FF]")),
-    ("ka", re.compile(r"[\u10A0-\u10FF]")),
-)
 _SAMPLE_CHARS = 1500
+_MODEL_CHARS = 1000  # the model's time grows with the text; a paragraph settles the language
+_LATIN_END = "\u0250"  # letters below this are Latin (ASCII, Latin-1, Latin Extended-A and -B)
+_CJK_START = "\u2e80"
+_MOSTLY_LATIN = 0.8  # share of a text's letters
+# The model's classes that are varieties of a language with an ISO 639-1 code (Wu and Cantonese are
+# written as Chinese, Moroccan and Egyptian Arabic as Arabic).
+_VARIETY_OF = {"wuu": "zh", "yue": "zh", "ary": "ar", "arz": "ar"}
+_MIN_ENGLISH_HITS = 3
+_MIN_ENGLISH_SHARE = 0.1  # English stopwords are about a quarter of running English text
 _TYPOGRAPHY = re.compile(
     "[\u00a0\u2009\u200a\u2010-\u2015\u2018\u2019\u201a\u201c\u201d\u201e\u2026\u00ab\u00bb]"
 )
@@ -49,6 +50,7 @@ _TYPOGRAPHY = re.compile(
 _LETTERS_ONLY = bytes(c if c < 128 and chr(c).isalpha() else 32 for c in range(256))
 # The same as tables: each stopword -> the languages (indexes into _CODES) that list it.
 _CODES = tuple(_STOPWORDS)
+_ENGLISH = _CODES.index("en")
 _LANGUAGES_OF: dict[str, tuple[int, ...]] = {
     word: tuple(i for i, code in enumerate(_CODES) if word in _STOPWORDS[code])
     for word in frozenset().union(*_STOPWORDS.values())
@@ -65,7 +67,8 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     """An ISO 639-1 code for ``text`` (``declared`` wins when given); None when there is too little text."""
     if declared:
         return declared.split("-")[0].lower()
-    sample = text[:_SAMPLE_CHARS]
+    raw = text[:_SAMPLE_CHARS]
+    sample = raw
     if not sample.isascii():
         # Curly quotes, dashes, no-break spaces and other non-word characters split words as spaces do,
         # and none is a word character once lower-cased: with only those beyond ASCII, a text takes the
@@ -79,17 +82,22 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
         ascii_words = sample.lower().encode("ascii").translate(_LETTERS_ONLY).split()
         if len(ascii_words) < 3:
             return None
-        return _best_by_stopwords(Counter(filter(_IS_ASCII_STOPWORD, ascii_words)), _LANGUAGES_OF_ASCII)
+        counts = Counter(filter(_IS_ASCII_STOPWORD, ascii_words))
+        return _plain_english(counts, _LANGUAGES_OF_ASCII, len(ascii_words)) or _model_language(raw)
     words = _WORD.findall(sample.lower())
-    if len(words) < 3:
+    if len(words) < 3 and (not words or max(words[0]) < _CJK_START):  # CJK writes no spaces
         return None
-    if sum(map(str.isascii, words)) < len(words) / 2:
-        counts: Counter[str] = Counter()
-        for code, pattern in _SCRIPTS:
-            counts[code] = len(pattern.findall(sample))
-        best, hits = counts.most_common(1)[0]
-        return best if hits else None
-    return _best_by_stopwords(Counter(filter(_IS_STOPWORD, words)), _LANGUAGES_OF)
+    latin = [word for word in words if max(word) < _LATIN_END]
+    if sum(map(len, latin)) >= sum(map(len, words)) * _MOSTLY_LATIN:
+        # Nearly all Latin script: a menu line or caption in another script does not decide the language.
+        found = _plain_english(Counter(filter(_IS_STOPWORD, latin)), _LANGUAGES_OF, len(latin))
+        return found or _model_language(" ".join(latin) if len(latin) < len(words) else raw)
+    return _model_language(raw)
+
+
+def identify_language(text: str) -> str | None:
+    """``detect_language`` without a declared language (the name the benchmark reports it under)."""
+    return detect_language(text)
 
 
 def language_and_words(
@@ -124,11 +132,15 @@ def language_and_words(
         words = vocabulary.intersection(chain(letters[:start].split(), head, letters[cut:].split()))
     if len(sample) < 3:
         return None, words
-    return _best_by_stopwords(Counter(filter(_IS_ASCII_STOPWORD, sample)), _LANGUAGES_OF_ASCII), words
+    counts = Counter(filter(_IS_ASCII_STOPWORD, sample))
+    found = _plain_english(counts, _LANGUAGES_OF_ASCII, len(sample))
+    return found or _model_language(text[start:end]), words
 
 
-def _best_by_stopwords(counts: Counter[Any], languages_of: Mapping[Any, tuple[int, ...]]) -> str | None:
-    """The language whose stopwords occur most often (the first listed on a tie); None if none occur.
+def _plain_english(
+    counts: Counter[Any], languages_of: Mapping[Any, tuple[int, ...]], words: int
+) -> str | None:
+    """ "en" when English stopwords clearly dominate ``words`` letter runs, else None (ask the model).
 
     ``counts``: how often each stopword occurs; ``languages_of``: each stopword's languages (``_CODES``).
     """
@@ -136,5 +148,26 @@ def _best_by_stopwords(counts: Counter[Any], languages_of: Mapping[Any, tuple[in
     for word, count in counts.items():
         for index in languages_of[word]:
             scores[index] += count
-    best = max(scores)
-    return _CODES[scores.index(best)] if best > 0 else None
+    english = scores[_ENGLISH]
+    others = max(score for index, score in enumerate(scores) if index != _ENGLISH)
+    if english >= _MIN_ENGLISH_HITS and english >= words * _MIN_ENGLISH_SHARE and english > 2 * others:
+        return "en"
+    return None
+
+
+@functools.cache
+def _model() -> Any:
+    """py3langid's shipped model (about 0.7 s to load), once per process and only when first needed."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    # Its ISO 639-1 languages and the varieties below; the other three-letter classes (Southern Uzbek,
+    # Southern Kurdish, Acehnese, ...) are rare in news and take Persian and Arabic text for their own.
+    identifier.set_languages([c for c in identifier.nb_classes if len(c) == 2 or c in _VARIETY_OF])
+    return identifier
+
+
+def _model_language(text: str) -> str | None:
+    """py3langid's best guess for ``text`` as an ISO 639-1 code; None for text with no language in it."""
+    code = str(_model().classify(text[:_MODEL_CHARS])[0])
+    return _VARIETY_OF.get(code, code) if code != "zxx" else None

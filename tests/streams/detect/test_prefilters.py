@@ -150,23 +150,22 @@ def test_captions_of_the_passages_match_their_definition(texts: list[str]) -> No
 
 
 def _reference_detect_language(text: str, declared: str | None = None) -> str | None:
-    """The tagger as first written: Unicode word runs, then scripts or stopwords."""
+    """The tagger by its definition: Unicode word runs, English by stopwords when plain, else the model."""
     if declared:
         return declared.split("-")[0].lower()
-    sample = language._TYPOGRAPHY.sub(" ", text[: language._SAMPLE_CHARS])
-    words = language._WORD.findall(sample.lower())
-    if len(words) < 3:
+    raw = text[: language._SAMPLE_CHARS]
+    words = language._WORD.findall(language._TYPOGRAPHY.sub(" ", raw).lower())
+    if len(words) < 3 and (not words or max(words[0]) < language._CJK_START):
         return None
-    if sum(1 for w in words if w.isascii()) < len(words) / 2:
-        scripts: Counter[str] = Counter()
-        for code, pattern in language._SCRIPTS:
-            scripts[code] = len(pattern.findall(sample))
-        best, hits = scripts.most_common(1)[0]
-        return best if hits else None
-    counts = Counter(words)
+    latin = [w for w in words if max(w) < language._LATIN_END]
+    if sum(map(len, latin)) < sum(map(len, words)) * language._MOSTLY_LATIN:
+        return language._model_language(raw)
+    counts = Counter(latin)
     scores = {code: sum(counts[w] for w in stop) for code, stop in language._STOPWORDS.items()}
-    code = max(scores, key=lambda c: scores[c])
-    return code if scores[code] else None
+    english = scores.pop("en")
+    if english >= 3 and english >= 0.1 * len(latin) and english > 2 * max(scores.values()):
+        return "en"
+    return language._model_language(" ".join(latin) if len(latin) < len(words) else raw)
 
 
 def _letter_runs(text: str) -> set[bytes]:
