@@ -22,7 +22,7 @@ from pathlib import Path
 
 import orjson
 
-from connectors.producer import ArticleSink
+from connectors.producer import ArticleSink, RejectedArticleError
 from connectors.spool import (
     HTML_SUFFIXES,
     JSONL_SUFFIXES,
@@ -51,10 +51,11 @@ class BackfillStats:
     skipped: int = 0  # files of an unsupported type
     bad_lines: int = 0  # JSON lines that are not an article
     bad_files: int = 0  # unreadable files
+    rejected: int = 0  # articles Kafka will never take (too large even when cut, refused)
 
     @property
     def errors(self) -> int:
-        return self.bad_lines + self.bad_files
+        return self.bad_lines + self.bad_files + self.rejected
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,9 @@ async def produce(
         try:
             await sink.deliver(article)
             stats.sent += 1
+        except RejectedArticleError as exc:
+            stats.rejected += 1
+            log.warning("backfill: article %s skipped: %s", article.id, exc)
         finally:
             slots.release()
 

@@ -56,7 +56,8 @@ def summary_lines(stats: BackfillStats, dry_run: bool) -> list[str]:
     return [
         f"backfill: read {stats.read} article(s) from {stats.files} file(s); {verb} {stats.sent}; "
         f"skipped {stats.skipped} unsupported file(s); errors {stats.errors} "
-        f"({stats.bad_lines} bad line(s), {stats.bad_files} unreadable file(s))"
+        f"({stats.bad_lines} bad line(s), {stats.bad_files} unreadable file(s), "
+        f"{stats.rejected} refused by Kafka)"
     ]
 
 

@@ -30,6 +30,7 @@ _DOCTYPE_HEAD = re.compile(rb"<!doctype", re.IGNORECASE)
 _DOCTYPE_WITH_SUBSET = re.compile(rb"<!doctype[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
 _ENTITY_DECL = re.compile(rb"<!entity[^>]*>", re.IGNORECASE)
 _URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\w.])[+-]?(\d{4,})(?!\w)")
 FUTURE_TOLERANCE = timedelta(days=1)
 
 
@@ -95,6 +96,29 @@ def _struct_time(value: Any) -> datetime | None:
         return None
 
 
+def _entry_time(entry: Any, key: str, problems: list[str]) -> datetime | None:
+    """One of feedparser's entry dates, or None with a note if it is absent, unreadable or out of range.
+
+    feedparser reads ``10000-01-01`` as 2010-12-01: a date whose written year is not the parsed one
+    (a year apart at most, for time zones) is refused rather than trusted.
+    """
+    raw = entry.get(key)
+    if not raw or not isinstance(raw, str):
+        return None
+    moment = _struct_time(entry.get(f"{key}_parsed"))
+    year = _YEAR.search(raw)
+    if moment is None or (year is not None and abs(int(year.group(1)) - moment.year) > 1):
+        problems.append(
+            f"entry {_label(entry)}: {key} date {raw[:64]!r} is unreadable or out of range; ignored"
+        )
+        return None
+    return moment
+
+
+def _label(entry: Any) -> str:
+    return repr(str(entry.get("id") or entry.get("link") or entry.get("title") or "(untitled)")[:80])
+
+
 def _authors(entry: Any) -> tuple[str, ...]:
     names: list[str] = []
     for author in entry.get("authors") or ():
@@ -144,6 +168,9 @@ def parse_xml_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     )
     for entry in parsed.entries:
         content, content_language = _content(entry)
+        published = _entry_time(entry, "published", problems)
+        if published is None and not entry.get("published"):
+            published = _entry_time(entry, "created", problems)
         result.entries.append(
             FeedEntry(
                 guid=str(entry.get("id") or "").strip(),
@@ -153,18 +180,23 @@ def parse_xml_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
                 content=content,
                 authors=_authors(entry),
                 language=content_language or _language(entry.get("language")),
-                published=_struct_time(entry.get("published_parsed"))
-                or _struct_time(entry.get("created_parsed")),
-                updated=_struct_time(entry.get("updated_parsed")),
+                published=published,
+                updated=_entry_time(entry, "updated", problems),
             )
         )
     return result
 
 
-def _json_time(value: Any) -> datetime | None:
+def _json_time(item: dict[str, Any], key: str, problems: list[str]) -> datetime | None:
+    """An item's RFC 3339 date, or None with a note if it is not one or is out of range."""
+    value = item.get(key)
+    if value is None or value == "":
+        return None
     try:
-        return parse_time(value) if isinstance(value, str) else None
-    except ValueError:
+        return parse_time(value) if isinstance(value, str) else parse_time(str(value))
+    except (TypeError, ValueError) as exc:
+        label = repr(str(item.get("id") or item.get("url") or "(no id)")[:80])
+        problems.append(f"item {label}: {key} {str(value)[:64]!r} ignored ({exc})")
         return None
 
 
@@ -206,8 +238,8 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                 content=content,
                 authors=authors,
                 language=_language(item.get("language")),
-                published=_json_time(item.get("date_published")),
-                updated=_json_time(item.get("date_modified")),
+                published=_json_time(item, "date_published", result.problems),
+                updated=_json_time(item, "date_modified", result.problems),
             )
         )
     return result

@@ -20,7 +20,8 @@ FETCH_BYTES = Counter(
 )
 ENTRIES = Counter(
     "newswatch_feed_entries_total",
-    "Feed entries by outcome: new (produced), seen (skipped as already produced), invalid (skipped).",
+    "Feed entries by outcome: new (produced), seen (skipped as already produced), invalid (skipped), "
+    "rejected (Kafka will never take it: skipped, remembered as seen).",
     [*FEED_LABELS, "outcome"],
 )
 PARSE_ERRORS = Counter(
@@ -64,4 +65,21 @@ READBACK_ARTICLES = Counter(
     "Articles left in flight at the last stop, by outcome at start-up: found (on the topic, recorded as "
     "produced) or resent (sent again).",
     ["outcome"],
+)
+ARTICLES_TRUNCATED = Counter(
+    "newswatch_articles_truncated_total",
+    "Articles whose text was cut to fit producer.max_article_bytes (flagged text_truncated), by connector.",
+    ["connector"],
+)
+ARTICLES_REJECTED = Counter(
+    "newswatch_articles_rejected_total",
+    "Articles skipped because Kafka will never take them, by connector and reason (too_large: not even "
+    "without text; not_encodable; refused: the broker answered too large or invalid).",
+    ["connector", "reason"],
+)
+SPOOL_FAILED_FILES = Counter(
+    "newswatch_spool_failed_files_total",
+    "Spool files moved to failed/, by reason (not_regular_file, foreign_owner, bad_name, too_large, empty, "
+    "binary, undecodable, bad_sidecar, bad_date, rejected, error).",
+    ["reason"],
 )

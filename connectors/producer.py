@@ -5,6 +5,11 @@ Key = canonical URL (bytes), value = ``Article.to_json()``, topic = ``settings.t
 form used by the connectors: it holds one of ``max_in_flight_articles`` slots until the broker has
 acknowledged the article, re-sending after failures, so a broker outage stalls polling instead of
 dropping articles.
+
+An article must never stall a connector because of what it is: one larger than
+``producer.max_article_bytes`` has its text (then summary) cut to fit and is flagged ``text_truncated``;
+one that still does not fit, cannot be encoded, or that the broker refuses as too large or invalid
+raises ``RejectedArticleError`` at once (counted, never retried).
 """
 
 from __future__ import annotations
@@ -15,16 +20,28 @@ import logging
 import threading
 from typing import Any, Protocol
 
+import orjson
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import InvalidRecordError, KafkaError, MessageSizeTooLargeError, RecordListTooLargeError
 
 from connectors import metrics
-from streams.errors import BrokerError
+from streams.errors import BrokerError, RecordError
 from streams.records import Article
 from streams.settings import Settings
 from streams.topics import ARTICLES_RAW
 
 log = logging.getLogger(__name__)
+
+# Broker answers that no re-send can change: the record itself is the problem.
+PERMANENT_ERRORS = (MessageSizeTooLargeError, RecordListTooLargeError, InvalidRecordError)
+
+
+class RejectedArticleError(RecordError):
+    """An article Kafka will never accept; callers skip it with this reason instead of retrying."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason  # metric label: too_large, not_encodable, refused
 
 
 class ArticleSink(Protocol):
@@ -38,6 +55,44 @@ class ArticleSink(Protocol):
 def article_key(article: Article) -> bytes:
     """The Kafka key: the canonical URL, or the id when an article has no URL."""
     return (article.url or article.id).encode("utf-8")
+
+
+def fit_article(article: Article, max_bytes: int) -> tuple[Article, bytes]:
+    """The article and its JSON value, its text and then summary cut until key + value fit ``max_bytes``.
+
+    A cut article is flagged ``text_truncated``. RejectedArticleError if it cannot be encoded or does not
+    fit even without text and summary (a huge title, URL or author list).
+    """
+    try:
+        key = article_key(article)
+        value = article.to_json()
+    except (orjson.JSONEncodeError, UnicodeEncodeError) as exc:
+        raise RejectedArticleError(f"article {article.id} cannot be encoded: {exc}", "not_encodable") from exc
+    if len(key) + len(value) <= max_bytes:
+        return article, value
+    cut = article.replace(text_truncated=True)
+    for name in ("text", "summary"):
+        empty = cut.replace(**{name: ""})
+        budget = max_bytes - len(key) - len(empty.to_json())
+        if budget >= 0:
+            fitted = cut.replace(**{name: _prefix_within(getattr(cut, name), budget)})
+            return fitted, fitted.to_json()
+        cut = empty
+    raise RejectedArticleError(
+        f"article {article.id} is larger than {max_bytes} bytes even without its text", "too_large"
+    )
+
+
+def _prefix_within(text: str, budget: int) -> str:
+    """The longest prefix of ``text`` whose JSON string form adds at most ``budget`` bytes to ``""``."""
+    low, high = 0, min(len(text), budget)  # every character takes at least one byte
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(orjson.dumps(text[:middle])) - 2 <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]
 
 
 def build_kafka_producer(settings: Settings) -> KafkaProducer:
@@ -77,12 +132,30 @@ class ArticleProducer:
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kafka-send")
         self._closed = False
 
-    def _future(self, article: Article) -> Any:
+    def _fit(self, article: Article) -> tuple[Article, bytes]:
+        connector = article.connector or "unknown"
+        try:
+            fitted, value = fit_article(article, self._tuning.max_article_bytes)
+        except RejectedArticleError as exc:
+            metrics.ARTICLES_REJECTED.labels(connector=connector, reason=exc.reason).inc()
+            raise
+        if fitted is not article:
+            metrics.ARTICLES_TRUNCATED.labels(connector=connector).inc()
+            log.warning(
+                "article %s: text cut from %d to %d characters to fit %d bytes",
+                article.id,
+                len(article.text),
+                len(fitted.text),
+                self._tuning.max_article_bytes,
+            )
+        return fitted, value
+
+    def _future(self, article: Article, value: bytes) -> Any:
         if not self._buffer.acquire(timeout=self._tuning.max_block_ms / 1000):
             raise BrokerError(f"buffer full for {self._tuning.max_block_ms} ms (broker unavailable?)")
         try:
             with self._send_lock:
-                future = self._producer.send(self.topic, key=article_key(article), value=article.to_json())
+                future = self._producer.send(self.topic, key=article_key(article), value=value)
         except BaseException:
             self._buffer.release()
             raise
@@ -91,13 +164,18 @@ class ArticleProducer:
 
     def send(self, article: Article) -> None:
         """Enqueue one article; blocks while the producer's buffer is full (back-pressure)."""
+        article, value = self._fit(article)
         try:
-            self._future(article)
+            self._future(article, value)
         except KafkaError as exc:
             raise BrokerError(f"could not enqueue article {article.id}: {exc}") from exc
 
     async def deliver(self, article: Article) -> None:
-        """Send and wait for the broker's ack, re-sending after failures until it succeeds."""
+        """Send and wait for the broker's ack, re-sending after failures until it succeeds.
+
+        RejectedArticleError (never retried) if the article cannot be made to fit or the broker refuses it.
+        """
+        article, value = self._fit(article)
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._tuning.max_in_flight_articles)
         loop = asyncio.get_running_loop()
@@ -107,10 +185,19 @@ class ArticleProducer:
             try:
                 while True:
                     try:
-                        kafka_future = await loop.run_in_executor(self._executor, self._future, article)
+                        kafka_future = await loop.run_in_executor(
+                            self._executor, self._future, article, value
+                        )
                         await _wait_kafka_future(loop, kafka_future)
                         metrics.ARTICLES_PRODUCED.labels(connector=article.connector or "unknown").inc()
                         return
+                    except PERMANENT_ERRORS as exc:
+                        metrics.ARTICLES_REJECTED.labels(
+                            connector=article.connector or "unknown", reason="refused"
+                        ).inc()
+                        raise RejectedArticleError(
+                            f"Kafka refused article {article.id} ({len(value)} bytes): {exc}", "refused"
+                        ) from exc
                     except (KafkaError, BrokerError) as exc:
                         metrics.PRODUCER_ERRORS.inc()
                         log.warning(

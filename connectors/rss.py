@@ -30,7 +30,7 @@ from connectors.http import (
     RetryLater,
     TooLargeError,
 )
-from connectors.producer import ArticleSink, article_key
+from connectors.producer import ArticleSink, RejectedArticleError, article_key
 from connectors.scheduler import ERROR, NEW, UNCHANGED, Job, Outcome, Scheduler
 from connectors.state import FeedState, StateStore
 from connectors.urls import host_of
@@ -233,10 +233,16 @@ class FeedPoller:
             await asyncio.to_thread(self.store.note_in_flight, feed.url, keyed, time.time())
 
         async def one(article: Article) -> None:
-            await sink.deliver(article)
-            acked.append(article.id)
+            try:
+                await sink.deliver(article)
+            except RejectedArticleError as exc:
+                # Never retried: remembered as seen (the next poll skips it), counted, and the rest flows.
+                metrics.ENTRIES.labels(**labels, outcome="rejected").inc()
+                log.warning("feed %s: entry %s skipped: %s", feed.url, article.id, exc)
+            else:
+                acked.append(article.id)
             if self.store is not None:
-                # Remember each entry as soon as it is acknowledged: a crash mid-document must not
+                # Remember each entry once acknowledged (or refused for good): a crash mid-document must not
                 # re-produce the entries already on Kafka (tests/faults/test_connector_kill.py).
                 await asyncio.shield(asyncio.to_thread(self.store.mark_seen, feed.url, [article.id]))
 
@@ -244,10 +250,10 @@ class FeedPoller:
             results = await asyncio.gather(*(one(a) for a in articles), return_exceptions=True)
         finally:
             metrics.ENTRIES.labels(**labels, outcome="new").inc(len(acked))
-        for failure in results:
-            if isinstance(failure, BaseException):
-                log.warning("feed %s: an article was not delivered: %s", feed.url, failure)
-        return len(acked) == len(articles)
+        failures = [failure for failure in results if isinstance(failure, BaseException)]
+        for failure in failures:
+            log.warning("feed %s: an article was not delivered: %s", feed.url, failure)
+        return not failures
 
     def _succeeded(
         self,

@@ -4,18 +4,19 @@ Accepted files: plain text (``.txt``/``.text``/``.md``/no extension), HTML (``.h
 lines (``.jsonl``/``.ndjson``/``.json``, one Article dict per line). A sidecar ``<file>.meta.json``
 ({url, published, source, title, language, id}) supplies metadata. The Kafka key/URL is the sidecar URL
 (canonicalised) or ``spool://<file name>``, so re-dropping the same file keeps its id.
+
+No file stops the connector: whatever cannot become articles (a link, a foreign or oversized file, a
+name that is not UTF-8, an empty or binary file, a bad sidecar or date) moves to ``failed/`` with the
+reason, and the files after it flow. What the folder trusts is in ``connectors/spoolfolder.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import re
-import shutil
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,21 @@ import orjson
 from connectors import metrics
 from connectors.base import Connector, register
 from connectors.extract import extract_main_text, html_title
-from connectors.producer import article_key
+from connectors.producer import RejectedArticleError, article_key
+from connectors.spoolfolder import (
+    MAX_SIDECAR_BYTES,
+    MAX_SPOOL_FILE_BYTES,
+    SIDECAR_SUFFIX,
+    SKIP_SUFFIXES,
+    Signature,
+    SpoolFileError,
+    SpoolFolder,
+    check_name,
+    content_digest,
+    read_regular,
+    shown,
+    sidecar_for,
+)
 from connectors.state import SPOOL_SOURCE
 from connectors.urls import canonical_url
 from streams.errors import ParseError, RecordError, StateError
@@ -38,15 +53,13 @@ CONNECTOR = "spool"
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
-SIDECAR_SUFFIX = ".meta.json"
-SKIP_SUFFIXES = {".tmp", ".part", ".partial", ".swp", ".crdownload"}
+__all__ = ["MAX_SPOOL_FILE_BYTES", "SIDECAR_SUFFIX", "SKIP_SUFFIXES", "SpoolFolder", "sidecar_for"]
 _CHROME_WORDS = re.compile(
     r"\b(share|tweet|facebook|twitter|print(er)?|subscribe|newsletter|comments?|sign (up|in)|log ?in|fans?"
     r"|cookies?|menu|advertisement|accessibility)\b",
     re.IGNORECASE,
 )
 _DATEISH = re.compile(r"\d{1,4}[/.]\d{1,2}[/.]\d{1,4}")
-MAX_SPOOL_FILE_BYTES = 50 * 1024 * 1024
 
 
 def looks_like_headline(line: str) -> bool:
@@ -66,48 +79,51 @@ def guess_title(text: str, max_lines: int = 15) -> str:
     return next((line for line in lines[:max_lines] if looks_like_headline(line)), "")
 
 
-def sidecar_for(path: Path) -> Path | None:
-    """``<file>.meta.json`` (or ``<stem>.meta.json``) beside a spool file, if present."""
-    for candidate in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_name(path.stem + SIDECAR_SUFFIX)):
-        if candidate != path and candidate.is_file():
-            return candidate
-    return None
+class IncompleteFileError(ParseError):
+    """A JSON-lines file whose last line is cut off: still being written, so it waits."""
 
 
-def read_sidecar(path: Path) -> dict[str, Any]:
-    """The sidecar's mapping; a broken sidecar is a ParseError (the file goes to failed/)."""
+def read_sidecar(path: Path, owner: int | None = None) -> dict[str, Any]:
+    """The sidecar's mapping; a broken sidecar is a SpoolFileError (the file goes to failed/)."""
     try:
-        data = orjson.loads(path.read_bytes())
+        raw, _ = read_regular(path, owner=owner, max_bytes=MAX_SIDECAR_BYTES)
+        data = orjson.loads(raw)
+    except SpoolFileError as exc:
+        raise SpoolFileError(f"sidecar: {exc}", "bad_sidecar") from exc
     except (OSError, orjson.JSONDecodeError) as exc:
-        raise ParseError(f"sidecar {path.name} is not valid JSON: {exc}") from exc
+        raise SpoolFileError(f"sidecar {shown(path.name)} is not valid JSON: {exc}", "bad_sidecar") from exc
     if not isinstance(data, dict):
-        raise ParseError(f"sidecar {path.name} must hold a JSON object")
+        raise SpoolFileError(f"sidecar {shown(path.name)} must hold a JSON object", "bad_sidecar")
     return data
 
 
 def decode_text(raw: bytes, name: str) -> str:
     """UTF-8 (with or without BOM), else Windows-1252; binary files are refused."""
     if b"\x00" in raw[:8192]:
-        raise ParseError(f"{name} looks binary (NUL bytes)")
+        raise SpoolFileError(f"{shown(name)} looks binary (NUL bytes)", "binary")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ParseError(f"{name} is neither UTF-8 nor Windows-1252 text")
+    raise SpoolFileError(f"{shown(name)} is neither UTF-8 nor Windows-1252 text", "undecodable")
 
 
-def _published(meta: dict[str, Any], path: Path) -> tuple[datetime, bool]:
+def _published(meta: dict[str, Any], path: Path, mtime: float) -> tuple[datetime, bool]:
     try:
         published = parse_time(meta.get("published"))
     except (TypeError, ValueError) as exc:
-        raise ParseError(f"sidecar of {path.name} has a bad published time: {exc}") from exc
+        raise SpoolFileError(
+            f"sidecar of {shown(path.name)} has a bad published time: {exc}", "bad_date"
+        ) from exc
     if published is not None:
         return published, False
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC), True
+    return datetime.fromtimestamp(mtime, UTC), True
 
 
-def article_from_document(path: Path, raw: bytes, meta: dict[str, Any], fetched_at: datetime) -> Article:
+def article_from_document(
+    path: Path, raw: bytes, meta: dict[str, Any], fetched_at: datetime, mtime: float | None = None
+) -> Article:
     """One article from a plain-text or HTML spool file plus its sidecar metadata."""
     text = decode_text(raw, path.name)
     is_html = path.suffix.lower() in HTML_SUFFIXES
@@ -118,7 +134,9 @@ def article_from_document(path: Path, raw: bytes, meta: dict[str, Any], fetched_
     else:
         body = text.strip()
         title = str(meta.get("title") or guess_title(body))
-    published, fallback = _published(meta, path)
+    if not body and not title.strip():
+        raise SpoolFileError(f"{shown(path.name)} has no text", "empty")
+    published, fallback = _published(meta, path, path.lstat().st_mtime if mtime is None else mtime)
     source = str(meta.get("source") or "")
     return Article(
         id=str(meta.get("id") or stable_id(url)),
@@ -137,8 +155,29 @@ def article_from_document(path: Path, raw: bytes, meta: dict[str, Any], fetched_
     )
 
 
-def articles_from_jsonl(path: Path, raw: bytes, fetched_at: datetime) -> tuple[list[Article], int]:
-    """Articles from JSON lines, and how many lines were bad (logged and skipped)."""
+def _cut_off(raw: bytes) -> bool:
+    """Whether the last line is unterminated and not (yet) a whole JSON value."""
+    if not raw or raw.endswith((b"\n", b"\r")):
+        return False
+    last = raw.rsplit(b"\n", 1)[-1]
+    if not last.strip():
+        return False
+    try:
+        orjson.loads(last)
+    except orjson.JSONDecodeError:
+        return True
+    return False
+
+
+def articles_from_jsonl(
+    path: Path, raw: bytes, fetched_at: datetime, *, final: bool = True
+) -> tuple[list[Article], int]:
+    """Articles from JSON lines, and how many lines were bad (logged and skipped).
+
+    A cut-off last line raises IncompleteFileError unless ``final`` (then it is one more bad line).
+    """
+    if not final and _cut_off(raw):
+        raise IncompleteFileError(f"{shown(path.name)} ends in an unfinished line (still being written?)")
     articles: list[Article] = []
     bad = 0
     for number, line in enumerate(raw.splitlines(), 1):
@@ -151,7 +190,7 @@ def articles_from_jsonl(path: Path, raw: bytes, fetched_at: datetime) -> tuple[l
             articles.append(article_from_mapping(data, fetched_at))
         except (orjson.JSONDecodeError, RecordError, TypeError, ValueError) as exc:
             bad += 1
-            log.warning("spool %s line %d skipped: %s", path.name, number, exc)
+            log.warning("spool %s line %d skipped: %s", shown(path.name), number, exc)
     return articles, bad
 
 
@@ -176,80 +215,42 @@ def article_from_mapping(data: dict[str, Any], fetched_at: datetime) -> Article:
     return Article.from_dict(data)
 
 
-def read_spool_file(path: Path) -> tuple[list[Article], int]:
-    """Articles in one spool file and the count of skipped lines; ParseError if unreadable."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"cannot read {path.name}: {exc}") from exc
-    if len(raw) > MAX_SPOOL_FILE_BYTES:
-        raise ParseError(f"{path.name} is larger than {MAX_SPOOL_FILE_BYTES} bytes")
-    fetched_at = utcnow()
+def parse_spool_bytes(
+    path: Path,
+    raw: bytes,
+    *,
+    mtime: float,
+    owner: int | None = None,
+    final: bool = True,
+    fetched_at: datetime | None = None,
+) -> tuple[list[Article], int]:
+    """Articles in one spool file's bytes and the count of skipped lines; SpoolFileError if unusable."""
+    check_name(path.name)
+    if not raw:
+        raise SpoolFileError(f"{shown(path.name)} is empty", "empty")
+    fetched_at = fetched_at or utcnow()
     if path.suffix.lower() in JSONL_SUFFIXES:
-        return articles_from_jsonl(path, raw, fetched_at)
+        return articles_from_jsonl(path, raw, fetched_at, final=final)
     sidecar = sidecar_for(path)
-    meta = read_sidecar(sidecar) if sidecar else {}
-    return [article_from_document(path, raw, meta, fetched_at)], 0
+    meta = read_sidecar(sidecar, owner) if sidecar else {}
+    return [article_from_document(path, raw, meta, fetched_at, mtime)], 0
 
 
-class SpoolFolder:
-    """The folder layout: incoming files at the top, ``done/`` and ``failed/`` beside them."""
-
-    def __init__(self, root: str | Path, settle_seconds: float = 0.5) -> None:
-        self.root = Path(root)
-        self.done = self.root / "done"
-        self.failed = self.root / "failed"
-        self.settle_seconds = settle_seconds
-
-    def ensure(self) -> None:
-        """Create the folders."""
-        for folder in (self.root, self.done, self.failed):
-            folder.mkdir(parents=True, exist_ok=True)
-
-    def pending(self) -> Iterator[Path]:
-        """Files ready to process, oldest first; sidecars, hidden and partial files are not."""
-        now = time.time()
-        try:
-            entries = [p for p in self.root.iterdir() if p.is_file()]
-        except FileNotFoundError:
-            return
-        entries.sort(key=lambda p: (p.stat().st_mtime, p.name))
-        for path in entries:
-            name = path.name
-            if name.startswith(".") or name.endswith(SIDECAR_SUFFIX) or path.suffix.lower() in SKIP_SUFFIXES:
-                continue
-            if now - path.stat().st_mtime < self.settle_seconds:
-                continue
-            yield path
-
-    def _move(self, path: Path, folder: Path) -> Path:
-        target = folder / path.name
-        if target.exists():
-            target = folder / f"{path.stem}.{int(time.time() * 1000)}{path.suffix}"
-        shutil.move(str(path), str(target))
-        sidecar = sidecar_for(path)
-        if sidecar is not None:
-            shutil.move(str(sidecar), str(folder / (target.name + SIDECAR_SUFFIX)))
-        return target
-
-    def mark_done(self, path: Path) -> Path:
-        """Move a produced file (and its sidecar) into done/."""
-        return self._move(path, self.done)
-
-    def mark_failed(self, path: Path, reason: str) -> Path:
-        """Move an unreadable file into failed/ with ``<name>.error.txt`` saying why."""
-        target = self._move(path, self.failed)
-        target.with_name(target.name + ".error.txt").write_text(reason + "\n", encoding="utf-8")
-        return target
+def read_spool_file(
+    path: Path, *, owner: int | None = None, max_bytes: int = MAX_SPOOL_FILE_BYTES
+) -> tuple[list[Article], int]:
+    """Articles in one spool file and the count of skipped lines; ParseError if unusable."""
+    check_name(path.name)
+    try:
+        raw, signature = read_regular(path, owner=owner, max_bytes=max_bytes)
+    except FileNotFoundError as exc:
+        raise SpoolFileError(f"{shown(path.name)} vanished", "unreadable") from exc
+    return parse_spool_bytes(path, raw, mtime=signature.mtime_ns / 1e9, owner=owner)
 
 
 def file_digest(path: Path) -> str:
-    """Name and content digest: identifies a file already produced but not yet moved."""
-    digest = hashlib.sha256(path.name.encode("utf-8") + b"\x00")
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """The digest ``content_digest`` gives the file's name and current content."""
+    return content_digest(path.name, path.read_bytes())
 
 
 @register
@@ -280,46 +281,122 @@ class SpoolConnector(Connector):
                 await asyncio.wait_for(stop.wait(), poll)
 
     async def scan_once(self, stop: asyncio.Event | None = None) -> int:
-        """Process every ready file once; returns the number of files handled."""
+        """Process every ready file once; returns the number of files handled.
+
+        A file whose processing fails unexpectedly is logged and left for the next scan; the files
+        after it are still processed.
+        """
         handled = 0
         for path in list(self.folder.pending()):
             if stop is not None and stop.is_set():
                 break
-            await self.process(path)
+            try:
+                await self.process(path)
+            except StateError:
+                raise
+            except Exception:
+                log.exception(
+                    "spool file %s could not be processed; retrying at the next scan", shown(path.name)
+                )
             handled += 1
         return handled
 
-    async def process(self, path: Path) -> None:
-        """Produce one file's articles, wait for the acks, then move it (failed/ if unreadable)."""
+    def _fail(self, path: Path, exc: ParseError) -> None:
+        reason = exc.reason if isinstance(exc, SpoolFileError) else "error"
+        log.warning("spool file %s failed (%s): %s", shown(path.name), reason, exc)
+        metrics.SPOOL_FILES.labels(outcome="failed").inc()
+        metrics.SPOOL_FAILED_FILES.labels(reason=reason).inc()
         try:
-            digest = await asyncio.to_thread(file_digest, path)
-        except OSError as exc:
-            log.warning("spool file %s vanished or is unreadable: %s", path.name, exc)
+            self.folder.mark_failed(path, str(exc))
+        except OSError as move_error:
+            log.error("spool file %s could not be moved to failed/: %s", shown(path.name), move_error)
+
+    async def process(self, path: Path) -> None:
+        """Produce one file's articles, wait for the acks, then move it (failed/ if unusable)."""
+        try:
+            check_name(path.name)
+            raw, signature = await asyncio.to_thread(
+                read_regular, path, owner=self.folder.owner(), max_bytes=MAX_SPOOL_FILE_BYTES
+            )
+        except FileNotFoundError:
+            log.info("spool file %s vanished before it was read", shown(path.name))
             return
+        except SpoolFileError as exc:
+            self._fail(path, exc)
+            return
+        digest = content_digest(path.name, raw)
         if self.state.spool_is_done(digest):
-            log.info("spool file %s was already produced; moving it to done/", path.name)
+            log.info("spool file %s was already produced; moving it to done/", shown(path.name))
             self.folder.mark_done(path)
             self.state.forget_spool(digest)
             return
+        final = self.folder.stable_for(path) >= self.folder.incomplete_wait_seconds
         try:
-            articles, bad = await asyncio.to_thread(read_spool_file, path)
-        except ParseError as exc:
-            log.warning("spool file %s failed: %s", path.name, exc)
-            self.folder.mark_failed(path, str(exc))
-            metrics.SPOOL_FILES.labels(outcome="failed").inc()
+            articles, bad = await asyncio.to_thread(
+                parse_spool_bytes,
+                path,
+                raw,
+                mtime=signature.mtime_ns / 1e9,
+                owner=self.folder.owner(),
+                final=final,
+            )
+        except IncompleteFileError as exc:
+            log.info("spool file %s waits: %s", shown(path.name), exc)
             return
-        if bad:
-            metrics.SPOOL_BAD_LINES.inc(bad)
+        except ParseError as exc:
+            self._fail(path, exc)
+            return
+        except Exception as exc:  # a reader bug on hostile input must not stop the folder
+            log.exception("spool file %s could not be parsed", shown(path.name))
+            self._fail(path, SpoolFileError(f"{type(exc).__name__}: {exc}", "error"))
+            return
+        if not self.folder.unchanged(path, signature):
+            log.info("spool file %s changed while it was read; it waits to settle", shown(path.name))
+            self.folder.forget(path)
+            return
+        await self._produce(path, digest, signature, articles, bad)
+
+    async def _produce(
+        self, path: Path, digest: str, signature: Signature, articles: list[Article], bad: int
+    ) -> None:
         keyed = [(a.id, article_key(a)) for a in articles]
         await asyncio.to_thread(self.state.note_in_flight, SPOOL_SOURCE + digest, keyed, time.time())
-        await asyncio.gather(*(self.sink.deliver(article) for article in articles))
+        results = await asyncio.gather(*(self.sink.deliver(a) for a in articles), return_exceptions=True)
+        rejected: list[RejectedArticleError] = []
+        for result in results:
+            if isinstance(result, RejectedArticleError):
+                rejected.append(result)
+            elif isinstance(result, BaseException):
+                raise result
+        for refusal in rejected:
+            log.warning("spool file %s: an article was skipped: %s", shown(path.name), refusal)
         try:
             self.state.mark_spool_done(digest, path.name)
         except StateError:
             # Its articles are acknowledged: move it on so it is not produced again, then stop.
             self.folder.mark_done(path)
             raise
-        self.folder.mark_done(path)
+        if not self.folder.unchanged(path, signature):
+            # Appended to while producing: what was read is on Kafka; the whole file is read again later
+            # (repeats have the same ids), so the lines added meanwhile are not lost with the move.
+            log.warning(
+                "spool file %s changed while it was produced; it will be read again", shown(path.name)
+            )
+            self.folder.forget(path)
+        elif articles and len(rejected) == len(articles) and path.suffix.lower() not in JSONL_SUFFIXES:
+            self._fail(path, SpoolFileError(f"Kafka will not take its article: {rejected[0]}", "rejected"))
+        else:
+            self.folder.mark_done(path)
+            metrics.SPOOL_FILES.labels(outcome="done").inc()
+            if rejected:
+                metrics.SPOOL_BAD_LINES.inc(len(rejected))
+            log.info(
+                "spool file %s: %d article(s) produced, %d bad line(s), %d rejected",
+                shown(path.name),
+                len(articles) - len(rejected),
+                bad,
+                len(rejected),
+            )
+        if bad:
+            metrics.SPOOL_BAD_LINES.inc(bad)
         self.state.forget_spool(digest)
-        metrics.SPOOL_FILES.labels(outcome="done").inc()
-        log.info("spool file %s: %d article(s) produced, %d bad line(s)", path.name, len(articles), bad)

@@ -28,7 +28,11 @@ def utcnow() -> datetime:
 
 
 def parse_time(value: str | datetime | None) -> datetime | None:
-    """An ISO 8601 string (or datetime) as an aware UTC datetime; naive values are taken as UTC."""
+    """An ISO 8601 string (or datetime) as an aware UTC datetime; naive values are taken as UTC.
+
+    Untrusted input gets a ``TypeError`` (not a string) or ``ValueError`` (not a date, or one that has
+    no UTC form such as ``9999-12-31T23:59:59-14:00``), never an ``OverflowError``.
+    """
     if value is None or value == "":
         return None
     if not isinstance(value, str | datetime):  # e.g. epoch numbers or booleans in untrusted JSON
@@ -36,7 +40,10 @@ def parse_time(value: str | datetime | None) -> datetime | None:
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(value.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"time {str(value)[:64]!r} is outside the range of UTC datetimes") from exc
 
 
 def _time_to_wire(value: datetime | None) -> str | None:
@@ -81,6 +88,7 @@ class Article:
     duplicate_of: str | None = None
     similarity: float | None = None
     schema_version: int = SCHEMA_VERSION
+    text_truncated: bool = False  # the connector cut the text to fit the broker's message size
 
     def to_dict(self) -> dict[str, Any]:
         data = dict(zip(_ARTICLE_FIELDS, _article_values(self), strict=True))
@@ -114,6 +122,7 @@ class Article:
                 duplicate_of=data.get("duplicate_of"),
                 similarity=data.get("similarity"),
                 schema_version=int(data.get("schema_version", SCHEMA_VERSION)),
+                text_truncated=bool(data.get("text_truncated", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise RecordError(f"not a valid article: {exc}") from exc

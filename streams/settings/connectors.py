@@ -45,6 +45,13 @@ class ProducerSettings(Section):
         default=2.0, gt=0, description="First wait before re-sending a failed article."
     )
     max_retry_backoff_seconds: float = Field(default=60.0, gt=0, description="Longest wait between re-sends.")
+    max_article_bytes: int = Field(
+        default=900 * 1024,
+        ge=16 * 1024,
+        le=1_000_000,
+        description="Largest article record (key + JSON value); a longer text is cut to fit and flagged "
+        "text_truncated. Keep it below the topic's max.message.bytes (broker default 1 MiB).",
+    )
 
 
 class ConnectorSettings(Section):

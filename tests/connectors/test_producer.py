@@ -7,11 +7,11 @@ import threading
 from typing import Any
 
 import pytest
-from kafka.errors import KafkaTimeoutError
+from kafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 from kafka.producer.future import FutureProduceResult, FutureRecordMetadata
 from kafka.structs import TopicPartition
 
-from connectors.producer import ArticleProducer, article_key
+from connectors.producer import ArticleProducer, RejectedArticleError, article_key, fit_article
 from streams.records import Article, utcnow
 from streams.settings import settings_from_mapping
 
@@ -104,4 +104,70 @@ def test_blocking_send_waits_for_room() -> None:
     fake.release()
     producer.send(article(3))
     producer.flush(1)
+    producer.close()
+
+
+# --- articles too large for the broker: cut to fit (flagged), or refused at once, never retried ----------
+
+
+def test_fit_article_leaves_an_article_that_fits_alone() -> None:
+    small = article(1)
+    fitted, value = fit_article(small, 16 * 1024)
+    assert fitted is small and value == small.to_json()
+
+
+@pytest.mark.parametrize("unit", ["a", "é", "\u20ac", '"', "\x01", "\U0001f600"])
+def test_fit_article_cuts_the_text_to_the_limit(unit: str) -> None:
+    big = article(2).replace(text=unit * 700_000, summary="short summary")
+    fitted, value = fit_article(big, 100_000)
+    assert len(article_key(fitted)) + len(value) <= 100_000
+    assert len(article_key(fitted)) + len(value) > 100_000 - 16  # cut to the limit, not far below it
+    assert fitted.text_truncated and fitted.text and big.text.startswith(fitted.text)
+    assert fitted.summary == "short summary"
+    decoded = Article.from_json(value)
+    assert decoded.text_truncated and decoded.text == fitted.text and decoded.id == big.id
+
+
+def test_fit_article_cuts_the_summary_when_the_text_is_not_enough() -> None:
+    big = article(3).replace(text="t" * 10, summary="s" * 300_000)
+    fitted, value = fit_article(big, 50_000)
+    assert fitted.text == "" and 0 < len(fitted.summary) < 50_000 and fitted.text_truncated
+    assert len(article_key(fitted)) + len(value) <= 50_000
+
+
+def test_fit_article_refuses_what_cannot_fit() -> None:
+    with pytest.raises(RejectedArticleError) as refused:
+        fit_article(article(4).replace(title="T" * 200_000, text="x"), 50_000)
+    assert refused.value.reason == "too_large"
+
+
+class RefusingKafka(FakeKafka):
+    """The broker answers MESSAGE_TOO_LARGE (its topic's max.message.bytes is smaller than ours)."""
+
+    def send(self, topic: str, key: bytes, value: bytes) -> Any:
+        produce = FutureProduceResult(TopicPartition(topic, 0))
+        future = FutureRecordMetadata(produce, 0, -1, None, len(key), len(value), -1)
+        with self.lock:
+            self.sent.append((topic, key, value))
+        produce.failure(MessageSizeTooLargeError("MESSAGE_TOO_LARGE"))
+        return future
+
+
+async def test_deliver_does_not_retry_what_the_broker_refuses() -> None:
+    fake = RefusingKafka()
+    producer = ArticleProducer(settings(), producer=fake)
+    with pytest.raises(RejectedArticleError) as refused:
+        await asyncio.wait_for(producer.deliver(article(5)), 5)
+    assert refused.value.reason == "refused"
+    assert len(fake.sent) == 1
+    producer.close()
+
+
+async def test_deliver_sends_an_oversized_article_cut_to_fit() -> None:
+    fake = FakeKafka()
+    producer = ArticleProducer(settings(max_article_bytes=200_000), producer=fake)
+    await asyncio.wait_for(producer.deliver(article(6).replace(text="word " * 400_000)), 5)
+    ((_topic, key, value),) = fake.sent
+    assert len(key) + len(value) <= 200_000
+    assert Article.from_json(value).text_truncated
     producer.close()
