@@ -234,3 +234,42 @@ def test_future_dates_fall_back() -> None:
     body = RSS20.replace("Sat, 07 Nov 2020 18:00:00 GMT", "Sat, 07 Nov 2099 18:00:00 GMT")
     _, (a, _b) = articles(body)
     assert a.published_is_fallback and a.published == FETCHED
+
+
+# --- dates no datetime can hold, or that feedparser misreads: refused with a note, never a crash ----------
+
+
+def test_atom_year_10000_is_refused_not_read_as_2010() -> None:
+    body = (
+        "<feed xmlns='http://www.w3.org/2005/Atom'><title>A</title><id>urn:f</id>"
+        "<entry><id>urn:e:1</id><title>Far future</title><published>10000-01-01</published>"
+        "<updated>10000-01-01T00:00:00Z</updated></entry>"
+        "<entry><id>urn:e:2</id><title>Canary</title><published>2020-12-31T23:30:00-05:00</published></entry>"
+        "</feed>"
+    )
+    parsed = parse_feed(body.encode(), FEED_URL, "application/atom+xml")
+    far, canary = parsed.entries
+    assert far.published is None and far.updated is None
+    assert any("10000-01-01" in note and "out of range" in note for note in parsed.problems)
+    article = to_article(far, parsed, feed_url=FEED_URL, fetched_at=FETCHED)
+    assert article.published == FETCHED and article.published_is_fallback
+    assert canary.published == datetime(2021, 1, 1, 4, 30, tzinfo=UTC)
+
+
+def test_json_feed_item_with_overflowing_date_does_not_sink_the_feed() -> None:
+    body = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "J",
+            "items": [
+                {"id": "p", "content_text": "poison", "date_published": "9999-12-31T23:59:59-14:00"},
+                {"id": "c", "content_text": "canary", "date_published": "2020-11-07T18:00:00Z"},
+            ],
+        }
+    )
+    parsed = parse_feed(body.encode(), FEED_URL, "application/feed+json")
+    poison, canary = parsed.entries
+    assert poison.published is None
+    assert canary.published == datetime(2020, 11, 7, 18, tzinfo=UTC)
+    assert any("9999-12-31T23:59:59-14:00" in note for note in parsed.problems)
+    assert to_article(poison, parsed, feed_url=FEED_URL, fetched_at=FETCHED).published_is_fallback

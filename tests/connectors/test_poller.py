@@ -12,10 +12,13 @@ from pathlib import Path
 from aiohttp import web
 
 from connectors.http import HttpClient
+from connectors.producer import RejectedArticleError
 from connectors.rss import FeedPoller, FeedsConnector
 from connectors.scheduler import ERROR, NEW, UNCHANGED
 from connectors.state import FeedState, StateStore
+from streams.records import Article
 from streams.settings.connectors import FeedSettings
+from tests.connectors.conftest import RecordingSink
 
 
 def rss(items: list[tuple[str, str]], guids: bool = True) -> str:
@@ -262,3 +265,45 @@ async def test_hostile_and_broken_documents_over_http(feed_server, settings_for,
     assert reports["/garbage"].status == "parse_error" and not reports["/garbage"].articles
     assert [a.title for a in reports["/good"].articles] == ["Good"]
     assert any("Caf" in a.title for a in reports["/latin1"].articles)
+
+
+class RefusingSink(RecordingSink):
+    """Refuses articles titled "Refused ...", as the producer does with one Kafka will never take."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused: list[str] = []
+
+    async def deliver(self, article: Article) -> None:
+        if article.title.startswith("Refused"):
+            self.refused.append(article.id)
+            raise RejectedArticleError(f"article {article.id} is too large", "too_large")
+        await super().deliver(article)
+
+
+async def test_entry_kafka_refuses_is_skipped_once_not_retried(
+    feed_server, settings_for, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    items = [("big", "Refused because too large"), ("c1", "Canary one")]
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        return web.Response(text=rss(items), content_type="application/rss+xml")
+
+    feed = FeedSettings(url=feed_server.add("/f", handler), allow_private=True)
+    sink = RefusingSink()
+    state = StateStore(tmp_path / "s.sqlite3")
+    poller = poller_for(settings_for(), sink, state)
+    feed_state = FeedState()
+    try:
+        first = await poller.poll(feed, feed_state)
+        assert first.error is None and first.outcome.kind == NEW
+        assert [a.title for a in sink.articles] == ["Canary one"]
+        items.insert(0, ("c2", "Canary two"))
+        second = await poller.poll(feed, feed_state)
+        assert second.error is None
+    finally:
+        await poller.client.close()
+    assert [a.title for a in sink.articles] == ["Canary one", "Canary two"]
+    assert len(sink.refused) == 1  # refused once, remembered as seen, never offered again
+    assert state.in_flight() == []
+    state.close()
