@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
-from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
+from streams.detect.detector import ArticleText, Rejection
+from streams.detect.findings import CeasefireFinding
 from streams.detect.gazetteer import Gazetteer
+from streams.detect.language_data import LanguageData
 from streams.detect.lexicon import conflicts_in, prefer_specific
+from streams.detect.native_ceasefire import NativeCeasefireReader
 from streams.detect.sentences import Sentence, sentences_containing
 from streams.detect.textpatterns import trie_pattern
 from streams.records import EventType
@@ -83,38 +85,17 @@ _MEDIATOR = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class CeasefireFinding:
-    """A declared or violated ceasefire found in one clause of a sentence."""
-
-    event_type: str
-    sentence: Sentence
-    day: date
-    date_explicit: bool
-    conflict: str | None
-    parties: tuple[str, ...]  # ISO3 codes named in the clause, mediators left out
-    alleged: bool
-    rule: str
-
-    def identity(self) -> str:
-        return (self.conflict or "-".join(self.parties)).lower()
-
-    def fields(self, group: Sequence[Finding]) -> EventFields:
-        return EventFields(
-            conflict=self.conflict or ("-".join(self.parties) or None),
-            alleged=all(isinstance(f, CeasefireFinding) and f.alleged for f in group),
-            topics=tuple(f"party:{code}" for code in self.parties),
-            severity="critical" if self.event_type == EventType.CEASEFIRE_VIOLATED else "warning",
-        )
-
-
 class CeasefireDetector:
     """Finds ceasefire declarations and violations in an article's sentences."""
 
     name = "ceasefire"
 
-    def __init__(self, gazetteer: Gazetteer, max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> None:
-        self.languages = LANGUAGES
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+        languages: Mapping[str, LanguageData] | None = None,
+    ) -> None:
         self.gazetteer = gazetteer
         self.max_age = timedelta(days=max_age_days)
         words = {w: c.code for c in gazetteer.countries().values() for w in (c.name, *c.names, *c.adjectives)}
@@ -122,17 +103,28 @@ class CeasefireDetector:
         # The longest country word at each place, as a longest-first alternation would find it; shaped as a
         # character trie (the greedy branches backtrack to shorter words), which scans many times faster.
         self._countries = re.compile(rf"\b(?:{trie_pattern(words)})\b")
+        # English has its own patterns (above); every other language is read from its file.
+        self._native = {
+            code: (data.ceasefire.stems, NativeCeasefireReader(data, self.max_age))
+            for code, data in (languages or {}).items()
+            if data.ceasefire is not None and code not in LANGUAGES
+        }
+        self.languages = LANGUAGES | frozenset(self._native)
 
     def gate_words(self) -> frozenset[bytes]:
         return frozenset()
 
     def may_fire(self, article: ArticleText) -> bool:
-        return any(map(article.lower.__contains__, CEASEFIRE_STEMS))
+        native = self._native.get(article.language)
+        return any(map(article.lower.__contains__, native[0] if native is not None else CEASEFIRE_STEMS))
 
     def detect(
         self, sentences: Sequence[Sentence], article: ArticleText
     ) -> tuple[list[CeasefireFinding], list[Rejection]]:
         """Every ceasefire finding and rejected candidate in ``sentences`` (an article, in order)."""
+        native = self._native.get(article.language)
+        if native is not None:
+            return native[1].detect(sentences, article.published)
         return self.detect_english(sentences, article.published, article.lower_text)
 
     def detect_english(

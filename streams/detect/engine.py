@@ -18,6 +18,7 @@ from streams.detect.codes import code_for
 from streams.detect.detector import ArticleText, Detector, Finding, Rejection
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language import language_and_words
+from streams.detect.language_data import load_languages
 from streams.detect.registry import DetectorContext, build_detectors
 from streams.detect.rules import RuleDetector, RuleSet
 from streams.detect.sentences import split_sentences, trim
@@ -60,7 +61,7 @@ class DetectionEngine:
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
         self.rules = rules if rules is not None else RuleSet.empty()
         self.rules.bind(self.gazetteer)
-        detectors = build_detectors(DetectorContext(self.gazetteer, max_age_days))
+        detectors = build_detectors(DetectorContext(self.gazetteer, max_age_days, load_languages()))
         self.detectors: tuple[Detector, ...] = (
             (*detectors, RuleDetector(self.rules)) if self.rules else detectors
         )

@@ -9,8 +9,8 @@ leaders become the lower-tier ``official_contact``; everything rejected is repor
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from streams.detect.call_patterns import (
@@ -43,41 +43,18 @@ from streams.detect.call_patterns import (
     may_hold_call,
 )
 from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
-from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
+from streams.detect.detector import ArticleText, Rejection
+from streams.detect.findings import CallFinding
 from streams.detect.gazetteer import Gazetteer
+from streams.detect.language_data import LanguageData
 from streams.detect.lexicon import topics_in
 from streams.detect.mentions import Mention, MentionFinder, distinct_people
+from streams.detect.native_calls import NativeCallReader
 from streams.detect.sentences import Sentence, sentences_containing
-from streams.records import EventType, Participant
+from streams.records import EventType
 
 LANGUAGES = frozenset({"en"})
 DEFAULT_MAX_AGE_DAYS = 45
-
-
-@dataclass(frozen=True, slots=True)
-class CallFinding:
-    """A call found in one sentence: who, when, who started it, about what, and the pattern that fired."""
-
-    event_type: str
-    sentence: Sentence
-    participants: tuple[Participant, ...]
-    day: date
-    date_explicit: bool
-    initiator: str | None
-    topics: tuple[str, ...]
-    rule: str
-
-    def identity(self) -> str:
-        return ",".join(sorted(p.person_id or p.name.lower() for p in self.participants))
-
-    def fields(self, group: Sequence[Finding]) -> EventFields:
-        topics: list[str] = []
-        for finding in group:
-            if isinstance(finding, CallFinding):
-                topics.extend(t for t in finding.topics if t not in topics)
-        initiator = next((f.initiator for f in group if isinstance(f, CallFinding) and f.initiator), None)
-        severity = "warning" if self.event_type == EventType.LEADER_CALL else "info"
-        return EventFields(self.participants, initiator=initiator, topics=tuple(topics), severity=severity)
 
 
 class LeaderCallDetector:
@@ -85,17 +62,31 @@ class LeaderCallDetector:
 
     name = "leader_call"
 
-    def __init__(self, gazetteer: Gazetteer, max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+        languages: Mapping[str, LanguageData] | None = None,
+    ) -> None:
         self.gazetteer = gazetteer
         self.finder = MentionFinder(gazetteer)
         self.max_age = timedelta(days=max_age_days)
-        self.languages = LANGUAGES
+        # English has its own tuned patterns (call_patterns.py); every other language is read from its file.
+        self._native = {
+            code: (data.calls.stems, NativeCallReader(data, self.finder, self.max_age))
+            for code, data in (languages or {}).items()
+            if data.calls is not None and code not in LANGUAGES
+        }
+        self.languages = LANGUAGES | frozenset(self._native)
 
     def gate_words(self) -> frozenset[bytes]:
         return gate_words() | self.finder.gate_words()
 
     def may_fire(self, article: ArticleText) -> bool:
-        """A trigger stem and somebody (a name or an office word) must occur somewhere in the article."""
+        """A trigger stem (and, in English, somebody: a name or an office word) must occur in the article."""
+        native = self._native.get(article.language)
+        if native is not None:
+            return any(map(article.lower.__contains__, native[0]))
         return may_hold_call(article.text, article.lower, article.words) and self.finder.may_mention_anyone(
             article.text, article.words
         )
@@ -104,6 +95,9 @@ class LeaderCallDetector:
         self, sentences: Sequence[Sentence], article: ArticleText
     ) -> tuple[list[CallFinding], list[Rejection]]:
         """Every call finding and every rejected candidate in ``sentences`` (an article, in order)."""
+        native = self._native.get(article.language)
+        if native is not None:
+            return native[1].detect(sentences, article.published)
         return self.detect_english(sentences, article.published, article.lower_text)
 
     def detect_english(

@@ -111,7 +111,7 @@ class MentionFinder:
         terms = self.gazetteer.terms_on(person_id, day)
         return terms[0] if terms else None
 
-    def _from_term(self, term: OfficeTerm | None, start: int, end: int, surface: str, kind: str) -> Mention:
+    def mention_of(self, term: OfficeTerm | None, start: int, end: int, surface: str, kind: str) -> Mention:
         if term is None:
             return Mention(start, end, surface, None, surface, None, None, False, kind)
         person = self.gazetteer.person(term.person_id)
@@ -132,6 +132,14 @@ class MentionFinder:
             if term.head_of_state and term.office != "monarch":
                 return term
         return leaders[0]
+
+    def role_term(self, country: str, office: str, day: date) -> OfficeTerm | None:
+        """Who held ``office`` (canonical, or "leader" / "head_of_government") of ``country`` on ``day``."""
+        if office == "leader":
+            return self.primary_leader(country, day)
+        if office == "head_of_government":
+            return next((t for t in self.gazetteer.leaders_of(country, day) if t.head_of_government), None)
+        return self.gazetteer.holder(country, office, day)
 
     def _role_term(self, country: str, office_word: str, day: date) -> OfficeTerm | None:
         word = office_word.lower().rstrip("s") if office_word.lower().endswith("s") else office_word.lower()
@@ -159,7 +167,7 @@ class MentionFinder:
     def find(self, text: str, day: date) -> list[Mention]:
         """Named and role mentions in ``text``, resolved for ``day``; a role just before a name joins it."""
         names = [
-            self._from_term(self._term_for(m.person_id, day), m.start, m.end, m.surface, "name")
+            self.mention_of(self._term_for(m.person_id, day), m.start, m.end, m.surface, "name")
             if self._term_for(m.person_id, day) is not None
             else Mention(
                 m.start,
@@ -208,7 +216,7 @@ class MentionFinder:
                 continue
             mentions.append(role)
         mentions.sort(key=lambda m: m.start)
-        return self._resolve_counterparts(mentions, day)
+        return self.resolve_counterparts(mentions, day)
 
     def _former_applies(self, text: str, name: Mention) -> bool:
         window = text[max(0, name.start - 60) : name.start]
@@ -290,10 +298,10 @@ class MentionFinder:
             # Resolved later against the other party's office; keep the country for now.
             return Mention(start, end, surface, None, surface, code, None, False, kind)
         term = self._role_term(code, office, day)
-        mention = self._from_term(term, start, end, surface, "role")
+        mention = self.mention_of(term, start, end, surface, "role")
         return mention if term is not None else replace(mention, country=code, office=office.lower())
 
-    def _resolve_counterparts(self, mentions: list[Mention], day: date) -> list[Mention]:
+    def resolve_counterparts(self, mentions: list[Mention], day: date) -> list[Mention]:
         resolved: list[Mention] = []
         for mention in mentions:
             if mention.kind != "counterpart" or mention.country is None:
@@ -310,7 +318,7 @@ class MentionFinder:
             if term is None:
                 resolved.append(mention)
                 continue
-            resolved.append(self._from_term(term, mention.start, mention.end, mention.surface, "counterpart"))
+            resolved.append(self.mention_of(term, mention.start, mention.end, mention.surface, "counterpart"))
         return resolved
 
     def may_mention_anyone(self, text: str, words: AbstractSet[bytes] | None = None) -> bool:

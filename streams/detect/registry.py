@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from streams.detect.ceasefire import CeasefireDetector
 from streams.detect.detector import Detector
 from streams.detect.gazetteer import Gazetteer
+from streams.detect.language_data import LanguageData
 from streams.detect.leader_calls import LeaderCallDetector
 
 
@@ -21,13 +22,14 @@ class DetectorContext:
 
     gazetteer: Gazetteer
     max_age_days: int
+    languages: Mapping[str, LanguageData]  # every data/languages/<code>.yaml, by code
 
 
 DetectorFactory = Callable[[DetectorContext], Detector]
 
 DETECTORS: Mapping[str, DetectorFactory] = {
-    "leader_call": lambda context: LeaderCallDetector(context.gazetteer, context.max_age_days),
-    "ceasefire": lambda context: CeasefireDetector(context.gazetteer, context.max_age_days),
+    "leader_call": lambda c: LeaderCallDetector(c.gazetteer, c.max_age_days, c.languages),
+    "ceasefire": lambda c: CeasefireDetector(c.gazetteer, c.max_age_days, c.languages),
 }
 
 

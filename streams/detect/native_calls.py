@@ -1,0 +1,280 @@
+"""Leader calls in any language with a data file: the same decisions as the English path, from vocabulary.
+
+A sentence with a call trigger ("телефонный разговор", "通电话", "اتصال هاتفي") and two people in the
+trigger's clause is a call, unless a cue of the language rejects it (negated, plan, appeal, caption,
+background) or its date is in the future or too old. People are the gazetteer's names (it knows every
+script and inflected form) plus role phrases from the language file ("президент Франции", "法国总统",
+"الرئيس الفرنسي"), resolved on the call's date; calls between officials who are not leaders are contacts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+
+from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
+from streams.detect.detector import Rejection
+from streams.detect.findings import CallFinding
+from streams.detect.language_data import CallCues, LanguageData, RoleWords
+from streams.detect.mentions import Mention, MentionFinder, distinct_people
+from streams.detect.sentences import Sentence
+from streams.records import EventType
+
+_NAME_AFTER_ROLE = re.compile(r"^[\s,:«»\"“”'()-]{0,3}$")
+_WINDOW = 80  # characters before a trigger where its negation, plan or appeal cues are looked for
+
+
+class NativeCallReader:
+    """Finds leader calls (and official contacts) in the sentences of one language's articles."""
+
+    def __init__(self, data: LanguageData, finder: MentionFinder, max_age: timedelta) -> None:
+        assert data.calls is not None
+        self.language = data.code
+        self.cues: CallCues = data.calls
+        self.roles: RoleWords | None = data.roles
+        self.breaks = data.clause_breaks
+        self.finder = finder
+        self.max_age = max_age
+
+    def detect(
+        self, sentences: Sequence[Sentence], published: date
+    ) -> tuple[list[CallFinding], list[Rejection]]:
+        findings: list[CallFinding] = []
+        rejections: list[Rejection] = []
+        for position, sentence in enumerate(sentences):
+            trigger = self.cues.triggers.search(sentence.text)
+            if trigger is None:
+                rejection = self._weak(sentence, published)
+                if rejection is not None:
+                    rejections.append(rejection)
+                continue
+            outcome = self._examine(sentences, position, trigger, published)
+            if isinstance(outcome, CallFinding):
+                findings.append(outcome)
+            elif isinstance(outcome, Rejection):
+                rejections.append(outcome)
+            elif outcome is not None:
+                findings.append(outcome[0])
+                rejections.append(outcome[1])
+        return findings, rejections
+
+    # -- people -------------------------------------------------------------------------------------------
+
+    def mentions(self, text: str, day: date) -> list[Mention]:
+        """Named people and role phrases in ``text``, resolved for ``day``; a role before a name joins it."""
+        names = self.finder.find(text, day)
+        roles = self._roles(text, day)
+        kept = [
+            role
+            for role in roles
+            if not any(
+                (0 <= name.start - role.end <= 3 and _NAME_AFTER_ROLE.match(text[role.end : name.start]))
+                or (role.start < name.end and name.start < role.end)
+                for name in names
+            )
+        ]
+        mentions = sorted([*names, *kept], key=lambda m: m.start)
+        return self.finder.resolve_counterparts(mentions, day)
+
+    def _roles(self, text: str, day: date) -> list[Mention]:
+        roles = self.roles
+        if roles is None:
+            return []
+        found: list[Mention] = []
+        countries = [
+            (m.start(), m.end(), code) for pattern, code in roles.countries for m in pattern.finditer(text)
+        ]
+        offices = [
+            (m.start(), m.end(), office) for pattern, office in roles.offices for m in pattern.finditer(text)
+        ]
+        if roles.counterpart is not None:
+            offices += [(m.start(), m.end(), "counterpart") for m in roles.counterpart.finditer(text)]
+        # The longest office at a place: "глава МИД" (foreign minister), not its "глава" (leader).
+        offices = sorted(
+            o for o in offices if not any(p != o and p[0] <= o[0] and o[1] <= p[1] for p in offices)
+        )
+        for start, end, office in offices:
+            country = _nearest_country(text, start, end, countries, offices, roles.gap)
+            if country is None:
+                continue
+            c_start, c_end, code = country
+            span_start, span_end = min(start, c_start), max(end, c_end)
+            surface = text[span_start:span_end]
+            if office == "counterpart":
+                found.append(
+                    Mention(span_start, span_end, surface, None, surface, code, None, False, "counterpart")
+                )
+                continue
+            term = self.finder.role_term(code, office, day)
+            mention = self.finder.mention_of(term, span_start, span_end, surface, "role")
+            found.append(mention if term is not None else replace(mention, country=code, office=office))
+        for pattern, code, office in roles.home:
+            for match in pattern.finditer(text):
+                if any(s <= match.start() < e for s, e, _ in offices if (s, e) != match.span()) and any(
+                    m.start <= match.start() < m.end for m in found
+                ):
+                    continue  # the title is part of a role phrase with its own country
+                term = self.finder.role_term(code, office, day)
+                if term is not None:
+                    found.append(
+                        self.finder.mention_of(term, match.start(), match.end(), match.group(0), "role")
+                    )
+        return found
+
+    # -- one sentence -------------------------------------------------------------------------------------
+
+    def _examine(
+        self, sentences: Sequence[Sentence], position: int, trigger: re.Match[str], published: date
+    ) -> CallFinding | Rejection | tuple[CallFinding, Rejection] | None:
+        sentence = sentences[position]
+        text = sentence.text
+        dates = find_dates(text, published)
+        first = pick_event_date(dates, trigger.start())
+        day = (
+            first.day if first is not None and first.day is not None and first.day <= published else published
+        )
+        clause_start, clause_end = _clause(self.breaks, text, trigger.start())
+        mentions = [m for m in self.mentions(text, day) if clause_start <= m.start < clause_end]
+        if len(distinct_people(mentions)) < 2 and position > 0:
+            plural = self.cues.plural_subject
+            if plural is not None and plural.search(text[clause_start : trigger.start()]):
+                earlier = distinct_people(
+                    m for m in self.mentions(sentences[position - 1].text, day) if m.is_leader
+                )
+                if len(earlier) >= 2:
+                    mentions = [replace(m, start=0, end=0, kind="coreference") for m in earlier] + mentions
+        people = distinct_people(mentions)
+        if len(people) < 2:
+            return None
+        rule = f"leader_call/{self.language}:{trigger.group(0).lower()}"
+        reason = self._reject_reason(sentence, trigger, clause_start)
+        if reason is not None:
+            return Rejection(text, rule, reason)
+        clause_dates = [d for d in dates if clause_start <= d.start < clause_end] or dates
+        chosen = pick_event_date(clause_dates, trigger.start())
+        if chosen is not None and chosen.day is not None and chosen.day > published:
+            return Rejection(text, rule, "plan")
+        if self._is_old(chosen, clause_dates, text, published):
+            return Rejection(text, rule, "old_background")
+        day = chosen.day if chosen is not None and chosen.day is not None else published
+        leaders = [p for p in people if p.is_leader]
+        chosen_people = leaders if len(leaders) >= 2 else people
+        participants = tuple(
+            sorted((p.participant() for p in chosen_people), key=lambda p: p.person_id or p.name)
+        )
+        initiator = self._initiator(text, mentions)
+        finding = CallFinding(
+            EventType.LEADER_CALL, sentence, participants, day, chosen is not None, initiator, (), rule
+        )
+        if len(leaders) >= 2:
+            return finding
+        rejection = Rejection(text, rule, "not_leaders")
+        if all(p.office for p in people):
+            contact_rule = rule.replace("leader_call", "official_contact")
+            return replace(finding, event_type=EventType.OFFICIAL_CONTACT, rule=contact_rule), rejection
+        return rejection
+
+    def _reject_reason(self, sentence: Sentence, trigger: re.Match[str], clause_start: int) -> str | None:
+        text = sentence.text
+        cues = self.cues
+        if sentence.is_caption or (cues.caption is not None and cues.caption.search(text)):
+            return "caption"
+        if text.rstrip().endswith(("?", "？", "؟")):
+            return "question"
+        window = text[max(clause_start, trigger.start() - _WINDOW) : trigger.start()]
+        after = text[trigger.end() : trigger.end() + 40]
+        if cues.negation is not None and (
+            cues.negation.search(window) or cues.negation.match(after.lstrip())
+        ):
+            return "negated"
+        if cues.appeal is not None and cues.appeal.search(window):
+            return "appeal"
+        if cues.plan is not None and (cues.plan.search(window) or cues.plan.search(after)):
+            return "plan"
+        return None
+
+    def _is_old(
+        self, chosen: DateMention | None, dates: list[DateMention], text: str, published: date
+    ) -> bool:
+        if chosen is not None and chosen.day is not None:
+            return chosen.day < published - self.max_age
+        year = oldest_year(dates)
+        if year is not None and year < published.year:
+            return True
+        return self.cues.background is not None and self.cues.background.search(text) is not None
+
+    def _initiator(self, text: str, mentions: list[Mention]) -> str | None:
+        """The person named right after "at the request of" (or, for "at the other's request", the other)."""
+        for pattern in (self.cues.initiator, self.cues.initiator_other):
+            cue = pattern.search(text) if pattern is not None else None
+            if cue is None:
+                continue
+            after = [m for m in mentions if m.person_id and 0 <= m.start - cue.end() <= 60]
+            if after:
+                return after[0].person_id
+        return None
+
+    def _weak(self, sentence: Sentence, published: date) -> Rejection | None:
+        """A talk or meeting word (no phone or video) with two leaders: a near-miss, if a cue says why."""
+        cues = self.cues
+        weak = cues.weak.search(sentence.text) if cues.weak is not None else None
+        if weak is None:
+            return None
+        text = sentence.text
+        reason = None
+        if cues.in_person is not None and cues.in_person.search(text):
+            reason = "in_person"
+        elif cues.appeal is not None and cues.appeal.search(text):
+            reason = "appeal"
+        elif cues.plan is not None and cues.plan.search(text[: weak.start()]):
+            reason = "plan"
+        if reason is None:
+            return None
+        if len([m for m in distinct_people(self.mentions(text, published)) if m.is_leader]) < 2:
+            return None
+        return Rejection(text, f"leader_call/{self.language}:{weak.group(0).lower()}", reason)
+
+
+def _nearest_country(
+    text: str,
+    start: int,
+    end: int,
+    countries: list[tuple[int, int, str]],
+    offices: list[tuple[int, int, str]],
+    gap: int,
+) -> tuple[int, int, str] | None:
+    """The country word nearest an office noun, at most ``gap`` characters away, no other office between."""
+    best: tuple[int, tuple[int, int, str]] | None = None
+    for country in countries:
+        c_start, c_end, _ = country
+        low = high = 0
+        if c_start < end and start < c_end:
+            distance = 0  # one word holds both ("президент" inside a longer match is not expected)
+        elif c_end <= start:
+            distance = start - c_end
+            low, high = c_end, start
+        else:
+            distance = c_start - end
+            low, high = end, c_start
+        if distance > gap:
+            continue
+        if distance and (
+            any(low <= s < high for s, _, _ in offices) or any(ch in text[low:high] for ch in ",;:.،؛，。")
+        ):
+            continue
+        if best is None or distance < best[0]:
+            best = (distance, country)
+    return best[1] if best is not None else None
+
+
+def _clause(breaks: re.Pattern[str], text: str, position: int) -> tuple[int, int]:
+    start, end = 0, len(text)
+    for match in breaks.finditer(text):
+        if match.end() <= position:
+            start = match.end()
+        elif match.start() >= position:
+            end = match.start()
+            break
+    return start, end

@@ -1,0 +1,147 @@
+"""Ceasefires declared and violated in any language with a data file, clause by clause as in English.
+
+A clause holding a ceasefire noun ("перемирие", "停火", "وقف إطلاق النار", "alto el fuego") and a
+violation or declaration word of the language is a finding, unless the clause negates it or appeals for
+it; the conflict is the one the language file names nearest (clause, sentence, three sentences before,
+then the article's most named), the parties the countries the clause names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from streams.detect.dates import find_dates, oldest_year, pick_event_date
+from streams.detect.detector import Rejection
+from streams.detect.findings import CeasefireFinding
+from streams.detect.language_data import CeasefireWords, LanguageData
+from streams.detect.sentences import Sentence
+from streams.records import EventType
+
+
+class NativeCeasefireReader:
+    """Finds ceasefire declarations and violations in the sentences of one language's articles."""
+
+    def __init__(self, data: LanguageData, max_age: timedelta) -> None:
+        assert data.ceasefire is not None
+        self.language = data.code
+        self.words: CeasefireWords = data.ceasefire
+        self.countries = data.roles.countries if data.roles is not None else ()
+        self.breaks = data.clause_breaks
+        self.max_age = max_age
+
+    def detect(
+        self, sentences: Sequence[Sentence], published: date
+    ) -> tuple[list[CeasefireFinding], list[Rejection]]:
+        findings: list[CeasefireFinding] = []
+        rejections: list[Rejection] = []
+        article_conflict: str | bool | None = False  # False: not worked out yet
+        for position, sentence in enumerate(sentences):
+            if self.words.nouns.search(sentence.text) is None:
+                continue
+            for clause in _clauses(self.breaks, sentence.text):
+                if self.words.nouns.search(clause) is None:
+                    continue
+                conflict = self._conflict(sentences, position, clause)
+                if conflict is None:
+                    if article_conflict is False:
+                        article_conflict = self._most_named(sentences)
+                    conflict = article_conflict if isinstance(article_conflict, str) else None
+                found, rejected = self._clause(sentence, clause, published, conflict)
+                findings.extend(found)
+                rejections.extend(rejected)
+        return findings, rejections
+
+    def _clause(
+        self, sentence: Sentence, clause: str, published: date, conflict: str | None
+    ) -> tuple[list[CeasefireFinding], list[Rejection]]:
+        words = self.words
+        violated = words.violated.search(clause)
+        if violated is None and words.despite is not None and words.combat is not None:
+            despite = words.despite.search(clause)
+            violated = despite if despite is not None and words.combat.search(clause) else None
+        declared = words.declared.search(clause)
+        appeal = words.appeal.search(clause) if words.appeal is not None else None
+        tag = self.language
+        if words.negated is not None and words.negated.search(clause):
+            kind = "violated" if violated else "declared"
+            return [], [Rejection(sentence.text, f"ceasefire_{kind}/{tag}:negated", "negated")]
+        if violated is None and declared is None:
+            if appeal is not None:
+                return [], [Rejection(sentence.text, f"ceasefire/{tag}:{appeal.group(0).lower()}", "appeal")]
+            return [], []
+        if (
+            appeal is not None
+            and (violated is None or appeal.start() < violated.start())
+            and (declared is None or appeal.start() < declared.start())
+        ):
+            return [], [Rejection(sentence.text, f"ceasefire/{tag}:{appeal.group(0).lower()}", "appeal")]
+        match, event_type = (
+            (violated, EventType.CEASEFIRE_VIOLATED)
+            if violated is not None
+            else (declared, EventType.CEASEFIRE_DECLARED)
+        )
+        assert match is not None
+        rule = f"{event_type}/{tag}:{match.group(0).lower()}"
+        dates = find_dates(clause, published)
+        chosen = pick_event_date(dates, match.start())
+        if chosen is not None and chosen.day is not None:
+            if chosen.day < published - self.max_age:
+                return [], [Rejection(sentence.text, rule, "old_background")]
+        elif (year := oldest_year(dates)) is not None and year < published.year:
+            return [], [Rejection(sentence.text, rule, "old_background")]
+        day = (
+            chosen.day
+            if chosen is not None and chosen.day is not None and chosen.day <= published
+            else published
+        )
+        alleged = (
+            event_type == EventType.CEASEFIRE_VIOLATED
+            and words.alleged is not None
+            and words.alleged.search(clause) is not None
+        )
+        parties = tuple(sorted({code for pattern, code in self.countries if pattern.search(clause)}))
+        finding = CeasefireFinding(
+            event_type, sentence, day, chosen is not None, conflict, parties, alleged, rule
+        )
+        rejections = []
+        if event_type == EventType.CEASEFIRE_VIOLATED and declared is not None:
+            rejections.append(
+                Rejection(sentence.text, f"{EventType.CEASEFIRE_DECLARED}/{tag}", "declared_then_violated")
+            )
+        return [finding], rejections
+
+    def _named(self, text: str) -> list[tuple[int, str]]:
+        found = []
+        for pattern, name in self.words.conflicts:
+            match = pattern.search(text)
+            if match is not None:
+                found.append((match.start(), name))
+        return sorted(found)
+
+    def _conflict(self, sentences: Sequence[Sentence], position: int, clause: str) -> str | None:
+        for text in (
+            clause,
+            sentences[position].text,
+            *(s.text for s in sentences[max(0, position - 3) : position][::-1]),
+        ):
+            named = self._named(text)
+            if named:
+                return named[0][1]
+        return None
+
+    def _most_named(self, sentences: Sequence[Sentence]) -> str | None:
+        counts: Counter[str] = Counter(name for s in sentences for _, name in self._named(s.text))
+        return counts.most_common(1)[0][0] if counts else None
+
+
+def _clauses(breaks: re.Pattern[str], text: str) -> list[str]:
+    pieces = []
+    start = 0
+    for match in breaks.finditer(text):
+        pieces.append(text[start : match.start()])
+        start = match.end()
+    pieces.append(text[start:])
+    return [p for p in pieces if p.strip()]
