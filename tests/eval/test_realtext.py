@@ -330,3 +330,27 @@ def test_scorer_refuses_texts_that_were_not_extracted_or_changed(
 def test_passage_scoring_stays_the_default(capsys: pytest.CaptureFixture[str]) -> None:
     assert score_detection.main(["--json"]) == 0
     assert json.loads(capsys.readouterr().out)["coverage"]["passages"] >= 150
+
+
+def test_front_matter_posts_give_the_title_and_the_rendered_markdown_body() -> None:
+    post = (
+        b"---\n"
+        b'title: "Readout of the President\\u2019s Call\\\n  \\ with the Prime\\_Minister"\n'
+        b"date: '2021-01-24'\n"
+        b"---\n"
+        b" \n"
+        b"The President spoke today with\nthe Prime Minister of <b>Canada</b>.\n\n"
+        b"\\###\n"
+    )
+    title, body = corpus.select(post, "front_matter", {}, "here")
+    assert title == "Readout of the President\u2019s Call with the Prime Minister"
+    assert body == "The President spoke today with the Prime Minister of Canada.\n\n###"
+    colon_title = b"---\ntitle: Trump: the call that wasn't\ndate: 2020-09-20-20-54-47\n---\nBody line\n"
+    assert corpus.select(colon_title, "front_matter", {}, "here") == (
+        "Trump: the call that wasn't",
+        "Body line",
+    )
+    with pytest.raises(corpus.CorpusError, match="no front matter"):
+        corpus.select(b"plain text\n", "front_matter", {}, "here")
+    with pytest.raises(corpus.CorpusError, match="no closing ---"):
+        corpus.select(b"---\ntitle: x\n", "front_matter", {}, "here")

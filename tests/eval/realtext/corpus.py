@@ -12,6 +12,9 @@ Record selectors (``record:``) a label may use, when one file holds more than on
 - ``json:<path>``: a dotted key path into a JSON document; integer parts index lists (``json:items.17``).
 - ``csv:N``: the N-th data row (1-based, after the header) of a CSV file; ``fields`` name columns.
 - ``lines:A-B``: lines A to B (1-based, inclusive) of a plain-text file.
+- ``front_matter``: a Markdown post (Jekyll, Hugo, Jigsaw): the title is the front matter's ``title`` and the
+  body the Markdown after it, rendered as text (lines of a paragraph joined by a space, backslash escapes
+  and inline HTML tags dropped, paragraphs kept apart by a blank line).
 
 The text is ``title + "\\n\\n" + body`` when a title exists, else the body; both are stripped and ``\\r\\n``
 becomes ``\\n``. Evidence offsets are character offsets into that text.
@@ -23,6 +26,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date
@@ -135,7 +139,7 @@ class TextLabel:
 
     @property
     def has_title(self) -> bool:
-        return bool(self.fields.get("title"))
+        return bool(self.fields.get("title")) or self.record == "front_matter"
 
 
 @dataclass(frozen=True)
@@ -376,7 +380,47 @@ def select(
             title, _, body = chunk.strip().partition("\n")
             return title, body
         return None, chunk
-    raise CorpusError(f"{where}: unknown record selector '{record}' (line:N, json:path, csv:N, lines:A-B)")
+    if kind == "front_matter":
+        return _front_matter(content, where)
+    raise CorpusError(
+        f"{where}: unknown record selector '{record}' (line:N, json:path, csv:N, lines:A-B, front_matter)"
+    )
+
+
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~'\"])")
+_INLINE_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_TITLE_LINE = re.compile(r"^title:\s*(.*)$", re.MULTILINE)
+
+
+def _front_matter(content: str, where: str) -> tuple[str | None, str]:
+    lines = content.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise CorpusError(f"{where}: no front matter (the file does not start with ---)")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        raise CorpusError(f"{where}: the front matter has no closing ---")
+    header = "\n".join(lines[1:end])
+    try:
+        meta = yaml.safe_load(header)
+    except yaml.YAMLError:
+        meta = None  # titles with ": " in them are not valid YAML; read the title line as it is
+    if isinstance(meta, dict) and meta.get("title") is not None:
+        title = " ".join(str(meta["title"]).split())
+    else:
+        found = _TITLE_LINE.search(header)
+        title = found.group(1).strip() if found else ""
+    return title, render_markdown("\n".join(lines[end + 1 :]))
+
+
+def render_markdown(markdown: str) -> str:
+    """Markdown body as plain text: soft-wrapped lines joined, escapes and inline tags dropped."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", markdown):
+        joined = " ".join(line.strip() for line in block.split("\n") if line.strip())
+        joined = _MD_ESCAPE.sub(r"\1", _INLINE_TAG.sub("", joined)).strip()
+        if joined:
+            paragraphs.append(joined)
+    return "\n\n".join(paragraphs)
 
 
 def _int(value: str, record: str, where: str) -> int:
