@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 
 from streams.errors import NewswatchError
-from streams.settings import load_settings
+from streams.settings import Settings, load_settings
 
 log = logging.getLogger("newswatch")
 
@@ -33,10 +33,19 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+def checked_settings(config: str | None) -> Settings:
+    """The settings, loaded and put through the start check: what ``config check`` reports on."""
+    from streams.settings.startcheck import check_start
+
+    settings = load_settings(config)
+    check_start(settings)
+    return settings
+
+
 def _cmd_worker(args: argparse.Namespace) -> int:
     from streams.worker.run import run_worker
 
-    return run_worker(load_settings(args.config))
+    return run_worker(checked_settings(args.config))
 
 
 def _cmd_topics(args: argparse.Namespace) -> int:
@@ -52,7 +61,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     """Run the connectors and the worker as two supervised child processes until Ctrl-C."""
     from streams.admin import ensure_topics
 
-    settings = load_settings(args.config)
+    settings = checked_settings(args.config)
     ensure_topics(settings)
     base = [sys.executable, "-m", "streams.cli"] + (["--config", args.config] if args.config else [])
     children = {
@@ -98,10 +107,10 @@ def _cmd_config(args: argparse.Namespace) -> int:
     if args.action == "docs":
         print(render_reference(), end="")
         return 0
-    settings = load_settings(args.config)
     if args.action == "show":
-        print(settings.model_dump_json(indent=2))
+        print(load_settings(args.config).model_dump_json(indent=2))
     else:
+        checked_settings(args.config)
         print(f"settings OK ({args.config or 'defaults'})")
     return 0
 

@@ -8,6 +8,7 @@ aliases exist for the settings people set most: see ``ENV_ALIASES``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,24 @@ ENV_ALIASES: dict[str, str] = {
     "NEWSWATCH_DATABASE_URL": "store.url",
 }
 CONFIG_ENV = "NEWSWATCH_CONFIG"
+
+
+# Quoted text in a YAML problem message longer than a token or an escape may be a value: never shown.
+_QUOTED_VALUE = re.compile(r"'[^'\s]{5,}'|\"[^\"\s]{5,}\"")
+
+
+def yaml_error_summary(error: yaml.YAMLError) -> str:
+    """Where and what the YAML syntax error is, without echoing the offending line (it may hold a secret)."""
+    if not isinstance(error, yaml.MarkedYAMLError) or error.problem_mark is None:
+        return f"{type(error).__name__} (no position given)"
+    mark = error.problem_mark
+    problem = _QUOTED_VALUE.sub("'…'", error.problem or "syntax error")
+    text = f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    if error.context and error.context_mark is not None:
+        context = _QUOTED_VALUE.sub("'…'", error.context)
+        start = error.context_mark
+        text += f" ({context} that starts at line {start.line + 1}, column {start.column + 1})"
+    return text
 
 
 def _set_path(tree: dict[str, Any], dotted: str, value: Any) -> None:
@@ -99,7 +118,8 @@ def load_settings(path: str | Path | None = None, environ: Mapping[str, str] | N
         except FileNotFoundError as exc:
             raise ConfigError(f"settings file not found: {file}") from exc
         except yaml.YAMLError as exc:
-            raise ConfigError(f"settings file {file} is not valid YAML: {exc}") from exc
+            where = yaml_error_summary(exc)
+            raise ConfigError(f"settings file {file} is not valid YAML at {where}") from None
         if loaded is not None and not isinstance(loaded, dict):
             raise ConfigError(f"settings file {file} must hold a mapping at the top level")
         data = loaded or {}

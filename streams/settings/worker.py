@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from streams.logging_setup import parse_level
 from streams.settings.base import Section
 
 
@@ -24,3 +25,9 @@ class WorkerSettings(Section):
     )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
     log_json: bool = Field(False, description="Write logs as JSON lines.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        parse_level(value)  # the same parser configure_logging uses at start
+        return value
