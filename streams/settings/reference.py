@@ -19,7 +19,9 @@ environment variables: `NEWSWATCH_<SECTION>__<KEY>=value` overrides `<section>.<
 as YAML scalars). Short aliases: `NEWSWATCH_WEBHOOK_URL` (alerts.webhook_url),
 `NEWSWATCH_BOOTSTRAP_SERVERS` (kafka.bootstrap_servers), `NEWSWATCH_TOPIC_PREFIX` (kafka.topic_prefix),
 `NEWSWATCH_DATABASE_URL` (store.url).
-Unknown keys are errors, reported with their dotted path.
+Unknown keys are errors, reported with their dotted path. `newswatch config check` also runs the checks a
+start runs (sink types, URL schemes and signing secrets, routes, rule, feed and token files), so a file it
+accepts does not fail at start; a YAML syntax error is reported by line and column, never by echoing the line.
 """
 
 
