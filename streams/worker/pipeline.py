@@ -7,7 +7,9 @@ articles.raw --articles--> events --merge--> alerts (+ events.merged), and artic
   one pass (``streams.worker.article_stage``). Every article also goes to ``articles.unique``, the
   store replay reads: unique ones keyed by their id, duplicates by their original's id.
 - merge: fold each report into the event table and emit an alert only for a new event or a material
-  change (``streams.events.merge``).
+  change (``streams.events.merge``). A batch's alerts and merged events are acknowledged by the broker
+  before its new states are written to the table (``streams.events.batch``): a kill in between makes
+  the same decisions again with the same alert ids, never a state without its alert.
 
 No exception escapes an agent: a failing record is logged, counted and dead-lettered.
 
@@ -15,8 +17,10 @@ Throughput: each agent takes its records in batches (``stream.take_events``), de
 then sends the outputs in one burst, so aiokafka packs them into a few produce requests instead of one
 request per record, and the metrics are updated once per batch (labelled children bound up front).
 Offsets are acknowledged only after the batch's sends were handed to the producer (``take_events``
-acks after the loop body), so the worker stays at-least-once. A batch waits at most ``*_WITHIN``
-seconds for more records when the topic is quiet, which bounds the latency it adds per stage.
+acks after the loop body; Faust flushes the producer before it commits), so the worker stays
+at-least-once; the merge stage also waits for the broker's acknowledgements before its state writes.
+A batch waits at most ``*_WITHIN`` seconds for more records when the topic is quiet, which bounds the
+latency it adds per stage.
 
 State: the dedupe fingerprints and the per-article reports are GlobalTables, so every worker sees every
 original and its reports whichever partition it came from; the event table is partitioned like the
@@ -26,16 +30,17 @@ iteration does, so table writes go to its partition (Faust's RocksDB store requi
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import cast
 
 import faust
 
 from streams.detect.engine import DetectionEngine
-from streams.events.merge import merge_report
-from streams.records import Alert, Event
+from streams.events.batch import BatchMerge
 from streams.settings import Settings
 from streams.worker import metrics
 from streams.worker.app import PipelineTopics
@@ -60,9 +65,62 @@ def _enter(stream: faust.StreamT[bytes], event: faust.EventT | None) -> None:
     cast(faust.Stream, stream)._set_current_event(event)
 
 
+@contextlib.contextmanager
+def _keeping_current(stream: faust.StreamT[bytes]) -> Iterator[None]:
+    """Put the stream's current event back after a section that moved it.
+
+    While the body awaits, ``take_events`` takes the next record, sets it as the current event and waits
+    for the body to finish; it then pairs the record with ``current_event``. Leaving another event there
+    would ack the wrong record, leaving None crashes the stream ("Take buffer found current_event is
+    None").
+    """
+    previous = stream.current_event
+    try:
+        yield
+    finally:
+        _enter(stream, previous)
+
+
 def _entering(stream: faust.StreamT[bytes], batch: Sequence[faust.EventT]) -> Callable[[int], None]:
     """``enter(i)`` for the article stage: make the batch's ``i``-th event the current one."""
     return lambda index: _enter(stream, batch[index])
+
+
+Outgoing = tuple[faust.TopicT, bytes | None, bytes]  # topic, key, value
+
+
+async def publish_acknowledged(records: Sequence[Outgoing], first_pause: float = 0.5) -> None:
+    """Send ``records`` in one burst and return once the broker acknowledged every one.
+
+    A record whose send fails is sent again (after a pause doubling up to 10 s) until it is acknowledged,
+    so the caller, which writes its state afterwards, never records an effect that did not happen. A
+    record sent twice that way is a repeat of the same id, which its readers drop.
+    """
+    pause = first_pause
+    todo = list(records)
+    while todo:
+        outcomes: list[object] = []
+        for topic, key, value in todo:  # no await in between yields: the producer batches them
+            try:
+                outcomes.append(await topic.send(key=key, value=value))
+            except Exception as exc:  # not even queued (producer not ready, record too large, ...)
+                outcomes.append(exc)
+        acks = [outcome for outcome in outcomes if not isinstance(outcome, Exception)]
+        results = iter(await asyncio.gather(*cast(list[Awaitable[object]], acks), return_exceptions=True))
+        outcomes = [outcome if isinstance(outcome, Exception) else next(results) for outcome in outcomes]
+        failed = [(r, o) for r, o in zip(todo, outcomes, strict=True) if isinstance(o, BaseException)]
+        if failed:
+            log.warning(
+                "%d of %d records not acknowledged (%s); sending them again in %.1f s",
+                len(failed),
+                len(todo),
+                failed[0][1],
+                pause,
+                extra={"stage": "merge"},
+            )
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 10.0)
+        todo = [record for record, _ in failed]
 
 
 def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings) -> None:
@@ -135,47 +193,42 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
 
     @app.agent(topics.events, name="newswatch.merge")
     async def merge_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+        # Outputs first, state second (streams/events/batch.py): the batch's records are acknowledged by
+        # the broker before the event table is written, so a kill never keeps a state without its alert.
         async for batch in _batches(stream, MERGE_BATCH, MERGE_WITHIN):
-            merged_out: list[tuple[bytes, bytes]] = []
-            alerts_out: list[tuple[bytes, bytes]] = []
+            merge = BatchMerge(event_table.get)
             dead: list[bytes] = []
-            for event in batch:
-                _enter(stream, event)
-                raw = event.value
+            for index, event in enumerate(batch):
+                _enter(stream, event)  # reads from its partition (RocksDB)
                 started = time.perf_counter()
                 try:
-                    report = Event.from_json(raw)
-                    key = report.id.encode()
-                    known = event_table.get(key)
-                    outcome = merge_report(Event.from_json(known) if known else None, report)
-                    metrics.EVENTS_MERGED.labels(reason=outcome.reason).inc()
-                    if outcome.reason != "duplicate":
-                        merged = outcome.event.to_json()
-                        event_table[key] = merged
-                        merged_out.append((key, merged))
-                    if outcome.should_alert:
-                        alert = Alert(event=outcome.event, reason=outcome.reason)
-                        metrics.ALERTS_EMITTED.labels(reason=outcome.reason).inc()
-                        log.info(
-                            "alert %s for %s",
-                            outcome.reason,
-                            report.key,
-                            extra={"event_id": report.id, "stage": "merge"},
-                        )
-                        alerts_out.append((alert.id.encode(), alert.to_json()))
+                    folded = merge.fold(index, event.value)
                 except Exception:
                     merge_errors.inc()
                     log.exception("merge failed; report dead-lettered", extra={"stage": "merge"})
-                    dead.append(raw)
+                    dead.append(event.value)
                     continue
+                metrics.EVENTS_MERGED.labels(reason=folded.outcome.reason).inc()
+                if folded.alert is not None:
+                    metrics.ALERTS_EMITTED.labels(reason=folded.outcome.reason).inc()
+                    log.info(
+                        "alert %s for %s",
+                        folded.outcome.reason,
+                        folded.report.key,
+                        extra={"event_id": folded.report.id, "stage": "merge"},
+                    )
                 merge_seconds.observe(time.perf_counter() - started)
             _enter(stream, None)
-            for raw in dead:
-                await topics.articles_dlq.send(value=raw)
-            for key, value in merged_out:
-                await topics.events_merged.send(key=key, value=value)
-            for key, value in alerts_out:
-                await topics.alerts.send(key=key, value=value)
+            await publish_acknowledged(
+                [(topics.articles_dlq, None, raw) for raw in dead]
+                + [(topics.events_merged, key, value) for key, value in merge.merged]
+                + [(topics.alerts, key, value) for key, value in merge.alerts]
+            )
+            with _keeping_current(stream):  # a record that came during the await is paired with it
+                for index, writes in sorted(merge.writes_by_record().items()):
+                    _enter(stream, batch[index])  # the changelog record goes to the report's partition
+                    for key, state in writes:
+                        event_table[key] = state
             yield None
 
     async def rebuild_after_rebalance(app: faust.App, *_: object, **__: object) -> None:
