@@ -114,3 +114,18 @@ async def test_overlong_url_gets_the_json_error(sqlite_store: EventStore, length
         assert status == 200
     finally:
         await runner.cleanup()
+
+
+def test_openapi_documents_the_token_and_the_new_errors() -> None:
+    from streams.store.api import load_openapi
+
+    spec = load_openapi()
+    assert spec["components"]["securitySchemes"]["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": spec["components"]["securitySchemes"]["bearer"]["description"],
+    }
+    for path, item in spec["paths"].items():
+        if path.startswith("/api/"):
+            assert "401" in item["get"]["responses"], path
+    assert "414" in spec["paths"]["/api/events"]["get"]["responses"]
