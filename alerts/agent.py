@@ -1,13 +1,14 @@
-"""The Faust adapter of the alert stage: consume ``alerts``, deliver through the dispatcher, log deliveries.
+"""The Faust adapter of the alert stage: consume ``alerts``, hand each alert to its sinks, ack when settled.
 
-At-least-once with an idempotent effect: an alert's offset is acknowledged only after every sink it
-was routed to has either accepted it (2xx) or dead-lettered it, so a killed worker re-reads what was in
-flight. What was delivered is recorded in the ``alert-deliveries`` table (keyed ``alert_id|sink``,
-written by the delivery-log agent from the ``alerts.deliveries`` topic, because the sink workers run
-outside any stream event), and the dispatcher skips pairs found there. The remaining window (a kill
-between the receiver's 2xx and the delivery record reaching Kafka) is documented in docs/alerts.md.
-It also relies on Faust handing every record after a rebalance to the agent, which Faust 0.15.3 does
-only with ``streams.worker.app.hold_records_during_seek`` (docs/alerts.md, "Restarts and rebalances").
+The agent does not wait for deliveries: it submits an alert (each sink has its own queue, retries and
+budget, so a dead sink delays only itself) and acknowledges the alert's record, through Faust's manual
+acks (``stream.noack()``, ``stream.ack(event)``), only once every sink it was routed to has delivered,
+dead-lettered or skipped it. Faust commits offsets up to the first unacknowledged record, so a killed
+worker reads again whatever was not settled. The delivery log (``alerts.kafka_delivery_log``) is read
+whole before the first alert is submitted, so the restarted worker skips every delivery recorded before
+the crash. The bound on repeats is in docs/alerts.md ("Effectively once"). Like every agent of the
+worker it relies on ``streams.worker.app.hold_records_during_seek`` (docs/alerts.md, "Restarts and
+rebalances").
 """
 
 from __future__ import annotations
@@ -15,109 +16,76 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import faust
 
 from alerts.deadletter import DeadLetter
-from alerts.dispatch import Dispatcher
+from alerts.dispatch import Dispatcher, Submission
 from alerts.dlq import dlq_size
+from alerts.kafka_delivery_log import KafkaDeliveryLog
+from alerts.metrics import UNDECODABLE
 from streams.errors import BrokerError, RecordError
 from streams.records import Alert
 
 log = logging.getLogger(__name__)
 
-SETTLE_TIMEOUT_SECONDS = 3600.0
 DLQ_SIZE_INTERVAL_SECONDS = 60.0
 
 
-class TableDeliveryLog:
-    """The delivery log over a Faust table, plus completion signals for the agent awaiting them."""
-
-    def __init__(self, table: Any, deliveries_topic: faust.TopicT) -> None:
-        self._table = table
-        self._topic = deliveries_topic
-        self._recent: set[tuple[str, str]] = set()
-        self._waiting: dict[tuple[str, str], asyncio.Future[str]] = {}
-
-    def was_delivered(self, alert_id: str, sink: str) -> bool:
-        pair = (alert_id, sink)
-        return pair in self._recent or self._table.get(f"{alert_id}|{sink}".encode()) is not None
-
-    def mark_delivered(self, alert_id: str, sink: str) -> None:
-        self._recent.add((alert_id, sink))
-        key = f"{alert_id}|{sink}".encode()
-        self._topic.send_soon(key=alert_id.encode(), value=key)
-        self.settle(alert_id, sink, "delivered")
-
-    def expect(self, alert_id: str, sink: str) -> asyncio.Future[str]:
-        """A future that resolves when (alert, sink) is delivered or dead-lettered."""
-        future = self._waiting.get((alert_id, sink))
-        if future is None or future.done():
-            future = asyncio.get_running_loop().create_future()
-            self._waiting[(alert_id, sink)] = future
-        if self.was_delivered(alert_id, sink):
-            future.set_result("delivered")
-        return future
-
-    def settle(self, alert_id: str, sink: str, outcome: str) -> None:
-        future = self._waiting.pop((alert_id, sink), None)
-        if future is not None and not future.done():
-            future.set_result(outcome)
-
-    def forget_recent(self, limit: int = 100_000) -> None:
-        if len(self._recent) > limit:
-            self._recent.clear()
-
-
 def register(app: faust.App, topics: Any, settings: Any) -> None:
-    """Attach the alert and delivery-log agents to the worker's app."""
-    deliveries = app.Table(
-        "alert-deliveries",
-        key_type=bytes,
-        value_type=bytes,
-        partitions=settings.kafka.partitions,
+    """Attach the alert agent to the worker's app."""
+    delivery_log = KafkaDeliveryLog(
+        settings.kafka.bootstrap_servers, topics.alert_deliveries.get_topic_name()
     )
-    delivery_log = TableDeliveryLog(deliveries, topics.alert_deliveries)
 
     async def publish_dead_letter(letter: DeadLetter) -> None:
-        await topics.alerts_dlq.send(key=letter.key.encode(), value=letter.to_json())
-        delivery_log.settle(letter.alert_id, letter.sink, "dead_letter")
+        sent = await topics.alerts_dlq.send(key=letter.key.encode(), value=letter.to_json())
+        await sent  # on the broker before the alert may be acknowledged
 
     dispatcher = Dispatcher.from_settings(
         settings.alerts, delivery_log=delivery_log, dead_letter=publish_dead_letter
     )
+    acking: set[asyncio.Task[None]] = set()
 
     async def stop_dispatcher(app: faust.App, *_: Any, **__: Any) -> None:
         await dispatcher.close()
+        await delivery_log.stop()
 
     app.on_before_shutdown.connect(stop_dispatcher)  # type: ignore[arg-type]  # mode's stub wants a plain callable
 
-    @app.agent(
-        topics.alerts, name="newswatch.alerts", concurrency=getattr(settings.alerts, "agent_concurrency", 16)
-    )
+    async def ack_when_settled(stream: faust.StreamT[bytes], event: Any, submission: Submission) -> None:
+        if await dispatcher.settled(submission):
+            await stream.ack(event)
+        else:
+            log.error(
+                "alert %s not settled by every sink; left unacknowledged, so a restart reads it again",
+                submission.alert_id,
+                extra={"alert_id": submission.alert_id},
+            )
+
+    @app.task
+    async def read_delivery_log() -> None:
+        """Read the log at boot rather than at the first alert (the agent waits for it either way)."""
+        await delivery_log.start()
+
+    @app.agent(topics.alerts, name="newswatch.alerts", concurrency=settings.alerts.agent_concurrency)
     async def alert_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-        async for raw in stream:
-            try:
-                alert = Alert.from_json(raw)
-            except RecordError as exc:
-                log.warning("undecodable alert skipped: %s", exc, extra={"stage": "alert"})
-                continue
+        manual: faust.StreamT[bytes] = cast("faust.Stream[bytes]", stream).noack()  # StreamT lacks it
+        async for event in manual.events():
+            await delivery_log.start()  # returns at once after the first time
             await dispatcher.start()
-            pending = [delivery_log.expect(alert.id, sink) for sink in dispatcher.sinks]
-            submission = await dispatcher.submit(alert)
-            waiting = [
-                f for sink, f in zip(dispatcher.sinks, pending, strict=True) if sink in submission.sinks
-            ]
-            for sink, future in zip(dispatcher.sinks, pending, strict=True):
-                if sink not in submission.sinks:
-                    delivery_log.settle(alert.id, sink, submission.reason)
-                    future.cancel()
-            if waiting:
-                done, _ = await asyncio.wait(waiting, timeout=SETTLE_TIMEOUT_SECONDS)
-                if len(done) != len(waiting):
-                    log.error("alert %s not settled in time", alert.id, extra={"alert_id": alert.id})
-            delivery_log.forget_recent()
+            try:
+                alert = Alert.from_json(event.value)
+            except RecordError as exc:
+                UNDECODABLE.inc()
+                log.warning("undecodable alert skipped: %s", exc, extra={"stage": "alert"})
+                await manual.ack(event)
+                continue
+            submission = await dispatcher.submit(alert)  # waits only while a live sink's queue is full
+            task = asyncio.create_task(ack_when_settled(manual, event, submission))
+            acking.add(task)
+            task.add_done_callback(acking.discard)
             yield None
 
     @app.timer(interval=DLQ_SIZE_INTERVAL_SECONDS)
@@ -129,9 +97,3 @@ def register(app: faust.App, topics: Any, settings: Any) -> None:
             )
         except BrokerError as exc:
             log.warning("could not measure the alert DLQ: %s", exc, extra={"stage": "alert"})
-
-    @app.agent(topics.alert_deliveries, name="newswatch.delivery-log")
-    async def delivery_log_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-        async for value in stream:
-            deliveries[bytes(value)] = b"1"
-            yield None

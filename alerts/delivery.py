@@ -24,7 +24,8 @@ DLQ_PUBLISH_ATTEMPTS = 5
 
 @dataclass(frozen=True, slots=True)
 class DeliveryResult:
-    """How one (alerts, sink) delivery ended: delivered, duplicate, permanent or dead_lettered."""
+    """How one (alerts, sink) delivery ended: delivered, duplicate, permanent, dead_lettered, or
+    unsettled (the dead letter could not be published: the alert must be read again)."""
 
     status: str
     attempts: int
@@ -108,7 +109,7 @@ class Deliverer:
             ATTEMPTS.labels(sink.name, last.kind.value).inc()
             if last.kind is Kind.DELIVERED:
                 breaker.record_success()
-                self._delivered(sink, pending, attempts)
+                await self._delivered(sink, pending, attempts)
                 return DeliveryResult("delivered", attempts)
             if last.kind is Kind.PERMANENT:
                 breaker.record_success()  # the receiver answered; the request itself is wrong
@@ -148,31 +149,44 @@ class Deliverer:
         ATTEMPT_SECONDS.labels(sink.name).observe(time.perf_counter() - started)
         return outcome
 
-    def _delivered(self, sink: BaseSink, alerts: list[Alert], attempts: int) -> None:
+    async def _delivered(self, sink: BaseSink, alerts: list[Alert], attempts: int) -> None:
         now = utcnow()
+        await asyncio.gather(*(self.delivery_log.mark_delivered(a.id, sink.name) for a in alerts))
         for alert in alerts:
-            self.delivery_log.mark_delivered(alert.id, sink.name)
             LATENCY.labels(sink.name).observe(max(0.0, (now - alert.created_at).total_seconds()))
         DELIVERIES.labels(sink.name, "delivered").inc(len(alerts))
         log.debug("delivered %d alert(s) to %s in %d attempt(s)", len(alerts), sink.name, attempts)
 
-    async def _publish(self, letter: DeadLetter) -> None:
+    async def dead_letter_unsent(
+        self, sink: BaseSink, alerts: Sequence[Alert], detail: str
+    ) -> DeliveryResult:
+        """Dead-letter ``alerts`` without an attempt (the sink's queue overflowed while it is down)."""
+        pending = [a for a in alerts if not self.delivery_log.was_delivered(a.id, sink.name)]
+        if not pending:
+            return DeliveryResult("duplicate", 0)
+        return await self._dead_letter(sink, pending, Outcome.retry(detail), 0)
+
+    async def _publish(self, letter: DeadLetter) -> bool:
         """Hand a dead letter to the publisher, retrying a few times (the broker may be restarting)."""
         for attempt in range(1, DLQ_PUBLISH_ATTEMPTS + 1):
             try:
                 await self.dead_letter(letter)
-                return
+                return True
             except Exception:
                 if attempt == DLQ_PUBLISH_ATTEMPTS:
-                    log.exception("could not publish dead letter %s; it is lost", letter.key)
-                    return
+                    log.exception(
+                        "could not publish dead letter %s; the alert stays unacknowledged", letter.key
+                    )
+                    return False
                 log.warning("publishing dead letter %s failed (attempt %d), retrying", letter.key, attempt)
                 await self._sleep(min(8.0, 0.5 * 2**attempt))
+        return False
 
     async def _dead_letter(
         self, sink: BaseSink, alerts: list[Alert], outcome: Outcome, attempts: int
     ) -> DeliveryResult:
         status = "permanent" if outcome.kind is Kind.PERMANENT else "dead_lettered"
+        published = True
         for alert in alerts:
             letter = DeadLetter(alert.to_dict(), sink.name, outcome.detail, attempts, status=outcome.status)
             log.warning(
@@ -182,7 +196,11 @@ class Deliverer:
                 attempts,
                 outcome.detail,
             )
-            await self._publish(letter)
-            DEAD_LETTERS.labels(sink.name).inc()
+            if await self._publish(letter):
+                DEAD_LETTERS.labels(sink.name).inc()
+            else:
+                published = False
+        if not published:
+            return DeliveryResult("unsettled", attempts, outcome.detail)
         DELIVERIES.labels(sink.name, status).inc(len(alerts))
         return DeliveryResult(status, attempts, outcome.detail)

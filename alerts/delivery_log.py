@@ -10,11 +10,13 @@ import orjson
 
 
 class DeliveryLog(Protocol):
-    """Written only after a successful delivery; the worker backs it with a Faust table."""
+    """Written only after a successful delivery; the worker's is ``alerts.kafka_delivery_log``."""
 
     def was_delivered(self, alert_id: str, sink: str) -> bool: ...
 
-    def mark_delivered(self, alert_id: str, sink: str) -> None: ...
+    async def mark_delivered(self, alert_id: str, sink: str) -> None:
+        """Record a delivery; returns once the record is durable (a crash after it cannot repeat it)."""
+        ...
 
 
 class InMemoryDeliveryLog:
@@ -26,7 +28,7 @@ class InMemoryDeliveryLog:
     def was_delivered(self, alert_id: str, sink: str) -> bool:
         return (alert_id, sink) in self._done
 
-    def mark_delivered(self, alert_id: str, sink: str) -> None:
+    async def mark_delivered(self, alert_id: str, sink: str) -> None:
         self._done.add((alert_id, sink))
 
     def __len__(self) -> int:
@@ -50,7 +52,7 @@ class FileDeliveryLog:
     def was_delivered(self, alert_id: str, sink: str) -> bool:
         return (alert_id, sink) in self._done
 
-    def mark_delivered(self, alert_id: str, sink: str) -> None:
+    async def mark_delivered(self, alert_id: str, sink: str) -> None:
         if (alert_id, sink) in self._done:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,8 @@
-"""The dispatcher: route, silence, group, then queue per sink behind a rate limit; delivery via Deliverer."""
+"""The dispatcher: route, silence, group, then queue per sink behind a rate limit; delivery via Deliverer.
+
+Each sink has its own bounded queue and workers, so a dead sink delays only its own deliveries;
+``settled()`` tells the caller when every sink an alert went to has delivered or dead-lettered it.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,18 @@ from pathlib import Path
 
 import aiohttp
 
+from alerts.circuit import State
 from alerts.deadletter import DeadLetter, DeadLetterPublisher
 from alerts.delivery import Deliverer, DeliveryResult
 from alerts.delivery_log import DeliveryLog
-from alerts.metrics import DECISIONS, PENDING_GROUPS, QUEUE_DEPTH
+from alerts.metrics import (
+    DECISIONS,
+    PENDING_GROUPS,
+    QUEUE_DEPTH,
+    QUEUE_FULL_WAITS,
+    QUEUE_OVERFLOWS,
+    UNSETTLED,
+)
 from alerts.ratelimit import TokenBucket
 from alerts.routing import Route, build_routes, select_routes
 from alerts.silences import SilenceStore
@@ -27,6 +39,8 @@ from streams.settings.alerts import AlertSettings, SinkSettings
 
 log = logging.getLogger("newswatch.alerts.dispatch")
 SENT_ALERT_MEMORY_SECONDS = 3600.0  # how long a sent alert id counts as a duplicate without the delivery log
+QUEUE_RECHECK_SECONDS = 1.0  # while a full queue holds the caller, how often the sink's circuit is looked at
+UNSETTLED_OUTCOME = "unsettled"  # a delivery that ended neither delivered nor dead-lettered (see settled())
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +134,7 @@ class Dispatcher:
         self._session: aiohttp.ClientSession | None = None
         self._prune_at = 10000
         self._claimed: set[tuple[str, str]] = set()  # (alert id, sink) queued or in flight
+        self._settling: dict[tuple[str, str], asyncio.Future[str]] = {}  # (alert id, sink) not yet final
         self._outstanding = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -194,6 +209,8 @@ class Dispatcher:
                 continue
             used.append(route)
             group.pending[alert.id] = alert
+            for sink in route.sinks:
+                self._expect(alert.id, sink)
             self._busy(+1)
             await self._schedule(group, now)
         if not used:
@@ -201,6 +218,31 @@ class Dispatcher:
             return self._decided(Submission(alert.id, False, reasons[0], names, tuple(dict.fromkeys(busy))))
         sinks = tuple(dict.fromkeys(s for r in used for s in r.sinks))
         return self._decided(Submission(alert.id, True, alert.reason, tuple(r.name for r in used), sinks))
+
+    def _expect(self, alert_id: str, sink: str) -> None:
+        if (alert_id, sink) not in self._settling:
+            self._settling[(alert_id, sink)] = asyncio.get_running_loop().create_future()
+            UNSETTLED.set(len(self._settling))
+
+    def _settle(self, alerts: Sequence[Alert], sink: str, outcome: str) -> None:
+        for alert in alerts:
+            future = self._settling.pop((alert.id, sink), None)
+            if future is not None and not future.done():
+                future.set_result(outcome)
+        UNSETTLED.set(len(self._settling))
+
+    async def settled(self, submission: Submission) -> bool:
+        """Wait until every sink of ``submission`` delivered, dead-lettered or skipped the alert.
+
+        False when one of them could not (its dead letter could not be published, or its worker
+        crashed): the caller must not acknowledge the alert, so a restart delivers it again.
+        """
+        futures = [
+            f for s in submission.sinks if (f := self._settling.get((submission.alert_id, s))) is not None
+        ]
+        if futures:
+            await asyncio.wait(futures)  # not gather: a cancelled caller must not cancel shared futures
+        return all(f.result() != UNSETTLED_OUTCOME for f in futures)
 
     def _decided(self, submission: Submission) -> Submission:
         DECISIONS.labels(submission.reason, str(submission.sent).lower()).inc()
@@ -287,21 +329,53 @@ class Dispatcher:
                 jobs.extend((runner, (alert,)) for alert in fresh)
         self._busy(len(jobs) - len(alerts))
         for runner, job in jobs:
-            await runner.queue.put((job, self._clock()))
-            QUEUE_DEPTH.labels(runner.sink.name).set(runner.depth())
+            await self._enqueue(runner, job)
+
+    async def _enqueue(self, runner: _SinkRunner, job: tuple[Alert, ...]) -> None:
+        """Queue a job; a full queue holds the caller while the sink's circuit is closed (back-pressure),
+        and sends the job to the dead-letter topic at once while it is not (the sink is down)."""
+        name = runner.sink.name
+        waited = False
+        while True:
+            if runner.queue.full() and self.deliverer.breaker(name).state is not State.CLOSED:
+                QUEUE_OVERFLOWS.labels(name).inc()
+                try:
+                    result = await self.deliverer.dead_letter_unsent(
+                        runner.sink, job, f"queue full ({runner.queue.maxsize}) while the circuit is open"
+                    )
+                    outcome = result.status
+                except Exception:
+                    log.exception("dead-lettering an overflow of %s crashed", name)
+                    outcome = UNSETTLED_OUTCOME
+                self._claimed.difference_update((a.id, name) for a in job)
+                self._settle(job, name, outcome)
+                self._busy(-1)
+                return
+            if not waited and runner.queue.full():
+                waited = True
+                QUEUE_FULL_WAITS.labels(name).inc()
+            try:
+                await asyncio.wait_for(runner.queue.put((job, self._clock())), QUEUE_RECHECK_SECONDS)
+            except TimeoutError:
+                continue
+            QUEUE_DEPTH.labels(name).set(runner.depth())
+            return
 
     async def _work(self, runner: _SinkRunner) -> None:
         while True:
             job, queued_at = await runner.queue.get()
             runner.in_flight += 1
+            outcome = UNSETTLED_OUTCOME
             try:
-                await self.deliverer.deliver(
+                result = await self.deliverer.deliver(
                     runner.sink, job, before_attempt=runner.bucket.acquire, queued_at=queued_at
                 )
+                outcome = result.status
             except Exception:
                 log.exception("delivery to %s crashed", runner.sink.name)
             finally:
                 self._claimed.difference_update((a.id, runner.sink.name) for a in job)
+                self._settle(job, runner.sink.name, outcome)
                 runner.in_flight -= 1
                 runner.queue.task_done()
                 QUEUE_DEPTH.labels(runner.sink.name).set(runner.depth())

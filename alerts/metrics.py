@@ -45,3 +45,29 @@ DECISIONS = Counter(
 PENDING_GROUPS = Gauge(
     "newswatch_alert_pending_groups", "Alert groups waiting for group_wait/group_interval."
 )
+UNSETTLED = Gauge(
+    "newswatch_alert_unsettled_alerts",
+    "Alerts handed to their sinks and not yet delivered, dead-lettered or suppressed by every one "
+    "(their offsets are not committed yet).",
+)
+QUEUE_OVERFLOWS = Counter(
+    "newswatch_alert_queue_overflows_total",
+    "Deliveries dead-lettered at once because the sink's queue was full while its circuit was open.",
+    ["sink"],
+)
+QUEUE_FULL_WAITS = Counter(
+    "newswatch_alert_queue_full_waits_total",
+    "Times a full sink queue made the alert agent wait (back-pressure on the alerts topic).",
+    ["sink"],
+)
+DELIVERY_LOG_ENTRIES = Gauge(
+    "newswatch_alert_delivery_log_entries",
+    "(alert, sink) deliveries known to the worker's delivery log (read at start, then followed).",
+)
+DELIVERY_LOG_WRITE_FAILURES = Counter(
+    "newswatch_alert_delivery_log_write_failures_total",
+    "Delivery records that could not be written to alerts.deliveries (a restart may repeat them).",
+)
+UNDECODABLE = Counter(
+    "newswatch_alert_undecodable_total", "Records on the alerts topic that were not an alert (skipped)."
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from string import Template
 from typing import Any
+from urllib.parse import urlsplit
 
 from streams.records import Alert
 
@@ -32,12 +33,21 @@ def alert_payload(alert: Alert, source: str = "urn:newswatch") -> dict[str, Any]
     }
 
 
+def is_web_link(url: str) -> bool:
+    """Only http(s) links with a host go out: ``javascript:``, ``data:`` and the like are dropped."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
 def article_links(alert: Alert) -> list[dict[str, str]]:
-    """Distinct article links of the evidence, in report order: url, source, published."""
+    """Distinct http(s) article links of the evidence, in report order: url, source, published."""
     seen: set[str] = set()
     links: list[dict[str, str]] = []
     for item in alert.event.evidence:
-        if not item.url or item.url in seen:
+        if not item.url or item.url in seen or not is_web_link(item.url):
             continue
         seen.add(item.url)
         published = item.published.isoformat() if item.published else ""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
+
+from alerts.payload import is_web_link
 
 ELLIPSIS = "…"
 _MD_SPECIALS = "\\`*_~|>[]()#<@!:"
@@ -35,11 +37,7 @@ def fit(raw: str, limit: int, escape: Callable[[str], str] = lambda s: s) -> str
 
 def safe_url(url: str) -> str | None:
     """An http(s) URL with characters that could break chat link syntax percent-encoded, else None."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if not is_web_link(url):
         return None
     return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~-._")
 

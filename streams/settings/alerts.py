@@ -54,9 +54,16 @@ class SinkSettings(Section):
     burst: int = Field(
         default=1, ge=1, description="Sends allowed back-to-back before the rate limit applies."
     )
-    concurrency: int = Field(default=4, ge=1, description="Deliveries in flight at once for this sink.")
+    concurrency: int = Field(
+        default=4,
+        ge=1,
+        description="Deliveries in flight at once for this sink (also the most a worker crash can repeat).",
+    )
     queue_size: int = Field(
-        default=1000, ge=1, description="Queued deliveries before submit() waits (back-pressure)."
+        default=1000,
+        ge=1,
+        description="Deliveries queued for this sink; when full, new alerts wait (back-pressure) while the "
+        "sink's circuit is closed and go to the dead-letter topic while it is open (the sink is down).",
     )
     max_links: int = Field(default=10, ge=0, description="Article links shown in chat messages.")
     enabled: bool = Field(default=True, description="Set false to keep the entry but send nothing.")
@@ -179,9 +186,10 @@ class AlertSettings(Section):
         "unless a route names them.",
     )
     agent_concurrency: int = Field(
-        default=4,
+        default=1,
         ge=1,
-        description="Alerts the worker's alert agent handles at once (each awaits its sends).",
+        description="Alert agent actors; each hands an alert to its sinks' queues without waiting for "
+        "the deliveries (1 keeps the topic's order).",
     )
     silence_reload_seconds: float = Field(
         default=2.0, gt=0, description="How often the worker re-reads silences."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -59,7 +60,7 @@ def test_signature_matches_reference_library():
 def test_file_delivery_log_survives_torn_line(tmp_path):
     path = tmp_path / "log.jsonl"
     log = FileDeliveryLog(path)
-    log.mark_delivered("a1", "hook")
+    asyncio.run(log.mark_delivered("a1", "hook"))
     with path.open("ab") as handle:
         handle.write(b'{"alert_id": "a2", "si')
     again = FileDeliveryLog(path)
