@@ -6,10 +6,13 @@ form used by the connectors: it holds one of ``max_in_flight_articles`` slots un
 acknowledged the article, re-sending after failures, so a broker outage stalls polling instead of
 dropping articles.
 
-An article must never stall a connector because of what it is: one larger than
-``producer.max_article_bytes`` has its text (then summary) cut to fit and is flagged ``text_truncated``;
-one that still does not fit, cannot be encoded, or that the broker refuses as too large or invalid
-raises ``RejectedArticleError`` at once (counted, never retried).
+An article must never stall a connector because of what it is. The limit is
+``producer.max_article_bytes``, lowered to what the topic's ``max.message.bytes`` allows (read at start);
+a larger article has its text (then summary) cut to fit and is flagged ``text_truncated``; one that still
+does not fit or cannot be encoded raises ``RejectedArticleError`` at once (counted, never retried). If
+the broker refuses a record anyway (the topic's limit was lowered while running), kafka-python's
+idempotent producer fails for good, so the limit is read again, the producer rebuilt and the article
+cut again and re-sent; refused ``MAX_REFUSALS`` times, it is rejected.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any, Protocol
 
 import orjson
 from kafka import KafkaProducer
+from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 from kafka.errors import InvalidRecordError, KafkaError, MessageSizeTooLargeError, RecordListTooLargeError
 
 from connectors import metrics
@@ -32,8 +36,36 @@ from streams.topics import ARTICLES_RAW
 
 log = logging.getLogger(__name__)
 
-# Broker answers that no re-send can change: the record itself is the problem.
+# Broker answers that the same record cannot change by re-sending: the record itself is the problem.
 PERMANENT_ERRORS = (MessageSizeTooLargeError, RecordListTooLargeError, InvalidRecordError)
+MAX_REFUSALS = 3
+
+
+def broker_record_limit(settings: Settings) -> int | None:
+    """The largest record the raw topic takes, from its ``max.message.bytes`` (None if unreadable).
+
+    A margin covers the batch and record headers and compression that cannot shrink the value.
+    """
+    topic = settings.topic(ARTICLES_RAW)
+    try:
+        admin = KafkaAdminClient(
+            bootstrap_servers=[s.strip() for s in settings.kafka.bootstrap_servers.split(",") if s.strip()],
+            client_id="newswatch-connectors-limits",
+            request_timeout_ms=10_000,
+        )
+        try:
+            answer = admin.describe_configs(
+                [ConfigResource(ConfigResourceType.TOPIC, topic, ["max.message.bytes"])], config_filter="all"
+            )
+        finally:
+            admin.close()
+        allowed = int(answer["topic"][topic]["max.message.bytes"]["value"])
+    except (KafkaError, KeyError, TypeError, ValueError, OSError) as exc:
+        log.warning(
+            "could not read max.message.bytes of %s (%s); using producer.max_article_bytes", topic, exc
+        )
+        return None
+    return allowed - 1024 - allowed // 100
 
 
 class RejectedArticleError(RecordError):
@@ -122,8 +154,14 @@ class ArticleProducer:
 
     def __init__(self, settings: Settings, producer: Any | None = None) -> None:
         self.topic = settings.topic(ARTICLES_RAW)
+        self._settings = settings
         self._tuning = settings.connectors.producer
+        self._injected = producer
         self._producer = producer if producer is not None else build_kafka_producer(settings)
+        self._generation = 0
+        self.max_article_bytes = self._tuning.max_article_bytes
+        if producer is None:
+            self._apply_broker_limit()
         self._slots: asyncio.Semaphore | None = None
         self._send_lock = threading.Lock()
         # kafka-python 3 has no buffer_memory limit: this bounds unacknowledged records instead.
@@ -132,10 +170,34 @@ class ArticleProducer:
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kafka-send")
         self._closed = False
 
+    def _apply_broker_limit(self) -> None:
+        limit = broker_record_limit(self._settings)
+        if limit is not None and limit < self._tuning.max_article_bytes:
+            log.info("articles are cut to %d bytes (max.message.bytes of %s)", limit, self.topic)
+            self.max_article_bytes = max(limit, 1024)
+        else:
+            self.max_article_bytes = self._tuning.max_article_bytes
+
+    def _recover(self, generation: int) -> None:
+        """After a refusal: read the topic's limit again and replace the (now failed) producer, once."""
+        if generation != self._generation:
+            return  # another refusal of the same producer already did it
+        self._generation += 1
+        if self._injected is not None:
+            return
+        self._apply_broker_limit()
+        old = self._producer
+        with self._send_lock:
+            self._producer = build_kafka_producer(self._settings)
+        try:
+            old.close(timeout=0)
+        except Exception as exc:  # the failed producer's own clean-up; the new one is in place
+            log.warning("closing the refused producer failed: %s", exc)
+
     def _fit(self, article: Article) -> tuple[Article, bytes]:
         connector = article.connector or "unknown"
         try:
-            fitted, value = fit_article(article, self._tuning.max_article_bytes)
+            fitted, value = fit_article(article, self.max_article_bytes)
         except RejectedArticleError as exc:
             metrics.ARTICLES_REJECTED.labels(connector=connector, reason=exc.reason).inc()
             raise
@@ -146,7 +208,7 @@ class ArticleProducer:
                 article.id,
                 len(article.text),
                 len(fitted.text),
-                self._tuning.max_article_bytes,
+                self.max_article_bytes,
             )
         return fitted, value
 
@@ -173,9 +235,12 @@ class ArticleProducer:
     async def deliver(self, article: Article) -> None:
         """Send and wait for the broker's ack, re-sending after failures until it succeeds.
 
-        RejectedArticleError (never retried) if the article cannot be made to fit or the broker refuses it.
+        RejectedArticleError if the article cannot be made to fit, or the broker refused it
+        ``MAX_REFUSALS`` times (each time after re-reading its limit with a new producer).
         """
+        original = article
         article, value = self._fit(article)
+        refusals = 0
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._tuning.max_in_flight_articles)
         loop = asyncio.get_running_loop()
@@ -184,6 +249,7 @@ class ArticleProducer:
             metrics.PRODUCER_IN_FLIGHT.inc()
             try:
                 while True:
+                    generation = self._generation
                     try:
                         kafka_future = await loop.run_in_executor(
                             self._executor, self._future, article, value
@@ -192,12 +258,34 @@ class ArticleProducer:
                         metrics.ARTICLES_PRODUCED.labels(connector=article.connector or "unknown").inc()
                         return
                     except PERMANENT_ERRORS as exc:
-                        metrics.ARTICLES_REJECTED.labels(
-                            connector=article.connector or "unknown", reason="refused"
-                        ).inc()
-                        raise RejectedArticleError(
-                            f"Kafka refused article {article.id} ({len(value)} bytes): {exc}", "refused"
-                        ) from exc
+                        metrics.PRODUCER_ERRORS.inc()
+                        refusals += 1
+                        if refusals >= MAX_REFUSALS:
+                            metrics.ARTICLES_REJECTED.labels(
+                                connector=article.connector or "unknown", reason="refused"
+                            ).inc()
+                            raise RejectedArticleError(
+                                f"Kafka refused article {article.id} ({len(value)} bytes) {refusals} times: "
+                                f"{exc}",
+                                "refused",
+                            ) from exc
+                        log.warning(
+                            "Kafka refused article %s (%d bytes): %s; reading the topic's limit again and "
+                            "re-sending with a new producer",
+                            article.id,
+                            len(value),
+                            exc,
+                        )
+                        try:
+                            # Same single thread as the sends: no send runs while the producer is replaced.
+                            await loop.run_in_executor(self._executor, self._recover, generation)
+                        except (KafkaError, BrokerError) as recover_error:
+                            log.warning(
+                                "new producer not ready (%s); retrying in %.1fs", recover_error, backoff
+                            )
+                            await asyncio.sleep(backoff)
+                            backoff = min(backoff * 2, self._tuning.max_retry_backoff_seconds)
+                        article, value = self._fit(original)
                     except (KafkaError, BrokerError) as exc:
                         metrics.PRODUCER_ERRORS.inc()
                         log.warning(

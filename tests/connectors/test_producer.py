@@ -11,7 +11,13 @@ from kafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 from kafka.producer.future import FutureProduceResult, FutureRecordMetadata
 from kafka.structs import TopicPartition
 
-from connectors.producer import ArticleProducer, RejectedArticleError, article_key, fit_article
+from connectors.producer import (
+    MAX_REFUSALS,
+    ArticleProducer,
+    RejectedArticleError,
+    article_key,
+    fit_article,
+)
 from streams.records import Article, utcnow
 from streams.settings import settings_from_mapping
 
@@ -142,24 +148,43 @@ def test_fit_article_refuses_what_cannot_fit() -> None:
 
 
 class RefusingKafka(FakeKafka):
-    """The broker answers MESSAGE_TOO_LARGE (its topic's max.message.bytes is smaller than ours)."""
+    """The broker answers MESSAGE_TOO_LARGE to the first ``refusals`` sends (None: to every send)."""
+
+    def __init__(self, refusals: int | None = None) -> None:
+        super().__init__()
+        self.refusals = refusals
 
     def send(self, topic: str, key: bytes, value: bytes) -> Any:
         produce = FutureProduceResult(TopicPartition(topic, 0))
         future = FutureRecordMetadata(produce, 0, -1, None, len(key), len(value), -1)
         with self.lock:
             self.sent.append((topic, key, value))
-        produce.failure(MessageSizeTooLargeError("MESSAGE_TOO_LARGE"))
+            refuse = self.refusals is None or self.refusals > 0
+            if self.refusals:
+                self.refusals -= 1
+        if refuse:
+            produce.failure(MessageSizeTooLargeError("MESSAGE_TOO_LARGE"))
+        else:
+            produce.success((0, 0, None))
         return future
 
 
-async def test_deliver_does_not_retry_what_the_broker_refuses() -> None:
+async def test_deliver_gives_up_on_what_the_broker_keeps_refusing() -> None:
     fake = RefusingKafka()
     producer = ArticleProducer(settings(), producer=fake)
     with pytest.raises(RejectedArticleError) as refused:
         await asyncio.wait_for(producer.deliver(article(5)), 5)
     assert refused.value.reason == "refused"
-    assert len(fake.sent) == 1
+    assert len(fake.sent) == MAX_REFUSALS
+    producer.close()
+
+
+async def test_one_refusal_does_not_lose_the_article() -> None:
+    """kafka-python fails every batch after one refusal: an article caught in that is sent again."""
+    fake = RefusingKafka(refusals=1)
+    producer = ArticleProducer(settings(), producer=fake)
+    await asyncio.wait_for(producer.deliver(article(7)), 5)
+    assert len(fake.sent) == 2 and fake.sent[0][2] == fake.sent[1][2]
     producer.close()
 
 
