@@ -18,16 +18,38 @@ DESCRIPTION_LIMIT = 4096
 FIELD_VALUE_LIMIT = 1024
 
 
+LABEL_LIMIT = 100
+
+
+def link_lines(links: list[dict[str, str]], max_links: int, limit: int = DESCRIPTION_LIMIT) -> str:
+    """One ``• [source](<url>)`` line per link, whole lines only, within ``limit`` characters.
+
+    A line is never cut (a cut link is broken Markdown); links that do not fit are counted in a last
+    ``… and N more`` line.
+    """
+    lines: list[str] = []
+    shown = links[:max_links]
+    for index, link in enumerate(shown):
+        label = fit(oneline(link["source"] or "link"), LABEL_LIMIT, markdown_escape)
+        line = f"• [{label}](<{safe_url(link['url'])}>)"
+        rest = len(shown) - index - 1
+        tail = f"\n… and {rest} more" if rest else ""
+        if len("\n".join([*lines, line])) + len(tail) > limit:
+            break
+        lines.append(line)
+    omitted = len(shown) - len(lines)
+    if omitted:
+        more = f"… and {omitted} more"
+        if len("\n".join([*lines, more])) <= limit:
+            lines.append(more)
+    return "\n".join(lines)
+
+
 def build_message(alert: Alert, *, template: str | None = None, max_links: int = 10) -> dict[str, Any]:
     """The Discord JSON body (content, one embed, no mentions)."""
     event = alert.event
     links = [link for link in article_links(alert) if safe_url(link["url"])]
-    lines = []
-    for link in links[:max_links]:
-        label = markdown_escape(oneline(link["source"] or "link"))[:100]
-        lines.append(f"• [{label}](<{safe_url(link['url'])}>)")
-    description = "\n".join(lines)[:DESCRIPTION_LIMIT]
-    fields = [
+    fields: list[dict[str, Any]] = [
         {"name": "Event type", "value": fit(event.type, FIELD_VALUE_LIMIT, markdown_escape), "inline": True},
         {"name": "Date", "value": fit(event.date, FIELD_VALUE_LIMIT, markdown_escape), "inline": True},
         {"name": "Sources", "value": str(event.source_count), "inline": True},
@@ -35,8 +57,9 @@ def build_message(alert: Alert, *, template: str | None = None, max_links: int =
     ]
     embed: dict[str, Any] = {
         "title": fit(oneline(event.headline) or event.type, TITLE_LIMIT, markdown_escape),
-        "description": description,
-        "fields": fields,
+        "description": link_lines(links, max_links),
+        # Discord rejects a field with an empty value (an event without a date, say): leave it out.
+        "fields": [f for f in fields if str(f["value"]).strip()],
         "footer": {"text": f"alert {alert.id} · {alert.reason}"},
         "timestamp": alert.created_at.isoformat(),
     }
