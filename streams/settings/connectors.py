@@ -62,7 +62,7 @@ class ConnectorSettings(Section):
     spool_settle_seconds: float = Field(
         default=0.5,
         ge=0,
-        description="Ignore spool files modified more recently than this (still being written).",
+        description="A spool file is taken once its size and mtime were seen unchanged this long.",
     )
     feeds: tuple[FeedSettings, ...] = Field(default=(), description="Feeds to poll.")
     feeds_file: str | None = Field(
