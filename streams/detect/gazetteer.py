@@ -10,10 +10,11 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from streams.detect.gazetteer_forms import name_forms
 from streams.detect.gazetteer_load import (
     DATA_DIR,
     CountryEntry,
@@ -55,6 +56,7 @@ class Person:
     name: str
     aliases: tuple[str, ...]
     terms: tuple[OfficeTerm, ...]
+    labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language -> names in it
 
 
 # Surface words for offices, lower case, mapped to the canonical office names used in the data.
@@ -122,7 +124,7 @@ class Gazetteer:
                 )
                 for t in entry.terms
             )
-            self._people[entry.id] = Person(entry.id, entry.name, entry.aliases, terms)
+            self._people[entry.id] = Person(entry.id, entry.name, entry.aliases, terms, dict(entry.labels))
             for term in terms:
                 by_office.setdefault((term.country, term.office), []).append(term)
                 by_country.setdefault(term.country, []).append(term)
@@ -136,7 +138,9 @@ class Gazetteer:
                 self._country_exact.setdefault(fold_text(word), country.code)
                 if len(word) >= 4:
                     self._country_folded.setdefault(fold_text(word).casefold(), country.code)
-        self._names = NameIndex((p.id, (p.name, *p.aliases)) for p in self._people.values())
+        self._names = NameIndex(
+            (p.id, name_forms(p.name, p.aliases, p.labels)) for p in self._people.values()
+        )
 
     @classmethod
     def load(cls, extra_path: str | Path | None = None) -> Gazetteer:

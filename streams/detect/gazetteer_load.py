@@ -34,7 +34,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _OFFICE = re.compile(r"^[a-z][a-z_]*$")
 _TOP_KEYS = frozenset({"as_of", "format", "people", "officials", "countries"})
-_PERSON_KEYS = frozenset({"id", "name", "aliases", "terms", "note"})
+_PERSON_KEYS = frozenset({"id", "name", "aliases", "labels", "terms", "note"})
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
 _TERM_KEYS = frozenset(
     {"country", "office", "start", "end", "head_of_state", "head_of_government", "acting", "note"}
 )
@@ -44,14 +45,14 @@ _COUNTRY_KEYS = frozenset({"code", "name", "names", "adjectives", "metonyms", "u
 def _fold_table() -> dict[str, str]:
     """One-character replacements that strip diacritics while keeping every offset in place."""
     table: dict[int, str] = {}
-    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):  # Latin letters with diacritics
         base = unicodedata.normalize("NFD", chr(code))[0]
         if base.isascii() and base.isalpha() and base != chr(code):
             table[code] = base
     specials = {
         "ı": "i", "İ": "I", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
         "þ": "t", "Þ": "T", "ß": "s", "æ": "a", "Æ": "A", "œ": "o", "Œ": "O", "ŀ": "l", "ħ": "h", "Ħ": "H",
-        "’": "'", "‘": "'", "ʼ": "'", "´": "'", "‐": "-", "‑": "-", "\u00a0": " ",
+        "’": "'", "‘": "'", "ʼ": "'", "´": "'", "‐": "-", "‑": "-", "\u00a0": " ", "ё": "е", "Ё": "Е",
     }  # fmt: skip
     table.update({ord(k): v for k, v in specials.items()})
     return {chr(code): base for code, base in table.items()}
@@ -111,6 +112,7 @@ class PersonEntry:
     name: str
     aliases: tuple[str, ...]
     terms: list[TermEntry] = field(default_factory=list)
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> names in it
 
 
 @dataclass(slots=True)
@@ -261,7 +263,28 @@ def _parse_person(raw: Any, where: str, countries: Mapping[str, CountryEntry]) -
     for alias in (name, *aliases):
         if not fold_text(alias.strip())[:1].isupper():
             raise ConfigError(f"{where}: field 'aliases': {alias!r} must start with a capital letter")
-    return PersonEntry(person_id, name.strip(), aliases, terms)
+    return PersonEntry(person_id, name.strip(), aliases, terms, _parse_labels(raw.get("labels"), where))
+
+
+def _parse_labels(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
+    """``labels: {ru: [Путин, Владимир Путин], zh: [普京]}``: names per ISO 639-1 language, not lower case."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}: field 'labels' must map language codes to lists of names")
+    labels: dict[str, tuple[str, ...]] = {}
+    for language, names in raw.items():
+        if not isinstance(language, str) or not _LANGUAGE.match(language):
+            raise ConfigError(f"{where}: field 'labels': {language!r} is not an ISO 639-1 code like ru")
+        found = _as_strings(names, where, f"labels.{language}")
+        for label in found:
+            if fold_text(label)[:1].islower() or not label[:1].isalpha():
+                raise ConfigError(
+                    f"{where}: field 'labels.{language}': {label!r} must start with a capital letter "
+                    "(or a letter of a script without case)"
+                )
+        labels[language] = found
+    return labels
 
 
 def _parse_people(
@@ -289,6 +312,8 @@ def _parse_people(
                 )
             previous.aliases = tuple(dict.fromkeys((*previous.aliases, *person.aliases)))
             previous.terms.extend(person.terms)
+            for language, names in person.labels.items():
+                previous.labels[language] = tuple(dict.fromkeys((*previous.labels.get(language, ()), *names)))
     return found
 
 

@@ -12,11 +12,15 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from streams.detect.gazetteer_forms import apostrophe_suffix_allowed
 from streams.detect.gazetteer_load import fold_text
 
 _TOKEN = re.compile(r"\w+")
 _NEXT_TOKEN = re.compile(r"[\s\-'.]{1,3}(\w+)")
 _PREFIX = 4  # letters of a first word the scanning regex spells out
+_SUFFIX = re.compile(r"\w+")
+_CJK_START = "\u2e80"
+_LATIN_END = "\u0250"
 
 # rest tokens after the first two (lower case), capital-letter flags for every token, person id
 _AliasEntry = tuple[tuple[str, ...], tuple[bool, ...], str]
@@ -39,14 +43,18 @@ class NameIndex:
         owners: dict[tuple[str, ...], set[str]] = {}
         shapes: dict[tuple[str, ...], tuple[bool, ...]] = {}
         firsts: dict[tuple[str, ...], set[str]] = {}
+        cjk_owners: dict[str, set[str]] = {}
         for person_id, forms in people:
             for variant in {v for form in forms for v in _variants(form)}:
+                if _is_cjk(variant):
+                    cjk_owners.setdefault(variant, set()).add(person_id)
+                    continue
                 tokens = _TOKEN.findall(variant)
                 if not tokens:
                     continue
                 key = tuple(t.lower() for t in tokens)
                 owners.setdefault(key, set()).add(person_id)
-                shape = tuple(t[0].isupper() for t in tokens)
+                shape = tuple(not t[0].islower() for t in tokens)  # scripts without case count as capitals
                 seen = shapes.get(key, shape)
                 shapes[key] = tuple(a and b for a, b in zip(seen, shape, strict=True))
                 firsts.setdefault(key, set()).update({tokens[0], tokens[0].upper()})
@@ -61,8 +69,20 @@ class NameIndex:
         for by_second in self._index.values():
             for entries in by_second.values():
                 entries.sort(key=lambda e: -len(e[0]))
+        # Names in scripts written without spaces (Chinese, Japanese) are found anywhere in the text.
+        self._cjk_owner = {form: next(iter(ids)) for form, ids in cjk_owners.items() if len(ids) == 1}
+        self._cjk = re.compile(_trie_pattern(self._cjk_owner)) if self._cjk_owner else None
         # Candidate words: those starting like a first word (a short trie compiles fast); the dict decides.
-        self._first_words = re.compile(f"(?:{_trie_pattern({w[:_PREFIX] for w in self._index})})\\w*")
+        # Latin-script first words and the others (Cyrillic, Arabic, ...) in two patterns: most texts have no
+        # letter beyond Latin, and a smaller trie scans them faster.
+        latin = {w[:_PREFIX] for w in self._index if w[0] < _LATIN_END}
+        other = {w[:_PREFIX] for w in self._index if w[0] >= _LATIN_END}
+        self._first_words = re.compile(f"(?:{_trie_pattern(latin)})\\w*")
+        self._other_first_words = re.compile(f"(?:{_trie_pattern(other)})\\w*") if other else None
+        # The first UTF-8 bytes of those names' first letters: a text without any cannot hold one, and
+        # a few byte searches tell (a regex over the text would cost as much as the scan itself).
+        self._other_leads = _lead_bytes(other)
+        self._cjk_leads = _lead_bytes(self._cjk_owner)
         # For ``may_occur``: per ASCII first word in lower case, its spellings as keys, whether it may stand
         # alone, and the second words that may follow it; None if a word holds a digit or "_" (then a
         # text's letter runs could split it, and the quick test would not be safe).
@@ -101,9 +121,34 @@ class NameIndex:
         return next(self._matches(text), None) is not None
 
     def _matches(self, text: str) -> Iterator[NameMatch]:
+        if text.isascii():
+            yield from self._word_matches(text, False)
+            return
+        data = text.encode("utf-8", "surrogatepass")
+        others = any(lead in data for lead in self._other_leads)
+        if self._cjk is None or not any(lead in data for lead in self._cjk_leads):
+            yield from self._word_matches(text, others)
+            return
+        # Merge the word matches with the CJK ones, left to right, never overlapping.
+        cjk = [
+            NameMatch(hit.start(), hit.end(), self._cjk_owner[hit.group()], hit.group())
+            for hit in self._cjk.finditer(text)
+        ]
+        resume = 0
+        for match in sorted([*self._word_matches(text, others), *cjk], key=lambda m: (m.start, -m.end)):
+            if match.start >= resume:
+                yield match
+                resume = match.end
+
+    def _word_matches(self, text: str, beyond_latin: bool) -> Iterator[NameMatch]:
+        """Matches of word-spaced names; ``beyond_latin``: the text has letters of other scripts."""
         folded = fold_text(text)
         resume = 0
-        for hit in self._first_words.finditer(folded):
+        hits: Iterable[re.Match[str]] = self._first_words.finditer(folded)
+        if self._other_first_words is not None and beyond_latin:
+            others = self._other_first_words.finditer(folded)
+            hits = sorted([*hits, *others], key=lambda hit: hit.start())
+        for hit in hits:
             start = hit.start()
             if start < resume or (start > 0 and _is_word_char(folded[start - 1])):
                 continue
@@ -143,7 +188,7 @@ def _longest_from(folded: str, by_second: dict[str, list[_AliasEntry]], pos: int
     if step is not None:
         second = step.group(1)
         for rest, capitalised, person_id in by_second.get(second.lower(), ()):
-            if capitalised[1] and not second[0].isupper():
+            if capitalised[1] and second[0].islower():
                 continue
             end = _match_rest(folded, step.end(), rest, capitalised)
             if end >= 0 and not _glued_on(folded, end):
@@ -159,11 +204,12 @@ def _is_word_char(char: str) -> bool:
 
 
 def _glued_on(folded: str, end: int) -> bool:
-    """True when an apostrophe joins more word after the match ("Xi'an"), other than a possessive 's."""
+    """True when an apostrophe joins more word after the match ("Xi'an"), other than a possessive 's
+    or a Turkish case suffix ("Erdoğan'ın", "Putin'le")."""
     if folded[end : end + 1] != "'" or not _is_word_char(folded[end + 1 : end + 2] or " "):
         return False
-    possessive = folded[end + 1] in "sS" and not _is_word_char(folded[end + 2 : end + 3] or " ")
-    return not possessive
+    suffix = _SUFFIX.match(folded, end + 1)
+    return suffix is None or not (suffix.group() in "sS" or apostrophe_suffix_allowed(suffix.group()))
 
 
 def _match_rest(folded: str, pos: int, rest: tuple[str, ...], capitalised: tuple[bool, ...]) -> int:
@@ -173,18 +219,32 @@ def _match_rest(folded: str, pos: int, rest: tuple[str, ...], capitalised: tuple
         if step is None:
             return -1
         got = step.group(1)
-        if got.lower() != expected or (capitalised[position] and not got[0].isupper()):
+        if got.lower() != expected or (capitalised[position] and got[0].islower()):
             return -1
         pos = step.end()
     return pos
 
 
 def _variants(form: str) -> set[str]:
-    """The form as folded text, plus the folded form of its UTF-8-read-as-cp1252 mojibake."""
+    """The form as folded text, plus the folded form of its UTF-8-read-as-cp1252 mojibake (Latin only)."""
     variants = {fold_text(form)}
-    with contextlib.suppress(UnicodeDecodeError):
-        variants.add(fold_text(form.encode("utf-8").decode("cp1252")))
+    if max(form) < "\u0250":
+        with contextlib.suppress(UnicodeDecodeError):
+            variants.add(fold_text(form.encode("utf-8").decode("cp1252")))
     return variants
+
+
+def _lead_bytes(words: Iterable[str]) -> tuple[bytes, ...]:
+    """The distinct first UTF-8 bytes of the words' first characters."""
+    return tuple(sorted({word[:1].encode("utf-8")[:1] for word in words if word}))
+
+
+def _is_cjk(form: str) -> bool:
+    """True for a name written in Chinese or Japanese characters only (separators such as "·" allowed)."""
+    if max(form) < _CJK_START:
+        return False
+    letters = [ch for ch in form if ch.isalpha()]
+    return bool(letters) and all(ch >= _CJK_START for ch in letters)
 
 
 _Trie = dict[str, "_Trie"]
