@@ -22,9 +22,9 @@ LANGUAGES_DIR = Path(__file__).resolve().parent / "data" / "languages"
 
 _CALL_KEYS = frozenset(
     {"stems", "triggers", "weak", "negation", "plan", "appeal", "in_person", "caption", "background",
-     "initiator", "initiator_other", "plural_subject"}
+     "initiator", "initiator_other", "plural_subject", "separate"}
 )  # fmt: skip
-_ROLE_KEYS = frozenset({"offices", "countries", "counterpart", "home", "gap", "title_gap"})
+_ROLE_KEYS = frozenset({"offices", "countries", "counterpart", "home", "gap", "and"})
 _CEASEFIRE_KEYS = frozenset(
     {
         "stems",
@@ -70,6 +70,7 @@ class CallCues:
     initiator: re.Pattern[str] | None  # "at the request of" + the initiator after it
     initiator_other: re.Pattern[str] | None  # "at the other's request" (Chinese 应约): the other party
     plural_subject: re.Pattern[str] | None  # "the two leaders": the pair named in the sentence before
+    separate: re.Pattern[str] | None  # "held phone calls (plural) with A and B": one call with each
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class RoleWords:
     counterpart: re.Pattern[str] | None
     home: tuple[tuple[re.Pattern[str], str, str], ...]  # a title meaning one country's office on its own
     gap: int  # at most this many characters between an office noun and its country word
+    joined: re.Pattern[str] | None  # what joins two country words ("и", "、"): "presidents of A and B"
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,12 @@ def _strings(raw: Any, path: Path, where: str, required: bool = False) -> list[s
     return [p.strip() for p in raw]
 
 
+def _joined(words: list[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile(rf"^\s*(?:{'|'.join(re.escape(w) for w in words)})\s*$", re.IGNORECASE)
+
+
 def _stems(section: Mapping[str, Any], path: Path, where: str) -> tuple[str, ...]:
     return tuple(stem.lower() for stem in _strings(section.get("stems"), path, f"{where}.stems", True))
 
@@ -207,6 +215,7 @@ def parse_language(doc: Any, path: Path) -> LanguageData:
             initiator=cue("initiator"),
             initiator_other=cue("initiator_other"),
             plural_subject=cue("plural_subject"),
+            separate=cue("separate"),
         )
     roles_raw = _section(doc, "roles", _ROLE_KEYS, path)
     roles = None
@@ -234,6 +243,7 @@ def parse_language(doc: Any, path: Path) -> LanguageData:
             counterpart=compiler.pattern(roles_raw.get("counterpart"), "roles.counterpart"),
             home=home,
             gap=gap,
+            joined=_joined(_strings(roles_raw.get("and"), path, "roles.and")),
         )
     cf_raw = _section(doc, "ceasefire", _CEASEFIRE_KEYS, path)
     ceasefire = None

@@ -50,14 +50,11 @@ class NativeCallReader:
                 if rejection is not None:
                     rejections.append(rejection)
                 continue
-            outcome = self._examine(sentences, position, trigger, published)
-            if isinstance(outcome, CallFinding):
-                findings.append(outcome)
-            elif isinstance(outcome, Rejection):
-                rejections.append(outcome)
-            elif outcome is not None:
-                findings.append(outcome[0])
-                rejections.append(outcome[1])
+            for outcome in self._examine(sentences, position, trigger, published):
+                if isinstance(outcome, CallFinding):
+                    findings.append(outcome)
+                else:
+                    rejections.append(outcome)
         return findings, rejections
 
     # -- people -------------------------------------------------------------------------------------------
@@ -91,25 +88,21 @@ class NativeCallReader:
         ]
         if roles.counterpart is not None:
             offices += [(m.start(), m.end(), "counterpart") for m in roles.counterpart.finditer(text)]
-        # The longest office at a place: "глава МИД" (foreign minister), not its "глава" (leader).
-        offices = sorted(
-            o for o in offices if not any(p != o and p[0] <= o[0] and o[1] <= p[1] for p in offices)
-        )
+        # The longest word at a place: "глава МИД" (foreign minister), not its "глава" (leader); "白俄罗斯"
+        # (Belarus), not the "俄罗斯" (Russia) inside it.
+        offices = _longest(offices)
+        countries = _longest(countries)
         for start, end, office in offices:
             country = _nearest_country(text, start, end, countries, offices, roles.gap)
             if country is None:
                 continue
             c_start, c_end, code = country
             span_start, span_end = min(start, c_start), max(end, c_end)
-            surface = text[span_start:span_end]
-            if office == "counterpart":
-                found.append(
-                    Mention(span_start, span_end, surface, None, surface, code, None, False, "counterpart")
-                )
-                continue
-            term = self.finder.role_term(code, office, day)
-            mention = self.finder.mention_of(term, span_start, span_end, surface, "role")
-            found.append(mention if term is not None else replace(mention, country=code, office=office))
+            found.append(self._role(text[span_start:span_end], span_start, span_end, code, office, day))
+            # "президентов России и Франции", "德国、意大利两国总理": one role per joined country.
+            for other in _joined_countries(text, country, countries, roles.joined):
+                o_start, o_end, o_code = other
+                found.append(self._role(text[o_start:o_end], o_start, o_end, o_code, office, day))
         for pattern, code, office in roles.home:
             for match in pattern.finditer(text):
                 if any(s <= match.start() < e for s, e, _ in offices if (s, e) != match.span()) and any(
@@ -123,11 +116,18 @@ class NativeCallReader:
                     )
         return found
 
+    def _role(self, surface: str, start: int, end: int, code: str, office: str, day: date) -> Mention:
+        if office == "counterpart":
+            return Mention(start, end, surface, None, surface, code, None, False, "counterpart")
+        term = self.finder.role_term(code, office, day)
+        mention = self.finder.mention_of(term, start, end, surface, "role")
+        return mention if term is not None else replace(mention, country=code, office=office)
+
     # -- one sentence -------------------------------------------------------------------------------------
 
     def _examine(
         self, sentences: Sequence[Sentence], position: int, trigger: re.Match[str], published: date
-    ) -> CallFinding | Rejection | tuple[CallFinding, Rejection] | None:
+    ) -> list[CallFinding | Rejection]:
         sentence = sentences[position]
         text = sentence.text
         dates = find_dates(text, published)
@@ -147,36 +147,49 @@ class NativeCallReader:
                     mentions = [replace(m, start=0, end=0, kind="coreference") for m in earlier] + mentions
         people = distinct_people(mentions)
         if len(people) < 2:
-            return None
+            return []
         rule = f"leader_call/{self.language}:{trigger.group(0).lower()}"
-        reason = self._reject_reason(sentence, trigger, clause_start)
+        reason = self._reject_reason(sentence, trigger, clause_start, clause_end)
         if reason is not None:
-            return Rejection(text, rule, reason)
+            return [Rejection(text, rule, reason)]
         clause_dates = [d for d in dates if clause_start <= d.start < clause_end] or dates
         chosen = pick_event_date(clause_dates, trigger.start())
         if chosen is not None and chosen.day is not None and chosen.day > published:
-            return Rejection(text, rule, "plan")
+            return [Rejection(text, rule, "plan")]
         if self._is_old(chosen, clause_dates, text, published):
-            return Rejection(text, rule, "old_background")
+            return [Rejection(text, rule, "old_background")]
         day = chosen.day if chosen is not None and chosen.day is not None else published
-        leaders = [p for p in people if p.is_leader]
-        chosen_people = leaders if len(leaders) >= 2 else people
-        participants = tuple(
-            sorted((p.participant() for p in chosen_people), key=lambda p: p.person_id or p.name)
-        )
+        separate = self.cues.separate
+        if len(people) > 2 and separate is not None and separate.search(text):
+            # "held phone calls with A and B", "分别通话": one call between the first named and each other.
+            groups = [[people[0], other] for other in people[1:]]
+        else:
+            groups = [people]
+        outcomes: list[CallFinding | Rejection] = []
         initiator = self._initiator(text, mentions)
-        finding = CallFinding(
-            EventType.LEADER_CALL, sentence, participants, day, chosen is not None, initiator, (), rule
-        )
-        if len(leaders) >= 2:
-            return finding
-        rejection = Rejection(text, rule, "not_leaders")
-        if all(p.office for p in people):
-            contact_rule = rule.replace("leader_call", "official_contact")
-            return replace(finding, event_type=EventType.OFFICIAL_CONTACT, rule=contact_rule), rejection
-        return rejection
+        for group in groups:
+            leaders = [p for p in group if p.is_leader]
+            participants = tuple(
+                sorted(
+                    (p.participant() for p in (leaders if len(leaders) >= 2 else group)),
+                    key=lambda p: p.person_id or p.name,
+                )
+            )
+            finding = CallFinding(
+                EventType.LEADER_CALL, sentence, participants, day, chosen is not None, initiator, (), rule
+            )
+            if len(leaders) >= 2:
+                outcomes.append(finding)
+                continue
+            outcomes.append(Rejection(text, rule, "not_leaders"))
+            if all(p.office for p in group):
+                contact_rule = rule.replace("leader_call", "official_contact")
+                outcomes.append(replace(finding, event_type=EventType.OFFICIAL_CONTACT, rule=contact_rule))
+        return outcomes
 
-    def _reject_reason(self, sentence: Sentence, trigger: re.Match[str], clause_start: int) -> str | None:
+    def _reject_reason(
+        self, sentence: Sentence, trigger: re.Match[str], clause_start: int, clause_end: int
+    ) -> str | None:
         text = sentence.text
         cues = self.cues
         if sentence.is_caption or (cues.caption is not None and cues.caption.search(text)):
@@ -235,6 +248,37 @@ class NativeCallReader:
         if len([m for m in distinct_people(self.mentions(text, published)) if m.is_leader]) < 2:
             return None
         return Rejection(text, f"leader_call/{self.language}:{weak.group(0).lower()}", reason)
+
+
+def _longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The spans not inside a longer one, in text order."""
+    return sorted(o for o in spans if not any(p != o and p[0] <= o[0] and o[1] <= p[1] for p in spans))
+
+
+def _joined_countries(
+    text: str,
+    chosen: tuple[int, int, str],
+    countries: list[tuple[int, int, str]],
+    joined: re.Pattern[str] | None,
+) -> list[tuple[int, int, str]]:
+    """Country words chained to ``chosen`` by "and" or a comma, either side ("России и Франции")."""
+    if joined is None:
+        return []
+    found: list[tuple[int, int, str]] = []
+    index = countries.index(chosen)
+    for step in (1, -1):
+        current = chosen
+        position = index + step
+        while 0 <= position < len(countries):
+            other = countries[position]
+            low, high = (current[1], other[0]) if step == 1 else (other[1], current[0])
+            if low > high or not joined.match(text[low:high]):
+                break
+            if other[2] != chosen[2]:
+                found.append(other)
+            current = other
+            position += step
+    return found
 
 
 def _nearest_country(
