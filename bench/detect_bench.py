@@ -1,6 +1,6 @@
 """Detection throughput on one core: articles per CPU-second on the seeds and on a realistic news mix.
 
-Run from the repository root: ``.venv/bin/python bench/detect_bench.py [--rounds N] [--mix N]``.
+Run from the repository root: ``.venv/bin/python bench/detect_bench.py [--rounds N] [--mix N] [--quick]``.
 
 Three article sets, each timed with the engine and with a naive keyword scan (one case-insensitive regex
 over each article, the old baseline) in the same process, so the figures compare across machines:
@@ -100,7 +100,12 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds", type=int, default=100, help="repetitions of the seeds per timed run (passages: 1/10)"
     )
     parser.add_argument("--mix", type=int, default=3000, help="articles in the realistic mix (0: skip)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run for make bench: 5 rounds and a 300-article mix"
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.mix = min(args.rounds, 5), min(args.mix, 300)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     engine = DetectionEngine()
