@@ -45,8 +45,9 @@
   }
 
   function askForToken() {
-    tokenForm.hidden = false;
     statusLine.textContent = "Token needed";
+    if (!tokenForm.hidden) return;
+    tokenForm.hidden = false;
     tokenInput.focus();
   }
 
