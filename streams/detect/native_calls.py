@@ -105,9 +105,7 @@ class NativeCallReader:
                 found.append(self._role(text[o_start:o_end], o_start, o_end, o_code, office, day))
         for pattern, code, office in roles.home:
             for match in pattern.finditer(text):
-                if any(s <= match.start() < e for s, e, _ in offices if (s, e) != match.span()) and any(
-                    m.start <= match.start() < m.end for m in found
-                ):
+                if any(m.start < match.end() and match.start() < m.end for m in found):
                     continue  # the title is part of a role phrase with its own country
                 term = self.finder.role_term(code, office, day)
                 if term is not None:
@@ -304,8 +302,11 @@ def _nearest_country(
             low, high = end, c_start
         if distance > gap:
             continue
+        between = text[low:high]
         if distance and (
-            any(low <= s < high for s, _, _ in offices) or any(ch in text[low:high] for ch in ",;:.،؛，。")
+            any(low <= s < high for s, _, _ in offices)
+            or any(ch in between for ch in ",;:.،؛，。")
+            or len(between.split()) > 2  # "de la", "of the" may stand between; a verb phrase may not
         ):
             continue
         if best is None or distance < best[0]:

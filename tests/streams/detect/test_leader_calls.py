@@ -92,11 +92,11 @@ def test_same_pair_on_different_days_are_two_events(engine: DetectionEngine) -> 
     assert sorted(d for _, d in _calls(engine, text)) == ["2020-10-12", "2020-10-20"]
 
 
-def test_non_english_is_tagged_and_passed_through(engine: DetectionEngine) -> None:
+def test_a_language_no_detector_covers_is_tagged_and_passed_through(engine: DetectionEngine) -> None:
     detection = engine.detect(
-        make_article("Emmanuel Macron s'est entretenu par téléphone avec Vladimir Poutine mardi.")
+        make_article("Il presidente Mario Draghi ha avuto un colloquio telefonico con Vladimir Putin.")
     )
-    assert detection.language == "fr"
+    assert detection.language == "it"
     assert detection.events == ()
     assert any(m.reason.startswith("unsupported_language") for m in detection.near_misses)
 
