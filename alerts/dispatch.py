@@ -422,6 +422,12 @@ class Dispatcher:
                     await task
             await runner.sink.close()
         self._runners.clear()
+        for future in self._settling.values():  # still queued: neither delivered nor dead-lettered
+            if not future.done():
+                future.set_result(UNSETTLED_OUTCOME)
+        self._settling.clear()
+        self._claimed.clear()
+        UNSETTLED.set(0)
         if self._session is not None:
             await self._session.close()
             self._session = None
