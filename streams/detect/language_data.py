@@ -26,19 +26,9 @@ _CALL_KEYS = frozenset(
 )  # fmt: skip
 _ROLE_KEYS = frozenset({"offices", "countries", "counterpart", "home", "gap", "and"})
 _CEASEFIRE_KEYS = frozenset(
-    {
-        "stems",
-        "nouns",
-        "violated",
-        "declared",
-        "appeal",
-        "negated",
-        "alleged",
-        "despite",
-        "combat",
-        "conflicts",
-    }
-)
+    {"stems", "nouns", "violated", "declared", "appeal", "negated", "alleged", "despite", "combat",
+     "conflicts", "plan", "background"}
+)  # fmt: skip
 _TOP_KEYS = frozenset(
     {
         "language",
@@ -100,6 +90,8 @@ class CeasefireWords:
     alleged: re.Pattern[str] | None
     despite: re.Pattern[str] | None
     combat: re.Pattern[str] | None
+    plan: re.Pattern[str] | None  # "takes effect tomorrow": not declared yet
+    background: re.Pattern[str] | None  # "since the truce took effect": an old declaration recalled
     conflicts: tuple[tuple[re.Pattern[str], str], ...]
 
 
@@ -258,6 +250,8 @@ def parse_language(doc: Any, path: Path) -> LanguageData:
             alleged=compiler.pattern(cf_raw.get("alleged"), "ceasefire.alleged"),
             despite=compiler.pattern(cf_raw.get("despite"), "ceasefire.despite"),
             combat=compiler.pattern(cf_raw.get("combat"), "ceasefire.combat"),
+            plan=compiler.pattern(cf_raw.get("plan"), "ceasefire.plan"),
+            background=compiler.pattern(cf_raw.get("background"), "ceasefire.background"),
             conflicts=compiler.mapping(cf_raw.get("conflicts"), "ceasefire.conflicts"),
         )
     try:

@@ -17,6 +17,7 @@ from streams.detect.dates import find_dates, oldest_year, pick_event_date
 from streams.detect.detector import Rejection
 from streams.detect.findings import CeasefireFinding
 from streams.detect.language_data import CeasefireWords, LanguageData
+from streams.detect.lexicon import prefer_specific
 from streams.detect.sentences import Sentence
 from streams.records import EventType
 
@@ -41,7 +42,7 @@ class NativeCeasefireReader:
         for position, sentence in enumerate(sentences):
             if self.words.nouns.search(sentence.text) is None:
                 continue
-            for clause in _clauses(self.breaks, sentence.text):
+            for offset, clause in _clauses(self.breaks, sentence.text):
                 if self.words.nouns.search(clause) is None:
                     continue
                 conflict = self._conflict(sentences, position, clause)
@@ -49,13 +50,13 @@ class NativeCeasefireReader:
                     if article_conflict is False:
                         article_conflict = self._most_named(sentences)
                     conflict = article_conflict if isinstance(article_conflict, str) else None
-                found, rejected = self._clause(sentence, clause, published, conflict)
+                found, rejected = self._clause(sentence, offset, clause, published, conflict)
                 findings.extend(found)
                 rejections.extend(rejected)
         return findings, rejections
 
     def _clause(
-        self, sentence: Sentence, clause: str, published: date, conflict: str | None
+        self, sentence: Sentence, offset: int, clause: str, published: date, conflict: str | None
     ) -> tuple[list[CeasefireFinding], list[Rejection]]:
         words = self.words
         violated = words.violated.search(clause)
@@ -85,8 +86,16 @@ class NativeCeasefireReader:
         )
         assert match is not None
         rule = f"{event_type}/{tag}:{match.group(0).lower()}"
+        if event_type == EventType.CEASEFIRE_DECLARED:
+            for pattern, why in ((words.plan, "plan"), (words.background, "old_background")):
+                if pattern is not None and pattern.search(clause):
+                    return [], [Rejection(sentence.text, rule, why)]
         dates = find_dates(clause, published)
         chosen = pick_event_date(dates, match.start())
+        if chosen is None:
+            # "哈马斯10日称，...当天...违反停火": the day is named in an earlier clause of the sentence.
+            dates = find_dates(sentence.text, published)
+            chosen = pick_event_date([d for d in dates if d.start < offset + match.start()], offset)
         if chosen is not None and chosen.day is not None:
             if chosen.day < published - self.max_age:
                 return [], [Rejection(sentence.text, rule, "old_background")]
@@ -129,19 +138,23 @@ class NativeCeasefireReader:
         ):
             named = self._named(text)
             if named:
-                return named[0][1]
+                return prefer_specific([name for _, name in named])
         return None
 
     def _most_named(self, sentences: Sequence[Sentence]) -> str | None:
         counts: Counter[str] = Counter(name for s in sentences for _, name in self._named(s.text))
-        return counts.most_common(1)[0][0] if counts else None
+        if not counts:
+            return None
+        best = counts.most_common(1)[0][1]
+        return prefer_specific([name for name, count in counts.items() if count == best])
 
 
-def _clauses(breaks: re.Pattern[str], text: str) -> list[str]:
+def _clauses(breaks: re.Pattern[str], text: str) -> list[tuple[int, str]]:
+    """(offset, clause) for each clause of ``text``."""
     pieces = []
     start = 0
     for match in breaks.finditer(text):
-        pieces.append(text[start : match.start()])
+        pieces.append((start, text[start : match.start()]))
         start = match.end()
-    pieces.append(text[start:])
-    return [p for p in pieces if p.strip()]
+    pieces.append((start, text[start:]))
+    return [(o, p) for o, p in pieces if p.strip()]
