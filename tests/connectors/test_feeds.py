@@ -273,3 +273,41 @@ def test_json_feed_item_with_overflowing_date_does_not_sink_the_feed() -> None:
     assert canary.published == datetime(2020, 11, 7, 18, tzinfo=UTC)
     assert any("9999-12-31T23:59:59-14:00" in note for note in parsed.problems)
     assert to_article(poison, parsed, feed_url=FEED_URL, fetched_at=FETCHED).published_is_fallback
+
+
+# --- plain-text fields keep "<" and ">"; only fields feedparser reports as HTML lose their tags ---------
+
+
+def test_plain_text_fields_keep_angle_brackets() -> None:
+    rss = (
+        "<rss version='2.0'><channel><title>R</title><link>https://r.example/</link><description>d</description>"
+        "<item><title>Inflation &lt;2% while unemployment &gt;5% in March</title>"
+        "<link>https://r.example/1</link>"
+        "<description>Rates &lt;b&gt;rose&lt;/b&gt; again</description></item>"
+        "</channel></rss>"
+    )
+    (entry,) = parse_feed(rss.encode(), FEED_URL, "application/rss+xml").entries
+    assert entry.title == "Inflation <2% while unemployment >5% in March"
+    assert entry.summary == "Rates rose again"  # RSS description is HTML: its tags go
+    atom = (
+        "<feed xmlns='http://www.w3.org/2005/Atom'><title>A</title><id>urn:f</id><entry><id>urn:e</id>"
+        "<title type='text'>Turnout &lt;40% &amp; rising &gt;2 points</title>"
+        "<summary type='html'>&lt;p&gt;Para&lt;/p&gt;</summary>"
+        "<content type='text'>If x &lt; y and y &gt; z then nothing is lost</content></entry></feed>"
+    )
+    (entry,) = parse_feed(atom.encode(), FEED_URL, "application/atom+xml").entries
+    assert entry.title == "Turnout <40% & rising >2 points"
+    assert entry.summary == "Para"
+    assert entry.content == "If x < y and y > z then nothing is lost"
+
+
+def test_json_feed_summary_is_plain_text() -> None:
+    body = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "items": [{"id": "1", "title": "T", "summary": "Growth <1% and >0.5%", "content_text": "a < b"}],
+        }
+    )
+    (entry,) = parse_feed(body.encode(), FEED_URL, "application/feed+json").entries
+    assert entry.summary == "Growth <1% and >0.5%"
+    assert entry.content == "a < b"
