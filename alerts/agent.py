@@ -58,7 +58,7 @@ def register(app: faust.App, topics: Any, settings: Any) -> None:
         if await dispatcher.settled(submission):
             await stream.ack(event)
         else:
-            log.error(
+            log.warning(
                 "alert %s not settled by every sink; left unacknowledged, so a restart reads it again",
                 submission.alert_id,
                 extra={"alert_id": submission.alert_id},

@@ -27,10 +27,10 @@ from alerts.metrics import (
     QUEUE_DEPTH,
     QUEUE_FULL_WAITS,
     QUEUE_OVERFLOWS,
-    UNSETTLED,
 )
 from alerts.ratelimit import TokenBucket
 from alerts.routing import Route, build_routes, select_routes
+from alerts.settlement import UNSETTLED_OUTCOME, Settlements
 from alerts.silences import SilenceStore
 from alerts.sinks import BaseSink, SinkContext, build_sink
 from streams.errors import ConfigError
@@ -40,7 +40,6 @@ from streams.settings.alerts import AlertSettings, SinkSettings
 log = logging.getLogger("newswatch.alerts.dispatch")
 SENT_ALERT_MEMORY_SECONDS = 3600.0  # how long a sent alert id counts as a duplicate without the delivery log
 QUEUE_RECHECK_SECONDS = 1.0  # while a full queue holds the caller, how often the sink's circuit is looked at
-UNSETTLED_OUTCOME = "unsettled"  # a delivery that ended neither delivered nor dead-lettered (see settled())
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +133,7 @@ class Dispatcher:
         self._session: aiohttp.ClientSession | None = None
         self._prune_at = 10000
         self._claimed: set[tuple[str, str]] = set()  # (alert id, sink) queued or in flight
-        self._settling: dict[tuple[str, str], asyncio.Future[str]] = {}  # (alert id, sink) not yet final
+        self._settlements = Settlements()  # (alert id, sink) routed and not final yet
         self._outstanding = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -210,7 +209,7 @@ class Dispatcher:
             used.append(route)
             group.pending[alert.id] = alert
             for sink in route.sinks:
-                self._expect(alert.id, sink)
+                self._settlements.expect(alert.id, sink)
             self._busy(+1)
             await self._schedule(group, now)
         if not used:
@@ -219,30 +218,13 @@ class Dispatcher:
         sinks = tuple(dict.fromkeys(s for r in used for s in r.sinks))
         return self._decided(Submission(alert.id, True, alert.reason, tuple(r.name for r in used), sinks))
 
-    def _expect(self, alert_id: str, sink: str) -> None:
-        if (alert_id, sink) not in self._settling:
-            self._settling[(alert_id, sink)] = asyncio.get_running_loop().create_future()
-            UNSETTLED.set(len(self._settling))
-
-    def _settle(self, alerts: Sequence[Alert], sink: str, outcome: str) -> None:
-        for alert in alerts:
-            future = self._settling.pop((alert.id, sink), None)
-            if future is not None and not future.done():
-                future.set_result(outcome)
-        UNSETTLED.set(len(self._settling))
-
     async def settled(self, submission: Submission) -> bool:
         """Wait until every sink of ``submission`` delivered, dead-lettered or skipped the alert.
 
         False when one of them could not (its dead letter could not be published, or its worker
         crashed): the caller must not acknowledge the alert, so a restart delivers it again.
         """
-        futures = [
-            f for s in submission.sinks if (f := self._settling.get((submission.alert_id, s))) is not None
-        ]
-        if futures:
-            await asyncio.wait(futures)  # not gather: a cancelled caller must not cancel shared futures
-        return all(f.result() != UNSETTLED_OUTCOME for f in futures)
+        return await self._settlements.wait(submission.alert_id, submission.sinks)
 
     def _decided(self, submission: Submission) -> Submission:
         DECISIONS.labels(submission.reason, str(submission.sent).lower()).inc()
@@ -274,6 +256,9 @@ class Dispatcher:
                 del self._groups[key]
 
     def _suppression(self, group: _Group, alert: Alert, now: float) -> str | None:
+        if alert.id not in group.pending and self._settlements.take_retry(alert.id):
+            group.sent_alerts.pop(alert.id, None)
+            return None
         if alert.id in group.pending or alert.id in group.sent_alerts:
             return "duplicate"
         log_ = self.deliverer.delivery_log
@@ -348,7 +333,7 @@ class Dispatcher:
                     log.exception("dead-lettering an overflow of %s crashed", name)
                     outcome = UNSETTLED_OUTCOME
                 self._claimed.difference_update((a.id, name) for a in job)
-                self._settle(job, name, outcome)
+                self._settlements.settle((a.id for a in job), name, outcome)
                 self._busy(-1)
                 return
             if not waited and runner.queue.full():
@@ -375,7 +360,7 @@ class Dispatcher:
                 log.exception("delivery to %s crashed", runner.sink.name)
             finally:
                 self._claimed.difference_update((a.id, runner.sink.name) for a in job)
-                self._settle(job, runner.sink.name, outcome)
+                self._settlements.settle((a.id for a in job), runner.sink.name, outcome)
                 runner.in_flight -= 1
                 runner.queue.task_done()
                 QUEUE_DEPTH.labels(runner.sink.name).set(runner.depth())
@@ -422,12 +407,8 @@ class Dispatcher:
                     await task
             await runner.sink.close()
         self._runners.clear()
-        for future in self._settling.values():  # still queued: neither delivered nor dead-lettered
-            if not future.done():
-                future.set_result(UNSETTLED_OUTCOME)
-        self._settling.clear()
+        self._settlements.abandon()
         self._claimed.clear()
-        UNSETTLED.set(0)
         if self._session is not None:
             await self._session.close()
             self._session = None

@@ -171,8 +171,13 @@ async def test_unpublishable_dead_letter_leaves_the_alert_unsettled(make_setting
     dispatcher = Dispatcher(settings, sinks, deliverer=deliverer, silences=None)
     await dispatcher.start()
     try:
-        submission = await dispatcher.submit(alert_factory())
+        alert = alert_factory()
+        submission = await dispatcher.submit(alert)
         assert await asyncio.wait_for(dispatcher.settled(submission), 10) is False
+        assert len(attempts) == 5
+        again = await dispatcher.submit(alert)  # the unacknowledged record, read again
+        assert again.sent, "an alert left unsettled was suppressed as a duplicate when read again"
+        assert await asyncio.wait_for(dispatcher.settled(again), 10) is False
     finally:
         await dispatcher.close()
-    assert len(attempts) == 5
+    assert len(attempts) == 10
