@@ -25,6 +25,7 @@ import orjson
 
 from connectors import metrics
 from connectors.base import Connector, register
+from connectors.charsets import CharsetError, decode_document
 from connectors.extract import extract_main_text, html_title
 from connectors.producer import RejectedArticleError, article_key
 from connectors.spoolfolder import (
@@ -97,16 +98,14 @@ def read_sidecar(path: Path, owner: int | None = None) -> dict[str, Any]:
     return data
 
 
-def decode_text(raw: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252; binary files are refused."""
-    if b"\x00" in raw[:8192]:
-        raise SpoolFileError(f"{shown(name)} looks binary (NUL bytes)", "binary")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SpoolFileError(f"{shown(name)} is neither UTF-8 nor Windows-1252 text", "undecodable")
+def decode_text(raw: bytes, name: str, declared: str | None = None, html: bool = False) -> str:
+    """The document's text in the charset it declares (BOM, sidecar ``charset``, ``<meta charset>``), else
+    UTF-8, else detected (``connectors/charsets.py``); binary files are refused."""
+    try:
+        return decode_document(raw, shown(name), declared=declared, html=html)
+    except CharsetError as exc:
+        reason = "binary" if "NUL" in str(exc) else "undecodable"
+        raise SpoolFileError(f"{shown(name)} {exc}", reason) from exc
 
 
 def _published(meta: dict[str, Any], path: Path, mtime: float) -> tuple[datetime, bool]:
@@ -125,8 +124,9 @@ def article_from_document(
     path: Path, raw: bytes, meta: dict[str, Any], fetched_at: datetime, mtime: float | None = None
 ) -> Article:
     """One article from a plain-text or HTML spool file plus its sidecar metadata."""
-    text = decode_text(raw, path.name)
     is_html = path.suffix.lower() in HTML_SUFFIXES
+    charset = meta.get("charset")
+    text = decode_text(raw, path.name, charset if isinstance(charset, str) else None, is_html)
     url = canonical_url(str(meta["url"])) if meta.get("url") else f"spool://{path.name}"
     if is_html:
         body = extract_main_text(text, url if url.startswith("http") else None)

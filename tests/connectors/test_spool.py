@@ -184,3 +184,60 @@ async def test_partial_and_hidden_files_wait(settings_for, sink) -> None:  # typ
 )
 def test_guess_title(text: str, title: str) -> None:
     assert guess_title(text) == title
+
+
+# --- declared charsets are honoured (BOM, sidecar charset, <meta charset>); the rest is detected ---------
+
+RUSSIAN = (
+    "Президент России Владимир Путин провёл телефонный разговор с президентом Франции Эммануэлем "
+    "Макроном. Стороны обсудили ситуацию в Нагорном Карабахе и договорились продолжить контакты."
+)
+GREEK = "Ο πρωθυπουργός μίλησε τηλεφωνικά με τον πρόεδρο της Τουρκίας για την εκεχειρία στη Συρία."
+
+
+def _text_of(path: Path) -> str:
+    (article,), _ = read_spool_file(path)
+    return article.text
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8-r"])
+def test_undeclared_cyrillic_is_detected(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "ru.txt"
+    path.write_bytes(RUSSIAN.encode(encoding))
+    assert _text_of(path) == RUSSIAN
+
+
+def test_html_meta_charset_is_honoured(tmp_path: Path) -> None:
+    path = tmp_path / "ru.html"
+    head = '<html><head><meta charset="windows-1251"><title>Звонок</title></head>'
+    page = f"{head}<body><p>{RUSSIAN}</p></body></html>"
+    path.write_bytes(page.encode("cp1251"))
+    (article,), _ = read_spool_file(path)
+    assert "Владимир Путин" in article.text and article.title == "Звонок"
+
+
+def test_sidecar_charset_is_honoured(tmp_path: Path) -> None:
+    path = tmp_path / "gr.txt"
+    path.write_bytes(GREEK.encode("iso-8859-7"))
+    (tmp_path / "gr.txt.meta.json").write_text(json.dumps({"charset": "iso-8859-7"}))
+    assert _text_of(path) == GREEK
+
+
+def test_byte_order_mark_is_honoured(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes(RUSSIAN.encode("utf-16"))  # with its BOM; NUL bytes, yet not binary
+    assert _text_of(path) == RUSSIAN
+
+
+def test_undeclared_western_text_stays_windows_1252(tmp_path: Path) -> None:
+    path = tmp_path / "fr.txt"
+    text = "Café crème, naïve façade — déjà vu"
+    path.write_bytes(text.encode("cp1252"))
+    assert _text_of(path) == text
+
+
+def test_wrong_or_unknown_declaration_falls_back(tmp_path: Path) -> None:
+    path = tmp_path / "ru.txt"
+    path.write_bytes(RUSSIAN.encode("utf-8"))
+    (tmp_path / "ru.txt.meta.json").write_text(json.dumps({"charset": "no-such-charset"}))
+    assert _text_of(path) == RUSSIAN
