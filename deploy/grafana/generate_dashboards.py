@@ -601,6 +601,13 @@ def events() -> list[Row]:
                     (f"sum by (language) ({rate('newswatch_detection_articles_total')})", "{{language}}"),
                 ),
                 ts(
+                    "Articles undetected (no detector reads the language)",
+                    "Articles in a language no detector or user rule covers: nothing was looked for in them. "
+                    "A language that shows up here needs a file in streams/detect/data/languages/.",
+                    "ops",
+                    (f"sum by (language) ({rate('newswatch_articles_undetected_total')})", "{{language}}"),
+                ),
+                ts(
                     "Detection time",
                     "Median and 95th percentile time to run every detector over one article.",
                     "s",

@@ -50,6 +50,7 @@ class Detection:
     events: tuple[Event, ...]
     near_misses: tuple[NearMiss, ...]
     language: str | None
+    covered_by: tuple[str, ...] = ()  # the detectors that read the language; () = undetected
 
 
 class DetectionEngine:
@@ -102,13 +103,15 @@ class DetectionEngine:
             near_misses: tuple[NearMiss, ...] = ()
             if self.rules or any(map(lower.__contains__, _ANY_STEMS)):
                 near_misses = (NearMiss("", "language", f"unsupported_language:{language}"),)
+            metrics.articles_undetected(language).inc()
             _record_metrics((), near_misses, language, time.perf_counter() - started)
             return Detection((), near_misses, language)
+        names = tuple(detector.name for detector in covering)
         view = ArticleText(text, lower, language, article.published.date(), words)
         active = [detector for detector in covering if detector.may_fire(view)]
         if not active:
             _record_metrics((), (), language, time.perf_counter() - started)
-            return Detection((), (), language)
+            return Detection((), (), language, names)
         sentences = split_sentences(text)
         findings: list[Finding] = []
         rejections: list[Rejection] = []
@@ -119,7 +122,7 @@ class DetectionEngine:
         events = tuple(_build_events(findings, article, language))
         near_misses = tuple(_dedupe_near_misses(rejections))
         _record_metrics(events, near_misses, language, time.perf_counter() - started)
-        return Detection(events, near_misses, language)
+        return Detection(events, near_misses, language, names)
 
 
 def _article_text(article: Article) -> str:

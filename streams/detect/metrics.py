@@ -15,6 +15,12 @@ DETECTION_REJECTIONS = Counter(
 ARTICLES_DETECTED = Counter(
     "newswatch_detection_articles_total", "Articles run through detection, per language tag.", ["language"]
 )
+ARTICLES_UNDETECTED = Counter(
+    "newswatch_articles_undetected_total",
+    "Articles in a language no detector (built-in or user rule) covers, so nothing was looked for, per "
+    "language tag.",
+    ["language"],
+)
 DETECTION_SECONDS = Histogram(
     "newswatch_detection_seconds",
     "Time to run every detector over one article.",
@@ -33,4 +39,17 @@ def articles_detected(language: str) -> Counter:
         child = ARTICLES_DETECTED.labels(language=language)
         if len(_ARTICLES_BY_LANGUAGE) < 256:  # feeds may declare any language: keep the usual ones only
             _ARTICLES_BY_LANGUAGE[language] = child
+    return child
+
+
+_UNDETECTED_BY_LANGUAGE: dict[str, Counter] = {}
+
+
+def articles_undetected(language: str) -> Counter:
+    """``ARTICLES_UNDETECTED.labels(language=language)``, cached like ``articles_detected``."""
+    child = _UNDETECTED_BY_LANGUAGE.get(language)
+    if child is None:
+        child = ARTICLES_UNDETECTED.labels(language=language)
+        if len(_UNDETECTED_BY_LANGUAGE) < 256:
+            _UNDETECTED_BY_LANGUAGE[language] = child
     return child

@@ -58,6 +58,21 @@ def test_jsonl_of_articles(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert [e["date"] for e in document["events"]] == ["2020-10-20"]
 
 
+def test_explain_says_which_detectors_read_the_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "ru.txt").write_text("Президент России провёл телефонный разговор с Президентом Франции.")
+    (tmp_path / "it.txt").write_text(
+        "Il presidente ha avuto una videochiamata con il cancelliere tedesco ieri."
+    )
+    code, out = _run(capsys, "explain", str(tmp_path / "ru.txt"), "--published", "2024-03-05")
+    assert code == 0 and "detectors: leader_call, ceasefire" in out
+    code, out = _run(capsys, "explain", str(tmp_path / "it.txt"), "--published", "2024-03-05")
+    assert code == 0 and "UNDETECTED: no detector reads language 'it'" in out
+    code, out = _run(capsys, "explain", str(tmp_path / "it.txt"), "--json", "--published", "2024-03-05")
+    assert json.loads(out)["article"]["covered_by"] == []
+
+
 def test_html_is_stripped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = (
         "<html><head><title>Calls</title><script>var x='Putin called Macron';</script></head>"

@@ -92,11 +92,19 @@ def test_same_pair_on_different_days_are_two_events(engine: DetectionEngine) -> 
     assert sorted(d for _, d in _calls(engine, text)) == ["2020-10-12", "2020-10-20"]
 
 
-def test_a_language_no_detector_covers_is_tagged_and_passed_through(engine: DetectionEngine) -> None:
+def test_a_language_no_detector_covers_is_tagged_counted_and_passed_through(engine: DetectionEngine) -> None:
+    from prometheus_client import REGISTRY
+
+    def undetected() -> float:
+        return REGISTRY.get_sample_value("newswatch_articles_undetected_total", {"language": "it"}) or 0.0
+
+    before = undetected()
     detection = engine.detect(
-        make_article("Il presidente Mario Draghi ha avuto un colloquio telefonico con Vladimir Putin.")
+        make_article("Il presidente Mario Draghi ha avuto una videochiamata con Vladimir Putin ieri sera.")
     )
     assert detection.language == "it"
+    assert detection.covered_by == ()
+    assert undetected() == before + 1
     assert detection.events == ()
     assert any(m.reason.startswith("unsupported_language") for m in detection.near_misses)
 
