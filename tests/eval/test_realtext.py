@@ -354,3 +354,63 @@ def test_front_matter_posts_give_the_title_and_the_rendered_markdown_body() -> N
         corpus.select(b"plain text\n", "front_matter", {}, "here")
     with pytest.raises(corpus.CorpusError, match="no closing ---"):
         corpus.select(b"---\ntitle: x\n", "front_matter", {}, "here")
+
+
+def test_zipped_and_gzipped_files_and_nested_fields_are_read_from_a_mirror(tmp_path: Path) -> None:
+    """Corpora that keep a day's articles in a zip, one article gzipped, or fields nested in objects."""
+    import gzip
+    import io
+    import zipfile
+
+    repo = tmp_path / "mirrors" / "owner+demo" / "repo"
+    repo.mkdir(parents=True)
+    _git(repo, "init", "-q")
+    _git(repo, "config", "user.email", "eval@example.invalid")
+    _git(repo, "config", "user.name", "eval")
+    day = [{"title": "Unrelated", "content": "Markets rose."}, {"title": "Call", "content": CALL}]
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("2020-01-10.json", json.dumps(day))
+    (repo / "2020-01-10.zip").write_bytes(packed.getvalue())
+    (repo / "truce.txt.gz").write_bytes(gzip.compress(f"Truce\n{TRUCE}\n".encode()))
+    nested = {"properties": {"title": {"stringValue": "Nested"}, "description": {"stringValue": BACKGROUND}}}
+    (repo / "news.json.gz").write_bytes(gzip.compress(("{}\n" + json.dumps(nested) + "\n").encode()))
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "packed texts")
+    commit = _git(repo, "rev-parse", "HEAD")
+    base = {"repo": "demo", "language": "en", "published": "2020-01-10", "negatives": [], "events": []}
+    texts = [
+        {
+            **base,
+            "id": "zip",
+            "path": "2020-01-10.zip",
+            "record": "zip:2020-01-10.json!json:1",
+            "fields": {"title": "title", "body": "content"},
+        },
+        {**base, "id": "gz", "path": "truce.txt.gz", "record": "gzip", "fields": {"title": "first_line"}},
+        {
+            **base,
+            "id": "nested",
+            "path": "news.json.gz",
+            "record": "gzip!line:2",
+            "fields": {"title": "properties.title.stringValue", "body": "properties.description.stringValue"},
+        },
+    ]
+    sets = tmp_path / "sets"
+    _write_set(sets, commit, texts, name="multilingual")
+    assert fill.fill("multilingual", tmp_path / "mirrors", sets) == []
+    result = extract.extract("multilingual", tmp_path / "mirrors", tmp_path / "out", sets, progress=False)
+    assert (result.written, result.problems) == (3, [])
+    out = tmp_path / "out" / "multilingual"
+    assert (out / "zip.txt").read_text("utf-8") == f"Call\n\n{CALL}"
+    assert (out / "gz.txt").read_text("utf-8") == f"Truce\n\n{TRUCE}"
+    assert (out / "nested.txt").read_text("utf-8") == f"Nested\n\n{BACKGROUND}"
+    zipped = (repo / "2020-01-10.zip").read_bytes()
+    with pytest.raises(corpus.CorpusError, match=r"no member 'other\.json'"):
+        corpus.select(zipped, "zip:other.json", {}, "here")
+    with pytest.raises(corpus.CorpusError, match="not a gzip file"):
+        corpus.select(zipped, "gzip", {}, "here")
+    with pytest.raises(corpus.CorpusError, match="not a zip archive"):
+        corpus.select(b"plain", "zip:a.json!json:0", {"body": "b"}, "here")
+    with pytest.raises(corpus.CorpusError, match=r"no field 'properties\.title\.missing'"):
+        corpus.select(json.dumps(nested).encode(), None, {"body": "properties.title.missing"}, "here")

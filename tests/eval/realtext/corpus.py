@@ -15,6 +15,12 @@ Record selectors (``record:``) a label may use, when one file holds more than on
 - ``front_matter``: a Markdown post (Jekyll, Hugo, Jigsaw): the title is the front matter's ``title`` and the
   body the Markdown after it, rendered as text (lines of a paragraph joined by a space, backslash escapes
   and inline HTML tags dropped, paragraphs kept apart by a blank line).
+- ``zip:<member>``: the file is a zip archive; read its member ``<member>`` as the file.
+  ``zip:<member>!<selector>`` then applies a selector above to the member (``zip:2015-07-21.json!json:17``).
+- ``gzip``: the file is gzip-compressed; read it decompressed. ``gzip!<selector>`` applies a selector after.
+
+``fields`` keys may be dotted paths into nested objects (``properties.title.stringValue``); a key that exists
+as it is in the record wins over a path.
 
 The text is ``title + "\\n\\n" + body`` when a title exists, else the body; both are stripped and ``\\r\\n``
 becomes ``\\n``. Evidence offsets are character offsets into that text.
@@ -23,11 +29,13 @@ becomes ``\\n``. Evidence offsets are character offsets into that text.
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
 import re
 import subprocess
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -338,20 +346,54 @@ def _record_fields(record: Any, fields: dict[str, str | None], where: str) -> tu
     if not body_key:
         raise CorpusError(f"{where}: a JSON/CSV record needs fields.body")
     title_key = fields.get("title")
-    for key in (body_key, title_key):
-        if key and key not in record:
-            raise CorpusError(f"{where}: the record has no field '{key}'")
-    body = record[body_key]
-    title = record[title_key] if title_key else None
+    body = _field(record, body_key, where)
+    title = _field(record, title_key, where) if title_key else None
     if isinstance(body, list):  # some scrapes keep paragraphs as a list
         body = "\n\n".join(str(p) for p in body)
     return (None if title is None else str(title)), str(body or "")
+
+
+def _field(record: dict[str, Any], key: str, where: str) -> Any:
+    """The record's field ``key``: the key as it is, else a dotted path into nested objects."""
+    if key in record:
+        return record[key]
+    value: Any = record
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise CorpusError(f"{where}: the record has no field '{key}'")
+        value = value[part]
+    return value
+
+
+def _unpack(raw: bytes, record: str, where: str) -> tuple[bytes, str | None]:
+    """The bytes a ``zip:``/``gzip`` selector names, and the selector to apply to them (or None)."""
+    outer, bang, inner = record.partition("!")
+    kind, _, member = outer.partition(":")
+    if bang and not inner:
+        raise CorpusError(f"{where}: '{record}' has nothing after '!'")
+    if kind == "gzip":
+        try:
+            return gzip.decompress(raw), inner or None
+        except (OSError, EOFError) as exc:
+            raise CorpusError(f"{where}: not a gzip file ({exc})") from exc
+    if not member:
+        raise CorpusError(f"{where}: '{record}' needs a member name (zip:<member>)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return archive.read(member), inner or None
+    except zipfile.BadZipFile as exc:
+        raise CorpusError(f"{where}: not a zip archive ({exc})") from exc
+    except KeyError as exc:
+        raise CorpusError(f"{where}: the zip archive has no member '{member}'") from exc
 
 
 def select(
     raw: bytes, record: str | None, fields: dict[str, str | None], where: str
 ) -> tuple[str | None, str]:
     """The (title, body) of the selected record of a file's bytes."""
+    if record is not None and (record == "gzip" or record.startswith(("gzip!", "zip:"))):
+        unpacked, inner = _unpack(raw, record, where)
+        return select(unpacked, inner, fields, where)
     content = _decode(raw, where).replace("\r\n", "\n")
     if record is None:
         if fields.get("body"):
@@ -383,7 +425,8 @@ def select(
     if kind == "front_matter":
         return _front_matter(content, where)
     raise CorpusError(
-        f"{where}: unknown record selector '{record}' (line:N, json:path, csv:N, lines:A-B, front_matter)"
+        f"{where}: unknown record selector '{record}' (line:N, json:path, csv:N, lines:A-B, front_matter,"
+        " zip:<member>[!selector], gzip[!selector])"
     )
 
 
