@@ -6,26 +6,16 @@ in that order, and grouped under the remembered article each duplicate points at
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from streams.dedupe.index import DedupeDecision, DedupeIndex
+from streams.documents.loader import load_documents
 from streams.errors import RecordError
 from streams.records import Article
 from streams.settings.dedupe import DedupeSettings
-
-FILE_SUFFIXES = (".txt", ".html", ".htm", ".json")
-SIDECAR_SUFFIX = ".meta.json"
-_SCRIPT = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.S | re.I)
-_BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|tr|section|article|header|footer)\s*>|<br\s*/?>", re.I)
-_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,61 +44,13 @@ class Report:
         return [(by_id[target], dups) for target, dups in members.items() if target in by_id]
 
 
-def html_to_text(markup: str) -> str:
-    """Visible text of an HTML page, one line per block (a light extraction: chrome stays)."""
-    markup = _SCRIPT.sub(" ", markup)
-    markup = _BLOCK_END.sub("\n", markup)
-    return html.unescape(_TAG.sub(" ", markup))
-
-
-def _sidecar(path: Path) -> dict[str, Any]:
-    for candidate in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)):
-        if candidate.is_file():
-            data = orjson.loads(candidate.read_bytes())
-            if not isinstance(data, dict):
-                raise RecordError(f"{candidate}: sidecar must hold a JSON object")
-            return data
-    return {}
-
-
-def article_from_file(path: Path) -> Article:
-    """An Article from a .txt/.html/.json file; id from the file name, published from a sidecar or mtime."""
-    raw = path.read_text(encoding="utf-8", errors="replace")
-    data: dict[str, Any]
-    if path.suffix == ".json":
-        loaded = orjson.loads(raw)
-        if not isinstance(loaded, dict):
-            raise RecordError(f"{path}: not a JSON object")
-        data = loaded
-    else:
-        text = html_to_text(raw) if path.suffix in (".html", ".htm") else raw
-        first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-        data = {"text": text, "title": first_line[:200]}
-    data = {**data, **_sidecar(path)}
-    data.setdefault("id", path.stem)
-    data.setdefault("url", "")
-    if not data.get("published"):
-        data["published"] = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
-        data["published_is_fallback"] = True
-    return Article.from_dict(data)
-
-
 def load_articles(path: Path) -> list[tuple[Article, str]]:
-    """(article, source) pairs from a folder of files or a .jsonl file of Article dicts."""
-    if path.is_dir():
-        files = sorted(
-            p for p in path.iterdir() if p.suffix in FILE_SUFFIXES and not p.name.endswith(SIDECAR_SUFFIX)
-        )
-        return [(article_from_file(p), p.name) for p in files]
-    if path.suffix == ".jsonl":
-        result = []
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if line.strip():
-                result.append((Article.from_json(line), f"{path.name}:{number}"))
-        return result
-    if path.is_file():
-        return [(article_from_file(path), path.name)]
-    raise RecordError(f"{path}: not a folder, a .jsonl file or an article file")
+    """(article, source) pairs from a document file or folder, read as the spool reads them
+    (``streams.documents.loader``: extraction, charset, sidecars, dates); source is the file name."""
+    try:
+        return [(article, Path(name).name) for name, article in load_documents(path)]
+    except FileNotFoundError as exc:
+        raise RecordError(f"{path}: not a folder or an article file") from exc
 
 
 def run(articles: Iterable[tuple[Article, str]], settings: DedupeSettings, batch: int = 500) -> Report:

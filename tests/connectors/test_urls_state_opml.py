@@ -22,7 +22,7 @@ from streams.errors import ParseError
         ),
         ("http://example.com:80", "http://example.com/"),
         ("http://example.com:8080/x?fbclid=1&gclid=2", "http://example.com:8080/x"),
-        ("https://example.com/p?b=2&a=1&utm_campaign=z", "https://example.com/p?b=2&a=1"),
+        ("https://example.com/p?b=2&a=1&utm_campaign=z", "https://example.com/p?a=1&b=2"),
         ("  https://example.com./x  ", "https://example.com/x"),
         ("spool://000.txt", "spool://000.txt"),
         ("https://[2001:db8::1]:443/x", "https://[2001:db8::1]/x"),

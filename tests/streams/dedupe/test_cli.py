@@ -29,8 +29,8 @@ def test_seeds_folder_json(seeds_dir: Path, capsys: pytest.CaptureFixture[str]) 
     assert report["format"] == "newswatch.dedupe-check/1"
     assert (report["articles"], report["unique"], report["duplicates"]) == (5, 4, 1)
     (group,) = report["groups"]
-    members = {group["original"]["id"], *(d["id"] for d in group["duplicates"])}
-    assert members == {"000_6be6fbbbb802f048", "001_a6ff0212a8b49c5c"}
+    members = {group["original"]["source"], *(d["source"] for d in group["duplicates"])}
+    assert members == {"000_6be6fbbbb802f048.txt", "001_a6ff0212a8b49c5c.txt"}
     assert group["duplicates"][0]["outcome"] == "near" and group["duplicates"][0]["similarity"] >= 0.8
     assert len(report["decisions"]) == 5 and {"reason", "nearest_similarity"} <= set(report["decisions"][0])
 
