@@ -61,6 +61,22 @@ def participants_text(alert: Alert) -> str:
     return ", ".join(names) or (alert.event.conflict or "-")
 
 
+def quotes(alert: Alert, limit: int = 3) -> list[tuple[str, str]]:
+    """(language code or "", sentence as written) of the first evidence in each language, at most
+    ``limit``: the original wording of the report in every language that reported the event."""
+    found: dict[str, str] = {}
+    for item in alert.event.evidence:
+        language = item.language or ""
+        if item.sentence and language not in found:
+            found[language] = item.sentence
+    return list(found.items())[:limit]
+
+
+def languages_text(alert: Alert) -> str:
+    """The languages that reported the event, as "en, ru, zh" (or "-")."""
+    return ", ".join(alert.event.reported_languages) or "-"
+
+
 def template_fields(alert: Alert) -> dict[str, str]:
     """The fields a user template may use (all untrusted text; sinks escape the result)."""
     event = alert.event
@@ -76,6 +92,8 @@ def template_fields(alert: Alert) -> dict[str, str]:
         "participants": participants_text(alert),
         "sources": str(event.source_count),
         "url": links[0]["url"] if links else "",
+        "languages": languages_text(alert),
+        "summary": event.summary,
     }
 
 

@@ -180,6 +180,7 @@ class Evidence:
     source: str = ""
     published: datetime | None = None
     rule: str = ""
+    language: str | None = None  # of the sentence, which is quoted as the article wrote it
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -195,6 +196,7 @@ class Evidence:
             source=str(data.get("source") or ""),
             published=parse_time(data.get("published")),
             rule=str(data.get("rule") or ""),
+            language=data.get("language") or None,
         )
 
 
@@ -223,7 +225,8 @@ class Event:
     plover_mode: str | None = None
     severity: str = "info"  # info | warning | critical
     rule: str | None = None
-    language: str | None = None
+    language: str | None = None  # of the first report
+    languages: tuple[str, ...] = ()  # every language that reported it (see ``reported_languages``)
     headline: str = ""
     evidence: tuple[Evidence, ...] = ()
     sources: tuple[str, ...] = ()  # distinct source sites
@@ -245,6 +248,21 @@ class Event:
     def source_count(self) -> int:
         return len(self.sources)
 
+    @property
+    def reported_languages(self) -> tuple[str, ...]:
+        """Sorted codes of the languages that reported the event: ``languages``, ``language``, evidence."""
+        found = {*self.languages, self.language, *(e.language for e in self.evidence)}
+        return tuple(sorted(code for code in found if code))
+
+    @property
+    def summary(self) -> str:
+        """An English line from the fields, whatever the reports' languages: "leader call: Vladimir Putin
+        – Emmanuel Macron, 2020-11-07, reported in en, fr, ru"."""
+        kind = self.type.replace("_", " ")
+        who = " – ".join(p.name for p in self.participants) or self.conflict or "unnamed"
+        languages = ", ".join(self.reported_languages) or "unknown languages"
+        return f"{kind}: {who}, {self.date}, reported in {languages}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -261,6 +279,8 @@ class Event:
             "severity": self.severity,
             "rule": self.rule,
             "language": self.language,
+            "languages": list(self.reported_languages),
+            "summary": self.summary,
             "headline": self.headline,
             "evidence": [e.to_dict() for e in self.evidence],
             "sources": list(self.sources),
@@ -287,6 +307,7 @@ class Event:
                 severity=str(data.get("severity") or "info"),
                 rule=data.get("rule"),
                 language=data.get("language"),
+                languages=tuple(str(code) for code in data.get("languages") or ()),
                 headline=str(data.get("headline") or ""),
                 evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence") or ()),
                 sources=tuple(data.get("sources") or ()),

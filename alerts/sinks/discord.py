@@ -7,15 +7,16 @@ from typing import Any
 import orjson
 
 from alerts.outcome import Outcome
-from alerts.payload import article_links, participants_text, render_text
+from alerts.payload import article_links, languages_text, participants_text, quotes, render_text
 from alerts.sinks.base import HttpSink
-from alerts.sinks.text import fit, markdown_escape, oneline, safe_url
+from alerts.sinks.text import fit, fit_quote, markdown_escape, oneline, safe_url
 from streams.records import Alert
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FIELD_VALUE_LIMIT = 1024
+QUOTE_LIMIT = 300  # per quoted sentence: an embed holds 6,000 characters in all
 
 
 LABEL_LIMIT = 100
@@ -54,7 +55,13 @@ def build_message(alert: Alert, *, template: str | None = None, max_links: int =
         {"name": "Date", "value": fit(event.date, FIELD_VALUE_LIMIT, markdown_escape), "inline": True},
         {"name": "Sources", "value": str(event.source_count), "inline": True},
         {"name": "Participants", "value": fit(participants_text(alert), FIELD_VALUE_LIMIT, markdown_escape)},
+        {"name": "Languages", "value": fit(languages_text(alert), FIELD_VALUE_LIMIT, markdown_escape)},
+        {"name": "Summary", "value": fit(event.summary, FIELD_VALUE_LIMIT, markdown_escape)},
     ]
+    for language, sentence in quotes(alert):
+        # The original sentence of each reporting language, as written (right-to-left text isolated).
+        name = f"Report ({language})" if language else "Report"
+        fields.append({"name": name, "value": fit_quote(sentence, QUOTE_LIMIT, markdown_escape)})
     embed: dict[str, Any] = {
         "title": fit(oneline(event.headline) or event.type, TITLE_LIMIT, markdown_escape),
         "description": link_lines(links, max_links),

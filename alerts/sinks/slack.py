@@ -7,9 +7,9 @@ from typing import Any
 import orjson
 
 from alerts.outcome import Outcome
-from alerts.payload import article_links, participants_text, render_text
+from alerts.payload import article_links, languages_text, participants_text, quotes, render_text
 from alerts.sinks.base import HttpSink
-from alerts.sinks.text import fit, oneline, safe_url, slack_escape
+from alerts.sinks.text import fit, fit_quote, oneline, safe_url, slack_escape
 from streams.records import Alert
 
 TEXT_LIMIT = 3000  # characters per text object
@@ -47,15 +47,24 @@ def build_message(alert: Alert, *, template: str | None = None, max_links: int =
         _field("Date", event.date),
         _field("Participants", participants_text(alert)),
         _field("Sources", str(event.source_count)),
+        _field("Languages", languages_text(alert)),
         _field("Severity", event.severity),
         _field("Reason", alert.reason),
     ]
     if event.rule:
         fields.append(_field("Rule", event.rule))
     blocks.append({"type": "section", "fields": fields[:MAX_FIELDS]})
-    if event.evidence:
-        quote = "> " + fit(oneline(event.evidence[0].sentence), TEXT_LIMIT - 2, slack_escape)
-        blocks.append({"type": "section", "text": _mrkdwn(quote)})
+    summary = "*Summary* " + fit(event.summary, TEXT_LIMIT - 12, slack_escape)
+    blocks.append({"type": "section", "text": _mrkdwn(summary)})
+    quoted = quotes(alert)
+    if quoted:
+        # The original sentence in each reporting language, as written (right-to-left text isolated).
+        room = (TEXT_LIMIT - 20 * len(quoted)) // len(quoted)
+        lines_of_quotes = [
+            "> " + fit_quote(sentence, room, slack_escape) + (f" _({language})_" if language else "")
+            for language, sentence in quoted
+        ]
+        blocks.append({"type": "section", "text": _mrkdwn("\n".join(lines_of_quotes))})
     lines: list[str] = []
     links = article_links(alert)
     for link in links[:max_links]:

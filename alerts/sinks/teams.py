@@ -7,9 +7,9 @@ from typing import Any
 import orjson
 
 from alerts.outcome import Outcome
-from alerts.payload import article_links, participants_text, render_text
+from alerts.payload import article_links, languages_text, participants_text, quotes, render_text
 from alerts.sinks.base import HttpSink
-from alerts.sinks.text import fit, markdown_escape, oneline, safe_url
+from alerts.sinks.text import fit, fit_quote, markdown_escape, oneline, safe_url
 from streams.records import Alert
 
 TEXT_LIMIT = 2000
@@ -37,9 +37,21 @@ def build_message(alert: Alert, *, template: str | None = None, max_links: int =
                 fact("Date", event.date),
                 fact("Participants", participants_text(alert)),
                 fact("Sources", str(event.source_count)),
+                fact("Languages", languages_text(alert)),
                 fact("Severity", event.severity),
+                fact("Summary", event.summary),
             ],
         },
+        # The original sentence of each reporting language, as written (right-to-left text isolated).
+        *(
+            {
+                "type": "TextBlock",
+                "text": fit_quote(sentence, 500, markdown_escape) + (f" ({language})" if language else ""),
+                "wrap": True,
+                "isSubtle": True,
+            }
+            for language, sentence in quotes(alert)
+        ),
         {
             "type": "TextBlock",
             "text": fit(oneline(render_text(alert, template)), TEXT_LIMIT, markdown_escape),

@@ -14,6 +14,7 @@ not alerted), ``new_report`` (another article from a known source).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -51,6 +52,7 @@ def _merge_evidence(known: tuple[Evidence, ...], new: tuple[Evidence, ...]) -> t
 
 def merge_report(existing: Event | None, report: Event) -> MergeOutcome:
     """Fold ``report`` into ``existing`` (same identity) and name what changed."""
+    report = with_languages(report)
     if existing is None:
         return MergeOutcome(report, "first")
     if existing.key != report.key:
@@ -68,9 +70,28 @@ def merge_report(existing: Event | None, report: Event) -> MergeOutcome:
         initiator=existing.initiator or report.initiator,
         first_reported=_earliest(existing.first_reported, report.first_reported),
         last_reported=_latest(existing.last_reported, report.last_reported),
+        languages=tuple(sorted({*existing.reported_languages, *report.reported_languages})),
     )
     if len(sources) == len(existing.sources):
         return MergeOutcome(merged, "new_report")
     if len(existing.sources) == 1 and len(sources) >= 2:
         return MergeOutcome(merged, "confirmed")
     return MergeOutcome(merged, "new_source")
+
+
+# -- languages (issue 15 item 7; kept apart from the merge decisions above) --------------------------------
+
+
+def with_languages(report: Event) -> Event:
+    """The report with its languages listed and its evidence tagged with the report's language.
+
+    An event reported in Russian and in Chinese is one event (same identity); the merged event lists
+    both languages and each quoted sentence keeps the language it was written in. A language never
+    makes a merge alert: only sources do.
+    """
+    if report.language is None or all(e.language for e in report.evidence):
+        return report if report.languages else report.replace(languages=report.reported_languages)
+    evidence = tuple(
+        e if e.language else dataclasses.replace(e, language=report.language) for e in report.evidence
+    )
+    return report.replace(evidence=evidence, languages=report.reported_languages)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
+import unicodedata
 
 import orjson
 
 from alerts.deadletter import MemoryDeadLetters
 from alerts.delivery_log import InMemoryDeliveryLog
 from alerts.dispatch import Dispatcher
+from alerts.sinks.discord import build_message as discord_message
 from alerts.sinks.slack import build_message as slack_message
+from alerts.sinks.teams import build_message as teams_message
 from alerts.sinks.text import fit, slack_escape
 
 EVIL = "<!channel> <!here> Putin & Xi <@U024BE7LH> talk <https://evil.example/x|click me> >_<"
@@ -176,3 +180,87 @@ async def test_user_template_file(make_settings, receiver, tmp_path, alert_facto
     sink = {"name": "slack", "type": "slack", "url": receiver.url, "template_file": str(template)}
     await deliver(make_settings, sink, [alert_factory("Hi")])
     assert receiver.requests[0].json()["text"] == "NEWS: Hi / 2 sources &lt;!channel&gt;"
+
+
+# -- reports in other scripts: Cyrillic, Arabic (right to left), Chinese -------------------------------
+
+RU = "Владимир Путин провёл телефонный разговор с президентом Франции Эммануэлем Макроном."
+ZH = "国家主席习近平同俄罗斯总统普京通电话。"
+AR = "أجرى الرئيس الروسي فلاديمير بوتين اتصالًا هاتفيًا مع نظيره الفرنسي."
+FSI, PDI = "\u2068", "\u2069"
+
+
+def multilingual_alert(alert_factory, sentences=(("ru", RU), ("zh", ZH), ("ar", AR))):
+    """An alert whose evidence is one report per language, as the merge stage tags them."""
+    base = alert_factory("Путин и Макрон", sources=len(sentences))
+    evidence = tuple(
+        dataclasses.replace(e, sentence=sentence, language=language)
+        for e, (language, sentence) in zip(base.event.evidence, sentences, strict=True)
+    )
+    event = base.event.replace(evidence=evidence, language=sentences[0][0])
+    return dataclasses.replace(base, event=event)
+
+
+def test_quotes_keep_each_language_and_isolate_right_to_left_text(alert_factory):
+    message = slack_message(multilingual_alert(alert_factory))
+    assert check_slack(message) == []
+    fields = " ".join(f["text"] for f in message["blocks"][1]["fields"])
+    assert "*Languages*\nar, ru, zh" in fields
+    texts = [t["text"] for t in text_objects(message["blocks"])]
+    (quoted,) = [t for t in texts if t.startswith("> ")]
+    assert quoted.split("\n") == [f"> {RU} _(ru)_", f"> {ZH} _(zh)_", f"> {FSI}{AR}{PDI} _(ar)_"]
+    assert any(
+        t.startswith("*Summary* leader call: Vladimir Putin – Xi Jinping, 2026-11-20, reported in ar, ru, zh")
+        for t in texts
+    )
+
+
+def test_a_cut_right_to_left_quote_stays_isolated_and_whole(alert_factory):
+    vowelled = "أَجْرَى الرَّئِيسُ اتِّصَالًا " * 200  # every letter carries a vowel sign
+    message = slack_message(multilingual_alert(alert_factory, (("ar", vowelled),)))
+    assert check_slack(message) == []
+    (quoted,) = [t["text"] for t in text_objects(message["blocks"]) if t["text"].startswith("> ")]
+    body = quoted.removeprefix("> ").removesuffix(" _(ar)_")
+    assert body.startswith(FSI) and body.endswith("…" + PDI) and body.count(FSI) == body.count(PDI) == 1
+    kept = body[1:-2].rstrip()
+    assert vowelled.startswith(kept) and not unicodedata.combining(vowelled[len(kept)])  # no letter split
+
+
+def test_fit_never_splits_a_letter_from_its_marks_or_an_emoji_sequence():
+    assert fit("بَ" * 10, 8) == "بَ" * 3 + "…"
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert fit("ab" + family, 5) == "ab…"  # never a dangling joiner
+
+
+async def test_chat_sinks_deliver_every_script_as_utf8(make_settings, receiver, alert_factory):
+    alert = multilingual_alert(alert_factory)
+    for sink in ("slack", "discord", "teams", "webhook"):
+        receiver.requests.clear()
+        dlq = await deliver(make_settings, {"name": sink, "type": sink, "url": receiver.url}, [alert])
+        assert not dlq.letters, sink
+        (got,) = receiver.requests
+        assert got.headers["Content-Type"].startswith("application/json")
+        # the characters themselves travel, not \u escapes
+        for text in ("Владимир Путин", "习近平同俄罗斯总统普京通电话", "فلاديمير بوتين"):
+            assert text.encode("utf-8") in got.body, (sink, text)
+        assert b"\\u04" not in got.body and b"\\u06" not in got.body
+    payload = receiver.requests[0].json()["data"]["event"]
+    assert payload["languages"] == ["ar", "ru", "zh"]
+    assert (
+        payload["summary"] == "leader call: Vladimir Putin – Xi Jinping, 2026-11-20, reported in ar, ru, zh"
+    )
+    assert [e["language"] for e in payload["evidence"]] == ["ru", "zh", "ar"]
+    assert [e["sentence"] for e in payload["evidence"]] == [RU, ZH, AR]
+
+
+def test_discord_and_teams_name_the_languages_and_quote_each(alert_factory):
+    alert = multilingual_alert(alert_factory)
+    fields = {f["name"]: f["value"] for f in discord_message(alert)["embeds"][0]["fields"]}
+    assert fields["Languages"] == "ar, ru, zh"
+    assert fields["Report (ru)"] == RU  # nothing to escape in the sentence
+    assert fields["Report (zh)"] == ZH and fields["Report (ar)"] == FSI + AR + PDI
+    card = teams_message(alert)["attachments"][0]["content"]
+    facts = {f["title"]: f["value"] for f in card["body"][1]["facts"]}
+    assert facts["Languages"] == "ar, ru, zh"
+    blocks = [b["text"] for b in card["body"][2:5]]
+    assert blocks == [f"{RU} (ru)", f"{ZH} (zh)", f"{FSI}{AR}{PDI} (ar)"]
