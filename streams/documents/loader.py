@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from streams.dedupe.urls import canonical_url
+from streams.documents.charsets import CharsetError, decode_document
 from streams.documents.dating import document_date
 from streams.documents.extract import extract_main_text, html_title
 from streams.errors import ParseError, RecordError
@@ -88,17 +89,14 @@ def sidecar_meta(raw: bytes, name: str) -> dict[str, Any]:
     return data
 
 
-def decode_text(raw: bytes, name: str, declared: str | None = None) -> str:
-    """The declared charset (sidecar ``charset``, HTTP header) if it fits, else UTF-8 (with or without
-    BOM), else Windows-1252; binary files are refused."""
-    if b"\x00" in raw[:8192]:
-        raise DocumentError(f"{shown(name)} looks binary (NUL bytes)", "binary")
-    for encoding in ((declared,) if declared else ()) + ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    raise DocumentError(f"{shown(name)} is neither UTF-8 nor Windows-1252 text", "undecodable")
+def decode_text(raw: bytes, name: str, declared: str | None = None, html: bool = False) -> str:
+    """The document's text in the charset it declares (BOM, sidecar or HTTP ``charset``, ``<meta
+    charset>``), else UTF-8, else detected (``streams/documents/charsets.py``); binary is refused."""
+    try:
+        return decode_document(raw, shown(name), declared=declared, html=html)
+    except CharsetError as exc:
+        reason = "binary" if "NUL" in str(exc) else "undecodable"
+        raise DocumentError(f"{shown(name)} {exc}", reason) from exc
 
 
 def _published(
@@ -131,7 +129,7 @@ def article_from_document(
     """
     is_html = Path(name).suffix.lower() in HTML_SUFFIXES if html is None else html
     charset = meta.get("charset")
-    text = decode_text(raw, name, charset if isinstance(charset, str) else None)
+    text = decode_text(raw, name, charset if isinstance(charset, str) else None, is_html)
     url = canonical_document_url(meta, name)
     if is_html:
         body = extract_main_text(text, url if url.startswith("http") else None)

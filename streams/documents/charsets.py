@@ -1,4 +1,4 @@
-"""Bytes of a spool document to text, honouring what the document says about its charset.
+"""Bytes of a document (spool file, saved page, fetched page) to text, honouring its declared charset.
 
 In order: a byte-order mark; the charset the sidecar declares; an HTML document's own ``<meta charset>``
 (or ``http-equiv`` Content-Type); strict UTF-8; charset-normalizer's detection; Windows-1252. A
