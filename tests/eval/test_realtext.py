@@ -414,3 +414,27 @@ def test_zipped_and_gzipped_files_and_nested_fields_are_read_from_a_mirror(tmp_p
         corpus.select(b"plain", "zip:a.json!json:0", {"body": "b"}, "here")
     with pytest.raises(corpus.CorpusError, match=r"no field 'properties\.title\.missing'"):
         corpus.select(json.dumps(nested).encode(), None, {"body": "properties.title.missing"}, "here")
+
+
+def test_the_articles_set_is_well_formed_and_covers_the_issue() -> None:
+    """The committed labels (no texts needed): size, calls, held-out share, gazetteer ids, reasons."""
+    from streams.detect.engine import DetectionEngine
+
+    evalset = corpus.load_set("articles")
+    texts = evalset.texts
+    assert len(texts) >= 200
+    calls = [e for t in texts for e in t.events if e.type == "leader_call"]
+    assert len(calls) >= 60
+    heldout = sum(t.split == "heldout" for t in texts) / len(texts)
+    assert 0.2 <= heldout <= 0.3
+    assert len({t.id for t in texts}) == len(texts)
+    gazetteer = DetectionEngine().gazetteer
+    for text in texts:
+        for event in text.events:
+            assert event.reason and event.evidence.sha256, text.id
+            for person_id in event.participants or ():
+                assert gazetteer.person(person_id) is not None, (text.id, person_id)
+        assert all(n.reason and n.evidence.sha256 for n in text.negatives), text.id
+    kinds = {n.kind for t in texts for n in t.negatives}
+    for kind in ("background", "planned", "in_person", "vice_president", "adviser", "appeal", "conditional"):
+        assert kind in kinds, kind
