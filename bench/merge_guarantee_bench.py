@@ -46,6 +46,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
+from kafka.errors import KafkaError  # noqa: E402
 
 from streams.admin import ensure_topics  # noqa: E402
 from streams.records import Alert, Event, Evidence, Participant  # noqa: E402
@@ -89,6 +90,12 @@ def backlog(events: int) -> list[Event]:
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -107,6 +114,7 @@ class Result:
     name: str
     reports: int
     drain_seconds: float
+    cpu_seconds: float  # the worker's CPU time over the drain
     alerts: int
     latencies: list[float]
     exit_note: str = ""
@@ -179,6 +187,7 @@ class Bench:
         try:
             drain = self.drain(worker, f"{prefix}newswatch", events_topic, len(reports))
             latencies = self.trickle(producer, events_topic, watcher) if drain is not None else []
+            wall, cpu = drain or (0.0, 0.0)
         finally:
             watcher.stop()
             producer.close(10)
@@ -193,24 +202,30 @@ class Bench:
                     worker.kill()
                     worker.wait(10)
             log.close()
-        return Result(variant.name, len(reports), drain or 0.0, watcher.count_before_trickle, latencies, note)
+        return Result(variant.name, len(reports), wall, cpu, watcher.count_before_trickle, latencies, note)
 
-    def drain(self, worker: subprocess.Popen[bytes], group: str, topic: str, total: int) -> float | None:
-        """Seconds from the first committed offset on ``topic`` to all ``total`` committed (None: failed)."""
+    def drain(
+        self, worker: subprocess.Popen[bytes], group: str, topic: str, total: int
+    ) -> tuple[float, float] | None:
+        """Wall and worker CPU seconds from the first committed offset on ``topic`` to all ``total``."""
         admin = KafkaAdminClient(bootstrap_servers=self.args.bootstrap)
         first: float | None = None
+        first_cpu = 0.0
         deadline = time.monotonic() + self.args.timeout
         try:
             while time.monotonic() < deadline and worker.poll() is None:
-                offsets = admin.list_consumer_group_offsets(group)
+                try:
+                    offsets = admin.list_group_offsets(group).get(group, {})
+                except KafkaError:  # the group does not exist yet
+                    offsets = {}
                 done = sum(
                     meta.offset for tp, meta in offsets.items() if tp.topic == topic and meta.offset > 0
                 )
                 now = time.monotonic()
                 if done > 0 and first is None:
-                    first = now
+                    first, first_cpu = now, cpu_seconds(worker.pid)
                 if done >= total and first is not None:
-                    return now - first
+                    return now - first, cpu_seconds(worker.pid) - first_cpu
                 time.sleep(0.2)
         finally:
             admin.close()
@@ -256,9 +271,10 @@ class AlertWatcher(threading.Thread):
         consumer = KafkaConsumer(
             bootstrap_servers=self.bootstrap, group_id=None, isolation_level="read_committed"
         )
-        partitions = None
-        while partitions is None and not self._stop_event.is_set():
-            partitions = consumer.partitions_for_topic(self.topic)
+        partitions: set[int] = set()
+        while not partitions and not self._stop_event.is_set():
+            consumer.topics()  # refreshes the metadata
+            partitions = consumer.partitions_for_topic(self.topic) or set()
             time.sleep(0.2)
         assigned = [TopicPartition(self.topic, p) for p in partitions or ()]
         consumer.assign(assigned)
@@ -288,6 +304,7 @@ def main() -> int:
     parser.add_argument("--trickle-seconds", type=float, default=10.0)
     parser.add_argument("--timeout", type=float, default=600.0, help="longest drain before giving up")
     parser.add_argument("--only", nargs="*", help="variant names to run (default: all)")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of all variants (medians reported)")
     args = parser.parse_args()
     if args.quick:
         args.events, args.trickle_seconds = 200, 5.0
@@ -302,23 +319,38 @@ def main() -> int:
     reports = backlog(args.events)
     print(f"date {datetime.now(UTC).isoformat(timespec='seconds')}, load avg {os.getloadavg()}")
     print(f"command: {' '.join(sys.argv)}; backlog {len(reports)} reports, {2 * args.events} alerts")
-    results = []
-    for variant in variants:
-        result = bench.run(variant, reports)
-        results.append(result)
-        print(f"  {variant.name}: {result.rate:.0f} reports/s {result.exit_note}", flush=True)
-    base = next((r for r in results if r.name == "before" and r.rate), None)
+    runs: dict[str, list[Result]] = {v.name: [] for v in variants}
+    for round_ in range(args.repeat):  # round robin, so load changes on the shared machine hit all alike
+        for variant in variants:
+            result = bench.run(variant, reports)
+            runs[variant.name].append(result)
+            print(
+                f"  round {round_ + 1} {variant.name}: {result.rate:.0f} reports/s, "
+                f"{1000 * result.cpu_seconds / result.reports:.2f} ms CPU/report {result.exit_note}",
+                flush=True,
+            )
     print(f"\nload avg at end {os.getloadavg()}; logs in {bench.root}\n")
-    print("| variant | drain s | reports/s | vs before | alerts seen | trickle p50 ms | p99 ms | max ms |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for r in results:
-        lat = sorted(r.latencies)
+    print(f"medians of {args.repeat} rounds; ratios against 'before' (merge agent of {args.baseline})")
+    print("| variant | drain s | reports/s | CPU ms/report | CPU vs before | alert visible p50 ms | p99 ms |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+
+    def cpu_ms(results: list[Result]) -> float:
+        done = [r for r in results if r.drain_seconds]
+        return statistics.median(1000 * r.cpu_seconds / r.reports for r in done) if done else 0.0
+
+    base_cpu = cpu_ms(runs["before"]) if "before" in runs else 0.0
+    for name, results in runs.items():
+        done = [r for r in results if r.drain_seconds]
+        if not done:
+            print(f"| {name} | failed ({results[-1].exit_note or 'timeout'}) | | | | | |")
+            continue
+        lat = sorted(x for r in done for x in r.latencies)
         p50 = f"{statistics.median(lat) * 1000:.0f}" if lat else "-"
         p99 = f"{lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000:.0f}" if lat else "-"
-        top = f"{lat[-1] * 1000:.0f}" if lat else "-"
-        ratio = f"{r.rate / base.rate:.2f}" if base and r.rate else "-"
-        drain = f"{r.drain_seconds:.1f}" if r.drain_seconds else f"failed ({r.exit_note or 'timeout'})"
-        print(f"| {r.name} | {drain} | {r.rate:.0f} | {ratio} | {r.alerts} | {p50} | {p99} | {top} |")
+        wall = statistics.median(r.drain_seconds for r in done)
+        rate = statistics.median(r.rate for r in done)
+        ratio = f"{cpu_ms(results) / base_cpu:.2f}" if base_cpu else "-"
+        print(f"| {name} | {wall:.1f} | {rate:.0f} | {cpu_ms(results):.2f} | {ratio} | {p50} | {p99} |")
     return 0
 
 
