@@ -10,6 +10,7 @@ import pytest
 from kafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 from kafka.producer.future import FutureProduceResult, FutureRecordMetadata
 from kafka.structs import TopicPartition
+from prometheus_client import REGISTRY
 
 from connectors.producer import (
     MAX_REFUSALS,
@@ -191,7 +192,12 @@ async def test_one_refusal_does_not_lose_the_article() -> None:
 async def test_deliver_sends_an_oversized_article_cut_to_fit() -> None:
     fake = FakeKafka()
     producer = ArticleProducer(settings(max_article_bytes=200_000), producer=fake)
+    before = REGISTRY.get_sample_value("newswatch_articles_truncated_total", {"connector": "unknown"}) or 0.0
     await asyncio.wait_for(producer.deliver(article(6).replace(text="word " * 400_000)), 5)
+    assert (
+        REGISTRY.get_sample_value("newswatch_articles_truncated_total", {"connector": "unknown"})
+        == before + 1
+    )
     ((_topic, key, value),) = fake.sent
     assert len(key) + len(value) <= 200_000
     assert Article.from_json(value).text_truncated

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 
 from connectors.producer import RejectedArticleError
 from connectors.spool import SpoolConnector, read_spool_file
@@ -53,6 +54,10 @@ def _failed_reason(spool: Path, name: str) -> str:
     return (spool / "failed" / (name + ".error.txt")).read_text(encoding="utf-8")
 
 
+def _failed_count(reason: str) -> float:
+    return REGISTRY.get_sample_value("newswatch_spool_failed_files_total", {"reason": reason}) or 0.0
+
+
 def _canary_titles(sink: RecordingSink) -> list[str]:
     return [a.title for a in sink.articles if a.title.startswith("Canary")]
 
@@ -75,10 +80,12 @@ async def test_sidecar_with_overflowing_date_fails_and_the_next_file_flows(setti
     (spool / "poison.txt.meta.json").write_text(json.dumps({"published": OVERFLOW}))
     _drop(spool / "canary.txt", CANARY, 10)
     connector, state = await _connector(settings, sink)
+    before = _failed_count("bad_date")
     await connector.scan_once()
     assert _canary_titles(sink) == ["Canary Headline After The Bad Input"]
     assert len(sink.articles) == 1
     assert "bad published time" in _failed_reason(spool, "poison.txt")
+    assert _failed_count("bad_date") == before + 1
     assert (spool / "failed" / "poison.txt.meta.json").exists()
     state.close()
 
@@ -89,10 +96,12 @@ async def test_name_that_is_not_utf8_goes_to_failed(settings_for, sink) -> None:
     _drop(spool / bad_name, "Story Whose Name Is Not Valid UTF-8\n\ntext", 20)
     _drop(spool / "canary.txt", CANARY, 10)
     connector, state = await _connector(settings, sink)
+    before = _failed_count("bad_name")
     await connector.scan_once()
     assert _canary_titles(sink) == ["Canary Headline After The Bad Input"]
     assert len(sink.articles) == 1
     assert (spool / "failed" / bad_name).exists()
+    assert _failed_count("bad_name") == before + 1
     assert "not valid UTF-8" in _failed_reason(spool, bad_name)
     assert "\\xe9" in _failed_reason(spool, bad_name)  # the name, escaped
     state.close()
@@ -106,7 +115,9 @@ async def test_symlink_is_never_followed(settings_for, sink, tmp_path: Path) -> 
     os.utime(spool / "s.txt", (time.time() - 20, time.time() - 20), follow_symlinks=False)
     _drop(spool / "canary.txt", CANARY, 10)
     connector, state = await _connector(settings, sink)
+    before = _failed_count("not_regular_file")
     await connector.scan_once()
+    assert _failed_count("not_regular_file") == before + 1
     assert len(sink.articles) == 1 and _canary_titles(sink)
     assert not any("SECRET" in a.text for a in sink.articles)
     assert (spool / "failed" / "s.txt").is_symlink()
