@@ -124,7 +124,7 @@ class CeasefireDetector:
         """Every ceasefire finding and rejected candidate in ``sentences`` (an article, in order)."""
         native = self._native.get(article.language)
         if native is not None:
-            return native[1].detect(sentences, article.published)
+            return native[1].detect(sentences, article.published, article.lower_text)
         return self.detect_english(sentences, article.published, article.lower_text)
 
     def detect_english(

@@ -68,9 +68,9 @@ class RoleWords:
     """Office nouns (-> canonical office), country words (-> ISO3), "counterpart" and home-country titles."""
 
     offices: tuple[tuple[re.Pattern[str], str], ...]
-    office_any: re.Pattern[str]
+    office_any: re.Pattern[str]  # every office at once: group "g<i>" is ``offices[i]``
     countries: tuple[tuple[re.Pattern[str], str], ...]
-    country_any: re.Pattern[str]
+    country_any: re.Pattern[str]  # every country at once: group "g<i>" is ``countries[i]``
     counterpart: re.Pattern[str] | None
     home: tuple[tuple[re.Pattern[str], str, str], ...]  # a title meaning one country's office on its own
     gap: int  # at most this many characters between an office noun and its country word
@@ -147,6 +147,11 @@ def _strings(raw: Any, path: Path, where: str, required: bool = False) -> list[s
     if not isinstance(raw, list) or not raw or not all(isinstance(p, str) and p.strip() for p in raw):
         raise ConfigError(f"language file {path}: {where}: must be a non-empty list of phrases")
     return [p.strip() for p in raw]
+
+
+def _named_alternation(entries: tuple[tuple[re.Pattern[str], str], ...]) -> re.Pattern[str]:
+    """One regex for a list of patterns (one scan instead of one per pattern); ``lastgroup`` says which."""
+    return re.compile("|".join(f"(?P<g{i}>{p.pattern})" for i, (p, _) in enumerate(entries)), re.IGNORECASE)
 
 
 def _joined(words: list[str]) -> re.Pattern[str] | None:
@@ -229,9 +234,9 @@ def parse_language(doc: Any, path: Path) -> LanguageData:
             raise ConfigError(f"language file {path}: roles.gap: must be a whole number of characters")
         roles = RoleWords(
             offices=offices,
-            office_any=re.compile("|".join(p.pattern for p, _ in offices), re.IGNORECASE),
+            office_any=_named_alternation(offices),
             countries=countries,
-            country_any=re.compile("|".join(p.pattern for p, _ in countries), re.IGNORECASE),
+            country_any=_named_alternation(countries),
             counterpart=compiler.pattern(roles_raw.get("counterpart"), "roles.counterpart"),
             home=home,
             gap=gap,

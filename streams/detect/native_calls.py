@@ -19,7 +19,7 @@ from streams.detect.detector import Rejection
 from streams.detect.findings import CallFinding
 from streams.detect.language_data import CallCues, LanguageData, RoleWords
 from streams.detect.mentions import Mention, MentionFinder, distinct_people
-from streams.detect.sentences import Sentence
+from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType
 
 _NAME_AFTER_ROLE = re.compile(r"^[\s,:«»\"“”'()-]{0,3}$")
@@ -39,11 +39,15 @@ class NativeCallReader:
         self.max_age = max_age
 
     def detect(
-        self, sentences: Sequence[Sentence], published: date
+        self, sentences: Sequence[Sentence], published: date, lower_text: str | None = None
     ) -> tuple[list[CallFinding], list[Rejection]]:
+        """Calls and rejected candidates; ``lower_text``, the article lower-cased, finds candidates fast."""
         findings: list[CallFinding] = []
         rejections: list[Rejection] = []
+        candidates = sentences_containing(lower_text, sentences, self.cues.stems)
         for position, sentence in enumerate(sentences):
+            if candidates is not None and position not in candidates:
+                continue
             trigger = self.cues.triggers.search(sentence.text)
             if trigger is None:
                 rejection = self._weak(sentence, published)
@@ -80,12 +84,8 @@ class NativeCallReader:
         if roles is None:
             return []
         found: list[Mention] = []
-        countries = [
-            (m.start(), m.end(), code) for pattern, code in roles.countries for m in pattern.finditer(text)
-        ]
-        offices = [
-            (m.start(), m.end(), office) for pattern, office in roles.offices for m in pattern.finditer(text)
-        ]
+        countries = _spans(roles.country_any, roles.countries, text)
+        offices = _spans(roles.office_any, roles.offices, text)
         if roles.counterpart is not None:
             offices += [(m.start(), m.end(), "counterpart") for m in roles.counterpart.finditer(text)]
         # The longest word at a place: "глава МИД" (foreign minister), not its "глава" (leader); "白俄罗斯"
@@ -246,6 +246,13 @@ class NativeCallReader:
         if len([m for m in distinct_people(self.mentions(text, published)) if m.is_leader]) < 2:
             return None
         return Rejection(text, f"leader_call/{self.language}:{weak.group(0).lower()}", reason)
+
+
+def _spans(
+    combined: re.Pattern[str], entries: tuple[tuple[re.Pattern[str], str], ...], text: str
+) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every match of ``combined`` (see ``language_data._named_alternation``)."""
+    return [(m.start(), m.end(), entries[int((m.lastgroup or "g0")[1:])][1]) for m in combined.finditer(text)]
 
 
 def _longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

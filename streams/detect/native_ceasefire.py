@@ -18,7 +18,7 @@ from streams.detect.detector import Rejection
 from streams.detect.findings import CeasefireFinding
 from streams.detect.language_data import CeasefireWords, LanguageData
 from streams.detect.lexicon import prefer_specific
-from streams.detect.sentences import Sentence
+from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType
 
 
@@ -34,12 +34,16 @@ class NativeCeasefireReader:
         self.max_age = max_age
 
     def detect(
-        self, sentences: Sequence[Sentence], published: date
+        self, sentences: Sequence[Sentence], published: date, lower_text: str | None = None
     ) -> tuple[list[CeasefireFinding], list[Rejection]]:
+        """Findings and rejections; ``lower_text``, the article lower-cased, finds candidates at once."""
         findings: list[CeasefireFinding] = []
         rejections: list[Rejection] = []
         article_conflict: str | bool | None = False  # False: not worked out yet
+        candidates = sentences_containing(lower_text, sentences, self.words.stems)
         for position, sentence in enumerate(sentences):
+            if candidates is not None and position not in candidates:
+                continue
             if self.words.nouns.search(sentence.text) is None:
                 continue
             for offset, clause in _clauses(self.breaks, sentence.text):

@@ -151,3 +151,22 @@ def test_an_appeal_for_a_ceasefire_is_a_near_miss(engine: DetectionEngine, langu
     events, reasons = _found(engine, text, language)
     assert events == []
     assert "appeal" in reasons
+
+
+def _outcome(engine: DetectionEngine, text: str, language: str) -> Any:
+    detection = engine.detect(make_article(text, DAY).replace(language=language))
+    return [e.to_dict() for e in detection.events], detection.near_misses
+
+
+def test_the_stems_of_each_language_skip_nothing_its_patterns_find(engine: DetectionEngine) -> None:
+    """Article prefilters and candidate sentences (by the files' stems) change no outcome."""
+    from streams.detect import native_calls, native_ceasefire
+
+    passages = [(lang, text) for lang, text, *_ in (*CALLS, *REJECTED, *CEASEFIRES)]
+    gated = [_outcome(engine, text, lang) for lang, text in passages]
+    with pytest.MonkeyPatch.context() as patch:
+        for detector in engine.detectors:
+            patch.setattr(type(detector), "may_fire", lambda *args: True)
+        for module in (native_calls, native_ceasefire):
+            patch.setattr(module, "sentences_containing", lambda *args: None)
+        assert [_outcome(engine, text, lang) for lang, text in passages] == gated
