@@ -6,7 +6,11 @@ Feed metrics carry ``feed`` (the feed's name, default its host) and ``host`` lab
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+import sys
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from streams.process_metrics import process_registry
 
 FEED_LABELS = ("feed", "host")
 
@@ -83,3 +87,9 @@ SPOOL_FAILED_FILES = Counter(
     "binary, undecodable, bad_sidecar, bad_date, rejected, error).",
     ["reason"],
 )
+
+
+def connector_registry() -> CollectorRegistry:
+    """What the connector process serves: these families and the process' own, nothing of the worker's
+    or the alerts' (which the CLI imports too)."""
+    return process_registry([sys.modules[__name__]])

@@ -17,6 +17,7 @@ from prometheus_client import start_http_server
 
 import connectors.rss
 import connectors.spool
+from connectors import metrics
 from connectors.base import REGISTRY, Connector
 from connectors.producer import ArticleProducer, ArticleSink
 from connectors.readback import settle_in_flight
@@ -35,7 +36,7 @@ assert connectors.rss.FeedsConnector.name in REGISTRY
 def serve_metrics(port: int, host: str = "127.0.0.1") -> None:
     """Start the Prometheus endpoint once per port and process (0: none)."""
     if port and port not in _metrics_ports:
-        start_http_server(port, addr=host)
+        start_http_server(port, addr=host, registry=metrics.connector_registry())
         _metrics_ports.add(port)
         log.info("metrics on :%d/metrics", port)
 

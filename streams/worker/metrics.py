@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from collections.abc import Iterable
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+from streams.process_metrics import optional_modules, process_registry
 
 STAGES = ("dedupe", "detect", "merge", "alert", "store")
+#: The metrics modules of the stages the worker runs (alerts and store are plugged in by name).
+WORKER_METRICS_MODULES = (
+    "streams.worker.metrics",
+    "streams.dedupe.metrics",
+    "streams.detect.metrics",
+    "streams.store.metrics",
+    "alerts.metrics",
+)
 
 ARTICLES_RECEIVED = Counter(
     "newswatch_articles_received_total", "Articles read from articles.raw by the worker."
@@ -53,3 +65,9 @@ def init_labels() -> None:
         EVENTS_MERGED.labels(reason=reason)
     for reason in ("first", "confirmed"):
         ALERTS_EMITTED.labels(reason=reason)
+
+
+def worker_registry(*extra: Iterable[object]) -> CollectorRegistry:
+    """What the worker process serves: its stages' families (``extra``: Faust's sensor set) and the
+    process' own, none of the connectors'."""
+    return process_registry([*optional_modules(WORKER_METRICS_MODULES), *extra])

@@ -16,6 +16,7 @@ from streams.logging_setup import configure_logging
 from streams.settings import Settings
 from streams.worker.app import PipelineTopics, create_app, create_topics
 from streams.worker.faust_monitor import CachedPrometheusMonitor
+from streams.worker.metrics import worker_registry
 from streams.worker.pipeline import register_pipeline
 
 log = logging.getLogger(__name__)
@@ -69,14 +70,23 @@ def build_worker_app(settings: Settings) -> tuple[faust.App, PipelineTopics]:
     return app, topics
 
 
+def serve_metrics(settings: Settings) -> None:
+    """Serve the worker's own metric families (``worker_registry``) on ``worker.metrics_port`` (0: none)."""
+    if settings.worker.metrics_port:
+        start_http_server(
+            settings.worker.metrics_port,
+            addr=settings.worker.metrics_host,
+            registry=worker_registry(_faust_metrics()),
+        )
+        log.info(
+            "metrics on http://%s:%d/metrics", settings.worker.metrics_host, settings.worker.metrics_port
+        )
+
+
 def run_worker(settings: Settings) -> int:
     """Run the worker until SIGINT/SIGTERM."""
     configure_logging(settings.worker.log_level, settings.worker.log_json)
     ensure_topics(settings)
     app, _ = build_worker_app(settings)
-    if settings.worker.metrics_port:
-        start_http_server(settings.worker.metrics_port, addr=settings.worker.metrics_host)
-        log.info(
-            "metrics on http://%s:%d/metrics", settings.worker.metrics_host, settings.worker.metrics_port
-        )
+    serve_metrics(settings)
     NewswatchWorker(app, settings).execute_from_commandline()
