@@ -128,7 +128,7 @@ class NativeCallReader:
     ) -> list[CallFinding | Rejection]:
         sentence = sentences[position]
         text = sentence.text
-        dates = find_dates(text, published)
+        dates = find_dates(text, published, self.language)
         first = pick_event_date(dates, trigger.start())
         day = (
             first.day if first is not None and first.day is not None and first.day <= published else published

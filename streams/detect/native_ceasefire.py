@@ -94,11 +94,11 @@ class NativeCeasefireReader:
             for pattern, why in ((words.plan, "plan"), (words.background, "old_background")):
                 if pattern is not None and pattern.search(clause):
                     return [], [Rejection(sentence.text, rule, why)]
-        dates = find_dates(clause, published)
+        dates = find_dates(clause, published, self.language)
         chosen = pick_event_date(dates, match.start())
         if chosen is None:
             # "哈马斯10日称，...当天...违反停火": the day is named in an earlier clause of the sentence.
-            dates = find_dates(sentence.text, published)
+            dates = find_dates(sentence.text, published, self.language)
             chosen = pick_event_date([d for d in dates if d.start < offset + match.start()], offset)
         if chosen is not None and chosen.day is not None:
             if chosen.day < published - self.max_age:
