@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
-from typing import TextIO
+from typing import Any, TextIO
+
+import orjson
 
 from connectors.feedlist import IMPORT_TARGET, merge_feeds, read_feeds_file, write_feeds_file
 from connectors.http import HttpClient
@@ -31,6 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--allow-private", action="store_true", help="allow private/loopback addresses")
     check.add_argument("--full-text", action="store_true", help="also fetch and extract each article page")
     check.add_argument("--text-chars", type=int, default=160, help="characters of text to show per article")
+    check.add_argument(
+        "--json", action="store_true", help="print the report as one JSON document (docs/connectors.md)"
+    )
     check.set_defaults(func=cmd_check)
     imp = actions.add_parser("import", help="merge the feeds of an OPML file into the feeds file")
     imp.add_argument("file", help="OPML file")
@@ -85,12 +91,44 @@ async def check_feed(settings: Settings, feed: FeedSettings) -> PollReport:
         return await poller.poll(feed, FeedState(), dry_run=True)
 
 
+def report_document(report: PollReport) -> dict[str, Any]:
+    """The machine form of a dry-run poll (``feeds check --json``, format in docs/connectors.md)."""
+    return {
+        "format": "newswatch.feeds-check/1",
+        "feed": report.feed,
+        "final_url": report.final_url or report.feed,
+        "status": report.status,
+        "feed_format": report.format or None,
+        "bytes": report.bytes,
+        "error": report.error,
+        "problems": list(report.problems),
+        "articles": [article.to_dict() for article in report.articles],
+        "skipped": [{"entry": what, "reason": why} for what, why in report.skipped],
+    }
+
+
+def _quiet_closed_pipe() -> None:
+    """The reader of our output went away (``| head``): send the rest nowhere, say nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     feed = FeedSettings(url=args.url, allow_private=args.allow_private, full_text=args.full_text)
     report = asyncio.run(check_feed(settings, feed))
-    print_report(report, sys.stdout, args.text_chars)
-    return 1 if report.error else 0
+    code = 1 if report.error else 0
+    try:
+        if args.json:
+            document = orjson.dumps(report_document(report), option=orjson.OPT_INDENT_2).decode()
+            sys.stdout.write(document + "\n")
+        else:
+            print_report(report, sys.stdout, args.text_chars)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_closed_pipe()
+    return code
 
 
 def cmd_import(args: argparse.Namespace) -> int:

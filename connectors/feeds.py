@@ -31,6 +31,12 @@ _DOCTYPE_WITH_SUBSET = re.compile(rb"<!doctype[^\[>]*\[.*?\]\s*>", re.IGNORECASE
 _ENTITY_DECL = re.compile(rb"<!entity[^>]*>", re.IGNORECASE)
 _URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\w.])[+-]?(\d{4,})(?!\w)")
+# JSON Feed's version as readers accept it: the canonical URL, or another spelling of it (http, www.,
+# a trailing slash) or the bare number ("1.1"), which are taken with a note.
+_JSON_FEED_VERSION = re.compile(
+    r"^(?:https?://(?:www\.)?jsonfeed\.org/version/)?v?(1(?:\.\d{1,2})?)/?$", re.I
+)
+JSON_FEED_CANONICAL = "https://jsonfeed.org/version/"
 FUTURE_TOLERANCE = timedelta(days=1)
 
 
@@ -224,16 +230,22 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     except orjson.JSONDecodeError as exc:
         raise ParseError(f"{url}: JSON feed is not valid JSON: {exc}") from exc
     version = data.get("version") if isinstance(data, dict) else None
-    if not isinstance(version, str) or "jsonfeed.org/version/" not in version:
+    number = _JSON_FEED_VERSION.match(version.strip()) if isinstance(version, str) else None
+    if number is None:
         raise ParseError(f"{url}: JSON document is not a JSON Feed (no jsonfeed.org version)")
+    note = None
+    if version != JSON_FEED_CANONICAL + number.group(1):
+        note = f"JSON Feed version {str(version)[:60]!r} is not the canonical URL; read as {number.group(1)}"
+        log.info("%s: %s", url, note)
     items = data.get("items")
     if not isinstance(items, list):
         raise ParseError(f"{url}: JSON Feed has no items list")
     result = ParsedFeed(
-        format="json" + version.rsplit("/", 1)[-1].replace(".", ""),
+        format="json" + number.group(1).replace(".", ""),
         title=str(data.get("title") or ""),
         site_url=str(data.get("home_page_url") or ""),
         language=_language(data.get("language")),
+        problems=[note] if note else [],
     )
     for item in items:
         if not isinstance(item, dict):

@@ -27,6 +27,13 @@ def parse_opml(data: bytes, interval_seconds: float = 300.0) -> list[FeedSetting
         root = SafeET.fromstring(data)
     except (SafeET.ParseError, DefusedXmlException) as exc:
         raise ParseError(f"not a usable OPML document: {exc}") from exc
+    root_name = root.tag.rsplit("}", 1)[-1]
+    if root_name.lower() != "opml":
+        kind = " (an RDF/FOAF file)" if root_name == "RDF" else ""
+        raise ParseError(
+            f"not an OPML document: its root element is <{root_name[:40]}>{kind}, not <opml>; "
+            "export the subscriptions from the feed reader as OPML"
+        )
     feeds: dict[str, FeedSettings] = {}
     for outline in _outlines(root):
         attrs = {k.lower(): v for k, v in outline.attrib.items()}
