@@ -614,6 +614,31 @@ def events() -> list[Row]:
                     (p95("newswatch_detection_seconds", "", q=0.5), "p50"),
                     (p95("newswatch_detection_seconds"), "p95"),
                 ),
+                stat(
+                    "Gazetteer age (days)",
+                    "Days since the newest as_of date of the leaders data the workers use (shipped or user "
+                    "file). Above 45 days NewswatchGazetteerStale warns: run newswatch gazetteer update.",
+                    "none",
+                    f"max({sel('newswatch_gazetteer_age_days')})",
+                    "age",
+                    width=8,
+                    height=8,
+                    extra={
+                        "fieldConfig": {
+                            "defaults": {
+                                "unit": "none",
+                                "thresholds": {
+                                    "mode": "absolute",
+                                    "steps": [
+                                        {"color": "green", "value": None},
+                                        {"color": "red", "value": 45},
+                                    ],
+                                },
+                            },
+                            "overrides": [],
+                        }
+                    },
+                ),
                 ts(
                     "Event store writes",
                     "Rows written to the event store, by table and outcome.",

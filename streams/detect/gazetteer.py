@@ -107,6 +107,8 @@ class Gazetteer:
 
     def __init__(self, data: GazetteerData) -> None:
         self.as_of: date = data.as_of
+        # The newest as_of of the files in use: a refreshed user file makes the data younger.
+        self.newest_as_of: date = data.newest_as_of or data.as_of
         self._people: dict[str, Person] = {}
         by_office: dict[tuple[str, str], list[OfficeTerm]] = {}
         by_country: dict[str, list[OfficeTerm]] = {}

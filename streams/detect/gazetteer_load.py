@@ -122,6 +122,11 @@ class GazetteerData:
     as_of: date
     countries: dict[str, CountryEntry]
     people: dict[str, PersonEntry]
+    newest_as_of: date | None = None  # the newest ``as_of`` of any file read (a user file's included)
+
+    def __post_init__(self) -> None:
+        if self.newest_as_of is None or self.newest_as_of < self.as_of:
+            self.newest_as_of = self.as_of
 
 
 class _DatesAsTextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -354,18 +359,21 @@ def load_data(countries_path: Path, paths: Sequence[Path]) -> GazetteerData:
     countries = _parse_countries(countries_doc, countries_path)
     people: dict[str, PersonEntry] = {}
     as_of: date | None = None
+    newest: date | None = None
     for path in paths:
         doc = _read_yaml(path)
         unknown = sorted(str(k) for k in doc if k not in _TOP_KEYS)
         if unknown:
             raise ConfigError(f"{path}: unknown top-level key(s) {', '.join(unknown)}")
         countries.update(_parse_countries(doc, path) if path != countries_path else {})
-        if as_of is None and "as_of" in doc:
-            as_of = _as_date(doc["as_of"], str(path), "as_of")
+        if "as_of" in doc:
+            file_as_of = _as_date(doc["as_of"], str(path), "as_of")
+            as_of = file_as_of if as_of is None else as_of
+            newest = file_as_of if newest is None else max(newest, file_as_of)
         people.update(_parse_people(doc, path, countries))
     if as_of is None:
         raise ConfigError(f"{paths[0]}: field 'as_of' (the date the data is believed complete to) is missing")
-    return GazetteerData(as_of=as_of, countries=countries, people=people)
+    return GazetteerData(as_of=as_of, countries=countries, people=people, newest_as_of=newest)
 
 
 def overlapping_terms(people: Iterable[PersonEntry]) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 EVENTS_DETECTED = Counter(
     "newswatch_events_detected_total", "Events found by the detectors, per event type.", ["type"]
@@ -25,6 +25,11 @@ DETECTION_SECONDS = Histogram(
     "newswatch_detection_seconds",
     "Time to run every detector over one article.",
     buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5),
+)
+GAZETTEER_AGE = Gauge(
+    "newswatch_gazetteer_age_days",
+    "Days since the newest as_of date of the gazetteer files in use (shipped or user file): how stale "
+    "the leaders data may be.",
 )
 
 # ``ARTICLES_DETECTED`` per language, looked up once: ``labels()`` costs a few microseconds a call, paid

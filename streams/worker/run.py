@@ -12,6 +12,8 @@ from faust.sensors.prometheus import FaustMetrics
 from prometheus_client import REGISTRY, start_http_server
 
 from streams.admin import ensure_topics
+from streams.detect.gazetteer import Gazetteer
+from streams.detect.gazetteer_age import watch_gazetteer_age
 from streams.logging_setup import configure_logging
 from streams.settings import Settings
 from streams.worker.app import PipelineTopics, create_app, create_topics
@@ -88,5 +90,6 @@ def run_worker(settings: Settings) -> int:
     configure_logging(settings.worker.log_level, settings.worker.log_json)
     ensure_topics(settings)
     app, _ = build_worker_app(settings)
+    watch_gazetteer_age(Gazetteer.load(settings.detect.gazetteer_path))  # the engine's (cached) gazetteer
     serve_metrics(settings)
     NewswatchWorker(app, settings).execute_from_commandline()
