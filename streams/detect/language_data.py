@@ -150,8 +150,13 @@ def _strings(raw: Any, path: Path, where: str, required: bool = False) -> list[s
 
 
 def _named_alternation(entries: tuple[tuple[re.Pattern[str], str], ...]) -> re.Pattern[str]:
-    """One regex for a list of patterns (one scan instead of one per pattern); ``lastgroup`` says which."""
-    return re.compile("|".join(f"(?P<g{i}>{p.pattern})" for i, (p, _) in enumerate(entries)), re.IGNORECASE)
+    """One regex for a list of patterns (one scan instead of one per pattern); ``lastgroup`` says which.
+
+    At one place the first alternative that matches wins, not the longest: the longer patterns (the more
+    specific, as "رئيس الوزراء" prime minister is to "رئيس" president) are tried first.
+    """
+    order = sorted(range(len(entries)), key=lambda i: -len(entries[i][0].pattern))
+    return re.compile("|".join(f"(?P<g{i}>{entries[i][0].pattern})" for i in order), re.IGNORECASE)
 
 
 def _joined(words: list[str]) -> re.Pattern[str] | None:
