@@ -82,7 +82,11 @@ def register(app: faust.App, topics: Any, settings: Any) -> None:
                 log.warning("undecodable alert skipped: %s", exc, extra={"stage": "alert"})
                 await manual.ack(event)
                 continue
-            submission = await dispatcher.submit(alert)  # waits only while a live sink's queue is full
+            try:
+                submission = await dispatcher.submit(alert)  # waits only while a live sink's queue is full
+            except Exception:  # a bug must not stop the agent; unacknowledged, the alert is read again
+                log.exception("alert %s could not be submitted", alert.id, extra={"alert_id": alert.id})
+                continue
             task = asyncio.create_task(ack_when_settled(manual, event, submission))
             acking.add(task)
             task.add_done_callback(acking.discard)
