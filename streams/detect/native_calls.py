@@ -195,10 +195,8 @@ class NativeCallReader:
         if text.rstrip().endswith(("?", "？", "؟")):
             return "question"
         window = text[max(clause_start, trigger.start() - _WINDOW) : trigger.start()]
-        after = text[trigger.end() : trigger.end() + 40]
-        if cues.negation is not None and (
-            cues.negation.search(window) or cues.negation.match(after.lstrip())
-        ):
+        after = text[trigger.end() : min(clause_end, trigger.end() + 40)]
+        if cues.negation is not None and (cues.negation.search(window) or cues.negation.search(after)):
             return "negated"
         if cues.appeal is not None and cues.appeal.search(window):
             return "appeal"

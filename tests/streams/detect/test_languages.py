@@ -40,8 +40,12 @@ CALLS = [
         ("macron-emmanuel", "zelensky-volodymyr"),
     ),
     ("zh", "国家主席同法国总统通电话。", ("macron-emmanuel", "xi-jinping")),
+    # A cue after the trigger counts only in its clause: this 提议 (proposal) is in the next one.
+    ("zh", "俄罗斯总统与法国总统通电话时指出，美国对安全保障提议的回复没有解决俄方关切。", MACRON_PUTIN),
     ("ar", "أجرى الرئيس الروسي اتصالاً هاتفياً مع الرئيس الفرنسي.", MACRON_PUTIN),
     ("ar", "تلقى الرئيس الروسي اتصالا هاتفيا من نظيره الفرنسي.", MACRON_PUTIN),
+    # "رئيس الوزراء" (prime minister) holds "رئيس" (president): the longer office wins.
+    ("ar", "أجرى الرئيس الروسي اتصالا هاتفيا برئيس الوزراء الهندي.", ("modi-narendra", "putin-vladimir")),
     ("fr", "Le président français s'est entretenu par téléphone avec son homologue russe.", MACRON_PUTIN),
     ("es", "El presidente ruso mantuvo una conversación telefónica con el presidente francés.", MACRON_PUTIN),
     ("tr", "Rusya Devlet Başkanı, Fransa Cumhurbaşkanı'yla telefonda görüştü.", MACRON_PUTIN),
