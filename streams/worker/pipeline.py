@@ -100,7 +100,7 @@ async def publish_acknowledged(records: Sequence[Outgoing], first_pause: float =
     todo = list(records)
     while todo:
         outcomes: list[object] = []
-        for topic, key, value in todo:  # no await in between yields: the producer batches them
+        for topic, key, value in todo:  # back to back, so the producer packs them into few requests
             try:
                 outcomes.append(await topic.send(key=key, value=value))
             except Exception as exc:  # not even queued (producer not ready, record too large, ...)
