@@ -25,6 +25,7 @@ log = logging.getLogger("newswatch")
 COMMAND_MODULES: tuple[str, ...] = (
     "streams.dedupe.cli",
     "streams.detect.cli",
+    "streams.gazetteer_update.cli",
     "streams.store.cli",
     "streams.replay.cli",
     "connectors.cli",

@@ -34,7 +34,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _OFFICE = re.compile(r"^[a-z][a-z_]*$")
 _TOP_KEYS = frozenset({"as_of", "format", "people", "officials", "countries"})
-_PERSON_KEYS = frozenset({"id", "name", "aliases", "labels", "terms", "note"})
+_PERSON_KEYS = frozenset({"id", "name", "wikidata", "aliases", "labels", "terms", "note"})
+_WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _TERM_KEYS = frozenset(
     {"country", "office", "start", "end", "head_of_state", "head_of_government", "acting", "note"}
@@ -113,6 +114,7 @@ class PersonEntry:
     aliases: tuple[str, ...]
     terms: list[TermEntry] = field(default_factory=list)
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> names in it
+    wikidata: str | None = None  # the Wikidata item (Q7747) the entry was refreshed from, if any
 
 
 @dataclass(slots=True)
@@ -268,7 +270,11 @@ def _parse_person(raw: Any, where: str, countries: Mapping[str, CountryEntry]) -
     for alias in (name, *aliases):
         if not fold_text(alias.strip())[:1].isupper():
             raise ConfigError(f"{where}: field 'aliases': {alias!r} must start with a capital letter")
-    return PersonEntry(person_id, name.strip(), aliases, terms, _parse_labels(raw.get("labels"), where))
+    wikidata = raw.get("wikidata")
+    if wikidata is not None and (not isinstance(wikidata, str) or not _WIKIDATA_ID.match(wikidata)):
+        raise ConfigError(f"{where}: field 'wikidata' must be a Wikidata item id (Q7747), not {wikidata!r}")
+    labels = _parse_labels(raw.get("labels"), where)
+    return PersonEntry(person_id, name.strip(), aliases, terms, labels, wikidata)
 
 
 def _parse_labels(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
@@ -316,6 +322,7 @@ def _parse_people(
                     f"{path}: {section}[{i}] (id {person.id!r}): field 'name' differs from 'people'"
                 )
             previous.aliases = tuple(dict.fromkeys((*previous.aliases, *person.aliases)))
+            previous.wikidata = previous.wikidata or person.wikidata
             previous.terms.extend(person.terms)
             for language, names in person.labels.items():
                 previous.labels[language] = tuple(dict.fromkeys((*previous.labels.get(language, ()), *names)))
