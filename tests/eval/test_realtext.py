@@ -356,6 +356,35 @@ def test_front_matter_posts_give_the_title_and_the_rendered_markdown_body() -> N
         corpus.select(b"---\ntitle: x\n", "front_matter", {}, "here")
 
 
+def test_html_posts_split_paragraphs_at_block_tags_and_decode_entities() -> None:
+    """WordPress exports keep wire copy as one line of HTML: each <p> must stay its own paragraph."""
+    post = (
+        b"---\n"
+        b"ID: 1397\n"
+        b"post_title: >\n"
+        b"  Russia says registers nine truce\n"
+        b"  violations &#8211; Reuters\n"
+        b"layout: post\n"
+        b"---\n"
+        b' [ad_1]\n<br><div id="articleText">\n<span id="midArticle_start"/>\n'
+        b'<span class="focusParagraph"><p><span class="articleLocation">MOSCOW</span> Nine violations'
+        b' on Sunday.</p></span><span id="midArticle_0"/><p>The truce was holding &quot;in general&quot;.'
+        b"</p><p> (Reporting by\n  A. Writer)</p></div>\n"
+    )
+    title, body = corpus.select(post, "front_matter_html", {}, "here")
+    assert title == "Russia says registers nine truce violations \u2013 Reuters"
+    assert body.split("\n\n") == [
+        "[ad_1]",
+        "MOSCOW Nine violations on Sunday.",
+        'The truce was holding "in general".',
+        "(Reporting by A. Writer)",
+    ]
+    titled = b"---\ntitle: A title\npost_title: Another\n---\n<p>One</p>\n"
+    assert corpus.select(titled, "front_matter_html", {}, "here") == ("A title", "One")
+    with pytest.raises(corpus.CorpusError, match="no front matter"):
+        corpus.select(b"<p>no header</p>", "front_matter_html", {}, "here")
+
+
 def test_zipped_and_gzipped_files_and_nested_fields_are_read_from_a_mirror(tmp_path: Path) -> None:
     """Corpora that keep a day's articles in a zip, one article gzipped, or fields nested in objects."""
     import gzip

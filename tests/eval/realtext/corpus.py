@@ -15,6 +15,9 @@ Record selectors (``record:``) a label may use, when one file holds more than on
 - ``front_matter``: a Markdown post (Jekyll, Hugo, Jigsaw): the title is the front matter's ``title`` and the
   body the Markdown after it, rendered as text (lines of a paragraph joined by a space, backslash escapes
   and inline HTML tags dropped, paragraphs kept apart by a blank line).
+- ``front_matter_html``: a post whose body is HTML (WordPress exports republishing wire copy): the title is
+  the front matter's ``title`` or else ``post_title``; block tags (``p``, ``div``, ``br``, headings, list
+  items) end a paragraph, other tags are dropped, entities decoded, spaces inside a paragraph collapsed.
 - ``zip:<member>``: the file is a zip archive; read its member ``<member>`` as the file.
   ``zip:<member>!<selector>`` then applies a selector above to the member (``zip:2015-07-21.json!json:17``).
 - ``gzip``: the file is gzip-compressed; read it decompressed. ``gzip!<selector>`` applies a selector after.
@@ -31,11 +34,13 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import html
 import io
 import json
 import re
 import subprocess
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -424,8 +429,14 @@ def select(
         return None, chunk
     if kind == "front_matter":
         return _front_matter(content, where)
+    if kind == "front_matter_html":
+        html_title, html_body = _front_matter(
+            content, where, title_keys=("title", "post_title"), render=render_html
+        )
+        return html.unescape(html_title or ""), html_body
     raise CorpusError(
         f"{where}: unknown record selector '{record}' (line:N, json:path, csv:N, lines:A-B, front_matter,"
+        " front_matter_html,"
         " zip:<member>[!selector], gzip[!selector])"
     )
 
@@ -435,7 +446,12 @@ _INLINE_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _TITLE_LINE = re.compile(r"^title:\s*(.*)$", re.MULTILINE)
 
 
-def _front_matter(content: str, where: str) -> tuple[str | None, str]:
+def _front_matter(
+    content: str,
+    where: str,
+    title_keys: tuple[str, ...] = ("title",),
+    render: Callable[[str], str] | None = None,
+) -> tuple[str | None, str]:
     lines = content.split("\n")
     if not lines or lines[0].strip() != "---":
         raise CorpusError(f"{where}: no front matter (the file does not start with ---)")
@@ -447,12 +463,30 @@ def _front_matter(content: str, where: str) -> tuple[str | None, str]:
         meta = yaml.safe_load(header)
     except yaml.YAMLError:
         meta = None  # titles with ": " in them are not valid YAML; read the title line as it is
-    if isinstance(meta, dict) and meta.get("title") is not None:
-        title = " ".join(str(meta["title"]).split())
+    key = next((k for k in title_keys if isinstance(meta, dict) and meta.get(k) is not None), None)
+    if key is not None and isinstance(meta, dict):
+        title = " ".join(str(meta[key]).split())
     else:
         found = _TITLE_LINE.search(header)
         title = found.group(1).strip() if found else ""
-    return title, render_markdown("\n".join(lines[end + 1 :]))
+    return title, (render or render_markdown)("\n".join(lines[end + 1 :]))
+
+
+_HTML_BLOCK = re.compile(
+    r"</?(?:p|div|br|h[1-6]|li|ul|ol|tr|table|blockquote|section|article)\b[^<>]*>", re.I
+)
+
+
+def render_html(markup: str) -> str:
+    """HTML body as plain text: block tags end a paragraph, other tags dropped, entities decoded."""
+    blocks = _HTML_BLOCK.sub("\n\n", markup)
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", blocks):
+        joined = html.unescape(_INLINE_TAG.sub("", " ".join(block.split())))
+        joined = " ".join(joined.split())
+        if joined:
+            paragraphs.append(joined)
+    return "\n\n".join(paragraphs)
 
 
 def render_markdown(markdown: str) -> str:
