@@ -120,13 +120,27 @@ class _Compiler:
         phrases = _strings(raw, self.path, where, required)
         if not phrases:
             return None
-        body = "|".join(sorted(phrases, key=len, reverse=True))
-        if self.boundaries:
-            body = rf"(?<!\w){self.clitic}(?:{body})(?!\w)"
+        body = self.wrap("|".join(sorted(phrases, key=len, reverse=True)))
         try:
             return re.compile(body, re.IGNORECASE)
         except re.error as exc:
             raise ConfigError(f"language file {self.path}: {where}: bad pattern: {exc}") from exc
+
+    def wrap(self, body: str) -> str:
+        """``body`` between the language's word boundaries, after an optional clitic."""
+        return rf"(?<!\w){self.clitic}(?:{body})(?!\w)" if self.boundaries else body
+
+    def alternation(self, entries: tuple[tuple[re.Pattern[str], str], ...], raw: Any) -> re.Pattern[str]:
+        """One regex for a mapping's patterns (one scan instead of one per pattern): group "g<i>" is
+        ``entries[i]``, boundaries and clitics are tested once around the whole alternation.
+
+        At one place the first alternative that matches wins, not the longest: the longer patterns (the
+        more specific, as "رئيس الوزراء" prime minister is to "رئيس" president) are tried first.
+        """
+        bodies = ["|".join(sorted(_strings(v, self.path, ""), key=len, reverse=True)) for v in raw.values()]
+        order = sorted(range(len(entries)), key=lambda i: -len(bodies[i]))
+        alternatives = "|".join(f"(?P<g{i}>{bodies[i]})" for i in order)
+        return re.compile(self.wrap(alternatives), re.IGNORECASE)
 
     def required(self, raw: Any, where: str) -> re.Pattern[str]:
         compiled = self.pattern(raw, where, required=True)
@@ -147,16 +161,6 @@ def _strings(raw: Any, path: Path, where: str, required: bool = False) -> list[s
     if not isinstance(raw, list) or not raw or not all(isinstance(p, str) and p.strip() for p in raw):
         raise ConfigError(f"language file {path}: {where}: must be a non-empty list of phrases")
     return [p.strip() for p in raw]
-
-
-def _named_alternation(entries: tuple[tuple[re.Pattern[str], str], ...]) -> re.Pattern[str]:
-    """One regex for a list of patterns (one scan instead of one per pattern); ``lastgroup`` says which.
-
-    At one place the first alternative that matches wins, not the longest: the longer patterns (the more
-    specific, as "رئيس الوزراء" prime minister is to "رئيس" president) are tried first.
-    """
-    order = sorted(range(len(entries)), key=lambda i: -len(entries[i][0].pattern))
-    return re.compile("|".join(f"(?P<g{i}>{entries[i][0].pattern})" for i in order), re.IGNORECASE)
 
 
 def _joined(words: list[str]) -> re.Pattern[str] | None:
@@ -239,9 +243,9 @@ def parse_language(doc: Any, path: Path) -> LanguageData:
             raise ConfigError(f"language file {path}: roles.gap: must be a whole number of characters")
         roles = RoleWords(
             offices=offices,
-            office_any=_named_alternation(offices),
+            office_any=compiler.alternation(offices, roles_raw.get("offices")),
             countries=countries,
-            country_any=_named_alternation(countries),
+            country_any=compiler.alternation(countries, roles_raw.get("countries")),
             counterpart=compiler.pattern(roles_raw.get("counterpart"), "roles.counterpart"),
             home=home,
             gap=gap,

@@ -249,13 +249,18 @@ class NativeCallReader:
 def _spans(
     combined: re.Pattern[str], entries: tuple[tuple[re.Pattern[str], str], ...], text: str
 ) -> list[tuple[int, int, str]]:
-    """(start, end, name) of every match of ``combined`` (see ``language_data._named_alternation``)."""
+    """(start, end, name) of every match of ``combined`` (see ``language_data._Compiler.alternation``)."""
     return [(m.start(), m.end(), entries[int((m.lastgroup or "g0")[1:])][1]) for m in combined.finditer(text)]
 
 
 def _longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The spans not inside a longer one, in text order."""
-    return sorted(o for o in spans if not any(p != o and p[0] <= o[0] and o[1] <= p[1] for p in spans))
+    """The spans not inside a longer one, in text order (the first of two that only overlap)."""
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if kept and span[1] <= kept[-1][1]:
+            continue  # inside the span kept before it (it starts at or after that one's start)
+        kept.append(span)
+    return kept
 
 
 def _joined_countries(
