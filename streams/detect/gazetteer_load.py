@@ -163,7 +163,7 @@ def _plain(node: yaml.Node) -> Any:
     return text
 
 
-def _read_yaml(path: Path) -> Mapping[str, Any]:
+def read_yaml(path: Path) -> Mapping[str, Any]:
     try:
         with path.open("rb") as handle:
             root = yaml.compose(handle, Loader=_DatesAsTextLoader)
@@ -362,13 +362,13 @@ def _parse_countries(doc: Mapping[str, Any], path: Path) -> dict[str, CountryEnt
 
 def load_data(countries_path: Path, paths: Sequence[Path]) -> GazetteerData:
     """Countries, then each leaders file in order: later files add people and replace same-id entries."""
-    countries_doc = _read_yaml(countries_path)
+    countries_doc = read_yaml(countries_path)
     countries = _parse_countries(countries_doc, countries_path)
     people: dict[str, PersonEntry] = {}
     as_of: date | None = None
     newest: date | None = None
     for path in paths:
-        doc = _read_yaml(path)
+        doc = read_yaml(path)
         unknown = sorted(str(k) for k in doc if k not in _TOP_KEYS)
         if unknown:
             raise ConfigError(f"{path}: unknown top-level key(s) {', '.join(unknown)}")
