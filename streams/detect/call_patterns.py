@@ -50,7 +50,8 @@ NEGATION = re.compile(
 )
 _FUTURE = (
     r"will|would|shall|may|might|could|should|plans?|planning|planned|intends?|intended|expected|expects|"
-    r"scheduled|set to|due to|wants? to|wanted to|hopes? to|hoped to|ready to|willing to|going to|about to|"
+    r"scheduled|upcoming|set to|due to|wants? to|wanted to|hopes? to|hoped to|ready to|willing to|going to|"
+    r"about to|"
     r"try to|tried to|trying to|to hold|to have|to speak|to talk|to call|to phone|if"
 )
 _REQUEST = (
@@ -110,6 +111,21 @@ INITIATOR = re.compile(
 )
 PLURAL_SUBJECT = re.compile(
     r"^(?:They|The two (?:leaders|presidents|men|sides)|The leaders|The presidents|Both leaders|Both men)\b"
+)
+# A headline, lede or neighbouring sentence that names the medium ("Readout of President X's Call with
+# Y", "X, Y discuss Z by phone", "The call lasted an hour") makes a plain "X spoke with Y" a call.
+MEDIUM_CONTEXT = re.compile(
+    r"\b(?:(?:tele)?phone[ds]?|telephonic\w*|video[- ]?(?:call|conference|link)s?|videoconferenc\w*|"
+    r"calls?\s+(?:with|between)|(?:the|this|that|their|during the)\s+call)\b",
+    re.IGNORECASE,
+)
+# ... unless it announces the call ("Statement on the Upcoming Phone Call with ...").
+MEDIUM_PLANNED = re.compile(r"\b(?:upcoming|will|to hold|plans?|planned|scheduled|expected)\b", re.I)
+# The weak words a medium elsewhere promotes: speaking *with* or *to* somebody.
+SPOKE_WITH = re.compile(
+    r"\b(?:spoke|spoken|speaks|talked|conversed)\s+(?:(?:today|tonight|yesterday|again|this \w+|"
+    r"earlier(?: today)?|on \w+|by \w+)\s+)?(?:with|to)\b",
+    re.IGNORECASE,
 )
 INITIATING_VERBS = frozenset(
     {"called", "calls", "rang", "rings", "dialled", "dialed", "phoned", "telephoned", "contacted"}

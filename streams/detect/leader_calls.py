@@ -26,12 +26,15 @@ from streams.detect.call_patterns import (
     IN_PERSON,
     INITIATING_VERBS,
     INITIATOR,
+    MEDIUM_CONTEXT,
+    MEDIUM_PLANNED,
     NAME_CALLING,
     NEGATION,
     OBJECT_GAP,
     PLAN,
     PLURAL_SUBJECT,
     SPEAKER_AFTER,
+    SPOKE_WITH,
     STAFF_AFTER,
     STAFF_BEFORE,
     STRONG,
@@ -107,6 +110,7 @@ class LeaderCallDetector:
         findings: list[CallFinding] = []
         rejections: list[Rejection] = []
         candidates = sentences_containing(lower_text, sentences, STRONG_STEMS + WEAK_STEMS)
+        headline = _headline_medium(sentences)
         for position, sentence in enumerate(sentences):
             if candidates is not None:
                 if position not in candidates:
@@ -116,11 +120,14 @@ class LeaderCallDetector:
             triggers = find_triggers(sentence.text)
             if not triggers:
                 continue
-            if not any(t.lastgroup in STRONG for t in triggers) and not (
+            promoted = not any(t.lastgroup in STRONG for t in triggers) and _medium_nearby(
+                sentences, position, headline
+            )
+            if not (promoted or any(t.lastgroup in STRONG for t in triggers)) and not (
                 sentence.is_caption or WEAK_CUE.search(sentence.text)
             ):
                 continue
-            outcome = self._examine(sentences, position, published, triggers)
+            outcome = self._examine(sentences, position, published, triggers, promoted)
             if isinstance(outcome, CallFinding):
                 findings.append(outcome)
             elif isinstance(outcome, Rejection):
@@ -133,7 +140,12 @@ class LeaderCallDetector:
     # -- one sentence -------------------------------------------------------------------------------------
 
     def _examine(
-        self, sentences: Sequence[Sentence], position: int, published: date, triggers: list[re.Match[str]]
+        self,
+        sentences: Sequence[Sentence],
+        position: int,
+        published: date,
+        triggers: list[re.Match[str]],
+        promoted: bool = False,
     ) -> CallFinding | Rejection | tuple[CallFinding, Rejection] | None:
         sentence = sentences[position]
         text = sentence.text
@@ -151,6 +163,8 @@ class LeaderCallDetector:
         if len(distinct_people(mentions)) < 2:
             return None
         strong = [t for t in triggers if t.lastgroup in STRONG]
+        if promoted:
+            strong = [t for t in triggers if t.lastgroup == "spoke" and SPOKE_WITH.match(text, t.start())]
         first_rejection: Rejection | None = None
         for trigger in strong:
             outcome = self._try(sentence, trigger, mentions, dates, published)
@@ -173,7 +187,7 @@ class LeaderCallDetector:
     ) -> CallFinding | Rejection | tuple[CallFinding, Rejection] | None:
         text = sentence.text
         kind = trigger.lastgroup or ""
-        rule = f"leader_call/{kind}:{trigger.group(0).lower()}"
+        rule = f"leader_call/{'spoke_medium' if kind == 'spoke' else kind}:{trigger.group(0).lower()}"
         clause_start, clause_end, via_who = _clause(text, trigger.start())
         in_clause = [m for m in mentions if clause_start <= m.start < clause_end or m.kind == "coreference"]
         if via_who:
@@ -310,6 +324,27 @@ class LeaderCallDetector:
         if IN_PERSON.search(text):
             return Rejection(text, rule, "in_person")
         return None
+
+
+def _headline_medium(sentences: Sequence[Sentence]) -> bool:
+    """Whether the headline (or lede) names a call medium for a call that took place, not one planned."""
+    if not sentences:
+        return False
+    first = sentences[0].text
+    return MEDIUM_CONTEXT.search(first) is not None and MEDIUM_PLANNED.search(first) is None
+
+
+def _medium_nearby(sentences: Sequence[Sentence], position: int, headline: bool) -> bool:
+    """Whether a weak "spoke with" sentence gets its medium from the headline or a neighbouring sentence."""
+    text = sentences[position].text
+    if SPOKE_WITH.search(text) is None:
+        return False
+    if headline and position > 0:
+        return True
+    return any(
+        0 < near < len(sentences) and MEDIUM_CONTEXT.search(sentences[near].text) is not None
+        for near in (position - 1, position + 1)
+    )
 
 
 def _clause(text: str, position: int) -> tuple[int, int, bool]:

@@ -1,0 +1,78 @@
+"""Calls told across sentences: the headline or a neighbouring sentence gives the medium (issue 16)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from streams.detect.engine import DetectionEngine
+from streams.records import EventType
+from tests.streams.detect.conftest import make_article
+
+BIDEN_PUTIN = ("biden-joe", "putin-vladimir")
+
+
+def _calls(engine: DetectionEngine, text: str, title: str = "", published: str = "2021-04-13") -> list[Any]:
+    events = engine.detect(make_article(text, published, title=title)).events
+    return [
+        (tuple(sorted(p.person_id or p.name for p in e.participants)), e.date)
+        for e in events
+        if e.type == EventType.LEADER_CALL
+    ]
+
+
+def _reasons(engine: DetectionEngine, text: str, title: str = "", published: str = "2021-04-13") -> set[str]:
+    return {m.reason for m in engine.detect(make_article(text, published, title=title)).near_misses}
+
+
+READOUT = (
+    "President Joseph R. Biden, Jr. spoke today with President Vladimir Putin of Russia. "
+    "They discussed arms control."
+)
+
+
+def test_headline_gives_the_medium_of_a_readout(engine: DetectionEngine) -> None:
+    title = "Readout of President Joseph R. Biden, Jr. Call with President Vladimir Putin of Russia"
+    assert _calls(engine, READOUT, title) == [(BIDEN_PUTIN, "2021-04-13")]
+
+
+def test_twin_without_a_medium_in_the_headline_is_no_call(engine: DetectionEngine) -> None:
+    title = "Readout of President Joseph R. Biden, Jr. Meeting with President Vladimir Putin of Russia"
+    assert _calls(engine, READOUT, title) == []
+
+
+def test_twin_headline_announcing_the_call_is_no_call(engine: DetectionEngine) -> None:
+    title = "Statement on the Upcoming Phone Call with President Vladimir Putin of Russia"
+    assert _calls(engine, READOUT, title) == []
+
+
+def test_upcoming_phone_call_in_a_sentence_is_a_plan(engine: DetectionEngine) -> None:
+    text = "The White House announced the upcoming phone call between President Biden and President Putin."
+    assert _calls(engine, text) == []
+    assert "plan" in _reasons(engine, text)
+
+
+def test_adjacent_sentence_gives_the_medium(engine: DetectionEngine) -> None:
+    text = "President Biden spoke with President Putin on Tuesday. The call lasted an hour."
+    assert _calls(engine, text) == [(BIDEN_PUTIN, "2021-04-13")]
+
+
+def test_twin_adjacent_sentence_about_a_meeting_is_no_call(engine: DetectionEngine) -> None:
+    text = "President Biden spoke with President Putin on Tuesday. The meeting lasted an hour."
+    assert _calls(engine, text) == []
+
+
+def test_twin_medium_two_sentences_away_in_the_body_is_no_call(engine: DetectionEngine) -> None:
+    text = (
+        "President Biden spoke with President Putin on Tuesday. The meeting lasted an hour. "
+        "Aides held a phone call on trade the week before."
+    )
+    assert _calls(engine, text) == []
+
+
+def test_promoted_sentence_keeps_its_plan(engine: DetectionEngine) -> None:
+    title = "Readout of President Biden's Call with President Putin"
+    text = (
+        "President Biden spoke with President Putin. "
+        "President Biden will speak with Chancellor Merkel next week."
+    )
+    assert _calls(engine, text, title) == [(BIDEN_PUTIN, "2021-04-13")]
