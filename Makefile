@@ -11,7 +11,7 @@ CONFIG ?= deploy/config/newswatch.yaml
 SPOOL ?= var/spool
 BENCHES ?= bench/*_bench.py
 
-.PHONY: check-deploy help venv run kafka-start kafka-stop kafka-status seeds test test-unit test-deps lint typecheck bench soak clean
+.PHONY: check-deploy page-assets help venv run kafka-start kafka-stop kafka-status seeds test test-unit test-deps lint typecheck bench soak clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,10 @@ seeds: ## copy the seed articles (with sidecar metadata) into the spool folder
 
 run: venv kafka-start seeds ## set up, start Kafka, run connectors + worker on the default config (Ctrl-C stops)
 	NEWSWATCH_CONFIG=$(CONFIG) $(BIN)/newswatch run
+
+page-assets: venv ## refetch the page's vendored ECharts and world map (committed; needs npm, pins in the script)
+	$(BIN)/pip install -q pycountry
+	$(BIN)/python streams/store/page/vendor/fetch_assets.py
 
 test-deps: ## install the Debian packages the tests need (prometheus, postgresql, chromium) when missing
 	@deploy/scripts/install-test-deps.sh

@@ -1,6 +1,7 @@
 """The events HTTP API and live page as an aiohttp application (mountable on any aiohttp server).
 
-Routes: ``/api/events``, ``/api/events/{id}``, ``/api/stream`` (server-sent events), ``/api/openapi.json``,
+Routes: ``/api/events``, ``/api/events/{id}``, ``/api/views`` (timeline, map and contact-graph aggregates),
+``/api/stream`` (server-sent events), ``/api/openapi.json``,
 ``/healthz``, ``/readyz``, ``/metrics``, ``/`` (the page) and ``/static/{name}``. Bad parameters answer 400
 with ``{"error": {...}}``, an unreachable database 503; JSON escapes ``<``, ``>`` and ``&``. With
 ``store.api_token`` (or ``api_token_file``) set, ``/api/`` needs ``Authorization: Bearer`` (see auth.py).
@@ -27,13 +28,24 @@ from streams.store.auth import PROTECTED_PREFIX, challenge, is_authorized, load_
 from streams.store.base import EventStore, QueryError, StoreError
 from streams.store.metrics import API_REQUESTS
 from streams.store.params import STREAM_PARAMS, parse_cursor, parse_event_id, parse_event_query
+from streams.store.views import views
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 PAGE_DIR = HERE / "page"
 OPENAPI_FILE = HERE / "openapi.yaml"
-STATIC_FILES = {"app.js": "text/javascript", "style.css": "text/css"}
+# Served name -> (file under page/, content type, seconds a browser may cache it).
+STATIC_FILES = {
+    "app.js": ("app.js", "text/javascript", 0),
+    "views.js": ("views.js", "text/javascript", 0),
+    "style.css": ("style.css", "text/css", 0),
+    "echarts.min.js": ("vendor/echarts.min.js", "text/javascript", 86400),
+    "world.json": ("vendor/world.json", "application/json", 86400),
+}
+VIEW_PARAMS = STREAM_PARAMS - {"after"}
+# Most events one /api/views answer aggregates (newest first); ``included`` < ``total`` says it was cut.
+MAX_VIEW_EVENTS = 20_000
 STREAM_BATCH = 100
 # Longest request target answered; longer ones get a JSON 414. The HTTP parser's own line limit is set
 # higher (server.MAX_REQUEST_LINE_BYTES) so such requests reach the middleware instead of a plain-text 400.
@@ -49,6 +61,8 @@ SETTINGS_KEY = web.AppKey("newswatch_store_settings", StoreSettings)
 CLOSING_KEY = web.AppKey("newswatch_closing", asyncio.Event)
 OPENAPI_KEY = web.AppKey("newswatch_openapi", bytes)
 TOKEN_KEY = web.AppKey("newswatch_api_token", bytes)
+VIEWS_CACHE_KEY = web.AppKey("newswatch_views_cache", dict)
+VIEWS_CACHE_ENTRIES = 16
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -139,6 +153,26 @@ async def _event(request: web.Request) -> web.Response:
     return json_response(detail.to_dict())
 
 
+async def _views(request: web.Request) -> web.Response:
+    """Events per day, map places and the contact graph of the events matching the filters.
+
+    Answers are kept per filter set until the store's cursor or the match count moves (a cheap one-row
+    query checks), so the page's live refreshes and many open pages do not re-read every event.
+    """
+    store, cache = request.app[STORE_KEY], request.app[VIEWS_CACHE_KEY]
+    query = parse_event_query(_params(request), request.app[SETTINGS_KEY], allowed=VIEW_PARAMS)
+    probe = await store.query_events(query.replace(limit=1, offset=0))
+    key = (query.replace(limit=0, offset=0), probe.cursor, probe.total)
+    body = cache.pop(key, None)
+    if body is None:
+        page = await store.query_events(query.replace(limit=MAX_VIEW_EVENTS, offset=0))
+        body = dump_json(views(list(page.items), total=page.total, cursor=page.cursor))
+    cache[key] = body
+    while len(cache) > VIEWS_CACHE_ENTRIES:
+        cache.pop(next(iter(cache)))
+    return web.Response(body=body, content_type="application/json")
+
+
 async def _stream(request: web.Request) -> web.StreamResponse:
     """Server-sent events: each ``events`` message carries the events changed since the last one."""
     store, settings = request.app[STORE_KEY], request.app[SETTINGS_KEY]
@@ -225,9 +259,10 @@ async def _static(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if name not in STATIC_FILES:
         return error_response(404, "not_found", "no such file")
-    body = (PAGE_DIR / name).read_bytes()
-    response = web.Response(body=body, content_type=STATIC_FILES[name], charset="utf-8")
-    response.headers["Cache-Control"] = "no-cache"
+    path, content_type, max_age = STATIC_FILES[name]
+    body = (PAGE_DIR / path).read_bytes()
+    response = web.Response(body=body, content_type=content_type, charset="utf-8")
+    response.headers["Cache-Control"] = f"max-age={max_age}" if max_age else "no-cache"
     return response
 
 
@@ -257,10 +292,12 @@ def create_api_app(store: EventStore, settings: StoreSettings) -> web.Applicatio
     if token is not None:
         app[TOKEN_KEY] = token
     app[CLOSING_KEY] = asyncio.Event()
+    app[VIEWS_CACHE_KEY] = {}
     app[OPENAPI_KEY] = dump_json(load_openapi())
     app.on_shutdown.append(_on_shutdown)
     app.router.add_get("/api/events", _events, allow_head=False)
     app.router.add_get("/api/events/{event_id}", _event, allow_head=False)
+    app.router.add_get("/api/views", _views, allow_head=False)
     app.router.add_get("/api/stream", _stream, allow_head=False)
     app.router.add_get("/api/openapi.json", _openapi)
     app.router.add_get("/healthz", _healthz)

@@ -2,6 +2,7 @@
 // When the API needs a bearer token the page asks for it once per tab (sessionStorage), sends it as an
 // Authorization header and polls, because EventSource cannot send headers.
 // Every text from the API is untrusted article text: it is only ever set with textContent, never as HTML.
+// views.js draws the timeline, map and graph through window.newswatchPage (filters, range, change hooks).
 "use strict";
 
 (function () {
@@ -17,7 +18,9 @@
   const tokenForm = document.getElementById("token-form");
   const tokenInput = document.getElementById("token");
   const TOKEN_KEY = "newswatch-api-token";
-  const state = { cursor: 0, total: 0, nextOffset: null, source: null, pollTimer: null, generation: 0 };
+  const state = { cursor: 0, total: 0, nextOffset: null, source: null, pollTimer: null, generation: 0,
+                  range: null };
+  const changeHooks = [];
   const byId = new Map();
 
   function el(tag, className, text) {
@@ -61,7 +64,8 @@
     return response;
   }
 
-  function filters() {
+  // The form's filters; the list (not the views) also takes the range brushed on the timeline.
+  function formFilters() {
     const data = new FormData(form);
     const params = new URLSearchParams();
     for (const name of ["q", "type", "country"]) {
@@ -69,6 +73,21 @@
       if (value) params.set(name, value);
     }
     return params;
+  }
+
+  function filters() {
+    const params = formFilters();
+    if (state.range) {
+      params.set("since", state.range.since);
+      params.set("until", state.range.until);
+    }
+    return params;
+  }
+
+  function changed(kind) {
+    for (const hook of changeHooks) {
+      try { hook(kind); } catch (err) { /* a view's failure must not stop the list */ }
+    }
   }
 
   function names(event) {
@@ -185,7 +204,8 @@
 
   function showSummary() {
     const shown = list.children.length;
-    summaryLine.textContent = shown + " of " + state.total + " event" + (state.total === 1 ? "" : "s") + " shown";
+    summaryLine.textContent = shown + " of " + state.total + " event" + (state.total === 1 ? "" : "s") + " shown" +
+      (state.range ? " from " + state.range.since + " to " + state.range.until : "");
     moreButton.hidden = state.nextOffset === null;
   }
 
@@ -214,6 +234,7 @@
       state.cursor = Math.max(state.cursor, item.seq);
     }
     showSummary();
+    if (items.length) changed("live");
     if (added) statusLine.textContent = "Live · " + added + " new event" + (added === 1 ? "" : "s") + " just arrived";
   }
 
@@ -248,7 +269,8 @@
     source.onerror = () => { statusLine.textContent = "Reconnecting…"; };
   }
 
-  async function reload() {
+  // kind says why ("filters" or "range"), passed on to the change hooks.
+  async function reload(kind) {
     state.generation += 1;
     const generation = state.generation;
     stopFollowing();
@@ -264,6 +286,7 @@
       for (const item of page.items) place(item, false);
       showSummary();
       follow(generation);
+      changed(kind === "range" ? "range" : "filters");
     } catch (err) {
       showError("Could not load events: " + err.message);
       statusLine.textContent = "Offline";
@@ -289,6 +312,23 @@
     tokenForm.hidden = true;
     reload();
   });
+
+  window.newswatchPage = {
+    apiFetch: apiFetch,
+    formFilters: formFilters,
+    renderEvent: renderEvent,
+    el: el,
+    onChange: (hook) => { changeHooks.push(hook); },
+    // Show only events from since to until (YYYY-MM-DD, inclusive) in the list; null shows all again.
+    setRange: (range) => {
+      const same = JSON.stringify(range || null) === JSON.stringify(state.range);
+      state.range = range || null;
+      if (!same) reload("range");
+    },
+  };
+
+  // Ask for the views' data now, while the charting library is still loading; views.js takes it.
+  window.newswatchPage.firstViews = { query: formFilters().toString(), response: apiFetch("/api/views?" + formFilters().toString()) };
 
   let debounce = null;
   form.addEventListener("submit", (e) => { e.preventDefault(); reload(); });
