@@ -127,6 +127,15 @@ SPOKE_WITH = re.compile(
     r"earlier(?: today)?|on \w+|by \w+)\s+)?(?:with|to)\b",
     re.IGNORECASE,
 )
+# "X and Y spoke today about Afghanistan": the two named before the verb spoke together.
+SPOKE_TOGETHER_BEFORE = re.compile(r"\band\s+(?:[\w.,'’-]+\s+){1,12}$")
+SPOKE_ALONE = re.compile(r"\b(?:spoke|talked)\b", re.IGNORECASE)
+# "The President spoke today with ...": a bare title as subject means the leader named just before.
+TITLE_SUBJECT = re.compile(r"^The (?:President|Prime Minister|Chancellor|King|Emir)\b")
+# "Participants in the call included A, B and C": the host named earlier in the article took part too.
+PARTICIPANT_LIST = re.compile(
+    r"^(?:Other )?(?:Participants|Those taking part) (?:in|on) (?:the|this|today's) call\b"
+)
 INITIATING_VERBS = frozenset(
     {"called", "calls", "rang", "rings", "dialled", "dialed", "phoned", "telephoned", "contacted"}
 )

@@ -31,14 +31,18 @@ from streams.detect.call_patterns import (
     NAME_CALLING,
     NEGATION,
     OBJECT_GAP,
+    PARTICIPANT_LIST,
     PLAN,
     PLURAL_SUBJECT,
     SPEAKER_AFTER,
+    SPOKE_ALONE,
+    SPOKE_TOGETHER_BEFORE,
     SPOKE_WITH,
     STAFF_AFTER,
     STAFF_BEFORE,
     STRONG,
     STRONG_STEMS,
+    TITLE_SUBJECT,
     WEAK_CUE,
     WEAK_STEMS,
     find_triggers,
@@ -120,9 +124,7 @@ class LeaderCallDetector:
             triggers = find_triggers(sentence.text)
             if not triggers:
                 continue
-            promoted = not any(t.lastgroup in STRONG for t in triggers) and _medium_nearby(
-                sentences, position, headline
-            )
+            promoted = _medium_nearby(sentences, position, headline, triggers)
             if not (promoted or any(t.lastgroup in STRONG for t in triggers)) and not (
                 sentence.is_caption or WEAK_CUE.search(sentence.text)
             ):
@@ -155,16 +157,18 @@ class LeaderCallDetector:
             first_day.day if first_day and first_day.day and first_day.day <= published else published
         )
         mentions = self.finder.find(text, resolve_day)
-        if len(distinct_people(mentions)) < 2:
+        if PARTICIPANT_LIST.match(text):
+            mentions = self._add_host(sentences, position, mentions, resolve_day)
+        elif len(distinct_people(mentions)) < 2:
             if PLURAL_SUBJECT.match(text):
                 mentions = self._add_pair(sentences, position, mentions, resolve_day)
-            elif self.finder.starts_with_pronoun(text):
+            elif self.finder.starts_with_pronoun(text) or TITLE_SUBJECT.match(text):
                 mentions = self._add_antecedent(sentences, position, mentions, resolve_day)
         if len(distinct_people(mentions)) < 2:
             return None
         strong = [t for t in triggers if t.lastgroup in STRONG]
         if promoted:
-            strong = [t for t in triggers if t.lastgroup == "spoke" and SPOKE_WITH.match(text, t.start())]
+            strong += [t for t in triggers if _spoke_together(text, t)]
         first_rejection: Rejection | None = None
         for trigger in strong:
             outcome = self._try(sentence, trigger, mentions, dates, published)
@@ -285,6 +289,17 @@ class LeaderCallDetector:
                 return [pronoun, *mentions]
         return mentions
 
+    def _add_host(
+        self, sentences: Sequence[Sentence], position: int, mentions: list[Mention], day: date
+    ) -> list[Mention]:
+        """For "Participants in the call included A, B": the leader who held it, named earlier."""
+        known = {m.person_id for m in mentions}
+        for back in range(position - 1, -1, -1):
+            earlier = [m for m in self.finder.find(sentences[back].text, day) if m.is_leader]
+            if earlier and earlier[0].person_id not in known:
+                return [replace(earlier[0], start=0, end=0, kind="coreference"), *mentions]
+        return mentions
+
     def _add_pair(
         self, sentences: Sequence[Sentence], position: int, mentions: list[Mention], day: date
     ) -> list[Mention]:
@@ -334,10 +349,23 @@ def _headline_medium(sentences: Sequence[Sentence]) -> bool:
     return MEDIUM_CONTEXT.search(first) is not None and MEDIUM_PLANNED.search(first) is None
 
 
-def _medium_nearby(sentences: Sequence[Sentence], position: int, headline: bool) -> bool:
-    """Whether a weak "spoke with" sentence gets its medium from the headline or a neighbouring sentence."""
+def _spoke_together(text: str, trigger: re.Match[str]) -> bool:
+    """A "spoke" trigger that says two parties talked: "spoke (today) with Y", "X and Y spoke"."""
+    if trigger.lastgroup != "spoke":
+        return False
+    if SPOKE_WITH.match(text, trigger.start()) is not None:
+        return True
+    return SPOKE_ALONE.match(text, trigger.start()) is not None and (
+        SPOKE_TOGETHER_BEFORE.search(text, 0, trigger.start()) is not None
+    )
+
+
+def _medium_nearby(
+    sentences: Sequence[Sentence], position: int, headline: bool, triggers: list[re.Match[str]]
+) -> bool:
+    """Whether a "spoke with" sentence gets its medium from the headline or a neighbouring sentence."""
     text = sentences[position].text
-    if SPOKE_WITH.search(text) is None:
+    if not any(_spoke_together(text, t) for t in triggers):
         return False
     if headline and position > 0:
         return True

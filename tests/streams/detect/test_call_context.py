@@ -76,3 +76,53 @@ def test_promoted_sentence_keeps_its_plan(engine: DetectionEngine) -> None:
         "President Biden will speak with Chancellor Merkel next week."
     )
     assert _calls(engine, text, title) == [(BIDEN_PUTIN, "2021-04-13")]
+
+
+def test_two_named_before_spoke_talked_together(engine: DetectionEngine) -> None:
+    title = "Readout of President Joseph R. Biden, Jr. Call with Prime Minister Boris Johnson"
+    text = "President Joe Biden and Prime Minister Boris Johnson of Britain spoke today about Kabul."
+    assert _calls(engine, text, title, "2021-08-23") == [(("biden-joe", "johnson-boris"), "2021-08-23")]
+
+
+def test_twin_one_leader_speaking_about_another_is_no_call(engine: DetectionEngine) -> None:
+    title = "Readout of President Joseph R. Biden, Jr. Call with Prime Minister Boris Johnson"
+    text = "President Joe Biden spoke today about the plan of Prime Minister Boris Johnson for Kabul."
+    assert _calls(engine, text, title, "2021-08-23") == []
+
+
+def test_bare_title_subject_is_the_leader_of_the_headline(engine: DetectionEngine) -> None:
+    title = "Readout of President Joseph R. Biden, Jr. Call with Prime Minister Benjamin Netanyahu of Israel"
+    text = "The President spoke today with Israeli Prime Minister Netanyahu. He condemned the attacks."
+    assert _calls(engine, text, title, "2021-05-15") == [(("biden-joe", "netanyahu-benjamin"), "2021-05-15")]
+
+
+def test_twin_bare_title_subject_without_a_leader_before_is_no_call(engine: DetectionEngine) -> None:
+    title = "Readout of the Call with Prime Minister Benjamin Netanyahu of Israel"
+    text = "The President spoke today with Israeli Prime Minister Netanyahu. He condemned the attacks."
+    assert _calls(engine, text, title, "2021-05-15") == []
+
+
+def test_spoke_with_counts_when_another_call_word_in_the_sentence_fails(engine: DetectionEngine) -> None:
+    title = "Readout of President Joe Biden Call with Prime Minister Justin Trudeau of Canada"
+    text = "President Biden spoke with Prime Minister Justin Trudeau in his first call to a foreign leader."
+    assert _calls(engine, text, title, "2021-01-22") == [(("biden-joe", "trudeau-justin"), "2021-01-22")]
+
+
+GROUP_BODY = (
+    "President Biden held a secure video call with European leaders today. They discussed Ukraine. "
+    "Participants in the {what} included President Emmanuel Macron of France and Chancellor Olaf Scholz."
+)
+
+
+def test_participant_list_adds_the_host_named_before(engine: DetectionEngine) -> None:
+    text = GROUP_BODY.format(what="call")
+    title = "Readout of President Biden's Video Call with European Leaders"
+    assert _calls(engine, text, title, "2022-01-24") == [
+        (("biden-joe", "macron-emmanuel", "scholz-olaf"), "2022-01-24")
+    ]
+
+
+def test_twin_participant_list_of_a_meeting_is_no_call(engine: DetectionEngine) -> None:
+    text = GROUP_BODY.format(what="meeting").replace("secure video call", "meeting")
+    title = "Readout of President Biden's Meeting with European Leaders"
+    assert _calls(engine, text, title, "2022-01-24") == []
