@@ -10,6 +10,7 @@ from typing import Any
 from streams.errors import ConfigError, FetchError, NewswatchError, ParseError
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
+QUERY_TIMEOUT_SECONDS = 180.0
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -54,7 +55,15 @@ def handler(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(args.config)
         user = settings.detect.gazetteer_path
-        endpoint = Endpoint(args.endpoint, settings.connectors, allow_private=args.allow_private)
+        # A whole-world SPARQL query takes far longer than a feed: allow it minutes, not seconds.
+        limits = settings.connectors
+        http = limits.model_copy(
+            update={
+                "total_timeout_seconds": max(limits.total_timeout_seconds, QUERY_TIMEOUT_SECONDS),
+                "read_timeout_seconds": max(limits.read_timeout_seconds, QUERY_TIMEOUT_SECONDS),
+            }
+        )
+        endpoint = Endpoint(args.endpoint, http, allow_private=args.allow_private)
         run_update(
             endpoint,
             args.out,

@@ -113,20 +113,21 @@ def test_update_prints_the_diff_writes_the_file_and_the_detectors_use_it_after_a
     )
     assert any("added" in line and "Jana Nováková (novakova-jana)" in line for line in lines)
     assert any(
-        "added" in line and "KWT prime_minister" in line and "2019-12-19 -> 2022-07-24" in line
+        "added" in line and "BFA prime_minister" in line and "2019-01-24 -> 2021-12-10" in line
         for line in lines
     )
     assert (
         "left out: ended without end date 1, fictional 1, historical country 1, undated 1, unusable label 1"
         in printed
     )
+    assert not any("KWT" in line for line in lines)  # Sabah Al-Khalid: matched by name, dates within 31 days
     assert "batch 1/1" in progress and f"wrote {out}" in progress
     assert {r["accept"] for r in sparql.requests} == {SPARQL_JSON}
 
     doc = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert doc["as_of"] == datetime.now(UTC).date().isoformat()
     people = {p["id"]: p for p in doc["people"]}
-    assert set(people) == {"pavel-petr", "novakova-jana", "al-sabah-sabah-al-khalid"}  # unchanged ones not
+    assert set(people) == {"pavel-petr", "novakova-jana", "dabire-christophe-joseph-marie"}  # unchanged: not
     assert people["novakova-jana"]["wikidata"] == "Q99000001"
     assert people["novakova-jana"]["aliases"] == ["Nováková"]  # the lower-case alias left out
     assert people["novakova-jana"]["labels"] == {
@@ -144,7 +145,11 @@ def test_update_prints_the_diff_writes_the_file_and_the_detectors_use_it_after_a
     assert gazetteer.newest_as_of == datetime.now(UTC).date()
     assert gazetteer.holder("CZE", "president", date(2026, 6, 1)).person_id == "novakova-jana"  # type: ignore[union-attr]
     assert gazetteer.holder("CZE", "president", date(2025, 6, 1)).person_id == "pavel-petr"  # type: ignore[union-attr]
-    assert gazetteer.holder("KWT", "prime_minister", date(2021, 1, 1)) is not None
+    assert (
+        gazetteer.holder("BFA", "prime_minister", date(2021, 1, 1)).person_id
+        == "dabire-christophe-joseph-marie"
+    )  # type: ignore[union-attr]
+    assert gazetteer.holder("KWT", "prime_minister", date(2021, 1, 1)).person_id == "al-sabah-sabah-al-khalid"  # type: ignore[union-attr]
     assert [m.person_id for m in gazetteer.find_names("Яна Новакова и Путин")] == [
         "novakova-jana",
         "putin-vladimir",
