@@ -12,7 +12,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
-from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
+from streams.detect.dates import (
+    DateMention,
+    bare_month_ends,
+    find_dates,
+    oldest_year,
+    pick_event_date,
+)
 from streams.detect.detector import ArticleText, Rejection
 from streams.detect.findings import CeasefireFinding
 from streams.detect.gazetteer import Gazetteer
@@ -42,7 +48,7 @@ _CLAUSES = re.compile(
 )
 _VIOLATED = re.compile(
     r"\b(?:violat\w*|breach\w*|broken|broke\b(?! out)|break(?:s|ing)?\b(?! out| the deadlock)|collaps\w*|"
-    r"crumbl\w*|shatter\w*|unravel\w*|fell apart|"
+    r"crumbl\w*|shatter\w*|unravel\w*|wreck\w*|fell apart|"
     r"falling apart|did not hold|didn't hold|failed to hold|short-lived|flouted|in tatters|"
     r"ended (?:with|in) (?:an? )?(?:eruption|resumption|outbreak|renewal) of "
     r"(?:hostilities|fighting|violence)|"
@@ -80,6 +86,20 @@ _NEGATED = re.compile(
 # IGNORECASE they find the same spans there, about three times faster (``_clause`` picks the set).
 _IGNORING_CASE = (_VIOLATED, _DESPITE, _COMBAT, _DECLARED, _APPEAL, _NEGATED, _ALLEGED)
 _FOR_LOWER_ASCII = tuple(re.compile(pattern.pattern) for pattern in _IGNORING_CASE)
+# "if they violate the truce", "the truce will collapse", "expected breaches", "potential violations":
+# a violation feared or threatened, not reported (looked at in the clause's words before the verb).
+_SPECULATIVE = re.compile(
+    r"\b(?:if|unless|will|would|could|might|may|expect\w*|potential|possible|risk of|threat\w* to|"
+    r"warn\w*|fear\w*)\b",
+    re.IGNORECASE,
+)
+# "many violations have been reported", "despite repeated violations", "over 7,000 breaches": a tally of
+# violations over a span is background unless the clause dates it ("300 violations overnight").
+_TALLY = re.compile(
+    r"\b(?:many|repeated|numerous|frequent|countless|the most|dozens of|hundreds of|thousands of|"
+    r"(?:over|more than|some|nearly|almost) [\d,]+)\s+(?:[\w-]+\s+)?(?:violations|breaches)\b",
+    re.IGNORECASE,
+)
 _MEDIATOR = re.compile(
     r"\b(?P<who>[A-Z][\w-]+)-(?:brokered|mediated|backed)\b|\bmediated by (?P<by>[A-Z]\w+)"
 )
@@ -199,8 +219,14 @@ class CeasefireDetector:
             if _appeal_between(clause, match):
                 rejections.append(Rejection(sentence.text, rule, "appeal"))
                 continue
+            reason = _not_reported(sentence.text, clause, match, dates, event_type)
+            if reason is not None:
+                rejections.append(Rejection(sentence.text, rule, reason))
+                continue
             chosen = pick_event_date(dates, match.start())
-            if self._is_old(chosen, dates, published):
+            if self._is_old(chosen, dates, published) or (
+                chosen is None and _bare_month_is_old(clause, published, self.max_age)
+            ):
                 rejections.append(Rejection(sentence.text, rule, "old_background"))
                 continue
             day = chosen.day if chosen is not None and chosen.day is not None else published
@@ -242,6 +268,28 @@ class CeasefireDetector:
             if names:
                 return prefer_specific(names)
         return None
+
+
+def _not_reported(
+    text: str, clause: str, verb: re.Match[str], dates: list[DateMention], event_type: str
+) -> str | None:
+    """Why a clause with a ceasefire verb reports no new event: a question, a threat, a tally."""
+    if text.rstrip().endswith("?"):
+        return "question"
+    if event_type != EventType.CEASEFIRE_VIOLATED:
+        return None
+    if _SPECULATIVE.search(clause, max(0, verb.start() - 60), verb.start()):
+        return "conditional"
+    tally = _TALLY.search(clause)
+    if tally is not None and not any(d.relation == "at" and d.day is not None for d in dates):
+        return "old_background"
+    return None
+
+
+def _bare_month_is_old(clause: str, published: date, max_age: timedelta) -> bool:
+    """ "collapsed in July" read in January: a month named alone that ended long before publication."""
+    ends = bare_month_ends(clause, published)
+    return bool(ends) and max(ends) < published - max_age
 
 
 def _appeal_between(clause: str, verb: re.Match[str]) -> bool:

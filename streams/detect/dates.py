@@ -437,3 +437,35 @@ def _languages_for(text: str, language: str | None) -> list[_Language]:
         found = known.get(language)
         return [found] if found is not None else []
     return [known[code] for code, script in _SCRIPTS.items() if code in known and script.search(text)]
+
+
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_BARE_MONTH = re.compile(
+    r"\b(?:in|last|since|during)\s+(?P<month>January|February|March|April|June|July|August|September|"
+    r"October|November|December)\b(?!\s+\d)(?!,?\s+(?:19|20)\d\d)"
+)
+
+
+def bare_month_ends(text: str, published: date) -> list[date]:
+    """The last day of each month named alone ("collapsed in July", "last July"): its latest on or before
+    publication, so a month long past reads as old background ("May" is left out: it is also a verb)."""
+    ends: list[date] = []
+    for match in _BARE_MONTH.finditer(text):
+        month = _MONTHS.index(match.group("month").lower()) + 1
+        year = published.year if month <= published.month else published.year - 1
+        following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        ends.append(following - timedelta(days=1))
+    return ends

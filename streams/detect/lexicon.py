@@ -91,7 +91,7 @@ _CONFLICTS: dict[str, tuple[str, ...]] = {
     "Gaza": ("Gaza", "Hamas"),
     "Lebanon": ("Lebanon", "Hezbollah"),
     "Idlib": ("Idlib",),
-    "Syria": ("Syria",),
+    "Syria": ("Syria", "Syrian", "Aleppo", "Damascus"),
     "Yemen": ("Yemen", "Houthis", "Houthi", "Hodeidah"),
     "Libya": ("Libya", "Tripoli", "Sirte", "Haftar"),
     "Tigray": ("Tigray", "Tigrayan", "TPLF"),

@@ -1,0 +1,70 @@
+"""Violations told indirectly count; tallies, threats, questions and old breakdowns do not (issue 16)."""
+
+from __future__ import annotations
+
+from streams.detect.engine import DetectionEngine
+from streams.records import EventType
+from tests.streams.detect.conftest import make_article
+
+
+def _violations(engine: DetectionEngine, text: str, published: str = "2016-05-03") -> list[tuple[str, str]]:
+    events = engine.detect(make_article(text, published)).events
+    return [(e.conflict or "", e.date) for e in events if e.type == EventType.CEASEFIRE_VIOLATED]
+
+
+def _reasons(engine: DetectionEngine, text: str, published: str = "2016-05-03") -> set[str]:
+    return {m.reason for m in engine.detect(make_article(text, published)).near_misses}
+
+
+def test_a_dated_count_of_violations_is_a_violation(engine: DetectionEngine) -> None:
+    text = "More than 300 violations of the ceasefire in Syria were recorded overnight."
+    assert _violations(engine, text) == [("Syria", "2016-05-02")]
+
+
+def test_twin_an_undated_tally_of_violations_is_background(engine: DetectionEngine) -> None:
+    text = "Since then, both sides in Syria have reported over 7,000 breaches of the ceasefire."
+    assert _violations(engine, text) == []
+    assert "old_background" in _reasons(engine, text)
+
+
+def test_twin_repeated_violations_summed_up_are_background(engine: DetectionEngine) -> None:
+    text = "Kerry said he was working on a deal in Syria despite repeated violations of the truce."
+    assert _violations(engine, text) == []
+
+
+def test_a_truce_wrecked_by_fighting_is_a_violation(engine: DetectionEngine) -> None:
+    text = "Fighting in Aleppo on Tuesday wrecked the first major ceasefire of the war."
+    assert _violations(engine, text) == [("Syria", "2016-05-03")]
+
+
+def test_twin_a_conditional_collapse_is_no_violation(engine: DetectionEngine) -> None:
+    text = "If this happens in Aleppo, the truce will collapse, he said."
+    assert _violations(engine, text) == []
+    assert "conditional" in _reasons(engine, text)
+
+
+def test_twin_expected_breaches_are_no_violation(engine: DetectionEngine) -> None:
+    text = "The United Nations said it expected breaches in the temporary truce in Syria."
+    assert _violations(engine, text) == []
+
+
+def test_twin_a_question_about_a_violation_is_no_violation(engine: DetectionEngine) -> None:
+    text = "Does the U.S. view the attack in Damascus as a violation of the ongoing truce?"
+    assert _violations(engine, text) == []
+    assert "question" in _reasons(engine, text)
+
+
+def test_twin_a_ceasefire_that_collapsed_months_ago_is_background(engine: DetectionEngine) -> None:
+    text = "Violence has escalated in the southeast since a two-year ceasefire collapsed in July."
+    assert _violations(engine, text, "2016-01-12") == []
+    assert "old_background" in _reasons(engine, text, "2016-01-12")
+
+
+def test_a_ceasefire_that_collapsed_this_month_is_a_violation(engine: DetectionEngine) -> None:
+    text = "A two-year ceasefire in Syria collapsed in January."
+    assert _violations(engine, text, "2016-01-12") == [("Syria", "2016-01-12")]
+
+
+def test_the_syrian_army_names_the_syrian_conflict(engine: DetectionEngine) -> None:
+    text = "Shelling erupted near Damascus overnight on Tuesday despite a truce announced by the Syrian army."
+    assert _violations(engine, text) == [("Syria", "2016-05-03")]
