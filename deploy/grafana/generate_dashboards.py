@@ -6,7 +6,9 @@ one place they are edited. After changing a panel, run
 ``.venv/bin/python deploy/grafana/generate_dashboards.py`` and commit both; a test fails when the files
 and the script disagree. Prometheus panels use the ``$datasource`` variable and filter every selector
 by ``$job`` and ``$instance`` (plus ``$feed`` or ``$sink`` where it applies); table panels of the events
-dashboard run the event-store queries in ``deploy/grafana/sql/*.sql`` on the PostgreSQL datasource.
+dashboard run the event-store queries in ``deploy/grafana/sql/*.sql`` on the PostgreSQL datasource, and
+its "Timeline, map and contacts" row draws the live page's three views from the same store (time series
+by type, geomap by country, node graph of who called or met whom).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "dashboards"
 SQL_DIR = HERE / "sql"
+# Where the page and the geomap put events that name only a conflict (one file for both).
+CONFLICT_COUNTRIES = HERE.parents[1] / "streams" / "store" / "page" / "conflict_countries.json"
 
 PROMETHEUS = {"type": "prometheus", "uid": "${datasource}"}
 POSTGRES_UID = "newswatch-postgres"
@@ -67,13 +71,15 @@ class Panel:
     description: str
     targets: list[Target]
     unit: str
-    kind: str = "timeseries"  # timeseries | stat | bargauge | table
+    kind: str = "timeseries"  # timeseries | stat | bargauge | table | geomap | nodeGraph
     width: int = 8
     height: int = 8
     stack: bool = False
     bars: bool = False
     sql: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # PostgreSQL queries of a non-table panel: (refId, format, SQL); refIds nodes/edges name graph frames.
+    sql_targets: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -548,6 +554,149 @@ def _sql_panels(dashboard: str) -> list[Panel]:
     return panels
 
 
+EVENTS_PER_DAY_SQL = """\
+SELECT
+    e.event_date::timestamptz AS "time",
+    e.type AS "metric",
+    count(*) AS "events"
+FROM events e
+WHERE $__timeFilter(e.event_date)
+GROUP BY 1, 2
+ORDER BY 1, 2"""
+
+
+def places_sql() -> str:
+    """Events per country and type: each participant country, else the named conflict's country."""
+    table = json.loads(CONFLICT_COUNTRIES.read_text(encoding="utf-8"))
+    values = ", ".join(
+        f"('{name.replace(chr(39), chr(39) * 2)}', '{code}')"
+        for name, code in sorted(table.items())
+        if not name.startswith("_")
+    )
+    return f"""\
+WITH conflict_country (conflict, country) AS (VALUES {values}),
+placed AS (
+    SELECT DISTINCT e.id, e.type, upper(p.country) AS country
+    FROM events e
+    JOIN event_participants p ON p.event_id = e.id
+    WHERE p.country IS NOT NULL AND p.country <> '' AND $__timeFilter(e.event_date)
+    UNION
+    SELECT e.id, e.type, c.country
+    FROM events e
+    JOIN conflict_country c ON c.conflict = e.conflict
+    WHERE $__timeFilter(e.event_date) AND NOT EXISTS (
+        SELECT 1 FROM event_participants p
+        WHERE p.event_id = e.id AND p.country IS NOT NULL AND p.country <> ''
+    )
+)
+SELECT country AS "country", type AS "type", count(*) AS "events"
+FROM placed
+GROUP BY 1, 2
+ORDER BY 1, 2"""
+
+
+CONTACT_NODES_SQL = """\
+SELECT
+    coalesce(p.person_id, p.name_key) AS "id",
+    min(p.name) AS "title",
+    coalesce(max(p.country), '') AS "subtitle",
+    count(DISTINCT e.id) AS "mainstat"
+FROM event_participants p
+JOIN events e ON e.id = p.event_id
+WHERE $__timeFilter(e.event_date)
+GROUP BY 1
+ORDER BY "mainstat" DESC, 1"""
+
+CONTACT_EDGES_SQL = """\
+WITH people AS (
+    SELECT DISTINCT p.event_id, coalesce(p.person_id, p.name_key) AS person
+    FROM event_participants p
+    JOIN events e ON e.id = p.event_id
+    WHERE $__timeFilter(e.event_date)
+)
+SELECT
+    a.person || ' -- ' || b.person AS "id",
+    a.person AS "source",
+    b.person AS "target",
+    count(*) AS "mainstat"
+FROM people a
+JOIN people b ON b.event_id = a.event_id AND a.person < b.person
+GROUP BY a.person, b.person
+ORDER BY "mainstat" DESC, 1"""
+
+
+def _view_panels() -> list[Panel]:
+    """The live page's timeline, map and contact graph, on the PostgreSQL store (event date in range)."""
+    return [
+        Panel(
+            "Events per day by type",
+            "Stored events by the day they happened (not reported), stacked by type, as on the live page.",
+            [],
+            "short",
+            width=24,
+            height=8,
+            stack=True,
+            bars=True,
+            sql_targets=[("A", "time_series", EVENTS_PER_DAY_SQL)],
+        ),
+        Panel(
+            "Where events happen",
+            "Events per participant country (a ceasefire naming only a conflict: the conflict's country), "
+            "by type; shapes and country positions ship with Grafana, no tile server.",
+            [],
+            "short",
+            kind="geomap",
+            width=12,
+            height=12,
+            sql_targets=[("A", "table", places_sql())],
+            extra={
+                "options": {
+                    "view": {"id": "coords", "lat": 30, "lon": 20, "zoom": 1.5},
+                    "controls": {"showZoom": True, "mouseWheelZoom": True, "showAttribution": True},
+                    "basemap": {
+                        "type": "geojson",
+                        "name": "Countries",
+                        "config": {"src": "public/maps/countries.geojson", "rules": [], "style": {}},
+                    },
+                    "layers": [
+                        {
+                            "type": "markers",
+                            "name": "Events",
+                            "location": {
+                                "mode": "lookup",
+                                "lookup": "country",
+                                "gazetteer": "public/gazetteer/countries.json",
+                            },
+                            "config": {
+                                "showLegend": True,
+                                "style": {
+                                    "size": {"field": "events", "min": 4, "max": 30, "fixed": 5},
+                                    "color": {"field": "type", "fixed": "dark-green"},
+                                    "opacity": 0.7,
+                                },
+                            },
+                            "tooltip": True,
+                        }
+                    ],
+                    "tooltip": {"mode": "details"},
+                }
+            },
+        ),
+        Panel(
+            "Who called or met whom",
+            "Participants as nodes (main stat: their events), each pair that spoke or met as an edge "
+            "(main stat: events together), as on the live page's contact graph.",
+            [],
+            "none",
+            kind="nodeGraph",
+            width=12,
+            height=12,
+            sql_targets=[("nodes", "table", CONTACT_NODES_SQL), ("edges", "table", CONTACT_EDGES_SQL)],
+            extra={"options": {"nodes": {"mainStatUnit": "short"}, "edges": {"mainStatUnit": "short"}}},
+        ),
+    ]
+
+
 def events() -> list[Row]:
     detected = "newswatch_events_detected_total"
     rows = [
@@ -657,6 +806,7 @@ def events() -> list[Row]:
             ],
         ),
     ]
+    rows.append(Row("Timeline, map and contacts (PostgreSQL)", _view_panels()))
     rows.append(Row("From the event store (PostgreSQL)", _top_panels() + _sql_panels("events")))
     return rows
 
@@ -862,19 +1012,33 @@ def _panel_json(panel: Panel, panel_id: int, x: int, y: int) -> dict[str, Any]:
         data["options"] = {"showHeader": True, "cellHeight": "sm"}
         data.update(panel.extra)
         return data
-    data["datasource"] = PROMETHEUS
-    data["targets"] = [
-        {
-            "refId": chr(ord("A") + i),
-            "datasource": PROMETHEUS,
-            "editorMode": "code",
-            "expr": target.expr,
-            "legendFormat": target.legend or "__auto",
-            "range": not target.instant,
-            "instant": target.instant,
-        }
-        for i, target in enumerate(panel.targets)
-    ]
+    if panel.sql_targets:
+        data["datasource"] = POSTGRES
+        data["targets"] = [
+            {
+                "refId": ref,
+                "datasource": POSTGRES,
+                "editorMode": "code",
+                "format": fmt,
+                "rawQuery": True,
+                "rawSql": sql,
+            }
+            for ref, fmt, sql in panel.sql_targets
+        ]
+    else:
+        data["datasource"] = PROMETHEUS
+        data["targets"] = [
+            {
+                "refId": chr(ord("A") + i),
+                "datasource": PROMETHEUS,
+                "editorMode": "code",
+                "expr": target.expr,
+                "legendFormat": target.legend or "__auto",
+                "range": not target.instant,
+                "instant": target.instant,
+            }
+            for i, target in enumerate(panel.targets)
+        ]
     if panel.kind == "timeseries":
         custom: dict[str, Any] = {
             "drawStyle": "bars" if panel.bars else "line",

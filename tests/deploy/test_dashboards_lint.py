@@ -117,8 +117,9 @@ def test_panels_have_title_description_unit_and_a_known_datasource() -> None:
             assert panel["fieldConfig"]["defaults"].get("unit") in UNITS, where
             refs = [t["refId"] for t in panel["targets"]]
             assert refs and len(refs) == len(set(refs)), where
-            if panel["type"] == "table":
+            if panel["type"] == "table" or "rawSql" in panel["targets"][0]:
                 assert panel["datasource"]["uid"] == POSTGRES_UID, where
+                assert all(t["datasource"]["uid"] == POSTGRES_UID for t in panel["targets"]), where
             else:
                 assert panel["datasource"] == PROMETHEUS_DS, where
                 assert all(t["datasource"] == PROMETHEUS_DS for t in panel["targets"]), where
