@@ -173,9 +173,19 @@ def overview() -> list[Row]:
                 ),
                 ts(
                     "Stage errors",
-                    "Records a stage failed to process (logged and dead-lettered), by stage.",
+                    "Records a stage failed to process (logged and dead-lettered), by stage; the merge "
+                    "stage's outputs the broker refused for good (dead-lettered with their key) and sent "
+                    "again (the stage waits for the broker's acknowledgement), by reason.",
                     "ops",
                     (f"sum by (stage) ({rate('newswatch_stage_errors_total')})", "{{stage}}"),
+                    (
+                        f"sum by (reason) ({rate('newswatch_merge_dead_letters_total')})",
+                        "merge refused: {{reason}}",
+                    ),
+                    (
+                        f"sum by (reason) ({rate('newswatch_merge_send_retries_total')})",
+                        "merge resent: {{reason}}",
+                    ),
                 ),
                 ts(
                     "Stage latency p95",

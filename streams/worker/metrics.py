@@ -50,6 +50,19 @@ STAGE_SECONDS = Histogram(
     ["stage"],
     buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
 )
+MERGE_SEND_RETRIES = Counter(
+    "newswatch_merge_send_retries_total",
+    "Merge-stage records (alerts, merged events, dead letters) sent again because the broker did not "
+    "acknowledge them, by reason (timeout, unavailable, broker_refused, alone: a refused burst's record "
+    "sent again on its own).",
+    ["reason"],
+)
+MERGE_DEAD_LETTERS = Counter(
+    "newswatch_merge_dead_letters_total",
+    "Merge-stage records the broker refused for good (too_large, invalid_record), replaced by a dead "
+    "letter with their key and reason on articles.dlq.",
+    ["reason"],
+)
 EVENT_LAG_SECONDS = Histogram(
     "newswatch_article_to_event_seconds",
     "Time from an article's fetch to its event report leaving detection.",
@@ -65,6 +78,10 @@ def init_labels() -> None:
         EVENTS_MERGED.labels(reason=reason)
     for reason in ("first", "confirmed"):
         ALERTS_EMITTED.labels(reason=reason)
+    for reason in ("timeout", "unavailable", "broker_refused", "alone"):
+        MERGE_SEND_RETRIES.labels(reason=reason)
+    for reason in ("too_large", "invalid_record"):
+        MERGE_DEAD_LETTERS.labels(reason=reason)
 
 
 def worker_registry(*extra: Iterable[object]) -> CollectorRegistry:

@@ -9,7 +9,9 @@ articles.raw --articles--> events --merge--> alerts (+ events.merged), and artic
 - merge: fold each report into the event table and emit an alert only for a new event or a material
   change (``streams.events.merge``). A batch's alerts and merged events are acknowledged by the broker
   before its new states are written to the table (``streams.events.batch``): a kill in between makes
-  the same decisions again with the same alert ids, never a state without its alert.
+  the same decisions again with the same alert ids, never a state without its alert. A record the
+  broker refuses for good (too large) is dead-lettered with its key and reason instead
+  (``streams.worker.outputs``), so one bad record never stops the stage.
 
 No exception escapes an agent: a failing record is logged, counted and dead-lettered.
 
@@ -30,11 +32,10 @@ iteration does, so table writes go to its partition (Faust's RocksDB store requi
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import cast
 
 import faust
@@ -46,6 +47,7 @@ from streams.worker import metrics
 from streams.worker.app import PipelineTopics
 from streams.worker.article_stage import ArticleStage
 from streams.worker.dedupe_state import TableBackedDedupe
+from streams.worker.outputs import publish_acknowledged
 from streams.worker.table_reads import TableReads
 
 log = logging.getLogger(__name__)
@@ -84,43 +86,6 @@ def _keeping_current(stream: faust.StreamT[bytes]) -> Iterator[None]:
 def _entering(stream: faust.StreamT[bytes], batch: Sequence[faust.EventT]) -> Callable[[int], None]:
     """``enter(i)`` for the article stage: make the batch's ``i``-th event the current one."""
     return lambda index: _enter(stream, batch[index])
-
-
-Outgoing = tuple[faust.TopicT, bytes | None, bytes]  # topic, key, value
-
-
-async def publish_acknowledged(records: Sequence[Outgoing], first_pause: float = 0.5) -> None:
-    """Send ``records`` in one burst and return once the broker acknowledged every one.
-
-    A record whose send fails is sent again (after a pause doubling up to 10 s) until it is acknowledged,
-    so the caller, which writes its state afterwards, never records an effect that did not happen. A
-    record sent twice that way is a repeat of the same id, which its readers drop.
-    """
-    pause = first_pause
-    todo = list(records)
-    while todo:
-        outcomes: list[object] = []
-        for topic, key, value in todo:  # back to back, so the producer packs them into few requests
-            try:
-                outcomes.append(await topic.send(key=key, value=value))
-            except Exception as exc:  # not even queued (producer not ready, record too large, ...)
-                outcomes.append(exc)
-        acks = [outcome for outcome in outcomes if not isinstance(outcome, Exception)]
-        results = iter(await asyncio.gather(*cast(list[Awaitable[object]], acks), return_exceptions=True))
-        outcomes = [outcome if isinstance(outcome, Exception) else next(results) for outcome in outcomes]
-        failed = [(r, o) for r, o in zip(todo, outcomes, strict=True) if isinstance(o, BaseException)]
-        if failed:
-            log.warning(
-                "%d of %d records not acknowledged (%s); sending them again in %.1f s",
-                len(failed),
-                len(todo),
-                failed[0][1],
-                pause,
-                extra={"stage": "merge"},
-            )
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, 10.0)
-        todo = [record for record, _ in failed]
 
 
 def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings) -> None:
@@ -222,7 +187,8 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
             await publish_acknowledged(
                 [(topics.articles_dlq, None, raw) for raw in dead]
                 + [(topics.events_merged, key, value) for key, value in merge.merged]
-                + [(topics.alerts, key, value) for key, value in merge.alerts]
+                + [(topics.alerts, key, value) for key, value in merge.alerts],
+                dead_letters=topics.articles_dlq,
             )
             with _keeping_current(stream):  # a record that came during the await is paired with it
                 for index, writes in sorted(merge.writes_by_record().items()):
