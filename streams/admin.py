@@ -12,9 +12,12 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams.errors import BrokerError
 from streams.settings import Settings
-from streams.topics import ALL_TOPICS, ARTICLES_UNIQUE
+from streams.topics import ALERT_DELIVERIES, ALL_TOPICS, ARTICLES_UNIQUE
 
 log = logging.getLogger(__name__)
+#: Longest segment of a topic with a retention: Kafka deletes whole closed segments only, and its default
+#: segment.ms (7 days) would keep a 3-day retention's records for up to 10 days.
+MAX_SEGMENT_MS = 24 * 3600 * 1000
 
 
 def bootstrap_list(settings: Settings) -> list[str]:
@@ -23,12 +26,18 @@ def bootstrap_list(settings: Settings) -> list[str]:
 
 
 def topic_config(settings: Settings, name: str) -> dict[str, str]:
-    """Per-topic configs: min.insync.replicas everywhere; stored articles kept for replay."""
+    """Per-topic configs: min.insync.replicas everywhere; stored articles kept for replay; the delivery
+    log, which a starting worker reads whole, kept a few days."""
     config = {"min.insync.replicas": str(settings.kafka.min_insync_replicas)}
     if name == settings.topic(ARTICLES_UNIQUE):
         # Replay reads this topic as the article archive; delete policy (not compaction: a duplicate
         # shares its original's key).
         config["retention.ms"] = str(settings.replay.stored_articles_retention_ms)
+    if name == settings.topic(ALERT_DELIVERIES):
+        retention = settings.kafka.delivery_log_retention_ms
+        config["retention.ms"] = str(retention)
+        if retention > 0:
+            config["segment.ms"] = str(min(retention, MAX_SEGMENT_MS))
     return config
 
 

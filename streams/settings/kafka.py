@@ -15,3 +15,14 @@ class KafkaSettings(Section):
     min_insync_replicas: int = Field(
         1, ge=1, description="min.insync.replicas for topics created at start-up."
     )
+    delivery_log_retention_ms: int = Field(
+        3 * 24 * 3600 * 1000,
+        ge=-1,
+        description=(
+            "retention.ms given to alerts.deliveries when it is created (default 3 days; -1 keeps every "
+            "record). A starting worker reads this topic whole, so the retention bounds its start-up; "
+            "only the records of alerts not yet settled matter, so a worker down longer than this may "
+            "repeat deliveries made before it stopped (never lose one), and an event store down longer "
+            "misses their delivery rows."
+        ),
+    )
