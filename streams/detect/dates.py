@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -191,9 +191,11 @@ def find_dates(text: str, published: date, language: str | None = None) -> list[
     """
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    same_day: frozenset[str] = frozenset()
     if language != "en" and not text.isascii():
         for other in _languages_for(text, language):
             mentions += other.find(text, published, taken)
+            same_day |= other.same_day
     elif language is not None and language != "en":
         known = date_languages().get(language)
         if known is not None:
@@ -236,7 +238,20 @@ def find_dates(text: str, published: date, language: str | None = None) -> list[
             taken.append((start, end))
             mentions.append(DateMention(start, end, match.group(0).strip(" ,("), day, year, rel, explicit))
     mentions.sort(key=lambda m: m.start)
+    if same_day and len(mentions) > 1:
+        mentions = _same_day_resolved(mentions, same_day)
     return mentions
+
+
+def _same_day_resolved(mentions: list[DateMention], same_day: frozenset[str]) -> list[DateMention]:
+    """ "12日...当天": a "that same day" word takes the day of the last date named before it."""
+    resolved: list[DateMention] = []
+    for mention in mentions:
+        before = next((m for m in reversed(resolved) if m.day is not None), None)
+        if before is not None and mention.text.lower() in same_day:
+            mention = replace(mention, day=before.day, year=before.year)
+        resolved.append(mention)
+    return resolved
 
 
 def pick_event_date(mentions: list[DateMention], anchor: int) -> DateMention | None:
@@ -317,6 +332,7 @@ class _Language:
         except re.error as exc:
             raise ConfigError(f"{where}: a pattern does not compile: {exc}") from exc
         self.numbers = {str(k).lower(): int(v) for k, v in (raw.get("numbers") or {}).items()}
+        self.same_day = frozenset(str(w).lower() for w in raw.get("same_day") or [])
 
     def find(self, text: str, published: date, taken: list[tuple[int, int]]) -> list[DateMention]:
         """This language's date mentions in ``text`` not overlapping ``taken`` (which they extend)."""
