@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, MutableMapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import numpy as np
 
 from streams.dedupe import metrics
+from streams.dedupe.agencies import agency
 from streams.dedupe.batch import fingerprint_texts
 from streams.dedupe.candidates import members, rank, rank_many
 from streams.dedupe.estimates import NOT_LIVE, Estimator
@@ -38,6 +39,7 @@ from streams.dedupe.keys import (
 )
 from streams.dedupe.lookups import Lookups, unpacked
 from streams.dedupe.normalize import article_text
+from streams.dedupe.passages import PassageIndex, Passages, anchors, passages, shared
 from streams.dedupe.signature import Fingerprint
 from streams.dedupe.urls import url_hash
 from streams.dedupe.verify import TextCache, containment
@@ -61,10 +63,13 @@ class DedupeDecision:
     duplicate_of: str | None
     similarity: float | None
     reason: str
-    method: str | None = None  # near only: "text" (rapidfuzz) or "signature" (estimate)
+    method: str | None = None  # near only: "text" (rapidfuzz), "signature" (estimate) or "sentences"
     nearest_id: str | None = None  # unique only: the best candidate that fell short, for tuning
     nearest_similarity: float | None = None
     replay: bool = False  # unique because this very article id is already remembered
+    shared_sentences: float | None = None  # near by "sentences": share of the shorter text's sentences shared
+    syndicated_from: str | None = None  # a copy of the same text printed elsewhere: the earliest copy seen
+    agency: str | None = None  # the news agency a dateline or credit of either copy names
 
     @property
     def is_duplicate(self) -> bool:
@@ -82,11 +87,13 @@ class _Probe:
     """The article being decided: fingerprint, keys, shingle code, candidates and counters."""
 
     __slots__ = (
-        "article_id", "candidates", "code", "estimates", "fp", "key", "lookups", "ranked", "url_digest",
-        "verified_signature", "verified_text",
+        "_passages", "article_id", "candidates", "checked", "code", "estimates", "fp", "key", "lookups", "ranked",
+        "text", "url_digest", "verified_signature", "verified_text",
     )  # fmt: skip
 
-    def __init__(self, article: Article, fp: Fingerprint, code: str) -> None:
+    def __init__(self, article: Article, fp: Fingerprint, code: str, text: str = "") -> None:
+        self.text = text
+        self._passages: tuple[Passages, set[int], str | None] | None = None
         self.article_id = article.id
         self.key = fingerprint_key(article.id)
         self.fp = fp
@@ -94,10 +101,18 @@ class _Probe:
         self.lookups = band_lookups(fp)
         self.code = code  # shingle-coded text for rapidfuzz
         self.ranked: list[int] = []  # LSH candidates (slots) when its window was prescored
+        self.checked: list[int] = []  # the LSH candidates the shingle check decided on (live, in the window)
         self.estimates: list[float] = []  # and their signature estimates
         self.candidates = 0
         self.verified_text = 0
         self.verified_signature = 0
+
+    def passages(self) -> tuple[Passages, set[int], str | None]:
+        """Sentences, their anchors and the credited agency, computed once and only when needed."""
+        if self._passages is None:
+            found = passages(self.text)
+            self._passages = (found, anchors(found), agency(self.text))
+        return self._passages
 
 
 class DedupeIndex:
@@ -116,6 +131,7 @@ class DedupeIndex:
         self.lookups = Lookups(settings)
         size = settings.text_cache_size if text_cache_size is None else text_cache_size
         self.texts = TextCache(size)  # shingle codes by fingerprint key
+        self.passages = PassageIndex(settings.passage_cache_size)  # sentences by fingerprint key
         self.observe = observe
         self.window_seconds = int(settings.window_days * 86400)
         self.high_watermark: datetime | None = None  # latest published time seen: stream time for eviction
@@ -164,7 +180,10 @@ class DedupeIndex:
             self.high_watermark = newest
         texts = [article_text(article) for article in articles]
         printed = fingerprint_texts(texts, self.settings, [epoch_seconds(moment) for moment in published])
-        probes = [_Probe(article, fp, code) for article, (fp, code) in zip(articles, printed, strict=True)]
+        probes = [
+            _Probe(article, fp, code, text)
+            for article, (fp, code), text in zip(articles, printed, texts, strict=True)
+        ]
         shared = (time.perf_counter() - started) / len(articles)  # each article's part of the fingerprinting
         decisions = []
         for first in range(0, len(probes), PRESCORE_WINDOW):
@@ -201,11 +220,66 @@ class DedupeIndex:
                 return self._exact_decision(EXACT_URL, found, probe.article_id, "same canonical URL")
         found = self._exact(content_lookup(fp.content_hash), fp)
         if found is not None and found.fingerprint.content_hash == fp.content_hash:
-            return self._exact_decision(EXACT_CONTENT, found, probe.article_id, "same normalised text")
+            decision = self._exact_decision(EXACT_CONTENT, found, probe.article_id, "same normalised text")
+            return self._syndicated(probe, decision)
         if fp.shingle_count < self.settings.min_shingles:
             reason = f"{fp.shingle_count} shingles: too short for the near-duplicate layer"
             return DedupeDecision(UNIQUE, None, None, reason)
-        return self._near(probe)
+        decision = self._near(probe)
+        if decision.outcome == NEAR:
+            return self._syndicated(probe, decision)
+        if decision.replay or self.settings.passage_cache_size <= 0:
+            return decision
+        return self._shared_sentences(probe, decision)
+
+    def _syndicated(self, probe: _Probe, decision: DedupeDecision) -> DedupeDecision:
+        """A copy of remembered text: it names the earliest copy seen and the agency either credits."""
+        if decision.duplicate_of is None:
+            return decision
+        remembered = self.passages.get(fingerprint_key(decision.duplicate_of))
+        credited = agency(probe.text) or (remembered[1] if remembered is not None else None)
+        return replace(decision, syndicated_from=decision.duplicate_of, agency=credited)
+
+    def _shared_sentences(self, probe: _Probe, fallback: DedupeDecision) -> DedupeDecision:
+        """The second check: candidates (shared sentence anchors, and the LSH ones) by shared-sentence share.
+
+        Catches the copies real editing hides from the shingle check (new lead, cuts, reordering, local
+        intro, house style); quotations do not count, an agency both credit lowers the bar a little.
+        """
+        found, keys, credited = probe.passages()
+        if not found.sentences:
+            return fallback
+        settings = self.settings
+        candidates = self.passages.candidates(keys, settings.max_candidates)
+        for slot in probe.checked[:4]:  # the closest shingle candidates, too
+            key = self.lookups.keys[slot]
+            if key is not None and key not in candidates:
+                candidates.append(key)
+        best: tuple[float, int, str, str | None] | None = None  # share, sentences, article id, agency
+        for key in candidates:
+            remembered = self.passages.get(key)
+            found_slot = self.lookups.slot_of.get(key)
+            if remembered is None or found_slot is None or key == probe.key:
+                continue
+            if abs(int(self.lookups.published[found_slot]) - probe.fp.published) > self.window_seconds:
+                continue
+            evidence = shared(found, remembered[0], similarity=settings.sentence_similarity)
+            share, count = evidence.share, evidence.sentences
+            same_agency = credited is not None and credited == remembered[1]
+            bar = settings.sentence_threshold - (settings.sentence_agency_bonus if same_agency else 0.0)
+            if not evidence.is_copy(bar) or (best is not None and share <= best[0]):
+                continue
+            other = self._article_id(found_slot)
+            if other is not None and other != probe.article_id:
+                best = (share, count, other, credited or remembered[1])
+        if best is None:
+            return fallback
+        share, count, other, named = best
+        reason = f"shares {share:.3f} of the shorter text's sentences ({count}) with {other}"
+        return DedupeDecision(
+            NEAR, other, round(share, 4), reason, method="sentences", shared_sentences=round(share, 4),
+            syndicated_from=other, agency=named,
+        )  # fmt: skip
 
     def _exact(self, lookup: int, fp: Fingerprint) -> Remembered | None:
         value = self._value(self.urls.get(lookup))
@@ -250,6 +324,7 @@ class DedupeIndex:
         if estimates and min(estimates) == NOT_LIVE:  # forgotten, or published outside the window
             slots = [slot for slot, estimate in zip(slots, estimates, strict=True) if estimate != NOT_LIVE]
             estimates = [estimate for estimate in estimates if estimate != NOT_LIVE]
+        probe.checked = slots
         if not slots:
             return DedupeDecision(UNIQUE, None, None, f"no candidate among {probe.candidates} LSH hits")
         own = self.lookups.slot_of.get(probe.key)
@@ -321,6 +396,9 @@ class DedupeIndex:
         self.lookups.link(key, probe.fp, probe.url_digest, probe.lookups)
         self._grown.update(probe.lookups)
         self.texts.put(key, probe.code)
+        if self.settings.passage_cache_size > 0:
+            found, keys, credited = probe.passages()
+            self.passages.put(key, found, keys, credited)
 
     def link_entry(self, key: object, value: bytes) -> str | None:
         """Apply one fingerprint-table entry (e.g. a changelog record another worker wrote) to the lookups.
@@ -369,6 +447,7 @@ class DedupeIndex:
         """Forget an entry deleted from the fingerprint table by someone else (e.g. another worker)."""
         self.lookups.forget(key)
         self.texts.discard(key)
+        self.passages.discard(key)
 
     def rebuild_lookups(self) -> int:
         """Re-create the in-memory lookups from ``fingerprints`` (oldest first); returns the entries.
@@ -397,6 +476,7 @@ class DedupeIndex:
             self.lookups.forget(key, found)
             del self.fingerprints[table_key]
             self.texts.discard(key)
+            self.passages.discard(key)
         if self.lookups.dead > len(self.lookups.slot_of) + COMPACT_AFTER:
             self.lookups.compact()
         self._entries = max(0, self._entries - len(expired))

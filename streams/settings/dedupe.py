@@ -67,6 +67,32 @@ class DedupeSettings(Section):
     text_cache_size: int = Field(
         20_000, ge=0, description="Recent articles whose shingle sequence is kept in memory for verification."
     )
+    sentence_threshold: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Share of the shorter text's sentences (by characters, quotations left out) that nearly "
+        "match the other's at or above which a candidate missed by the shingle check is a copy "
+        "(syndication).",
+    )
+    sentence_similarity: float = Field(
+        0.8,
+        gt=0,
+        le=1,
+        description="rapidfuzz similarity (0-1) at which two sentences count as the same sentence, edited.",
+    )
+    sentence_agency_bonus: float = Field(
+        0.1,
+        ge=0,
+        lt=1,
+        description="How much lower the sentence threshold is when both texts credit the same news agency.",
+    )
+    passage_cache_size: int = Field(
+        20_000,
+        ge=0,
+        description="Recent articles whose sentences are kept in memory for the shared-sentence check "
+        "(about 4 KB each); 0 turns the check off.",
+    )
     future_skew_hours: float = Field(
         24.0, ge=0, description="Published times further than this after 'now' are clamped to 'now'."
     )
