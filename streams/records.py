@@ -89,6 +89,8 @@ class Article:
     similarity: float | None = None
     schema_version: int = SCHEMA_VERSION
     text_truncated: bool = False  # the connector cut the text to fit the broker's message size
+    syndicated_from: str | None = None  # dedupe: a copy of text printed elsewhere first (earliest copy seen)
+    agency: str | None = None  # dedupe: the news agency a dateline or credit of the copies names
 
     def to_dict(self) -> dict[str, Any]:
         data = dict(zip(_ARTICLE_FIELDS, _article_values(self), strict=True))
@@ -123,6 +125,8 @@ class Article:
                 similarity=data.get("similarity"),
                 schema_version=int(data.get("schema_version", SCHEMA_VERSION)),
                 text_truncated=bool(data.get("text_truncated", False)),
+                syndicated_from=data.get("syndicated_from"),
+                agency=data.get("agency"),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise RecordError(f"not a valid article: {exc}") from exc

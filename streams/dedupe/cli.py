@@ -49,6 +49,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help="threshold for candidates decided on signatures alone (default: settings)",
     )
+    parser.add_argument(
+        "--sentence-threshold",
+        type=_unit_interval,
+        default=None,
+        help="shared-sentence share at which a candidate is a copy (syndication; default: settings)",
+    )
     parser.set_defaults(func=handler)
     return parser
 
@@ -62,6 +68,8 @@ def _settings(args: argparse.Namespace) -> DedupeSettings:
         changes["near_threshold"] = args.threshold
     if args.estimate_threshold is not None:
         changes["near_estimate_threshold"] = args.estimate_threshold
+    if getattr(args, "sentence_threshold", None) is not None:
+        changes["sentence_threshold"] = args.sentence_threshold
     return base.model_copy(update=changes) if changes else base
 
 

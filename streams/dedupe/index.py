@@ -87,8 +87,8 @@ class _Probe:
     """The article being decided: fingerprint, keys, shingle code, candidates and counters."""
 
     __slots__ = (
-        "_passages", "article_id", "candidates", "checked", "code", "estimates", "fp", "key", "lookups", "ranked",
-        "text", "url_digest", "verified_signature", "verified_text",
+        "_passages", "article_id", "candidates", "checked", "code", "estimates", "fp", "key", "lookups",
+        "ranked", "text", "url_digest", "verified_signature", "verified_text",
     )  # fmt: skip
 
     def __init__(self, article: Article, fp: Fingerprint, code: str, text: str = "") -> None:

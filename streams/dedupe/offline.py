@@ -84,6 +84,9 @@ def report_to_json(report: Report, settings: DedupeSettings) -> dict[str, Any]:
             "duplicate_of": d.decision.duplicate_of,
             "similarity": d.decision.similarity,
             "method": d.decision.method,
+            "shared_sentences": d.decision.shared_sentences,
+            "syndicated_from": d.decision.syndicated_from,
+            "agency": d.decision.agency,
             "nearest_id": d.decision.nearest_id,
             "nearest_similarity": d.decision.nearest_similarity,
             "reason": d.decision.reason,
@@ -99,6 +102,8 @@ def report_to_json(report: Report, settings: DedupeSettings) -> dict[str, Any]:
                     "outcome": d.decision.outcome,
                     "similarity": d.decision.similarity,
                     "method": d.decision.method,
+                    "shared_sentences": d.decision.shared_sentences,
+                    "agency": d.decision.agency,
                 }
                 for d in dups
             ],
@@ -114,6 +119,7 @@ def report_to_json(report: Report, settings: DedupeSettings) -> dict[str, Any]:
         "thresholds": {
             "near_threshold": settings.near_threshold,
             "near_estimate_threshold": settings.near_estimate_threshold,
+            "sentence_threshold": settings.sentence_threshold,
             "window_days": settings.window_days,
         },
         "groups": groups,

@@ -88,7 +88,12 @@ class ArticleStage:
             enter(index)
             if decision is not None and decision.duplicate_of is not None:
                 duplicates += 1
-                marked = article.replace(duplicate_of=decision.duplicate_of, similarity=decision.similarity)
+                marked = article.replace(
+                    duplicate_of=decision.duplicate_of,
+                    similarity=decision.similarity,
+                    syndicated_from=decision.syndicated_from,
+                    agency=decision.agency,
+                )
                 out.unique.append((decision.duplicate_of.encode(), marked.to_json()))
                 self._reissue(marked, out)
             else:

@@ -1,0 +1,206 @@
+# ruff: noqa: E501  (text fixtures: long sentences as an outlet prints them)
+"""Syndicated copies: the shared-sentence check, agency credits and what a copy carries (issue 22)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import orjson
+import pytest
+
+from streams.dedupe import cli
+from streams.dedupe.agencies import agency
+from streams.dedupe.index import DedupeIndex
+from streams.dedupe.passages import PassageIndex, anchors, passages, shared
+from streams.records import Article
+from streams.settings.dedupe import DedupeSettings
+
+WIRE = [
+    "BEIRUT (AFP) - Rescue teams pulled eleven survivors from the rubble of a collapsed apartment block in the "
+    "northern port city on Tuesday, the civil defence agency said.",
+    "The six-storey building gave way shortly after dawn while most of its residents were still asleep, "
+    "according to a preliminary report seen by reporters at the scene.",
+    "Firefighters worked through the morning with cranes and bare hands to reach families trapped in the "
+    "basement, where a bakery had stored its flour and fuel.",
+    "Municipal engineers had warned the owners in two letters last year that cracks in the supporting walls "
+    "were widening after the winter floods.",
+    "Hospitals in the city treated twenty-three people for injuries and dust inhalation, and four of them "
+    "remained in intensive care by the evening.",
+    "The governor ordered an inquiry into the permits granted for two extra floors that were added to the "
+    "building in 2019 without a new structural survey.",
+    "Residents of neighbouring blocks were asked to leave their homes until inspectors could check the "
+    "foundations of the whole street.",
+    "It was the third building collapse in the region this year, after heavy rain weakened several older "
+    "structures along the seafront.",
+]
+# A second outlet: a local intro, a rewritten lead, one paragraph cut, two reordered, house-style word edits.
+COPY = [
+    "Our correspondent in the north sends this report on the morning's disaster.",
+    "Eleven people were rescued alive on Tuesday when an apartment block collapsed in the northern port city.",
+    "The six storey building collapsed shortly after dawn while most of its residents were still asleep, "
+    "according to a preliminary report seen by journalists at the scene.",
+    "Municipal engineers had warned the owners in two letters last year that cracks in the supporting walls "
+    "were growing after the winter floods.",
+    "Firefighters worked through the morning with cranes and their bare hands to reach families trapped in "
+    "the basement, where a bakery had stored its flour and fuel.",
+    "Hospitals in the city treated 23 people for injuries and dust inhalation, and four of them remained in "
+    "intensive care by the evening.",
+    "The governor ordered an investigation into the permits granted for two extra floors that were added to "
+    "the building in 2019 without a new structural survey.",
+]
+STATEMENT = [
+    "The civil defence agency said its teams had pulled eleven survivors from the rubble of the building on "
+    "Tuesday morning and were still searching for two missing residents.",
+    "It urged residents of the neighbouring blocks to follow the instructions of the rescue teams and to keep "
+    "the access roads clear for ambulances and heavy machinery.",
+]
+# Another outlet's own report that carries the statement above in full, further down.
+REPORT = [
+    "Anger grew on Tuesday in the northern port city, where residents blamed the municipality for ignoring "
+    "years of warnings about the old buildings on the seafront.",
+    "Shopkeepers closed their stores in protest and gathered outside the town hall, demanding the resignation "
+    "of the official in charge of building permits.",
+    "Several speakers said they had filed complaints about cracks in their own homes and had never received "
+    "an answer from the inspectors.",
+    "Opposition councillors called for an emergency session and an independent audit of every permit issued "
+    "over the past decade in the district.",
+    *STATEMENT,
+    "The protest ended peacefully in the afternoon, but organisers promised to return every day until the "
+    "inquiry reports its findings.",
+]
+T0 = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+
+
+def _article(article_id: str, paragraphs: list[str], minutes: int = 0, site: str = "") -> Article:
+    return Article(
+        id=article_id, url=f"https://{site or article_id}.example/story", title="Building collapse",
+        text="\n\n".join(paragraphs), published=T0 + timedelta(minutes=minutes), source_site=site,
+    )  # fmt: skip
+
+
+def test_an_edited_copy_shares_most_sentences_of_the_shorter_text() -> None:
+    evidence = shared(passages("\n\n".join(WIRE)), passages("\n\n".join(COPY)))
+    assert evidence.is_copy(0.5) and evidence.share >= 0.7 and evidence.sentences >= 4
+
+
+def test_dedupe_merges_an_edited_wire_copy_the_shingle_check_misses() -> None:
+    """Regression (issue 22): before the sentence check the copy was kept as a second, unique article."""
+    wire, copy = _article("wire", WIRE, site="paper-a"), _article("copy", COPY, 30, site="paper-b")
+    shingles_only = DedupeIndex(DedupeSettings(passage_cache_size=0), observe=False)
+    assert [d.outcome for d in shingles_only.check_and_add_batch([wire, copy], now=T0)] == [
+        "unique",
+        "unique",
+    ]
+    index = DedupeIndex(DedupeSettings(), observe=False)
+    first, second = index.check_and_add_batch([wire, copy], now=T0)
+    assert first.outcome == "unique"
+    assert second.outcome == "near" and second.method == "sentences" and second.duplicate_of == "wire"
+    assert second.syndicated_from == "wire" and second.agency == "AFP"
+    assert second.shared_sentences is not None and second.shared_sentences >= 0.5
+    # the same pair one article per call decides the same
+    single = DedupeIndex(DedupeSettings(), observe=False)
+    assert [single.check_and_add(wire, T0), single.check_and_add(copy, T0)] == [first, second]
+
+
+def test_a_report_that_carries_a_statement_is_not_a_copy_of_the_statement() -> None:
+    statement, report = _article("statement", STATEMENT), _article("report", REPORT, 20)
+    evidence = shared(passages(statement.text), passages(report.text))
+    assert evidence.share == 1.0 and not evidence.lead and not evidence.is_copy(0.5)
+    # the same statement as the other report's lead would be a truncated copy
+    lead_first = _article("lead", [*STATEMENT, *REPORT[:4]], 20)
+    assert shared(passages(statement.text), passages(lead_first.text)).is_copy(0.5)
+
+
+def test_shared_quotations_are_not_copy_evidence() -> None:
+    quote = (
+        '"We will rebuild every home that was lost and we will find out who allowed this to happen," the '
+        "governor said."
+    )
+    one = f"{quote}\n\nThe first outlet described the rescue at length and the people who led it on the day."
+    two = f"{quote}\n\nA second outlet wrote its own account of the funerals held in the city on Wednesday."
+    a, b = passages(one), passages(two)
+    assert a.quoted == 1 and b.quoted == 1
+    assert shared(a, b).sentences == 0
+
+
+def test_chinese_and_arabic_copies_are_measured() -> None:
+    chinese = "新华社北京3月3日电 国家统计局今天发布数据显示，今年前两个月全国规模以上工业增加值同比增长百分之五点二。其中制造业增长百分之五点八，高技术制造业增长百分之七点一。专家表示，工业生产总体保持稳定，市场需求逐步恢复。"
+    copy = "国家统计局今天发布的数据显示，今年前两个月全国规模以上工业增加值同比增长百分之五点二。其中制造业增长百分之五点八，高技术制造业增长百分之七点一。专家认为，工业生产总体保持稳定，市场需求正在逐步恢复。"
+    found = passages(chinese)
+    assert not found.spaced and len(found.sentences) == 3
+    assert shared(found, passages(copy)).is_copy(0.5)
+    assert agency(chinese) == "Xinhua"
+    arabic = (
+        "الرياض 26 شوال 1436 هـ الموافق 11 أغسطس 2015 م واس اجتمع معالي الأمين العام لمجلس التعاون "
+        "اليوم بسفير المملكة المتحدة لدى المملكة وبحث معه العلاقات بين المجلس والمملكة المتحدة. "
+        "وتناول الاجتماع سبل تعزيز التعاون في المجالات الاقتصادية والأمنية والثقافية بين الجانبين."
+    )
+    edited = (
+        "اجتمع معالي الأمين العام لمجلس التعاون اليوم بسفير المملكة المتحدة لدى المملكة، وبحث معه العلاقات "
+        "بين المجلس والمملكة المتحدة. وتناول الإجتماع سبل تعزيز التعاون فى المجالات الاقتصادية والامنية "
+        "والثقافية بين الجانبين."
+    )
+    assert agency(arabic) == "SPA" and agency(edited) is None
+    assert shared(passages(arabic), passages(edited)).share >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PARIS (AFP) - The minister resigned on Monday.", "AFP"),
+        ("WASHINGTON (Reuters) - Stocks fell.", "Reuters"),
+        ("MADRID, 3 mar (EFE).- El Gobierno aprobó hoy el plan.", "EFE"),
+        ("МОСКВА, 3 марта. /ТАСС/. Президент провел совещание.", "TASS"),
+        ("A map of the district shows the roads the aps use.", None),
+    ],
+)
+def test_agency_credits(text: str, expected: str | None) -> None:
+    assert agency(text) == expected
+
+
+def test_agency_named_in_the_body_is_not_a_credit() -> None:
+    middle = " ".join(["The council met again on Monday to discuss the budget."] * 10)
+    assert agency(f"{middle} Reuters reported the figures first. {middle}") is None
+
+
+def test_passage_index_finds_by_anchor_and_forgets() -> None:
+    index = PassageIndex(2)
+    for key, paragraphs in (("a", WIRE), ("b", STATEMENT), ("c", REPORT)):
+        found = passages("\n\n".join(paragraphs))
+        index.put(key, found, anchors(found), None)
+    assert len(index) == 2 and index.get("a") is None  # the oldest went when the third came
+    probe = passages("\n\n".join(STATEMENT))
+    assert set(index.candidates(anchors(probe), 5)) == {"b", "c"}
+    index.discard("b")
+    assert "b" not in index.candidates(anchors(probe), 5)
+
+
+def test_copy_fields_travel_with_the_article() -> None:
+    article = _article("copy", COPY).replace(syndicated_from="wire", agency="AFP", duplicate_of="wire")
+    back = Article.from_json(article.to_json())
+    assert (back.syndicated_from, back.agency) == ("wire", "AFP")
+    assert Article.from_dict({"id": "x", "published": T0.isoformat()}).syndicated_from is None
+
+
+def test_dedupe_check_json_shows_the_deciding_measure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "copies.jsonl"
+    rows = [_article("wire", WIRE, site="a"), _article("copy", COPY, 30, site="b")]
+    feed.write_text("\n".join(a.to_json().decode() for a in rows) + "\n", encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", default=None)
+    cli.register(parser.add_subparsers())
+    args = parser.parse_args(["dedupe-check", str(feed), "--json"])
+    assert args.func(args) == 0
+    report = orjson.loads(capsys.readouterr().out)
+    (duplicate,) = report["groups"][0]["duplicates"]
+    assert duplicate["method"] == "sentences" and duplicate["shared_sentences"] >= 0.5
+    assert duplicate["agency"] == "AFP" and report["thresholds"]["sentence_threshold"] == 0.5
+    decided = {d["id"]: d for d in report["decisions"]}
+    assert decided["copy"]["syndicated_from"] == "wire" and decided["copy"]["similarity"] >= 0.5
+    args = parser.parse_args(["dedupe-check", str(feed), "--json", "--sentence-threshold", "1.0"])
+    assert args.func(args) == 0
+    assert orjson.loads(capsys.readouterr().out)["duplicates"] == 0
