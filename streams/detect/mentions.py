@@ -35,6 +35,7 @@ _MODIFIERS = frozenset(
 _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?P<rest>[A-Z][^,;]{0,40})")
 _SPACES = re.compile(r"\s+")
 _LETTER_RUN = re.compile(r"[a-z]+")  # office terms are lower case
+_LIST_JOINT = re.compile(r",\s*(?:and\s+)?(?:the\s+)?|\s+and\s+(?:the\s+)?")
 _PRONOUN_SUBJECT = re.compile(r"^(?:He|She)\b|,\s+(?:he|she)\s+(?:spoke|talked|called|phoned|held|had)\b")
 
 
@@ -251,6 +252,22 @@ class MentionFinder:
                             iso3, office, day, match.start(), end_of_role, text[match.start() : end_of_role]
                         )
                     )
+                    if match.group("plural"):
+                        found += self._listed_countries(text, end_of_role, office, day)
+        return found
+
+    def _listed_countries(self, text: str, position: int, office: str, day: date) -> list[Mention]:
+        """ "the leaders of Germany, France, Britain and Russia": one role per country after the first."""
+        found: list[Mention] = []
+        while (joint := _LIST_JOINT.match(text, position)) is not None:
+            located = self._country_at(text[joint.end() :])
+            if located is None:
+                break
+            iso3, length = located
+            position = joint.end() + length
+            found.append(
+                self._role_mention(iso3, office, day, joint.end(), position, text[joint.end() : position])
+            )
         return found
 
     def _country_at(self, rest: str) -> tuple[str, int] | None:

@@ -126,3 +126,28 @@ def test_twin_participant_list_of_a_meeting_is_no_call(engine: DetectionEngine) 
     text = GROUP_BODY.format(what="meeting").replace("secure video call", "meeting")
     title = "Readout of President Biden's Meeting with European Leaders"
     assert _calls(engine, text, title, "2022-01-24") == []
+
+
+def test_leaders_of_a_list_of_countries_are_each_a_party(engine: DetectionEngine) -> None:
+    text = (
+        "In a conference call between the leaders of Germany, France, Britain, Italy and Russia, "
+        "Putin confirmed Russia's commitment to the ceasefire."
+    )
+    assert _calls(engine, text, published="2016-03-04") == [
+        (
+            ("cameron-david", "hollande-francois", "merkel-angela", "putin-vladimir", "renzi-matteo"),
+            "2016-03-04",
+        )
+    ]
+
+
+def test_twin_the_list_stops_at_a_word_that_is_no_country(engine: DetectionEngine) -> None:
+    text = "In a conference call between the leaders of Germany, European officials and Russia, Putin spoke."
+    assert _calls(engine, text, published="2016-03-04") == [
+        (("merkel-angela", "putin-vladimir"), "2016-03-04")
+    ]
+
+
+def test_twin_one_leader_of_a_country_takes_no_list(engine: DetectionEngine) -> None:
+    text = "The leader of Germany, France's foreign minister and an aide held a phone call on Friday."
+    assert _calls(engine, text, published="2016-03-04") == []
