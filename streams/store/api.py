@@ -18,17 +18,16 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
 import yaml
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from streams.settings.store import StoreSettings
 from streams.store.auth import PROTECTED_PREFIX, challenge, is_authorized, load_api_token
-from streams.store.base import EventStore, QueryError, StoreError
+from streams.store.base import EventQuery, EventStore, QueryError, StoreError
 from streams.store.metrics import API_REQUESTS
 from streams.store.params import STREAM_PARAMS, parse_cursor, parse_event_id, parse_event_query
-from streams.store.views import views
+from streams.store.views import ViewsCache, dump_json
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +43,6 @@ STATIC_FILES = {
     "world.json": ("vendor/world.json", "application/json", 86400),
 }
 VIEW_PARAMS = STREAM_PARAMS - {"after"}
-# Most events one /api/views answer aggregates (newest first); ``included`` < ``total`` says it was cut.
-MAX_VIEW_EVENTS = 20_000
 STREAM_BATCH = 100
 # Longest request target answered; longer ones get a JSON 414. The HTTP parser's own line limit is set
 # higher (server.MAX_REQUEST_LINE_BYTES) so such requests reach the middleware instead of a plain-text 400.
@@ -61,15 +58,9 @@ SETTINGS_KEY = web.AppKey("newswatch_store_settings", StoreSettings)
 CLOSING_KEY = web.AppKey("newswatch_closing", asyncio.Event)
 OPENAPI_KEY = web.AppKey("newswatch_openapi", bytes)
 TOKEN_KEY = web.AppKey("newswatch_api_token", bytes)
-VIEWS_CACHE_KEY = web.AppKey("newswatch_views_cache", dict)
-VIEWS_CACHE_ENTRIES = 16
+VIEWS_CACHE_KEY = web.AppKey("newswatch_views_cache", ViewsCache)
+WARM_KEY = web.AppKey("newswatch_views_warm", asyncio.Task[None])
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def dump_json(data: Any) -> bytes:
-    """JSON with ``<``, ``>`` and ``&`` escaped, safe even if a browser sniffs it as HTML."""
-    raw = orjson.dumps(data)
-    return raw.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
 
 def json_response(data: Any, status: int = 200) -> web.Response:
@@ -154,22 +145,9 @@ async def _event(request: web.Request) -> web.Response:
 
 
 async def _views(request: web.Request) -> web.Response:
-    """Events per day, map places and the contact graph of the events matching the filters.
-
-    Answers are kept per filter set until the store's cursor or the match count moves (a cheap one-row
-    query checks), so the page's live refreshes and many open pages do not re-read every event.
-    """
-    store, cache = request.app[STORE_KEY], request.app[VIEWS_CACHE_KEY]
+    """Events per day, map places and the contact graph of the events matching the filters (cached)."""
     query = parse_event_query(_params(request), request.app[SETTINGS_KEY], allowed=VIEW_PARAMS)
-    probe = await store.query_events(query.replace(limit=1, offset=0))
-    key = (query.replace(limit=0, offset=0), probe.cursor, probe.total)
-    body = cache.pop(key, None)
-    if body is None:
-        page = await store.query_events(query.replace(limit=MAX_VIEW_EVENTS, offset=0))
-        body = dump_json(views(list(page.items), total=page.total, cursor=page.cursor))
-    cache[key] = body
-    while len(cache) > VIEWS_CACHE_ENTRIES:
-        cache.pop(next(iter(cache)))
+    body = await request.app[VIEWS_CACHE_KEY].answer(request.app[STORE_KEY], query)
     return web.Response(body=body, content_type="application/json")
 
 
@@ -280,6 +258,26 @@ async def _on_shutdown(app: web.Application) -> None:
     app[CLOSING_KEY].set()
 
 
+async def _warm_views(app: web.Application) -> None:
+    """Compute the unfiltered views in the background at start, so the first page load finds them ready."""
+
+    async def warm() -> None:
+        try:
+            await app[VIEWS_CACHE_KEY].answer(app[STORE_KEY], EventQuery(limit=0))
+        except Exception as exc:  # a store not reachable yet: the first request computes them instead
+            log.info("views not computed at start: %s", exc)
+
+    app[WARM_KEY] = asyncio.create_task(warm())
+
+
+async def _stop_warming(app: web.Application) -> None:
+    task = app.get(WARM_KEY)
+    if task is not None and not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_api_app(store: EventStore, settings: StoreSettings) -> web.Application:
     """The API + page application; the caller owns the store (open, migrate, close).
 
@@ -292,9 +290,11 @@ def create_api_app(store: EventStore, settings: StoreSettings) -> web.Applicatio
     if token is not None:
         app[TOKEN_KEY] = token
     app[CLOSING_KEY] = asyncio.Event()
-    app[VIEWS_CACHE_KEY] = {}
+    app[VIEWS_CACHE_KEY] = ViewsCache()
     app[OPENAPI_KEY] = dump_json(load_openapi())
     app.on_shutdown.append(_on_shutdown)
+    app.on_startup.append(_warm_views)
+    app.on_cleanup.append(_stop_warming)
     app.router.add_get("/api/events", _events, allow_head=False)
     app.router.add_get("/api/events/{event_id}", _event, allow_head=False)
     app.router.add_get("/api/views", _views, allow_head=False)

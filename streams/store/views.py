@@ -11,12 +11,16 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from streams.records import Participant
-from streams.store.base import EventSummary
+from streams.store.base import EventQuery, EventStore, EventSummary
 
 CONFLICT_COUNTRIES_FILE = Path(__file__).parent / "page" / "conflict_countries.json"
 
@@ -26,6 +30,12 @@ def conflict_countries() -> dict[str, str]:
     """Conflict name -> ISO alpha-3 code of the country the map places it in."""
     raw: dict[str, str] = json.loads(CONFLICT_COUNTRIES_FILE.read_text(encoding="utf-8"))
     return {name: code for name, code in raw.items() if not name.startswith("_")}
+
+
+def dump_json(data: Any) -> bytes:
+    """JSON with ``<``, ``>`` and ``&`` escaped, as every API answer (article text inside)."""
+    raw = orjson.dumps(data)
+    return raw.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
 
 def person_key(participant: Participant) -> str:
@@ -104,3 +114,66 @@ def views(summaries: list[EventSummary], *, total: int, cursor: int) -> dict[str
         "places": places(summaries),
         **contact_graph(summaries),
     }
+
+
+MAX_VIEW_EVENTS = 20_000  # most events one answer aggregates, newest first
+CHANGES_BATCH = 1000
+
+
+@dataclass
+class _Entry:
+    body: bytes
+    cursor: int
+    total: int
+    summaries: dict[str, EventSummary] | None  # kept for the unfiltered set only, to fold changes in
+
+
+def _store_order(summary: EventSummary) -> tuple[str, bool, datetime, int]:
+    """The store's browsing order key (event date, last reported with none last, seq), for a reverse sort."""
+    last = summary.event.last_reported
+    return (summary.event.date, last is not None, last or datetime.min.replace(tzinfo=UTC), summary.seq)
+
+
+class ViewsCache:
+    """``GET /api/views`` answers per filter set, valid while the store's cursor and match count stand.
+
+    A one-row query checks them. The unfiltered set (the page's default) is brought up to date by reading
+    only the events changed since (``after_seq``), so live refreshes do not re-read every event.
+    """
+
+    def __init__(self, entries: int = 16, max_events: int = MAX_VIEW_EVENTS) -> None:
+        self._entries: dict[EventQuery, _Entry] = {}
+        self._size = entries
+        self._max_events = max_events
+
+    async def answer(self, store: EventStore, query: EventQuery) -> bytes:
+        """The JSON body for ``query``'s filters (its limit, offset and after_seq are ignored)."""
+        key = query.replace(limit=0, offset=0, after_seq=None)
+        probe = await store.query_events(key.replace(limit=1))
+        entry = self._entries.pop(key, None)
+        if entry is None or (entry.cursor, entry.total) != (probe.cursor, probe.total):
+            entry = await self._refresh(store, key, entry, probe.total)
+        self._entries[key] = entry
+        while len(self._entries) > self._size:
+            self._entries.pop(next(iter(self._entries)))
+        return entry.body
+
+    async def _refresh(self, store: EventStore, key: EventQuery, old: _Entry | None, total: int) -> _Entry:
+        unfiltered = key == EventQuery(limit=0, offset=0)
+        if old is not None and old.summaries is not None and total <= self._max_events:
+            summaries, cursor = dict(old.summaries), old.cursor
+            while True:
+                page = await store.query_events(EventQuery(after_seq=cursor, limit=CHANGES_BATCH))
+                summaries.update((item.event.id, item) for item in page.items)
+                cursor = max([cursor, *(item.seq for item in page.items)])
+                if len(page.items) < CHANGES_BATCH:
+                    break
+            if len(summaries) == total:  # else events went away (retention): read them all again
+                ordered = sorted(summaries.values(), key=_store_order, reverse=True)
+                body = dump_json(views(ordered, total=total, cursor=cursor))
+                return _Entry(body, cursor, total, summaries)
+        page = await store.query_events(key.replace(limit=self._max_events))
+        items = list(page.items)
+        body = dump_json(views(items, total=page.total, cursor=page.cursor))
+        kept = {item.event.id: item for item in items} if unfiltered and len(items) == page.total else None
+        return _Entry(body, page.cursor, page.total, kept)

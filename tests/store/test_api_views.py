@@ -123,3 +123,35 @@ async def test_vendored_assets_are_served_locally(client: TestClient) -> None:
         PAGE_DIR / "vendor" / "WORLD-ATLAS-LICENSE"
     ).exists()
     assert json.loads((PAGE_DIR / "conflict_countries.json").read_text(encoding="utf-8"))
+
+
+async def test_views_brought_up_to_date_equal_a_fresh_read(
+    client: TestClient, store: EventStore, store_url: str, events: list[Event]
+) -> None:
+    """The unfiltered answer folds in changed events only; it must equal an answer read from scratch."""
+    from tests.store.synthetic import generated_events
+
+    await _get(client, "/api/views")
+    extra = generated_events(40, seed=3)
+    for event in extra[:25]:
+        await store.upsert_event(event)
+    await _get(client, "/api/views")  # folds in 25 new events
+    moved = events[4]
+    turkey = moved.participants[0]
+    later = moved.last_reported + timedelta(hours=2) if moved.last_reported else None
+    await store.upsert_event(
+        moved.replace(
+            participants=(turkey.__class__(turkey.name, "CYP", turkey.office, turkey.person_id, True),
+                          moved.participants[1]),
+            headline="Erdogan spoke to Putin (updated)", last_reported=later,
+        )
+    )  # fmt: skip
+    for event in extra[25:]:
+        await store.upsert_event(event)
+    kept = await _get(client, "/api/views")
+    settings = StoreSettings(url=store_url)
+    async with TestClient(TestServer(create_api_app(store, settings))) as fresh_client:
+        fresh = await _get(fresh_client, "/api/views")
+    assert kept == fresh
+    assert kept["total"] == 7 + 40
+    assert {p["country"] for p in kept["places"] if p["id"] == moved.id} == {"CYP", "RUS"}

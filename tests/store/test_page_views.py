@@ -175,13 +175,24 @@ async def test_views_show_the_seeds_and_follow_clicks_brush_and_live_events(
             await until(lambda: png.exists() and png.stat().st_size > 1000)
             assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
-            # A new event shows up in the timeline and the graph without a reload.
+            # A new event shows up in the timeline and the graph without a reload; the reader's zoom stays.
             browser.execute_script("window.__marker = 'kept';")
+            zoom_to = (
+                "window.newswatchViews.charts.timeline.dispatchAction("
+                "{type: 'dataZoom', startValue: '2020-10-02', endValue: '2020-10-20'});"
+            )
+            browser.execute_script(zoom_to)
+            zoomed = (
+                "const c = window.newswatchViews.charts.timeline; const o = c.getOption();"
+                "return [o.xAxis[0].data[o.dataZoom[0].startValue], o.xAxis[0].data[o.dataZoom[0].endValue]];"
+            )
+            assert browser.execute_script(zoomed) == ["2020-10-02", "2020-10-20"]
             fresh = events[3].replace(date="2020-12-01", headline="Putin and Macron spoke again")
             await store.upsert_event(fresh)
             await until(lambda: browser.execute_script(TIMELINE_PER_DAY).get("2020-12-01") == 1)
             assert shown_edges(browser)[("macron-emmanuel", "putin-vladimir")] == 4
             assert browser.execute_script("return window.__marker;") == "kept"
+            assert browser.execute_script(zoomed) == ["2020-10-02", "2020-10-20"]
 
 
 async def test_views_with_5000_events_and_at_phone_width(

@@ -19,6 +19,7 @@
   };
   const OTHER_COLORS = ["#c7831a", "#4aa3a8", "#b5527f", "#6d7b2f", "#7f6a5a"];
   const LIVE_REFRESH_MS = 1000;
+  const ZOOM_DAYS = 366;
   const MAX_PICKED = 50;
   const picked = document.getElementById("picked");
   const pickedTitle = document.getElementById("picked-title");
@@ -72,6 +73,7 @@
       }
       if (index.has(row.date)) series.get(name).data[index.get(row.date)] += row.count;
     }
+    const zoom = keptZoom(index, days.length);
     state.days = days;
     const fg = textColor();
     state.redrawing = true;
@@ -83,7 +85,9 @@
       grid: { left: 36, right: 12, top: 36, bottom: 56 },
       toolbox: { right: 4, top: 22, feature: { brush: { type: ["lineX", "clear"], title: { lineX: "Pick a range", clear: "Clear the range" } } } },
       brush: { xAxisIndex: 0, brushMode: "single", throttleType: "debounce", throttleDelay: 250 },
-      dataZoom: [{ type: "slider", height: 16, bottom: 6, showDataShadow: false }],
+      // Opens on the latest year (fewer bars to draw); the slider reaches every day.
+      dataZoom: [{ type: "slider", height: 16, bottom: 6, showDataShadow: false,
+                   startValue: zoom.start, endValue: zoom.end }],
       xAxis: { type: "category", data: days, axisLabel: { color: fg } },
       yAxis: { type: "value", minInterval: 1, axisLabel: { color: fg } },
       series: Array.from(series.values()),
@@ -94,6 +98,20 @@
         coordRange: [index.get(state.range.since), index.get(state.range.until)] }] });
     }
     state.redrawing = false;
+  }
+
+  // The zoom to draw with: the reader's own across live redraws (by day, following new days when it
+  // reached the last one), else the latest year.
+  function keptZoom(index, count) {
+    const fresh = { start: Math.max(0, count - ZOOM_DAYS), end: undefined };
+    if (!state.renders || !state.days.length) return fresh;
+    const current = (chart("timeline").getOption().dataZoom || [])[0];
+    if (!current || current.startValue === undefined) return fresh;
+    const startDay = state.days[current.startValue];
+    const endDay = state.days[current.endValue];
+    const start = index.has(startDay) ? index.get(startDay) : fresh.start;
+    const followsEnd = current.endValue >= state.days.length - 1 || !index.has(endDay);
+    return { start: start, end: followsEnd ? undefined : index.get(endDay) };
   }
 
   function showRange(range) {
@@ -161,7 +179,7 @@
                  formatter: (p) => p.dataType === "edge" ? p.data.names + ": " + p.data.value + " event(s)" : p.data.name + (p.data.country ? " (" + p.data.country + ")" : "") + ": " + p.data.value },
       legend: { top: 0, left: 0, orient: "vertical", data: ["leader", "official"], textStyle: { color: fg } },
       series: [{
-        type: "graph", layout: "circular", circular: { rotateLabel: true }, roam: true, top: 80, bottom: 80, left: 120, right: 120,
+        type: "graph", layout: "circular", circular: { rotateLabel: true }, roam: true, top: 110, bottom: 110, left: 130, right: 130,
         categories: [{ name: "leader", itemStyle: { color: "#2f6fb3" } }, { name: "official", itemStyle: { color: "#2a9d63" } }],
         label: { show: true, position: "right", color: fg, fontSize: 11 },
         emphasis: { focus: "adjacency", lineStyle: { width: 6 } },
