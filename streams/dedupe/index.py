@@ -93,7 +93,7 @@ class _Probe:
 
     def __init__(self, article: Article, fp: Fingerprint, code: str, text: str = "") -> None:
         self.text = text
-        self._passages: tuple[Passages, set[int], str | None] | None = None
+        self._passages: tuple[Passages, list[tuple[int, ...]], str | None] | None = None
         self.article_id = article.id
         self.key = fingerprint_key(article.id)
         self.fp = fp
@@ -107,7 +107,7 @@ class _Probe:
         self.verified_text = 0
         self.verified_signature = 0
 
-    def passages(self) -> tuple[Passages, set[int], str | None]:
+    def passages(self) -> tuple[Passages, list[tuple[int, ...]], str | None]:
         """Sentences, their anchors and the credited agency, computed once and only when needed."""
         if self._passages is None:
             found = passages(self.text)

@@ -96,19 +96,21 @@ def passages(text: str, *, min_words: int = 5) -> Passages:
     return Passages(tuple(kept), quoted, spaced)
 
 
-def anchors(found: Passages) -> set[int]:
-    """Keys of the sentences and of their first and last words: copies keep some of them intact."""
-    keys: set[int] = set()
+def anchors(found: Passages) -> list[tuple[int, ...]]:
+    """Per sentence, the keys of the sentence and of its first and last words: copies keep some intact."""
+    keys: list[tuple[int, ...]] = []
     for sentence in found.sentences:
-        keys.add(hash(sentence))
         if found.spaced:
             words = sentence.split(" ")
             if len(words) >= ANCHOR_WORDS + 2:
-                keys.add(hash(" ".join(words[:ANCHOR_WORDS])))
-                keys.add(hash(" ".join(words[-ANCHOR_WORDS:])))
+                start, end = " ".join(words[:ANCHOR_WORDS]), " ".join(words[-ANCHOR_WORDS:])
+                keys.append((hash(sentence), hash(start), hash(end)))
+                continue
         elif len(sentence) >= ANCHOR_WORDS * 4:
-            keys.add(hash(sentence[: ANCHOR_WORDS * 2]))
-            keys.add(hash(sentence[-ANCHOR_WORDS * 2 :]))
+            start, end = sentence[: ANCHOR_WORDS * 2], sentence[-ANCHOR_WORDS * 2 :]
+            keys.append((hash(sentence), hash(start), hash(end)))
+            continue
+        keys.append((hash(sentence),))
     return keys
 
 
@@ -183,20 +185,22 @@ class PassageIndex:
         item = self._items.get(key)
         return None if item is None else (item[0], item[2])
 
-    def candidates(self, keys: set[int], limit: int, *, min_hits: int = 2) -> list[str]:
-        """Remembered articles sharing at least ``min_hits`` anchors, most shared first."""
+    def candidates(self, keys: list[tuple[int, ...]], limit: int, *, min_hits: int = 2) -> list[str]:
+        """Remembered articles sharing an anchor of at least ``min_hits`` sentences, most shared first."""
         hits: dict[str, int] = {}
-        for key in keys:
-            for member in self._buckets.get(key, ()):
+        buckets = self._buckets
+        for sentence_keys in keys:
+            found = {member for key in sentence_keys for member in buckets.get(key, ())}
+            for member in found:
                 hits[member] = hits.get(member, 0) + 1
         ranked = sorted((m for m, n in hits.items() if n >= min_hits), key=hits.__getitem__, reverse=True)
         return ranked[:limit]
 
-    def put(self, key: str, found: Passages, keys: set[int], agency: str | None) -> None:
+    def put(self, key: str, found: Passages, keys: list[tuple[int, ...]], agency: str | None) -> None:
         if self.capacity <= 0:
             return
         self.discard(key)
-        frozen = frozenset(keys)
+        frozen = frozenset(anchor for sentence_keys in keys for anchor in sentence_keys)
         self._items[key] = (found, frozen, agency)
         for anchor in frozen:
             bucket = self._buckets.setdefault(anchor, [])
