@@ -81,7 +81,7 @@ class _Topic:
 
 
 def test_dead_letter_names_topic_key_and_reason_without_the_value() -> None:
-    record = (_Topic(None, "p.alerts"), b"alert-1", b"x" * 5000)  # type: ignore[arg-type]
+    record = (_Topic(None, "p.alerts"), b"alert-1", b"x" * 5000)
     key, value = dead_letter(record, SendFailure(False, "too_large"), kafka_errors.MessageSizeTooLargeError())
     letter = json.loads(value)
     assert key == b"alert-1"
