@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -232,3 +233,18 @@ async def test_views_with_5000_events_and_at_phone_width(
             assert max(browser.execute_script(canvases)) <= client
             browser.execute_script("window.scrollTo(0, 0);")
             await asyncio.to_thread(browser.save_screenshot, str(shots / "page-phone.png"))
+
+
+async def test_leaving_the_page_closes_its_live_stream(sqlite_url: str, events: list[Event]) -> None:
+    """Regression: each visit's event stream stayed open after navigating away, so after six visits (the
+    browser's connection limit per host) the seventh page waited about 50 s for a free connection."""
+    async with served_store(sqlite_url, events) as (url, _store):
+        with chromium() as browser:
+            shown = "return document.getElementById('status').textContent;"
+            for visit in range(8):
+                await asyncio.to_thread(browser.get, "about:blank")
+                started = time.monotonic()
+                await asyncio.to_thread(browser.get, url)
+                await until(lambda: browser.execute_script(shown) == "Live", timeout=20.0)
+                took = time.monotonic() - started
+                assert took < 20.0, f"visit {visit + 1} took {took:.0f} s"

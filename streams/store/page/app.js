@@ -331,6 +331,12 @@
   };
 
 
+  // Close the live stream when the page is left: a stream kept open by a cached page holds one of the
+  // browser's six connections to this host, and the seventh visit then waits for one. Follow again if the
+  // browser brings the page back from its cache.
+  window.addEventListener("pagehide", stopFollowing);
+  window.addEventListener("pageshow", (e) => { if (e.persisted) follow(state.generation); });
+
   let debounce = null;
   form.addEventListener("submit", (e) => { e.preventDefault(); reload(); });
   form.addEventListener("input", () => {
