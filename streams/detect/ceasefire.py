@@ -38,7 +38,7 @@ _CEASEFIRE = re.compile(
     re.IGNORECASE,
 )
 # Substrings every ceasefire candidate holds (the engine also uses them to skip articles without any).
-CEASEFIRE_STEMS = ("cease", "truce", "armistice", "hostilities")
+CEASEFIRE_STEMS = ("cease", "truce", "armistice", "hostilities", "cessation")
 _CLAUSES = re.compile(
     r";|,\s*(?:following which|after which|whereupon|but|while|whereas|although|where|which)\s+"
     r"|\s+but\s+|\.\s+"
@@ -56,8 +56,22 @@ _VIOLATED = re.compile(
     re.IGNORECASE,
 )
 _DESPITE = re.compile(r"\bdespite (?:a|the) (?:[\w-]+ )?(?:cease-?fire|truce)\b", re.IGNORECASE)
+# "mounted the first air strike since the start of the cessation", "continued their offensive on the final
+# day of the truce": fighting placed inside a truce's time is a violation told indirectly.
+_INSIDE = re.compile(
+    r"\b(?:since the (?:start|beginning|onset) of|"
+    r"on the (?:first|second|third|fourth|fifth|final|last) day of) "
+    r"(?:a|the) (?:[\w-]+ ){0,3}(?:cease-?fire|truce|cessation(?! of (?!hostilities)))\b",
+    re.IGNORECASE,
+)
 _COMBAT = re.compile(
-    r"\b(?:shell\w*|fight\w*|clash\w*|attack\w*|strikes?|killed|fire[ds]?|bombard\w*)\b", re.I
+    r"\b(?:shell\w*|fight\w*|clash\w*|attack\w*|strikes?|killed|fire[ds]?|bombard\w*|offensive)\b", re.I
+)
+# "fighting has subsided since the start of the truce": calm inside a truce, no violation.
+_CALM = re.compile(
+    r"\b(?:stopp\w*|ceased|halt\w*|subsid\w*|fell|fallen|dropp\w*|eased|easing|declin\w*|calm\w*|quiet\w*|"
+    r"lull|reduc\w*|no)\b",
+    re.IGNORECASE,
 )
 _ALLEGED = re.compile(
     r"\b(?:accus\w*|alleg\w*|blam\w*|claim\w*|charged|reportedly|purported\w*|denied|denies)\b", re.I
@@ -84,7 +98,7 @@ _NEGATED = re.compile(
 )
 # The clause patterns above, for a lower-cased ASCII clause: their literals are all lower case, so without
 # IGNORECASE they find the same spans there, about three times faster (``_clause`` picks the set).
-_IGNORING_CASE = (_VIOLATED, _DESPITE, _COMBAT, _DECLARED, _APPEAL, _NEGATED, _ALLEGED)
+_IGNORING_CASE = (_VIOLATED, _DESPITE, _COMBAT, _DECLARED, _APPEAL, _NEGATED, _ALLEGED, _INSIDE, _CALM)
 _FOR_LOWER_ASCII = tuple(re.compile(pattern.pattern) for pattern in _IGNORING_CASE)
 # "if they violate the truce", "the truce will collapse", "expected breaches", "potential violations":
 # a violation feared or threatened, not reported (looked at in the clause's words before the verb).
@@ -100,6 +114,9 @@ _TALLY = re.compile(
     r"(?:over|more than|some|nearly|almost) [\d,]+)\s+(?:[\w-]+\s+)?(?:violations|breaches)\b",
     re.IGNORECASE,
 )
+# "despite the ceasefire, sporadic hostilities continued": fighting told as a habit over a span, not a
+# happening; background unless the clause dates it ("sporadic shelling on Tuesday despite the truce").
+_HABITUAL = re.compile(r"\b(?:sporadic|intermittent|occasional|periodic)(?:al)?(?:ly)?\b", re.IGNORECASE)
 _MEDIATOR = re.compile(
     r"\b(?P<who>[A-Z][\w-]+)-(?:brokered|mediated|backed)\b|\bmediated by (?P<by>[A-Z]\w+)"
 )
@@ -161,10 +178,10 @@ class CeasefireDetector:
                 continue
             if candidates is None and not any(stem in sentence.text.lower() for stem in CEASEFIRE_STEMS):
                 continue
-            if not _CEASEFIRE.search(sentence.text):
+            if not (_CEASEFIRE.search(sentence.text) or _INSIDE.search(sentence.text)):
                 continue
             for _, clause in _clauses(sentence.text):
-                if not _CEASEFIRE.search(clause):
+                if not (_CEASEFIRE.search(clause) or _INSIDE.search(clause)):
                     continue
                 conflict = self._conflict(sentences, position, clause, named)
                 if conflict is None:
@@ -182,12 +199,20 @@ class CeasefireDetector:
         dates = find_dates(clause, published)
         if clause.isascii():
             probe = clause.lower()
-            violated_p, despite_p, combat_p, declared_p, appeal_p, negated_p, alleged_p = _FOR_LOWER_ASCII
+            patterns = _FOR_LOWER_ASCII
         else:
             probe = clause
-            violated_p, despite_p, combat_p, declared_p, appeal_p, negated_p, alleged_p = _IGNORING_CASE
-        violated = violated_p.search(probe) or (despite_p.search(probe) if combat_p.search(probe) else None)
-        declared = declared_p.search(probe)
+            patterns = _IGNORING_CASE
+        violated_p, despite_p, combat_p, declared_p, appeal_p, negated_p, alleged_p, inside_p, calm_p = (
+            patterns
+        )
+        violated = violated_p.search(probe) or (
+            (despite_p.search(probe) or (None if calm_p.search(probe) else inside_p.search(probe)))
+            if combat_p.search(probe)
+            else None
+        )
+        # "the start of the cessation" names a truce for a violation inside it, never for a declaration.
+        declared = declared_p.search(probe) if _CEASEFIRE.search(clause) else None
         appeal = appeal_p.search(probe)
         if negated_p.search(probe):
             kind = "violated" if violated else "declared"
@@ -280,8 +305,9 @@ def _not_reported(
         return None
     if _SPECULATIVE.search(clause, max(0, verb.start() - 60), verb.start()):
         return "conditional"
-    tally = _TALLY.search(clause)
-    if tally is not None and not any(d.relation == "at" and d.day is not None for d in dates):
+    if (_TALLY.search(clause) or _HABITUAL.search(clause)) and not any(
+        d.relation == "at" and d.day is not None for d in dates
+    ):
         return "old_background"
     return None
 
@@ -294,7 +320,7 @@ def _bare_month_is_old(clause: str, published: date, max_age: timedelta) -> bool
 
 def _appeal_between(clause: str, verb: re.Match[str]) -> bool:
     """ "agreed to ask the parties for a cessation of hostilities": an appeal between verb and ceasefire."""
-    nouns = list(_CEASEFIRE.finditer(clause))
+    nouns = list(_CEASEFIRE.finditer(clause)) or list(_INSIDE.finditer(clause))
     nearest = min(nouns, key=lambda n: abs(n.start() - verb.start()))
     low, high = sorted((verb.end(), nearest.start()))
     return bool(_APPEAL.search(clause[low:high])) if nearest.start() > verb.end() else False

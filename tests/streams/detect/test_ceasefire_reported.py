@@ -68,3 +68,51 @@ def test_a_ceasefire_that_collapsed_this_month_is_a_violation(engine: DetectionE
 def test_the_syrian_army_names_the_syrian_conflict(engine: DetectionEngine) -> None:
     text = "Shelling erupted near Damascus overnight on Tuesday despite a truce announced by the Syrian army."
     assert _violations(engine, text) == [("Syria", "2016-05-03")]
+
+
+def test_twin_sporadic_fighting_despite_a_truce_is_background(engine: DetectionEngine) -> None:
+    text = (
+        "But despite the ceasefire in Syria, sporadic hostilities continued, both sides fighting for years."
+    )
+    assert _violations(engine, text) == []
+    assert "old_background" in _reasons(engine, text)
+
+
+def test_dated_sporadic_shelling_despite_a_truce_is_a_violation(engine: DetectionEngine) -> None:
+    text = "Sporadic shelling hit Aleppo on Tuesday despite the ceasefire in Syria."
+    assert _violations(engine, text) == [("Syria", "2016-05-03")]
+
+
+def test_the_first_air_strike_since_a_truce_began_is_a_violation(engine: DetectionEngine) -> None:
+    text = (
+        "The monitor said warplanes on Tuesday mounted the first air strike against Douma near Damascus "
+        "since the start of the cessation of hostilities."
+    )
+    assert _violations(engine, text) == [("Syria", "2016-05-03")]
+
+
+def test_twin_fighting_that_subsided_since_a_truce_began_is_no_violation(engine: DetectionEngine) -> None:
+    text = "Fighting near Damascus has largely subsided since the start of the cessation of hostilities."
+    assert _violations(engine, text) == []
+
+
+def test_an_offensive_on_the_last_day_of_a_truce_is_a_violation(engine: DetectionEngine) -> None:
+    text = "In Taiz, Houthi fighters pressed their offensive on the final day of the five-day truce in Yemen."
+    assert _violations(engine, text) == [("Yemen", "2016-05-03")]
+
+
+def test_twin_aid_on_the_last_day_of_a_truce_is_no_violation(engine: DetectionEngine) -> None:
+    text = "Aid convoys reached Taiz on the final day of the five-day truce in Yemen."
+    assert _violations(engine, text) == []
+
+
+def test_the_cessation_named_alone_is_the_truce(engine: DetectionEngine) -> None:
+    text = "Warplanes on Tuesday mounted the first air strike in Syria since the start of the cessation."
+    assert _violations(engine, text) == [("Syria", "2016-05-03")]
+
+
+def test_twin_the_cessation_of_something_else_is_no_truce(engine: DetectionEngine) -> None:
+    text = (
+        "Warplanes on Tuesday struck Douma in Syria, the first raid since the start of the cessation of aid."
+    )
+    assert _violations(engine, text) == []
