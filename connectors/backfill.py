@@ -1,6 +1,7 @@
 """Backfill: bulk-load an archive (a folder of article files, or a JSON-lines file) into ``articles.raw``.
 
-Inputs are read with the spool connector's readers, so an archive means what a spool drop means:
+Inputs are read with the spool connector's readers (the shared loader, ``streams.documents``), so an
+archive means what a spool drop means:
 ``.txt``/``.md``/no extension and ``.html``/``.htm`` files with optional ``<file>.meta.json`` sidecars
 (url, published, source, title, language, id), and ``.jsonl``/``.ndjson``/``.json`` files of Article
 dicts, one per line. JSON-lines files are streamed line by line (no size limit, constant memory). A
@@ -23,14 +24,13 @@ from pathlib import Path
 import orjson
 
 from connectors.producer import ArticleSink, RejectedArticleError
-from connectors.spool import (
+from connectors.spool import SKIP_SUFFIXES, read_spool_file
+from streams.documents.loader import (
     HTML_SUFFIXES,
     JSONL_SUFFIXES,
     SIDECAR_SUFFIX,
-    SKIP_SUFFIXES,
     TEXT_SUFFIXES,
     article_from_mapping,
-    read_spool_file,
 )
 from streams.errors import ParseError, RecordError
 from streams.records import Article, utcnow
