@@ -84,7 +84,9 @@ IN_PERSON = re.compile(
 )
 BACKGROUND = re.compile(
     r"\b(?:last year|last month|years? ago|months ago|in the past|previously|earlier this year|back in|"
-    r"had (?:spoken|talked|called|phoned|held)|last (?:spoke|talked)|the last time|once|first term)\b",
+    r"had (?:spoken|talked|called|phoned|held)|last (?:spoke|talked)|the last time|once|first term|"
+    # "he was originally impeached over a 'perfect phone call'": a call that led somewhere long since
+    r"originally|back then|impeach\w*)\b",
     re.IGNORECASE,
 )
 CLAUSE_BREAK = re.compile(
@@ -224,3 +226,19 @@ def may_hold_call(text: str, lower: str, words: AbstractSet[bytes] | None = None
     if _GATE.search(lower) is not None:
         return True
     return not text.isascii() and _GATE_ANY_CASE.search(text) is not None
+
+
+# "preparations for the April 22-23 Leaders Summit", "the dubious August 9 election": a date naming another
+# happening (the article before it, a noun after it) does not date the call.
+_ATTRIBUTIVE_BEFORE = re.compile(r"\bthe\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_ATTRIBUTIVE_AFTER = re.compile(
+    r"^(?:[-–]\d{1,2})?\s+(?:[A-Z][\w-]*|summit|election|vote|poll|referendum|meeting|talks|conference|"
+    r"deadline|session|visit|attack|ceasefire|truce|agreement|deal|ceremony)\b"
+)
+
+
+def is_attributive_date(text: str, start: int, end: int) -> bool:
+    """True when the date at ``text[start:end]`` modifies a noun ("the April 22 summit"), not the sentence."""
+    return bool(_ATTRIBUTIVE_BEFORE.search(text, max(0, start - 40), start)) and bool(
+        _ATTRIBUTIVE_AFTER.match(text[end : end + 40])
+    )

@@ -47,6 +47,7 @@ from streams.detect.call_patterns import (
     WEAK_STEMS,
     find_triggers,
     gate_words,
+    is_attributive_date,
     may_hold_call,
 )
 from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
@@ -207,6 +208,7 @@ class LeaderCallDetector:
         reason = _reject_reason(text, trigger, sentence, clause_start)
         if reason is not None:
             return Rejection(text, rule, reason)
+        dates = [d for d in dates if not is_attributive_date(text, d.start, d.end)]
         clause_dates = [d for d in dates if clause_start <= d.start < clause_end] or dates
         chosen = pick_event_date(clause_dates, trigger.start())
         if chosen is not None and chosen.day is not None and chosen.day > published:
