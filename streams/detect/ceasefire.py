@@ -117,6 +117,7 @@ _TALLY = re.compile(
 # "despite the ceasefire, sporadic hostilities continued": fighting told as a habit over a span, not a
 # happening; background unless the clause dates it ("sporadic shelling on Tuesday despite the truce").
 _HABITUAL = re.compile(r"\b(?:sporadic|intermittent|occasional|periodic)(?:al)?(?:ly)?\b", re.IGNORECASE)
+_EXAMPLE = re.compile(r"\s*(?:for example|for instance|in one (?:case|instance))\b", re.IGNORECASE)
 _MEDIATOR = re.compile(
     r"\b(?P<who>[A-Z][\w-]+)-(?:brokered|mediated|backed)\b|\bmediated by (?P<by>[A-Z]\w+)"
 )
@@ -188,13 +189,19 @@ class CeasefireDetector:
                     if article_conflict is False:
                         article_conflict = _most_named_conflict(sentences, named)
                     conflict = article_conflict if isinstance(article_conflict, str) else None
-                found, rejected = self._clause(sentence, clause, published, conflict)
+                following = sentences[position + 1] if position + 1 < len(sentences) else None
+                found, rejected = self._clause(sentence, clause, published, conflict, following)
                 findings.extend(found)
                 rejections.extend(rejected)
         return findings, rejections
 
     def _clause(
-        self, sentence: Sentence, clause: str, published: date, conflict: str | None
+        self,
+        sentence: Sentence,
+        clause: str,
+        published: date,
+        conflict: str | None,
+        following: Sentence | None = None,
     ) -> tuple[list[CeasefireFinding], list[Rejection]]:
         dates = find_dates(clause, published)
         if clause.isascii():
@@ -249,6 +256,8 @@ class CeasefireDetector:
                 rejections.append(Rejection(sentence.text, rule, reason))
                 continue
             chosen = pick_event_date(dates, match.start())
+            if chosen is None and event_type == EventType.CEASEFIRE_VIOLATED:
+                chosen = _example_date(following, published)
             if self._is_old(chosen, dates, published) or (
                 chosen is None and _bare_month_is_old(clause, published, self.max_age)
             ):
@@ -310,6 +319,13 @@ def _not_reported(
     ):
         return "old_background"
     return None
+
+
+def _example_date(following: Sentence | None, published: date) -> DateMention | None:
+    """ "an uptick in violations. For example, a kindergarten shelled yesterday": the example dates them."""
+    if following is None or not _EXAMPLE.match(following.text):
+        return None
+    return pick_event_date(find_dates(following.text, published), 0)
 
 
 def _bare_month_is_old(clause: str, published: date, max_age: timedelta) -> bool:

@@ -116,3 +116,19 @@ def test_twin_the_cessation_of_something_else_is_no_truce(engine: DetectionEngin
         "Warplanes on Tuesday struck Douma in Syria, the first raid since the start of the cessation of aid."
     )
     assert _violations(engine, text) == []
+
+
+def test_an_example_in_the_next_sentence_dates_the_violations(engine: DetectionEngine) -> None:
+    text = (
+        "Over the last few days, we have seen a major uptick in violations of the ceasefire in the Donbas. "
+        "For example, a shelling of a kindergarten yesterday."
+    )
+    assert _violations(engine, text, "2022-02-18") == [("Donbas", "2022-02-17")]
+
+
+def test_twin_a_next_sentence_that_is_no_example_does_not_date_them(engine: DetectionEngine) -> None:
+    text = (
+        "Over the last few days, we have seen a major uptick in violations of the ceasefire in the Donbas. "
+        "Talks in Minsk ended yesterday."
+    )
+    assert _violations(engine, text, "2022-02-18") == [("Donbas", "2022-02-18")]
