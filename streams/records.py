@@ -238,6 +238,12 @@ class Event:
     last_reported: datetime | None = None
     schema_version: int = SCHEMA_VERSION
 
+    def __post_init__(self) -> None:
+        # ``languages`` always holds every reporting language, so an event equals its JSON round trip.
+        reported = self.reported_languages
+        if reported != self.languages:
+            object.__setattr__(self, "languages", reported)
+
     @property
     def key(self) -> str:
         """Identity: type, sorted participants (or conflict) and date."""

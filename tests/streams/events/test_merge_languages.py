@@ -66,7 +66,7 @@ def test_languages_travel_on_the_wire_and_old_records_still_load() -> None:
         del old[key]
     del old["evidence"][0]["language"]
     loaded = Event.from_dict(old)
-    assert loaded.languages == () and loaded.reported_languages == ("ru",)
+    assert loaded.languages == loaded.reported_languages == ("ru",)
 
 
 def test_summary_of_an_event_without_people_or_language() -> None:
