@@ -29,6 +29,7 @@ from streams.detect.call_patterns import (
     MEDIUM_CONTEXT,
     MEDIUM_PLANNED,
     NAME_CALLING,
+    NAMED_CALL,
     NEGATION,
     OBJECT_GAP,
     PARTICIPANT_LIST,
@@ -257,6 +258,9 @@ class LeaderCallDetector:
             return chosen.day < published - self.max_age
         year = oldest_year(dates)
         if year is not None and year < published.year:
+            return True
+        named = NAMED_CALL.search(text)
+        if named is not None and self.gazetteer.country_of_word(named.group("place")) is not None:
             return True
         return bool(BACKGROUND.search(text))
 

@@ -51,3 +51,17 @@ def test_twin_a_call_dated_after_publication_is_still_a_plan(engine: DetectionEn
     text = "President Biden will speak by phone with Canadian Prime Minister Justin Trudeau on April 22."
     assert _calls(engine, text, published="2021-04-21") == []
     assert "plan" in _reasons(engine, text, published="2021-04-21")
+
+
+def test_a_call_known_by_a_country_name_is_background(engine: DetectionEngine) -> None:
+    text = (
+        "In the Ukraine call to President Volodymyr Zelensky that Trump defended as 'perfect,' "
+        "he asked his counterpart about investigating rival Joe Biden."
+    )
+    assert _calls(engine, text) == []
+    assert "old_background" in _reasons(engine, text)
+
+
+def test_twin_the_call_named_by_a_country_with_a_date_is_a_call(engine: DetectionEngine) -> None:
+    text = "In the Ukraine call on Monday, Trump told President Volodymyr Zelensky he would visit Kyiv."
+    assert _calls(engine, text) == [(("trump-donald", "zelensky-volodymyr"), "2020-09-21")]
