@@ -193,7 +193,8 @@ class PassageIndex:
             found = {member for key in sentence_keys for member in buckets.get(key, ())}
             for member in found:
                 hits[member] = hits.get(member, 0) + 1
-        ranked = sorted((m for m, n in hits.items() if n >= min_hits), key=hits.__getitem__, reverse=True)
+        # most shared first, then by key: the order must not depend on how the sets above were built
+        ranked = sorted((m for m, n in hits.items() if n >= min_hits), key=lambda m: (-hits[m], m))
         return ranked[:limit]
 
     def put(self, key: str, found: Passages, keys: list[tuple[int, ...]], agency: str | None) -> None:
