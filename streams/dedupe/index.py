@@ -52,6 +52,7 @@ VERIFY_FLOOR = 0.3  # below this signature estimate a candidate is not worth a r
 # during the pass can change the candidates of later ones (then ranked again alone): small enough
 # that this stays rare, large enough to spread the fixed cost of the numpy calls.
 PRESCORE_WINDOW = 32
+SENTENCE_CANDIDATES = 4  # candidates of each route the shared-sentence check compares
 COMPACT_AFTER = 10_000  # forgotten slots tolerated (beyond the live ones) before the lookups are renumbered
 
 
@@ -250,10 +251,13 @@ class DedupeIndex:
         if not found.sentences:
             return fallback
         settings = self.settings
-        candidates = self.passages.candidates(keys, settings.max_candidates)
-        for slot in probe.checked[:4]:  # the closest shingle candidates, too
+        # Each comparison costs thousands of fuzzy sentence matches: a few candidates only, and a shingle
+        # candidate only when it also shares an anchor of one sentence.
+        candidates = self.passages.candidates(keys, SENTENCE_CANDIDATES)
+        anchored = set(self.passages.candidates(keys, settings.max_candidates, min_hits=1))
+        for slot in probe.checked[:SENTENCE_CANDIDATES]:  # the closest shingle candidates, too
             key = self.lookups.keys[slot]
-            if key is not None and key not in candidates:
+            if key is not None and key in anchored and key not in candidates:
                 candidates.append(key)
         best: tuple[float, int, str, str | None] | None = None  # share, sentences, article id, agency
         for key in candidates:
