@@ -11,7 +11,7 @@ CONFIG ?= deploy/config/newswatch.yaml
 SPOOL ?= var/spool
 BENCHES ?= bench/*_bench.py
 
-.PHONY: check-deploy page-assets help venv run kafka-start kafka-stop kafka-status seeds test test-unit test-deps lint typecheck bench soak clean
+.PHONY: eval check-deploy page-assets help venv run kafka-start kafka-stop kafka-status seeds test test-unit test-deps lint typecheck bench soak clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
@@ -49,13 +49,20 @@ test-deps: ## install the Debian packages the tests need (prometheus, postgresql
 	@deploy/scripts/install-test-deps.sh
 
 test: venv test-deps lint typecheck ## set up, start what the tests need, run the whole suite, stop what was started
-	NEWSWATCH_REQUIRE_POSTGRES=1 NEWSWATCH_REQUIRE_BROWSER=1 $(BIN)/pytest -p no:cacheprovider -m "not soak and not tooling" $(PYTEST_ARGS)
+	NEWSWATCH_REQUIRE_POSTGRES=1 NEWSWATCH_REQUIRE_BROWSER=1 $(BIN)/pytest -p no:cacheprovider -m "not soak and not tooling and not realtext" $(PYTEST_ARGS)
 
 test-unit: venv ## the fast tests only (no broker, no external servers)
 	$(BIN)/pytest -m "not integration and not soak" $(PYTEST_ARGS)
 
 check-deploy: venv ## validate docker-compose.yml with `docker compose config` and the k8s kustomization with kubectl
 	$(BIN)/pytest -p no:cacheprovider -m tooling tests/deploy $(PYTEST_ARGS)
+
+eval: venv ## score the detectors and dedupe on the real-text sets (needs the corpora of docs/evaluation.md under /work/.mirror)
+	$(BIN)/python -m tests.eval.realtext.extract --set articles
+	$(BIN)/python -m tests.eval.realtext.extract --set multilingual
+	$(BIN)/python -m tests.eval.score_detection --set articles
+	$(BIN)/python -m tests.eval.score_detection --set multilingual
+	$(BIN)/pytest -p no:cacheprovider -m realtext $(PYTEST_ARGS)
 
 FUZZ_SECONDS ?= 600
 soak: venv test-deps ## long fault tests (3-broker cluster, 10-min sink outage, SIGKILLs) and bounded fuzzing

@@ -55,8 +55,17 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help="shared-sentence share at which a candidate is a copy (syndication; default: settings)",
     )
+    parser.add_argument(
+        "--sentences",
+        action="store_true",
+        help="turn on the shared-sentence check for edited agency copies (off in the live pipeline)",
+    )
     parser.set_defaults(func=handler)
     return parser
+
+
+# Articles whose sentences the offline check keeps when --sentences turns the check on.
+SENTENCE_CHECK_ARTICLES = 20_000
 
 
 def _settings(args: argparse.Namespace) -> DedupeSettings:
@@ -70,6 +79,8 @@ def _settings(args: argparse.Namespace) -> DedupeSettings:
         changes["near_estimate_threshold"] = args.estimate_threshold
     if getattr(args, "sentence_threshold", None) is not None:
         changes["sentence_threshold"] = args.sentence_threshold
+    if getattr(args, "sentences", False) and base.passage_cache_size == 0:
+        changes["passage_cache_size"] = SENTENCE_CHECK_ARTICLES
     return base.model_copy(update=changes) if changes else base
 
 

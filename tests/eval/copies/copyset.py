@@ -129,7 +129,7 @@ def articles(copyset: CopySet, mirrors: Path = corpus.DEFAULT_MIRRORS) -> list[A
 
 def run_dedupe(items: list[Article], settings: DedupeSettings | None = None) -> dict[str, DedupeDecision]:
     """One fresh index over the articles in order, batches of 500 as the worker does."""
-    index = DedupeIndex(settings or DedupeSettings(), observe=False)
+    index = DedupeIndex(settings or DedupeSettings(passage_cache_size=20_000), observe=False)
     decisions: dict[str, DedupeDecision] = {}
     now = max(article.published for article in items)
     for first in range(0, len(items), 500):

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     labels = copyset.load()
     items = copyset.articles(labels)
-    settings = DedupeSettings(passage_cache_size=0) if args.no_sentences else DedupeSettings()
+    settings = DedupeSettings(passage_cache_size=0 if args.no_sentences else 20_000)
     decisions = copyset.run_dedupe(items, settings)
     scores = copyset.score(labels, decisions)
     rows = [scores[key] for key in sorted(scores, key=lambda k: (k == "all", k))]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from streams.dedupe.index import DedupeDecision
 from tests.eval.copies import copyset
 from tests.eval.realtext.corpus import SourceRepo
@@ -53,6 +55,7 @@ def test_unsure_pairs_count_neither_way() -> None:
     assert scores["a"].false_positive == 0 and scores["a"].negatives_merged == 0
 
 
+@pytest.mark.realtext
 def test_real_copies_meet_the_goals() -> None:
     """Issue 22 goals on the real copies: F1 >= 0.9, precision >= 0.98, no hard negative merged."""
     labels = copyset.load()

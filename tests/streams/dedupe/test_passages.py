@@ -93,14 +93,14 @@ def test_dedupe_merges_an_edited_wire_copy_the_shingle_check_misses() -> None:
         "unique",
         "unique",
     ]
-    index = DedupeIndex(DedupeSettings(), observe=False)
+    index = DedupeIndex(DedupeSettings(passage_cache_size=20_000), observe=False)
     first, second = index.check_and_add_batch([wire, copy], now=T0)
     assert first.outcome == "unique"
     assert second.outcome == "near" and second.method == "sentences" and second.duplicate_of == "wire"
     assert second.syndicated_from == "wire" and second.agency == "AFP"
     assert second.shared_sentences is not None and second.shared_sentences >= 0.5
     # the same pair one article per call decides the same
-    single = DedupeIndex(DedupeSettings(), observe=False)
+    single = DedupeIndex(DedupeSettings(passage_cache_size=20_000), observe=False)
     assert [single.check_and_add(wire, T0), single.check_and_add(copy, T0)] == [first, second]
 
 
@@ -193,7 +193,7 @@ def test_dedupe_check_json_shows_the_deciding_measure(
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", default=None)
     cli.register(parser.add_subparsers())
-    args = parser.parse_args(["dedupe-check", str(feed), "--json"])
+    args = parser.parse_args(["dedupe-check", str(feed), "--json", "--sentences"])
     assert args.func(args) == 0
     report = orjson.loads(capsys.readouterr().out)
     (duplicate,) = report["groups"][0]["duplicates"]
@@ -201,6 +201,8 @@ def test_dedupe_check_json_shows_the_deciding_measure(
     assert duplicate["agency"] == "AFP" and report["thresholds"]["sentence_threshold"] == 0.5
     decided = {d["id"]: d for d in report["decisions"]}
     assert decided["copy"]["syndicated_from"] == "wire" and decided["copy"]["similarity"] >= 0.5
-    args = parser.parse_args(["dedupe-check", str(feed), "--json", "--sentence-threshold", "1.0"])
+    args = parser.parse_args(
+        ["dedupe-check", str(feed), "--json", "--sentences", "--sentence-threshold", "1.0"]
+    )
     assert args.func(args) == 0
     assert orjson.loads(capsys.readouterr().out)["duplicates"] == 0
