@@ -42,7 +42,7 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 </item>
 <item><title>{name}: mercato</title><link>http://{name}.example/a/{n}-3</link>
 <guid>{name}-{n}-3</guid><pubDate>Tue, 03 Nov 2020 11:00:00 GMT</pubDate>
-<description>Il mercato coperto della città resterà chiuso per lavori durante i mesi invernali, scrive {name}.</description>
+<description>Il mercato coperto della città resterà chiuso per lavori, scrive {name}.</description>
 </item></channel></rss>"""
 # The Italian item is read by no detector, so the "articles undetected" panel has data too.
 
