@@ -125,17 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         doc = {
             "coverage": summary(passages),
-            "scores": {
-                kind: {
-                    "tp": t.tp,
-                    "fp": t.fp,
-                    "fn": t.fn,
-                    "precision": round(t.precision, 4),
-                    "recall": round(t.recall, 4),
-                    "f1": round(t.f1, 4),
-                }
-                for kind, t in tallies.items()
-            },
+            "scores": {kind: t.to_json() for kind, t in tallies.items()},
         }
         print(json.dumps(doc, indent=2))
         return 0

@@ -53,6 +53,17 @@ class Tally:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def to_json(self) -> dict[str, Any]:
+        """The counts and rates, rounded for printing."""
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
+
 
 @dataclass
 class TextScore:
@@ -175,17 +186,7 @@ def as_json(scores: list[TextScore]) -> dict[str, Any]:
     """The scores as one JSON-ready document: coverage, per split, per language, per text."""
 
     def block(tallies: dict[str, Tally]) -> dict[str, Any]:
-        return {
-            kind: {
-                "tp": t.tp,
-                "fp": t.fp,
-                "fn": t.fn,
-                "precision": round(t.precision, 4),
-                "recall": round(t.recall, 4),
-                "f1": round(t.f1, 4),
-            }
-            for kind, t in tallies.items()
-        }
+        return {kind: t.to_json() for kind, t in tallies.items()}
 
     languages = sorted({s.label.language for s in scores})
     return {
