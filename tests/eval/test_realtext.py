@@ -467,3 +467,22 @@ def test_the_articles_set_is_well_formed_and_covers_the_issue() -> None:
     kinds = {n.kind for t in texts for n in t.negatives}
     for kind in ("background", "planned", "in_person", "vice_president", "adviser", "appeal", "conditional"):
         assert kind in kinds, kind
+
+
+def test_a_set_split_into_label_files_reads_and_fills_each_file(
+    tmp_path: Path, mirror: tuple[Path, str]
+) -> None:
+    mirrors, commit = mirror
+    folder = _write_set(tmp_path / "sets", commit, [_call_text()])
+    (folder / "labels.yaml").unlink()
+    (folder / "labels").mkdir()
+    other = _other_texts()
+    for name, texts in (("a.yaml", [_call_text()]), ("b.yaml", other)):
+        (folder / "labels" / name).write_text(
+            yaml.safe_dump({"texts": texts}, sort_keys=False), encoding="utf-8"
+        )
+    assert fill.fill("articles", mirrors, tmp_path / "sets") == []
+    ids = [text.id for text in corpus.load_set("articles", tmp_path / "sets").texts]
+    assert ids == [_call_text()["id"]] + [text["id"] for text in other]
+    refilled = yaml.safe_load((folder / "labels" / "b.yaml").read_text(encoding="utf-8"))
+    assert all(text["sha256"] for text in refilled["texts"])

@@ -255,10 +255,22 @@ def _yaml(path: Path) -> Any:
         raise CorpusError(f"{path} is not valid YAML: {exc}") from exc
 
 
+def label_files(folder: Path) -> list[Path]:
+    """A set's label files: ``labels.yaml`` and/or every ``labels/*.yaml`` (one per language, say), sorted."""
+    files = [folder / "labels.yaml"] if (folder / "labels.yaml").is_file() else []
+    files += sorted((folder / "labels").glob("*.yaml"))
+    if not files:
+        raise CorpusError(f"{folder} has neither labels.yaml nor labels/*.yaml")
+    return files
+
+
 def load_set(name: str, root: Path = SETS_ROOT) -> EvalSet:
     """The set ``root/name``: its sources and labels, checked for shape (not yet against the texts)."""
     folder = root / name
-    return parse_set(name, _yaml(folder / "sources.yaml"), _yaml(folder / "labels.yaml"), folder)
+    texts: list[Any] = []
+    for path in label_files(folder):
+        texts += (_yaml(path) or {}).get("texts") or []
+    return parse_set(name, _yaml(folder / "sources.yaml"), {"texts": texts}, folder)
 
 
 def parse_set(name: str, sources_doc: Any, labels_doc: Any, folder: Path) -> EvalSet:

@@ -19,6 +19,7 @@ from tests.eval.realtext.corpus import (
     DEFAULT_MIRRORS,
     SETS_ROOT,
     CorpusError,
+    label_files,
     parse_set,
     read_text,
     sha256_text,
@@ -50,8 +51,14 @@ def _fill_span(evidence: dict[str, Any], text: str, where: str, problems: list[s
 
 
 def fill(set_name: str, mirrors: Path = DEFAULT_MIRRORS, sets_root: Path = SETS_ROOT) -> list[str]:
-    """Fill the set's labels in place; the problems found (empty when every quote and hash was filled)."""
-    path = sets_root / set_name / "labels.yaml"
+    """Fill the set's label files in place; the problems found (empty when every quote and hash is filled)."""
+    problems: list[str] = []
+    for path in label_files(sets_root / set_name):
+        problems += _fill_file(path, set_name, mirrors, sets_root)
+    return problems
+
+
+def _fill_file(path: Path, set_name: str, mirrors: Path, sets_root: Path) -> list[str]:
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     problems: list[str] = []
     for item in doc.get("texts") or []:
