@@ -23,6 +23,17 @@ CHROMIUM = os.environ.get("NEWSWATCH_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("NEWSWATCH_CHROMEDRIVER", "/usr/bin/chromedriver")
 
 
+def require_browser() -> None:
+    """Skip the calling test when no browser can start here; fail it when ``NEWSWATCH_REQUIRE_BROWSER=1``."""
+    import pytest
+
+    reason = browser_missing()
+    if reason and os.environ.get("NEWSWATCH_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason)
+    if reason:
+        pytest.skip(reason)
+
+
 def browser_missing() -> str | None:
     """Why a browser cannot be started here, or None."""
     try:

@@ -8,98 +8,34 @@ unless ``NEWSWATCH_REQUIRE_BROWSER=1``.
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import socket
-import tempfile
-import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from streams.records import Event
-from streams.settings.store import StoreSettings
-from streams.store import EventStore, open_store
-from streams.store.api import create_api_app
+from streams.store import EventStore
+from tests.store.page_harness import chromium, require_browser, served_store, until
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = os.environ.get("NEWSWATCH_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("NEWSWATCH_CHROMEDRIVER", "/usr/bin/chromedriver")
 HOSTILE = '<script>window.__pwned = 1;</script><img src=x onerror="window.__pwned = 2"> Hostile headline'
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("NEWSWATCH_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """A headless Chromium session with a fresh profile."""
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed (pip install selenium)")
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        _missing("chromium/chromedriver not installed (apt-get install chromium chromium-driver)")
-    profile = tempfile.mkdtemp(prefix="newswatch-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1200,900",
-    ):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    require_browser()
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
 async def served(sqlite_url: str, events: list[Event]) -> AsyncIterator[tuple[str, EventStore]]:
     """The API and page on a free port, over a SQLite store holding the seven events and a hostile one."""
-    settings = StoreSettings(url=sqlite_url, stream_poll_seconds=0.2, api_port=_free_port())
-    store = open_store(settings)
-    await store.migrate()
-    for event in events:
-        await store.upsert_event(event)
-    await store.upsert_event(events[0].replace(headline=HOSTILE, date="2020-08-01"))
-    runner = web.AppRunner(create_api_app(store, settings), shutdown_timeout=1.0)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", settings.api_port).start()
-    try:
-        yield f"http://127.0.0.1:{settings.api_port}/", store
-    finally:
-        await runner.cleanup()
-        await store.close()
-
-
-async def _until(check: Callable[[], Any], timeout: float = 15.0) -> Any:
-    """Poll a blocking browser check in a thread until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await asyncio.to_thread(check)
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {check}")
-        await asyncio.sleep(0.2)
+    hostile = events[0].replace(headline=HOSTILE, date="2020-08-01")
+    async with served_store(sqlite_url, [*events, hostile]) as served_at:
+        yield served_at
 
 
 def _headlines(driver: Any) -> list[str]:
@@ -113,7 +49,7 @@ async def test_page_lists_updates_and_escapes(
 ) -> None:
     url, store = served
     await asyncio.to_thread(browser.get, url)
-    await _until(lambda: len(_headlines(browser)) == 8)
+    await until(lambda: len(_headlines(browser)) == 8)
     shown = _headlines(browser)
     assert set(shown) == {e.headline for e in events} | {HOSTILE}
     assert shown[0] == events[4].headline  # newest first: Erdogan-Putin, 2020-11-07, reported later that day
@@ -128,7 +64,7 @@ async def test_page_lists_updates_and_escapes(
     await asyncio.to_thread(browser.execute_script, "window.__marker = 'still here';")
     fresh = events[3].replace(date="2020-12-01", headline="Putin and Macron spoke again <b>by video</b>")
     await store.upsert_event(fresh)
-    await _until(lambda: fresh.headline in _headlines(browser))
+    await until(lambda: fresh.headline in _headlines(browser))
     assert _headlines(browser)[0] == fresh.headline
     assert await asyncio.to_thread(browser.execute_script, "return window.__marker;") == "still here"
     first_class = "return document.querySelector('#events li').className;"
@@ -148,7 +84,7 @@ async def test_page_lists_updates_and_escapes(
         "const quote = body.querySelector('blockquote'); const link = body.querySelector('a');"
         "return quote && link ? [quote.textContent, link.href] : null;"
     )
-    sentence, href = await _until(lambda: browser.execute_script(evidence, target.id))
+    sentence, href = await until(lambda: browser.execute_script(evidence, target.id))
     assert sentence == target.evidence[0].sentence
     assert href == target.evidence[0].url
 
@@ -158,12 +94,12 @@ async def test_filter_box_narrows_the_list(
 ) -> None:
     url, _ = served
     await asyncio.to_thread(browser.get, url)
-    await _until(lambda: len(_headlines(browser)) == 8)
+    await until(lambda: len(_headlines(browser)) == 8)
     from selenium.webdriver.common.by import By
 
     box = await asyncio.to_thread(browser.find_element, By.ID, "q")
     await asyncio.to_thread(box.send_keys, "hostilities")
-    await _until(lambda: _headlines(browser) == [events[6].headline])
+    await until(lambda: _headlines(browser) == [events[6].headline])
     label = "return document.querySelector('label[for=q]').textContent;"
     assert await asyncio.to_thread(browser.execute_script, label) == "Filter"
 
@@ -174,21 +110,8 @@ PAGE_TOKEN = "page-test-token-0123456789"
 @pytest.fixture
 async def served_with_token(sqlite_url: str, events: list[Event]) -> AsyncIterator[tuple[str, EventStore]]:
     """The API and page with a bearer token configured, over the seven events."""
-    settings = StoreSettings(
-        url=sqlite_url, stream_poll_seconds=0.2, api_port=_free_port(), api_token=PAGE_TOKEN
-    )
-    store = open_store(settings)
-    await store.migrate()
-    for event in events:
-        await store.upsert_event(event)
-    runner = web.AppRunner(create_api_app(store, settings), shutdown_timeout=1.0)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", settings.api_port).start()
-    try:
-        yield f"http://127.0.0.1:{settings.api_port}/", store
-    finally:
-        await runner.cleanup()
-        await store.close()
+    async with served_store(sqlite_url, events, api_token=PAGE_TOKEN) as served_at:
+        yield served_at
 
 
 async def test_page_asks_for_the_token_and_follows_by_polling(
@@ -202,7 +125,7 @@ async def test_page_asks_for_the_token_and_follows_by_polling(
     await asyncio.to_thread(browser.execute_script, "window.sessionStorage.clear();")
     await asyncio.to_thread(browser.get, url)
     form_shown = "return !document.getElementById('token-form').hidden;"
-    await _until(lambda: browser.execute_script(form_shown))
+    await until(lambda: browser.execute_script(form_shown))
     assert _headlines(browser) == []
 
     async def submit(token: str) -> None:
@@ -213,10 +136,10 @@ async def test_page_asks_for_the_token_and_follows_by_polling(
         )
 
     await submit("wrong-token-0123456789")
-    await _until(lambda: browser.execute_script(form_shown))
+    await until(lambda: browser.execute_script(form_shown))
     await submit(PAGE_TOKEN)
-    await _until(lambda: len(_headlines(browser)) == 7)
+    await until(lambda: len(_headlines(browser)) == 7)
     assert not await asyncio.to_thread(browser.execute_script, form_shown)
     fresh = events[3].replace(date="2020-12-01", headline="Putin and Macron spoke again, seen by polling")
     await store.upsert_event(fresh)
-    await _until(lambda: fresh.headline in _headlines(browser), timeout=20.0)
+    await until(lambda: fresh.headline in _headlines(browser), timeout=20.0)

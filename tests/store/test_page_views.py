@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from streams.records import Event
-from tests.store.page_harness import browser_missing, chromium, served_store, until
+from tests.store.page_harness import chromium, require_browser, served_store, until
 from tests.store.synthetic import generated_events
 
 pytestmark = pytest.mark.slow
@@ -52,11 +52,7 @@ HEADLINES = (
 
 @pytest.fixture(autouse=True)
 def _needs_browser() -> None:
-    reason = browser_missing()
-    if reason:
-        if os.environ.get("NEWSWATCH_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_browser()
 
 
 def per_day(events: Iterable[Event]) -> dict[str, int]:
