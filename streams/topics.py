@@ -7,6 +7,7 @@ ARTICLES_UNIQUE = "articles.unique"
 ARTICLES_DLQ = "articles.dlq"
 EVENTS = "events"
 EVENTS_MERGED = "events.merged"
+EVENTS_DLQ = "events.dlq"
 ALERTS = "alerts"
 ALERTS_DLQ = "alerts.dlq"
 ALERT_DELIVERIES = "alerts.deliveries"
@@ -17,6 +18,7 @@ ALL_TOPICS: tuple[str, ...] = (
     ARTICLES_DLQ,
     EVENTS,
     EVENTS_MERGED,
+    EVENTS_DLQ,
     ALERTS,
     ALERTS_DLQ,
     ALERT_DELIVERIES,

@@ -21,6 +21,7 @@ class PipelineTopics:
     articles_dlq: faust.TopicT
     events: faust.TopicT
     events_merged: faust.TopicT
+    events_dlq: faust.TopicT
     alerts: faust.TopicT
     alerts_dlq: faust.TopicT
     alert_deliveries: faust.TopicT
@@ -96,6 +97,7 @@ def create_topics(app: faust.App, settings: Settings) -> PipelineTopics:
         articles_dlq=topic(names.ARTICLES_DLQ),
         events=topic(names.EVENTS),
         events_merged=topic(names.EVENTS_MERGED),
+        events_dlq=topic(names.EVENTS_DLQ),
         alerts=topic(names.ALERTS),
         alerts_dlq=topic(names.ALERTS_DLQ),
         alert_deliveries=topic(names.ALERT_DELIVERIES),
