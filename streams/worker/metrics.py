@@ -60,7 +60,13 @@ MERGE_SEND_RETRIES = Counter(
 MERGE_DEAD_LETTERS = Counter(
     "newswatch_merge_dead_letters_total",
     "Merge-stage records the broker refused for good (too_large, invalid_record), replaced by a dead "
-    "letter with their key and reason on articles.dlq.",
+    "letter with their key and reason on events.dlq.",
+    ["reason"],
+)
+EVENT_REPORTS_DEAD_LETTERED = Counter(
+    "newswatch_event_reports_dead_lettered_total",
+    "Event reports the merge stage could not fold (undecodable, merge_failed), sent to events.dlq under "
+    "their event id.",
     ["reason"],
 )
 EVENT_LAG_SECONDS = Histogram(
@@ -82,6 +88,8 @@ def init_labels() -> None:
         MERGE_SEND_RETRIES.labels(reason=reason)
     for reason in ("too_large", "invalid_record"):
         MERGE_DEAD_LETTERS.labels(reason=reason)
+    for reason in ("undecodable", "merge_failed"):
+        EVENT_REPORTS_DEAD_LETTERED.labels(reason=reason)
 
 
 def worker_registry(*extra: Iterable[object]) -> CollectorRegistry:
