@@ -36,6 +36,10 @@ _BOUNDARY = re.compile(r"""([.!?]["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9À-Ý
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")  # the word before a full stop (see _ends_with_abbreviation)
 _LETTERS_AND_DOT = string.ascii_letters + "."
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
+# Hard-wrapped text (transcripts cut at a fixed width: "Hamas violated a ceasefire that was in place,
+# slaughtered\n1,200 people"): every line at most this long, at least this many lines near the width.
+_WRAP_MAX_WIDTH = 100
+_WRAP_MIN_LINES = 4
 _SPACES = re.compile(r"\s+")
 _ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # runs of spaces, or any space that is not a plain one (\xa0, \n)
 _ODD_INLINE_SPACE = re.compile(r"[^\S\n][^\S\n]|[^\S \n]")  # the same inside a line of a text
@@ -127,7 +131,9 @@ def split_sentences(text: str) -> list[Sentence]:
     # caption stems are rare, and a line (so each of its sentences) can only hold what the text holds.
     any_odd_spacing = has_odd_inline_space(text)
     any_caption_stem = _has_caption_stem(text)
-    for piece in _PARAGRAPH.split(text):
+    width = _wrap_width(text)
+    wrapped = width is not None
+    for piece in _wrapped_paragraphs(text, width) if width is not None else _PARAGRAPH.split(text):
         start_of_piece = text.find(piece, position) if piece else position
         position = start_of_piece + len(piece)
         line = piece.strip()
@@ -136,9 +142,9 @@ def split_sentences(text: str) -> list[Sentence]:
         repeated = line in seen_lines
         seen_lines.add(line)
         # Per line, not per sentence: a sentence is a part of its line, so a line without odd spacing or
-        # caption stems has sentences without them.
+        # caption stems has sentences without them (a paragraph joined from wrapped lines holds line breaks).
         flags = (
-            any_odd_spacing and _ODD_SPACE.search(line) is not None,
+            (any_odd_spacing or wrapped) and _ODD_SPACE.search(line) is not None,
             any_caption_stem and _has_caption_stem(line),
             repeated,
         )
@@ -155,6 +161,34 @@ def split_sentences(text: str) -> list[Sentence]:
         _append(sentences, piece, pending_start, len(piece), start_of_piece, paragraph, flags)
         paragraph += 1
     return sentences
+
+
+def _wrap_width(text: str) -> int | None:
+    """The width ``text`` is hard-wrapped at, or None: no line longer than ``_WRAP_MAX_WIDTH`` and at least
+    ``_WRAP_MIN_LINES`` lines within a tenth of the longest (prose with paragraph-long lines has neither)."""
+    if text.count("\n") < _WRAP_MIN_LINES:
+        return None
+    lengths = [len(line.rstrip()) for line in text.split("\n")]
+    width = max(lengths)
+    if width > _WRAP_MAX_WIDTH or width < 40:
+        return None
+    near_width = sum(1 for length in lengths if length >= width * 0.9)
+    return width if near_width >= _WRAP_MIN_LINES else None
+
+
+def _wrapped_paragraphs(text: str, width: int) -> list[str]:
+    """The paragraphs of a hard-wrapped text: a line break after a line that reaches the wrap width (at
+    least three quarters of it) continues the paragraph; a blank line or a short line ends it."""
+    pieces: list[str] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        current.append(line)
+        if not line.strip() or len(line.rstrip()) < width * 0.75:
+            pieces.append("\n".join(current))
+            current = []
+    if current:
+        pieces.append("\n".join(current))
+    return pieces
 
 
 def has_odd_inline_space(text: str) -> bool:
