@@ -315,6 +315,7 @@ def to_article(
     fetched_at: datetime,
     language: str | None = None,
     source_site: str = "",
+    speaker: str | None = None,
 ) -> Article:
     """One Article from an entry; published falls back to the fetch time (flagged) if missing or absurd."""
     link = canonical_url(entry.link, base=feed_url) if entry.link else ""
@@ -338,4 +339,5 @@ def to_article(
         source_feed=feed_url,
         source_site=source_site or host_of(feed.site_url) or host_of(feed_url),
         connector=CONNECTOR,
+        speaker=speaker,
     )

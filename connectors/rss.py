@@ -176,6 +176,7 @@ class FeedPoller:
                 fetched_at=fetched_at,
                 language=feed.language,
                 source_site=feed.source_site,
+                speaker=feed.speaker,
             )
             if article.id in articles:
                 report.skipped.append((article.title, f"repeats entry id {article.id} within the document"))

@@ -91,6 +91,9 @@ class Article:
     text_truncated: bool = False  # the connector cut the text to fit the broker's message size
     syndicated_from: str | None = None  # dedupe: a copy of text printed elsewhere first (earliest copy seen)
     agency: str | None = None  # dedupe: the news agency a dateline or credit of the copies names
+    # The gazetteer person id of the leader whose own words the source publishes (a president's transcripts,
+    # set per feed or spool file): the call detectors read "I"/"we" as that person.
+    speaker: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = dict(zip(_ARTICLE_FIELDS, _article_values(self), strict=True))
@@ -127,6 +130,7 @@ class Article:
                 text_truncated=bool(data.get("text_truncated", False)),
                 syndicated_from=data.get("syndicated_from"),
                 agency=data.get("agency"),
+                speaker=str(data["speaker"]) if data.get("speaker") else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise RecordError(f"not a valid article: {exc}") from exc

@@ -69,7 +69,8 @@ class ArticleText:
     """One article as every detector's prefilter and ``detect`` see it (computed once by the engine).
 
     ``words``: the lower-case ASCII letter runs of ``text`` among the detectors' ``gate_words()``, or
-    None when ``text`` has a word character beyond ASCII (then prefilters scan instead).
+    None when ``text`` has a word character beyond ASCII (then prefilters scan instead). ``speaker``: the
+    gazetteer id of the leader the source speaks as (``Article.speaker``), whom "I"/"we" then name.
     """
 
     text: str
@@ -77,6 +78,7 @@ class ArticleText:
     language: str
     published: date
     words: AbstractSet[bytes] | None
+    speaker: str | None = None
 
     @property
     def lower_text(self) -> str | None:

@@ -107,7 +107,7 @@ class DetectionEngine:
             _record_metrics((), near_misses, language, time.perf_counter() - started)
             return Detection((), near_misses, language)
         names = tuple(detector.name for detector in covering)
-        view = ArticleText(text, lower, language, article.published.date(), words)
+        view = ArticleText(text, lower, language, article.published.date(), words, article.speaker)
         active = [detector for detector in covering if detector.may_fire(view)]
         if not active:
             _record_metrics((), (), language, time.perf_counter() - started)

@@ -2,7 +2,7 @@
 
 Plain text (``.txt``/``.text``/``.md``/no extension), HTML (``.html``/``.htm``/``.xhtml``) and JSON lines
 (``.jsonl``/``.ndjson``/``.json``, one Article dict per line), with an optional ``<file>.meta.json``
-sidecar ({url, published, source, title, language, id, summary, authors, source_feed}). The id is the
+sidecar ({url, published, source, title, language, id, summary, authors, source_feed, speaker}). The id is the
 sidecar's, else a hash of the URL: the sidecar URL (canonicalised) or ``spool://<file name>``. The date is
 the sidecar's, else the one the document states (``streams.documents.dating``), else the file's mtime
 (flagged ``published_is_fallback``).
@@ -154,6 +154,7 @@ def article_from_document(
         source_feed=str(meta.get("source_feed") or SPOOL_CONNECTOR),
         source_site=str(meta.get("source") or ""),
         connector=SPOOL_CONNECTOR,
+        speaker=str(meta["speaker"]) if meta.get("speaker") else None,
     )
 
 

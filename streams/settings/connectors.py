@@ -23,6 +23,11 @@ class FeedSettings(Section):
     source_site: str = Field(
         default="", description="Site name for articles (default: the feed's own link host)."
     )
+    speaker: str | None = Field(
+        default=None,
+        description="Gazetteer person id of the leader the feed speaks as (a president's own transcripts): "
+        "the call detectors read first-person calls ('I spoke with ...') as that leader's.",
+    )
 
 
 class ProducerSettings(Section):
