@@ -486,3 +486,24 @@ def test_a_set_split_into_label_files_reads_and_fills_each_file(
     assert ids == [_call_text()["id"]] + [text["id"] for text in other]
     refilled = yaml.safe_load((folder / "labels" / "b.yaml").read_text(encoding="utf-8"))
     assert all(text["sha256"] for text in refilled["texts"])
+
+
+def test_linked_posts_take_the_headline_of_their_link_and_drop_images_and_the_second_copy() -> None:
+    """Trend aggregators open each post with a link to the article they reproduce."""
+    post = (
+        b"---\n"
+        b'title: " [Trend] Site title"\n'
+        b"categories: entries DE\n"
+        b"---\n"
+        b"[Hummels <b>nicht</b> im EM-Kader](https://example.org/a-1.html)\n\n"
+        b"![Hummels nicht im EM-Kader](https://example.org/img.jpg)\n\n"
+        b"Teaser ...\n\n"
+        b"Erster Absatz\nzweite Zeile.\n\n"
+        b"<details>\n  <summary>Origin content</summary>\n  ---\ntitle: x\n---\nKopie\n</details>\n"
+    )
+    assert corpus.select(post, "linked_post", {}, "here") == (
+        "Hummels nicht im EM-Kader",
+        "Teaser ...\n\nErster Absatz zweite Zeile.",
+    )
+    with pytest.raises(corpus.CorpusError, match="no line is a whole Markdown link"):
+        corpus.select(b"---\ntitle: x\n---\nno link here\n", "linked_post", {}, "here")

@@ -18,6 +18,10 @@ Record selectors (``record:``) a label may use, when one file holds more than on
 - ``front_matter_html``: a post whose body is HTML (WordPress exports republishing wire copy): the title is
   the front matter's ``title`` or else ``post_title``; block tags (``p``, ``div``, ``br``, headings, list
   items) end a paragraph, other tags are dropped, entities decoded, spaces inside a paragraph collapsed.
+- ``linked_post``: a Markdown post that opens with a link to the article it reproduces (trend and news
+  aggregators): after the front matter, the first line that is a whole Markdown link ``[headline](url)`` gives
+  the title (inline tags dropped), image lines ``![..](..)`` are dropped, the rest is rendered as for
+  ``front_matter``; a ``<details>`` block (a second copy of the post) and what follows it is left out.
 - ``zip:<member>``: the file is a zip archive; read its member ``<member>`` as the file.
   ``zip:<member>!<selector>`` then applies a selector above to the member (``zip:2015-07-21.json!json:17``).
 - ``gzip``: the file is gzip-compressed; read it decompressed. ``gzip!<selector>`` applies a selector after.
@@ -441,6 +445,8 @@ def select(
         return None, chunk
     if kind == "front_matter":
         return _front_matter(content, where)
+    if kind == "linked_post":
+        return _linked_post(content, where)
     if kind == "front_matter_html":
         html_title, html_body = _front_matter(
             content, where, title_keys=("title", "post_title"), render=render_html
@@ -448,7 +454,7 @@ def select(
         return html.unescape(html_title or ""), html_body
     raise CorpusError(
         f"{where}: unknown record selector '{record}' (line:N, json:path, csv:N, lines:A-B, front_matter,"
-        " front_matter_html,"
+        " front_matter_html, linked_post,"
         " zip:<member>[!selector], gzip[!selector])"
     )
 
@@ -482,6 +488,24 @@ def _front_matter(
         found = _TITLE_LINE.search(header)
         title = found.group(1).strip() if found else ""
     return title, (render or render_markdown)("\n".join(lines[end + 1 :]))
+
+
+_LINK_LINE = re.compile(r"^\s*\[(.+)\]\((?:https?://[^()\s]+)\)\s*$")
+_IMAGE_LINE = re.compile(r"^\s*!\[[^\n]*\]\([^()\s]*\)\s*$")
+
+
+def _linked_post(content: str, where: str) -> tuple[str | None, str]:
+    _, body = _front_matter(content, where, render=lambda markdown: markdown)
+    lines = body.split("\n")
+    links = ((i, _LINK_LINE.match(line)) for i, line in enumerate(lines))
+    first, link = next(((i, found) for i, found in links if found), (0, None))
+    if link is None:
+        raise CorpusError(f"{where}: no line is a whole Markdown link [headline](url)")
+    title = " ".join(_INLINE_TAG.sub("", link.group(1)).split())
+    rest = lines[first + 1 :]
+    details = next((i for i, line in enumerate(rest) if line.strip().startswith("<details")), len(rest))
+    kept = [line for line in rest[:details] if not _IMAGE_LINE.match(line)]
+    return title, render_markdown("\n".join(kept))
 
 
 _HTML_BLOCK = re.compile(
