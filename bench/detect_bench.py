@@ -30,10 +30,13 @@ candidate. The engine (gazetteer load, regex compilation) is built before timing
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -57,7 +60,9 @@ SEED_DATES = {
 }
 GOAL_ARTICLES_PER_SECOND = 3000
 GOAL_MULTILINGUAL_COST = 1.5  # cost per article of the multilingual mix / the English-only mix
+GOAL_ENGLISH_COST = 1.3  # cost per article of the realistic mix / the same mix on the --baseline commit
 REALTEXT_DIR = REPO / "var" / "eval" / "multilingual"
+BASELINE_TREES = REPO / "var" / "bench" / "baseline"
 SOURCES_CACHE = REPO / "var" / "bench" / "sources.json"
 _NAIVE = re.compile(r"phone|call|telephon|video conference|ceasefire|cease-fire|truce", re.IGNORECASE)
 
@@ -131,11 +136,50 @@ def multilingual_mix(english: Sequence[Article], texts_dir: Path, seed: int = 11
     return mixed
 
 
+def baseline_tree(ref: str) -> Path:
+    """The files of commit ``ref`` under ``var/bench/baseline/<commit>`` (written once, then reused)."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=REPO, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    tree = BASELINE_TREES / commit
+    if not (tree / "streams" / "detect" / "engine.py").is_file():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", commit], cwd=REPO, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
+
+
+def baseline_rates(ref: str, sets: Sequence[tuple[str, Sequence[Article], int]]) -> dict[str, float]:
+    """Articles per CPU-second of commit ``ref``'s engine on ``sets`` (name, articles, rounds), timed in a
+    subprocess that imports only that commit's code (``bench/detect_baseline.py``)."""
+    tree = baseline_tree(ref)
+    payload = {
+        "sets": [
+            {"name": name, "rounds": rounds, "articles": [a.to_dict() for a in articles]}
+            for name, articles, rounds in sets
+        ]
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as handle:
+        json.dump(payload, handle)
+        handle.flush()
+        done = subprocess.run(
+            [sys.executable, str(REPO / "bench" / "detect_baseline.py"), str(tree), handle.name],
+            cwd=tree,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    rates: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return rates
+
+
 def rate(work: Callable[[Article], object], articles: Sequence[Article], rounds: int) -> float:
     """Articles per CPU-second of ``work`` over ``articles`` repeated ``rounds`` times (best of three runs).
 
     CPU time of this process, not wall time: on a shared machine that is what one core would deliver.
     """
+    for article in articles:  # warm up: the language model and memos load on first use
+        work(article)
     best = float("inf")
     for _ in range(3):
         started = time.process_time()
@@ -161,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
         default=REALTEXT_DIR,
         help="extracted texts of the multilingual real-text set",
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="also time the English sets with the engine of this commit (e.g. afd8cce), in the same run",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.mix = min(args.rounds, 5), min(args.mix, 300)
@@ -175,35 +224,45 @@ def main(argv: list[str] | None = None) -> int:
         return _NAIVE.findall(article.text)
 
     multilingual = multilingual_mix(mix, args.realtext)
-    sets = [("seeds x5", seeds, args.rounds), ("eval passages", passages, max(1, args.rounds // 10))]
+    english = [("seeds x5", seeds, args.rounds), ("eval passages", passages, max(1, args.rounds // 10))]
     if mix:
-        sets.append(("realistic mix", mix, 1))
-    if multilingual:
-        sets.append(("multilingual mix", multilingual, 1))
+        english.append(("realistic mix", mix, 1))
+    sets = [*english, ("multilingual mix", multilingual, 1)] if multilingual else english
     rows = []
     for name, articles, rounds in sets:
         rows.append((f"{name} (detect)", rate(engine.detect, articles, rounds), articles))
         rows.append((f"{name} (naive keyword scan)", rate(naive, articles, rounds), articles))
+    base = {}
+    if args.baseline:
+        base = {f"{name} (detect, {args.baseline})": v for name, v in baseline_rates(args.baseline, english).items()}
     print(f"load average {os.getloadavg()[0]:.1f}; articles per CPU-second of this process (one core)")
     print(f"goal >= {GOAL_ARTICLES_PER_SECOND} articles/s on the realistic mix (row marked <- goal)")
-    for name, per_second, articles in rows:
+    sizes = {name: articles for name, articles, _ in sets}
+    for name, per_second, articles in [*rows, *((n, v, sizes[n.split(" (")[0]]) for n, v in base.items())]:
         chars = sum(len(a.text) for a in articles) / len(articles)
         mark = "  <- goal" if name == "realistic mix (detect)" else ""
         print(
-            f"{name:<36}{per_second:>10,.0f} articles/s  ({len(articles)} articles, "
+            f"{name:<40}{per_second:>10,.0f} articles/s  ({len(articles)} articles, "
             f"mean {chars:,.0f} chars){mark}"
         )
     if mix:
         with_events = sum(1 for a in mix if engine.detect(a).events)
         print(f"realistic mix: {with_events / len(mix):.1%} of articles carry events")
+    per_second = {name: value for name, value, _ in rows} | base
+    if mix and args.baseline:
+        _verdict(
+            f"English realistic mix: cost per article {{:.2f}}x the same mix with {args.baseline}'s engine",
+            per_second[f"realistic mix (detect, {args.baseline})"] / per_second["realistic mix (detect)"],
+            GOAL_ENGLISH_COST,
+        )
     if multilingual:
-        per_second = {name: value for name, value, _ in rows}
-        ratio = per_second["realistic mix (detect)"] / per_second["multilingual mix (detect)"]
-        verdict = "ok" if ratio <= GOAL_MULTILINGUAL_COST else "MISSED"
-        others = sorted({a.language or "" for a in multilingual} - {"", "en"})
-        print(
-            f"multilingual mix (half in {', '.join(others)}): cost per article {ratio:.2f}x the English-only "
-            f"realistic mix of this run (goal <= {GOAL_MULTILINGUAL_COST}x) {verdict}"
+        others = ", ".join(f"{code} {share:.0%}" for code, share in _shares(multilingual))
+        english_rate = per_second.get(f"realistic mix (detect, {args.baseline})", per_second["realistic mix (detect)"])
+        _verdict(
+            f"multilingual mix ({others}): cost per article {{:.2f}}x the English realistic mix "
+            + (f"with {args.baseline}'s engine" if args.baseline else "of this tree"),
+            english_rate / per_second["multilingual mix (detect)"],
+            GOAL_MULTILINGUAL_COST,
         )
     elif mix:
         print(
@@ -211,6 +270,19 @@ def main(argv: list[str] | None = None) -> int:
             "(run .venv/bin/python -m tests.eval.realtext.extract --set multilingual)"
         )
     return 0
+
+
+def _verdict(template: str, ratio: float, goal: float) -> None:
+    print(f"{template.format(ratio)} (goal <= {goal}x) {'ok' if ratio <= goal else 'MISSED'}")
+
+
+def _shares(articles: Sequence[Article]) -> list[tuple[str, float]]:
+    """Each language's share of ``articles`` by the language the engine gives them, largest first."""
+    counts: dict[str, int] = {}
+    for article in articles:
+        code = article.language or "en"
+        counts[code] = counts.get(code, 0) + 1
+    return sorted(((code, n / len(articles)) for code, n in counts.items()), key=lambda pair: -pair[1])
 
 
 if __name__ == "__main__":
