@@ -139,7 +139,11 @@ def multilingual_mix(english: Sequence[Article], texts_dir: Path, seed: int = 11
 def baseline_tree(ref: str) -> Path:
     """The files of commit ``ref`` under ``var/bench/baseline/<commit>`` (written once, then reused)."""
     commit = subprocess.run(
-        ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=REPO, check=True, capture_output=True, text=True
+        ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     tree = BASELINE_TREES / commit
     if not (tree / "streams" / "detect" / "engine.py").is_file():
@@ -234,7 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((f"{name} (naive keyword scan)", rate(naive, articles, rounds), articles))
     base = {}
     if args.baseline:
-        base = {f"{name} (detect, {args.baseline})": v for name, v in baseline_rates(args.baseline, english).items()}
+        base = {
+            f"{name} (detect, {args.baseline})": v
+            for name, v in baseline_rates(args.baseline, english).items()
+        }
     print(f"load average {os.getloadavg()[0]:.1f}; articles per CPU-second of this process (one core)")
     print(f"goal >= {GOAL_ARTICLES_PER_SECOND} articles/s on the realistic mix (row marked <- goal)")
     sizes = {name: articles for name, articles, _ in sets}
@@ -257,7 +264,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     if multilingual:
         others = ", ".join(f"{code} {share:.0%}" for code, share in _shares(multilingual))
-        english_rate = per_second.get(f"realistic mix (detect, {args.baseline})", per_second["realistic mix (detect)"])
+        english_rate = per_second.get(
+            f"realistic mix (detect, {args.baseline})", per_second["realistic mix (detect)"]
+        )
         _verdict(
             f"multilingual mix ({others}): cost per article {{:.2f}}x the English realistic mix "
             + (f"with {args.baseline}'s engine" if args.baseline else "of this tree"),
