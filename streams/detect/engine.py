@@ -11,7 +11,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
 
 from streams.detect import metrics
 from streams.detect.codes import code_for
@@ -22,6 +21,7 @@ from streams.detect.language_data import load_languages
 from streams.detect.registry import DetectorContext, build_detectors
 from streams.detect.rules import RuleDetector, RuleSet
 from streams.detect.sentences import split_sentences, trim
+from streams.events.source import report_source
 from streams.records import Article, Event, Evidence
 from streams.settings.detect import DetectSettings
 
@@ -133,10 +133,6 @@ def _article_text(article: Article) -> str:
     return article.text
 
 
-def _source(article: Article) -> str:
-    return article.source_site or urlsplit(article.url).hostname or ""
-
-
 def _identity(finding: Finding) -> tuple[str, str]:
     return finding.event_type, finding.identity()
 
@@ -162,7 +158,7 @@ def _build_events(findings: list[Finding], article: Article, language: str) -> I
     grouped: dict[tuple[str, str, date], list[Finding]] = {}
     for index, finding in enumerate(findings):
         grouped.setdefault((*_identity(finding), days[index]), []).append(finding)
-    source = _source(article)
+    source = report_source(article)
     for (event_type, _, day), group in grouped.items():
         best = next((f for f in group if f.date_explicit), group[0])
         yield _event(event_type, day, best, group, article, language, source)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from streams.events.source import report_source
 from streams.records import Article, Event, Evidence
 
 
 def duplicate_reports(reports: Sequence[Event], duplicate: Article) -> list[Event]:
     """The original's event reports, re-issued with the duplicate article as their evidence."""
-    source = duplicate.source_site or duplicate.connector or "unknown"
+    source = report_source(duplicate)
     result = []
     for report in reports:
         evidence = tuple(
@@ -26,7 +27,7 @@ def duplicate_reports(reports: Sequence[Event], duplicate: Article) -> list[Even
         result.append(
             report.replace(
                 evidence=evidence,
-                sources=(source,),
+                sources=(source,) if source else (),
                 first_reported=duplicate.published,
                 last_reported=duplicate.published,
             )
