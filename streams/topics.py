@@ -11,6 +11,9 @@ EVENTS_DLQ = "events.dlq"
 ALERTS = "alerts"
 ALERTS_DLQ = "alerts.dlq"
 ALERT_DELIVERIES = "alerts.deliveries"
+# The dedupe state every worker shares: one partition, compacted, created by its own module
+# (streams/worker/state_log.py), so it is not in ALL_TOPICS.
+DEDUPE_STATE = "dedupe.state"
 
 ALL_TOPICS: tuple[str, ...] = (
     ARTICLES_RAW,
