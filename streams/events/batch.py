@@ -38,7 +38,10 @@ class BatchMerge:
 
     def fold(self, index: int, raw: bytes) -> Folded:
         """Merge the ``index``-th record of the batch; raises ``RecordError``/``ValueError`` for a bad one."""
-        report = Event.from_json(raw)
+        return self.fold_report(index, Event.from_json(raw))
+
+    def fold_report(self, index: int, report: Event) -> Folded:
+        """Merge the decoded report of the ``index``-th record; raises ``ValueError`` if it cannot merge."""
         key = report.id.encode()
         pending = self._states.get(key)
         known = pending[1] if pending is not None else self.read(key)

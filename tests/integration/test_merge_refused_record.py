@@ -16,7 +16,7 @@ from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 
 from streams.records import Alert, Event, Evidence, Participant
-from streams.topics import ALERTS, ARTICLES_DLQ, EVENTS, EVENTS_MERGED
+from streams.topics import ALERTS, EVENTS, EVENTS_DLQ, EVENTS_MERGED
 from tests.integration.kafka_io import produce_records, read_all
 from tests.pipeline_harness import Pipeline, metric_sum, wait_for
 
@@ -71,7 +71,10 @@ def test_alert_too_large_for_its_topic_is_dead_lettered_and_the_stage_moves_on(
             180,
             "the huge report merged",
         )
-        produce_records(kafka_bootstrap, events_topic, [(r.id.encode(), r.to_json()) for r in ordinary])
+        undecodable = (b"some-event-id", b"not a report")  # goes to events.dlq as received
+        produce_records(
+            kafka_bootstrap, events_topic, [undecodable] + [(r.id.encode(), r.to_json()) for r in ordinary]
+        )
         wait_for(
             lambda: metric_sum(pipe.worker_metrics(), "newswatch_events_merged_total") >= len(reports),
             120,
@@ -84,9 +87,12 @@ def test_alert_too_large_for_its_topic_is_dead_lettered_and_the_stage_moves_on(
     assert sorted(a.event.id for a in alerts) == sorted(r.id for r in ordinary)
     merged = read_all(kafka_bootstrap, f"{topic_prefix}{EVENTS_MERGED}", expect=len(reports))
     assert {Event.from_json(v).id for v in merged} == {r.id for r in reports}
-    letters = [json.loads(v) for v in read_all(kafka_bootstrap, f"{topic_prefix}{ARTICLES_DLQ}", expect=1)]
+    dead = read_all(kafka_bootstrap, f"{topic_prefix}{EVENTS_DLQ}", expect=2)
+    assert undecodable[1] in dead
+    letters = [json.loads(v) for v in dead if v != undecodable[1]]
     huge_alert_id = Alert(event=huge, reason="first").id
     assert [(x["key"], x["reason"], x["refused_by_broker"]) for x in letters] == [
         (huge_alert_id, "too_large", f"{topic_prefix}{ALERTS}")
     ]
     assert metrics['newswatch_merge_dead_letters_total{reason="too_large"}'] == 1
+    assert metrics['newswatch_event_reports_dead_lettered_total{reason="undecodable"}'] == 1

@@ -110,7 +110,7 @@ async def producer(kafka_bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
 
 
 def _create(bootstrap: str, prefix: str, max_message_bytes: int) -> tuple[str, str]:
-    small, dlq = f"{prefix}alerts", f"{prefix}articles.dlq"
+    small, dlq = f"{prefix}alerts", f"{prefix}events.dlq"
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id=f"test-{uuid.uuid4().hex[:6]}")
     try:
         admin.create_topics(

@@ -27,7 +27,8 @@ def _article(article_id: str, url: str, connector: str) -> Article:
 
 
 def test_the_source_is_the_site_then_the_host_then_the_connector() -> None:
-    assert report_source(_article("a", "https://www.site.example/x", "rss").replace(source_site="site")) == "site"
+    named = _article("a", "https://www.site.example/x", "rss").replace(source_site="site")
+    assert report_source(named) == "site"
     assert report_source(_article("a", "https://www.site.example/x", "rss")) == "www.site.example"
     assert report_source(_article("a", "", "rss")) == "rss"
     assert report_source(_article("a", "", "")) == ""
