@@ -7,22 +7,20 @@ articles.raw --articles--> events --merge--> alerts (+ events.merged), and artic
   one pass (``streams.worker.article_stage``). Every article also goes to ``articles.unique``, the
   store replay reads: unique ones keyed by their id, duplicates by their original's id.
 - merge: fold each report into the event table and emit an alert only for a new event or a material
-  change (``streams.events.merge``). A batch's alerts and merged events are acknowledged by the broker
-  before its new states are written to the table (``streams.events.batch``): a kill in between makes
-  the same decisions again with the same alert ids, never a state without its alert. A record the
-  broker refuses for good (too large) is dead-lettered with its key and reason instead
-  (``streams.worker.outputs``), so one bad record never stops the stage.
+  change (``streams.events.merge_stage``; its agent is ``streams.worker.merge_agent``). A report's alert
+  and merged event are acknowledged by the broker before its new state is written to the table: a kill
+  in between makes the same decision again with the same alert id, never a state without its alert.
 
 No exception escapes an agent: a failing record is logged, counted and dead-lettered.
 
-Throughput: each agent takes its records in batches (``stream.take_events``), decides the whole batch,
-then sends the outputs in one burst, so aiokafka packs them into a few produce requests instead of one
-request per record, and the metrics are updated once per batch (labelled children bound up front).
+Throughput: the article agent takes its records in batches (``stream.take_events``), decides the
+whole batch, then sends the outputs in one burst, so aiokafka packs them into a few produce requests
+instead of one request per record, and the metrics are updated once per batch (labelled children bound
+up front).
 Offsets are acknowledged only after the batch's sends were handed to the producer (``take_events``
 acks after the loop body; Faust flushes the producer before it commits), so the worker stays
-at-least-once; the merge stage also waits for the broker's acknowledgements before its state writes.
-A batch waits at most ``*_WITHIN`` seconds for more records when the topic is quiet, which bounds the
-latency it adds per stage.
+at-least-once. A batch waits at most ``ARTICLE_WITHIN`` seconds for more records when the topic is
+quiet, which bounds the latency it adds.
 
 State: the dedupe fingerprints and the per-article reports are GlobalTables, so every worker sees every
 original and its reports whichever partition it came from; the event table is partitioned like the
@@ -32,29 +30,26 @@ iteration does, so table writes go to its partition (Faust's RocksDB store requi
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import cast
 
 import faust
 
 from streams.detect.engine import DetectionEngine
-from streams.events.batch import BatchMerge
 from streams.settings import Settings
 from streams.worker import metrics
 from streams.worker.app import PipelineTopics
 from streams.worker.article_stage import ArticleStage
 from streams.worker.dedupe_state import TableBackedDedupe
-from streams.worker.outputs import publish_acknowledged
+from streams.worker.merge_agent import register_merge_stage
 from streams.worker.table_reads import TableReads
 
 log = logging.getLogger(__name__)
 
 # Records per batch and the longest wait for a batch to fill, per stage (see the module docstring).
 ARTICLE_BATCH, ARTICLE_WITHIN = 500, 0.05
-MERGE_BATCH, MERGE_WITHIN = 200, 0.02
 
 
 def _batches(stream: faust.StreamT[bytes], size: int, within: float) -> AsyncIterator[Sequence[faust.EventT]]:
@@ -65,22 +60,6 @@ def _batches(stream: faust.StreamT[bytes], size: int, within: float) -> AsyncIte
 def _enter(stream: faust.StreamT[bytes], event: faust.EventT | None) -> None:
     """Make ``event`` the current one, as plain iteration does: table writes go to its partition."""
     cast(faust.Stream, stream)._set_current_event(event)
-
-
-@contextlib.contextmanager
-def _keeping_current(stream: faust.StreamT[bytes]) -> Iterator[None]:
-    """Put the stream's current event back after a section that moved it.
-
-    While the body awaits, ``take_events`` takes the next record, sets it as the current event and waits
-    for the body to finish; it then pairs the record with ``current_event``. Leaving another event there
-    would ack the wrong record, leaving None crashes the stream ("Take buffer found current_event is
-    None").
-    """
-    previous = stream.current_event
-    try:
-        yield
-    finally:
-        _enter(stream, previous)
 
 
 def _entering(stream: faust.StreamT[bytes], batch: Sequence[faust.EventT]) -> Callable[[int], None]:
@@ -119,19 +98,10 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
         partitions=settings.kafka.partitions,
         on_changelog_event=on_article_events_change,
     )
-    event_table = app.Table(
-        "events",
-        key_type=bytes,
-        value_type=bytes,
-        partitions=settings.kafka.partitions,
-    )
     dedupe = TableBackedDedupe(settings.dedupe, fingerprints, settings.kafka.partitions)
     article_reads: TableReads[bytes] = TableReads(article_events, settings.kafka.partitions)
     stage = ArticleStage(dedupe, DetectionEngine.from_settings(settings.detect), article_reads)
     metrics.init_labels()
-    # Labelled children resolved once, not per record.
-    merge_seconds = metrics.STAGE_SECONDS.labels(stage="merge")
-    merge_errors = metrics.STAGE_ERRORS.labels(stage="merge")
 
     evict_every = settings.dedupe.evict_interval_seconds
     last_eviction = time.monotonic()
@@ -156,46 +126,7 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
                 await topics.events.send(key=key, value=value)
             yield None
 
-    @app.agent(topics.events, name="newswatch.merge")
-    async def merge_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-        # Outputs first, state second (streams/events/batch.py): the batch's records are acknowledged by
-        # the broker before the event table is written, so a kill never keeps a state without its alert.
-        async for batch in _batches(stream, MERGE_BATCH, MERGE_WITHIN):
-            merge = BatchMerge(event_table.get)
-            dead: list[bytes] = []
-            for index, event in enumerate(batch):
-                _enter(stream, event)  # reads from its partition (RocksDB)
-                started = time.perf_counter()
-                try:
-                    folded = merge.fold(index, event.value)
-                except Exception:
-                    merge_errors.inc()
-                    log.exception("merge failed; report dead-lettered", extra={"stage": "merge"})
-                    dead.append(event.value)
-                    continue
-                metrics.EVENTS_MERGED.labels(reason=folded.outcome.reason).inc()
-                if folded.alert is not None:
-                    metrics.ALERTS_EMITTED.labels(reason=folded.outcome.reason).inc()
-                    log.info(
-                        "alert %s for %s",
-                        folded.outcome.reason,
-                        folded.report.key,
-                        extra={"event_id": folded.report.id, "stage": "merge"},
-                    )
-                merge_seconds.observe(time.perf_counter() - started)
-            _enter(stream, None)
-            await publish_acknowledged(
-                [(topics.articles_dlq, None, raw) for raw in dead]
-                + [(topics.events_merged, key, value) for key, value in merge.merged]
-                + [(topics.alerts, key, value) for key, value in merge.alerts],
-                dead_letters=topics.articles_dlq,
-            )
-            with _keeping_current(stream):  # a record that came during the await is paired with it
-                for index, writes in sorted(merge.writes_by_record().items()):
-                    _enter(stream, batch[index])  # the changelog record goes to the report's partition
-                    for key, state in writes:
-                        event_table[key] = state
-            yield None
+    register_merge_stage(app, topics, settings)  # streams/worker/merge_agent.py
 
     async def rebuild_after_rebalance(app: faust.App, *_: object, **__: object) -> None:
         dedupe.needs_restore = True
