@@ -1,11 +1,13 @@
 """Time another commit's detection engine on the article sets of ``bench/detect_bench.py``.
 
-``detect_bench.py --baseline REF`` writes the tree of REF into ``var/bench/baseline/<commit>`` and runs
+``detect_bench.py --baseline REF`` writes the tree of REF into ``var/bench/baseline/<commit>`` and starts
 this script there in a subprocess, so the articles are the same and the engine, its data and its
 patterns are REF's. Standalone on purpose: it imports nothing of the current tree.
 
-Run as ``python bench/detect_baseline.py TREE ARTICLES.json``; prints a JSON object {set name: articles
-per CPU-second}. ``ARTICLES.json``: {"sets": [{"name", "rounds", "articles": [Article.to_dict(), ...]}]}.
+Run as ``python bench/detect_baseline.py TREE ARTICLES.json``, where ``ARTICLES.json`` is
+``{"sets": {name: [Article.to_dict(), ...]}}``. It prints ``ready`` once the engine is built and every
+set detected once (warm), then answers each line ``NAME ROUNDS`` on its input with the CPU seconds of
+detecting that set ROUNDS times, so the caller can alternate its own runs with these under one load.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import sys
 import time
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
 
 
 def main(argv: list[str]) -> int:
@@ -32,26 +33,22 @@ def main(argv: list[str]) -> int:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # the core the caller times on
     known = {field.name for field in fields(Article)}
     engine = DetectionEngine()
-    rates: dict[str, float] = {}
-    for item in json.loads(articles_file.read_text(encoding="utf-8"))["sets"]:
-        articles = [Article.from_dict({k: v for k, v in a.items() if k in known}) for a in item["articles"]]
-        rates[item["name"]] = _rate(engine.detect, articles, int(item["rounds"]))
-    print(json.dumps(rates))
-    return 0
-
-
-def _rate(work: Any, articles: list[Any], rounds: int) -> float:
-    """Articles per CPU-second, best of three runs (as ``detect_bench.rate``)."""
-    for article in articles:  # warm up: the language model and memos load on first use
-        work(article)
-    best = float("inf")
-    for _ in range(3):
+    sets = {
+        name: [Article.from_dict({k: v for k, v in a.items() if k in known}) for a in articles]
+        for name, articles in json.loads(articles_file.read_text(encoding="utf-8"))["sets"].items()
+    }
+    for articles in sets.values():  # warm up: the language model and memos load on first use
+        for article in articles:
+            engine.detect(article)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        name, rounds = line.rsplit(maxsplit=1)
         started = time.process_time()
-        for _ in range(rounds):
-            for article in articles:
-                work(article)
-        best = min(best, time.process_time() - started)
-    return rounds * len(articles) / max(best, 1e-9)
+        for _ in range(int(rounds)):
+            for article in sets[name]:
+                engine.detect(article)
+        print(time.process_time() - started, flush=True)
+    return 0
 
 
 if __name__ == "__main__":
