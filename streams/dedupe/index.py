@@ -417,6 +417,62 @@ class DedupeIndex:
         self.lookups.link(table_key, found.fingerprint, found.url_hash)
         return clash
 
+    def exact_holder(self, value: bytes) -> str | None:
+        """The key of another live entry within the window with the URL or the text of entry ``value``."""
+        found = decode_entry(value)
+        fp, key = found.fingerprint, fingerprint_key(found.article_id)
+        layers = [(content_lookup(fp.content_hash), False)]
+        if found.url_hash:
+            layers.insert(0, (url_lookup(found.url_hash), True))
+        for lookup, by_url in layers:
+            slot = self.urls.get(lookup)
+            held = None if slot is None or not self.lookups.live[slot] else self.lookups.keys[slot]
+            held_value = None if held is None or held == key else self.fingerprints.get(held)
+            if held_value is None or abs(entry_published(held_value) - fp.published) > self.window_seconds:
+                continue
+            other = decode_entry(held_value)
+            if by_url:
+                same = other.url_hash == found.url_hash
+            else:
+                same = other.fingerprint.content_hash == fp.content_hash
+            if same:
+                return held
+        return None
+
+    def duplicate_among(self, key: str, others: Sequence[str]) -> DedupeDecision | None:
+        """Whether remembered entry ``key`` copies one of ``others`` (remembered after it was decided).
+
+        For a race between workers (``streams.worker.dedupe_state``): the same layers as a decision, the
+        near layer by signature estimate (the others' texts are not cached here); the first of equals wins.
+        """
+        value = self.fingerprints.get(key)
+        if value is None or not others:
+            return None
+        mine = decode_entry(value)
+        holder = self.exact_holder(value)
+        if holder is not None and holder in others:
+            theirs = decode_entry(self.fingerprints[holder])
+            outcome = EXACT_URL if mine.url_hash and theirs.url_hash == mine.url_hash else EXACT_CONTENT
+            why = f"same {outcome.removeprefix('exact_')} as {theirs.article_id}"
+            return DedupeDecision(outcome, theirs.article_id, 1.0, why)
+        fp = mine.fingerprint
+        if fp.shingle_count < self.settings.min_shingles:
+            return None
+        near = set(unpacked(members(self.bands, band_lookups(fp))))
+        slots = [slot for slot in (self.lookups.slot_of.get(other) for other in others) if slot in near]
+        if not slots:
+            return None
+        owner = np.zeros(len(slots), dtype=np.intp)
+        estimates = self.estimator.pairs(self.lookups, [fp], owner, np.array(slots, dtype=np.intp))
+        score = max(estimates)
+        if score < self.settings.near_estimate_threshold:
+            return None
+        other = self._article_id(slots[estimates.index(score)])
+        if other is None:
+            return None
+        reason = f"contains or is contained in {other} (signature containment {score:.3f}, found late)"
+        return DedupeDecision(NEAR, other, round(score, 4), reason, method="signature")
+
     def _exact_clash(self, table_key: str, found: Remembered) -> str | None:
         """The exact layer where ``found`` meets an earlier live article within the window, if any.
 
@@ -469,14 +525,23 @@ class DedupeIndex:
 
     # ----------------------------------------------------------------- forgetting
 
-    def evict_expired(self, now: datetime) -> int:
-        """Forget articles published more than the window before ``now``; returns how many."""
+    def eviction_watermark(self) -> datetime | None:
+        """The stream time to evict by: the latest published time decided here (None before the first)."""
+        return self.high_watermark
+
+    def evict_expired(self, now: datetime, forgotten: list[tuple[str, str]] | None = None) -> int:
+        """Forget articles published more than the window before ``now``; returns how many.
+
+        ``forgotten`` collects the (table key, article id) of each article forgotten.
+        """
         cutoff = epoch_seconds(now) - self.window_seconds
         items = list(self.fingerprints.items())
         expired = [(key, value) for key, value in items if entry_published(value) < cutoff]  # time only
         for table_key, value in expired:
             found = decode_entry(value)
             key = fingerprint_key(found.article_id)
+            if forgotten is not None:
+                forgotten.append((table_key, found.article_id))
             self.lookups.forget(key, found)
             del self.fingerprints[table_key]
             self.texts.discard(key)

@@ -12,26 +12,23 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import orjson
 
 from streams.dedupe.index import DedupeDecision
+from streams.dedupe.keys import fingerprint_key
 from streams.detect.engine import DetectionEngine
 from streams.events.reports import duplicate_reports
 from streams.records import Article, Event, utcnow
 from streams.text import normalize_article
 from streams.worker import metrics
-from streams.worker.dedupe_state import TableBackedDedupe
+from streams.worker.dedupe_state import SharedDedupe
 
 log = logging.getLogger(__name__)
 
 Record = tuple[bytes | None, bytes]  # Kafka key and value
-
-
-def _stay(index: int) -> None:
-    """The default ``enter``: nothing to switch (plain mappings as state)."""
 
 
 @dataclass
@@ -43,12 +40,23 @@ class ArticleOutputs:
     dead: list[Record] = field(default_factory=list)  # articles.dlq
 
 
+@dataclass
+class DecidedBatch:
+    """A batch decided and its unique articles detected, before its outputs are made (``finish``)."""
+
+    articles: list[tuple[Article, DedupeDecision | None]] = field(default_factory=list)
+    detected: dict[str, list[Event]] = field(default_factory=dict)  # unique article id -> its reports
+    remembered: list[str] = field(default_factory=list)  # fingerprint keys remembered, in order
+    new_reports: list[tuple[str, bytes]] = field(default_factory=list)  # article id -> reports JSON stored
+    dead: list[Record] = field(default_factory=list)
+
+
 class ArticleStage:
     """Decide each article of a batch unique or duplicate, and find the events the unique ones report."""
 
     def __init__(
         self,
-        dedupe: TableBackedDedupe,
+        dedupe: SharedDedupe,
         engine: DetectionEngine,
         article_events: MutableMapping[bytes, bytes],
     ) -> None:
@@ -61,31 +69,59 @@ class ArticleStage:
         self._dedupe_errors = metrics.STAGE_ERRORS.labels(stage="dedupe")
         self._detect_errors = metrics.STAGE_ERRORS.labels(stage="detect")
 
-    def process(self, records: Sequence[Record], enter: Callable[[int], None] = _stay) -> ArticleOutputs:
-        """The outputs of one batch of ``articles.raw`` records; never raises for a bad record.
+    def process(self, records: Sequence[Record]) -> ArticleOutputs:
+        """The outputs of one batch of ``articles.raw`` records, every decision final; never raises."""
+        return self.finish(self.decide(records))
 
-        ``enter(i)`` is called before the state is read or written for record ``i`` (the worker makes
-        that record Faust's current event, so table writes go to its partition).
-        """
-        out = ArticleOutputs()
+    def decide(self, records: Sequence[Record]) -> DecidedBatch:
+        """Decode, dedupe and detect a batch (the state is updated here); outputs come from ``finish``."""
+        batch = DecidedBatch()
         metrics.ARTICLES_RECEIVED.inc(len(records))
-        articles: list[tuple[int, Article]] = []
+        articles: list[Article] = []
         started = time.perf_counter()
-        for index, (key, raw) in enumerate(records):
+        for key, raw in records:
             try:
-                articles.append((index, normalize_article(Article.from_json(raw))))
+                articles.append(normalize_article(Article.from_json(raw)))
             except Exception as exc:  # bad record: never let it stop the stream
                 metrics.ARTICLES_INVALID.inc()
                 log.warning("undecodable article sent to dead letters: %s", exc, extra={"stage": "dedupe"})
-                out.dead.append((key, raw))
-        decisions = self._decide(articles, enter)
+                batch.dead.append((key, raw))
+        decisions = self._decide(articles)
         if articles:
             per_article = (time.perf_counter() - started) / len(articles)
             for _ in articles:
                 self._dedupe_seconds.observe(per_article)
+        for article, decision in zip(articles, decisions, strict=True):
+            batch.articles.append((article, decision))
+            if decision is not None and decision.duplicate_of is None:
+                if not decision.replay:
+                    batch.remembered.append(fingerprint_key(article.id))
+                self._detect(article, batch)
+            elif decision is None:
+                self._detect(article, batch)
+        return batch
+
+    def finish(
+        self, batch: DecidedBatch, changed: Mapping[str, DedupeDecision] | None = None
+    ) -> ArticleOutputs:
+        """The outputs of a decided batch; ``changed``: decisions another worker's earlier entry changed.
+
+        An article in ``changed`` lost a race to a copy another worker remembered first: it becomes a
+        duplicate of that copy (its own detection is dropped, the copy's reports are re-issued), and an
+        article of the batch that duplicated it now duplicates the copy.
+        """
+        changed = changed or {}
+        out = ArticleOutputs(dead=list(batch.dead))
         uniques = duplicates = 0
-        for (index, article), decision in zip(articles, decisions, strict=True):
-            enter(index)
+        for article, first in batch.articles:
+            decision = changed.get(article.id, first)
+            original = None if decision is None else decision.duplicate_of
+            lost = None if original is None else changed.get(original)
+            if decision is not None and lost is not None:  # its original lost a race to the winner
+                winner = lost.duplicate_of
+                decision = replace(
+                    decision, duplicate_of=winner, syndicated_from=decision.syndicated_from and winner
+                )
             if decision is not None and decision.duplicate_of is not None:
                 duplicates += 1
                 marked = article.replace(
@@ -99,16 +135,14 @@ class ArticleStage:
             else:
                 uniques += 1
                 out.unique.append((article.id.encode(), article.to_json()))
-                self._detect(article, out)
+                self._emit(article, batch.detected.get(article.id, ()), out)
         if uniques:
             metrics.ARTICLES_UNIQUE.inc(uniques)
         if duplicates:
             metrics.ARTICLES_DUPLICATE.inc(duplicates)
         return out
 
-    def _decide(
-        self, articles: list[tuple[int, Article]], enter: Callable[[int], None]
-    ) -> list[DedupeDecision | None]:
+    def _decide(self, articles: list[Article]) -> list[DedupeDecision | None]:
         """Dedupe decisions in order, for the whole batch at once (the cheap path).
 
         If the batch call fails, each article is decided alone, so only the article at fault passes on
@@ -116,16 +150,13 @@ class ArticleStage:
         """
         if not articles:
             return []
-        enter(articles[0][0])  # fingerprint writes: a GlobalTable, so any partition of the batch will do
         try:
-            decisions: list[DedupeDecision | None] = list(
-                self.dedupe.check_and_add_batch([article for _, article in articles])
-            )
+            decisions: list[DedupeDecision | None] = list(self.dedupe.check_and_add_batch(articles))
         except Exception:
             log.warning("batch dedupe failed; deciding the batch's articles one by one", exc_info=True)
-            decisions = [self._decide_one(index, article, enter) for index, article in articles]
+            decisions = [self._decide_one(article) for article in articles]
         if log.isEnabledFor(logging.DEBUG):
-            for (_, article), decision in zip(articles, decisions, strict=True):
+            for article, decision in zip(articles, decisions, strict=True):
                 if decision is not None and decision.duplicate_of is not None:
                     log.debug(
                         "duplicate of %s (%s, %.2f)",
@@ -136,10 +167,7 @@ class ArticleStage:
                     )
         return decisions
 
-    def _decide_one(
-        self, index: int, article: Article, enter: Callable[[int], None]
-    ) -> DedupeDecision | None:
-        enter(index)
+    def _decide_one(self, article: Article) -> DedupeDecision | None:
         try:
             return self.dedupe.check_and_add(article)
         except Exception:
@@ -147,19 +175,21 @@ class ArticleStage:
             log.exception("dedupe failed; passing article on as unique", extra={"article_id": article.id})
             return None
 
-    def _detect(self, article: Article, out: ArticleOutputs) -> None:
+    def _detect(self, article: Article, batch: DecidedBatch) -> None:
         started = time.perf_counter()
         try:
             reports = list(self.engine.detect(article).events)
             if reports:
-                self.article_events[article.id.encode()] = orjson.dumps([r.to_dict() for r in reports])
+                stored = orjson.dumps([r.to_dict() for r in reports])
+                self.article_events[article.id.encode()] = stored
+                batch.new_reports.append((article.id, stored))
         except Exception:
             self._detect_errors.inc()
             log.exception("detection failed; article dead-lettered", extra={"stage": "detect"})
-            out.dead.append((article.id.encode(), article.to_json()))
+            batch.dead.append((article.id.encode(), article.to_json()))
             return
         self._detect_seconds.observe(time.perf_counter() - started)
-        self._emit(article, reports, out)
+        batch.detected[article.id] = reports
 
     def stored_reports(self, duplicate: Article) -> list[Event]:
         """The reports stored for ``duplicate``'s original, re-issued with the duplicate's evidence."""

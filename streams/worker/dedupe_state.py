@@ -1,89 +1,186 @@
-"""Keep the dedupe index durable: fingerprints in a Faust table, the lookups rebuilt from it.
+"""The dedupe state every worker shares: remembered fingerprints and originals' reports, from one ordered log.
 
-Only one record per unique article goes to Kafka (its compact fingerprint entry, in the
-``dedupe-fingerprints`` table's changelog). The URL, content-hash and LSH band maps are derived state
-kept in memory: rebuilt from the table after recovery or a rebalance, and kept current from the
-table's changelog (entries other workers wrote or deleted), so a restart or a moved partition loses
-nothing.
+Each worker decides its batch against the state it holds (``check_and_add_batch``, which remembers the
+unique ones here at once), writes what it remembered to the state log (``log_records``: reports first,
+then fingerprints, so whoever sees a fingerprint also has its reports) and applies every record of the
+log, its own and the other workers', in log order (``apply``). The log's order settles races: of two
+copies remembered by two workers at once, the one written first is the original everywhere.
+
+- ``apply`` skips a fingerprint that copies (same URL or text) an entry earlier in the log: every worker
+  applying the same log holds the same entries;
+- ``settle`` is the worker's own check once its records are applied: each article it remembered is
+  checked against the entries other workers wrote before it while it was deciding, and becomes a
+  duplicate of the earliest it copies (exactly, or near by signature). ``forget`` then removes the losers
+  here, and their tombstones go to the log.
+
+The log itself (Kafka) is ``streams.worker.state_log``; this module is plain state, tested without Kafka.
+A single worker, or an offline tool, uses it without a log: every decision is then final at once.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from streams.dedupe import metrics as dedupe_metrics
 from streams.dedupe.index import DedupeDecision, DedupeIndex
+from streams.dedupe.keys import entry_article_id, fingerprint_key
 from streams.records import Article
 from streams.settings.dedupe import DedupeSettings
-from streams.worker.table_reads import TableReads, table_reads
 
 log = logging.getLogger(__name__)
 
-# Races between workers are logged at most this often (a backlog burst can make thousands).
-RACE_LOG_SECONDS = 60.0
+FINGERPRINT, REPORTS = b"f", b"r"  # the first byte of a log key: what the rest of the key names
+LogRecord = tuple[bytes, bytes | None]  # key and value (None: a deletion) of one log record
+RACE_LOG_SECONDS = 60.0  # races between workers are logged at most this often
 
 
-class TableBackedDedupe:
-    """A DedupeIndex whose remembered fingerprints live in a (Faust) table and lookups in memory."""
+def fingerprint_record(key: str, value: bytes | None) -> LogRecord:
+    return FINGERPRINT + key.encode(), value
 
-    def __init__(
-        self, settings: DedupeSettings, table: MutableMapping[str, bytes], partitions: int = 1
-    ) -> None:
-        self.reads = table_reads(table, partitions)
-        self.index = DedupeIndex(settings, fingerprints=self.reads)
-        self.needs_restore = True
+
+def reports_record(article_id: str, value: bytes | None) -> LogRecord:
+    return REPORTS + article_id.encode(), value
+
+
+class SharedDedupe:
+    """A DedupeIndex and the originals' reports, kept equal in every worker by applying one log in order."""
+
+    def __init__(self, settings: DedupeSettings, fingerprints: dict[str, bytes] | None = None) -> None:
+        self.fingerprints: dict[str, bytes] = {} if fingerprints is None else fingerprints
+        self.index = DedupeIndex(settings, fingerprints=self.fingerprints)
+        self.index.rebuild_lookups()
+        self.reports: dict[bytes, bytes] = {}  # article id -> its reports (JSON list); event articles only
+        self.offsets: dict[str, int] = {}  # fingerprint key -> log offset, for entries read from the log
+        self._late: list[str] = []  # other workers' entries applied since the last ``settle``, log order
         self._raced, self._raced_logged = 0, -RACE_LOG_SECONDS
 
+    # ----------------------------------------------------------------- deciding
+
     def check_and_add(self, article: Article, now: datetime | None = None) -> DedupeDecision:
-        if self.needs_restore:
-            self.restore()
         return self.index.check_and_add(article, now)
 
     def check_and_add_batch(
         self, articles: Sequence[Article], now: datetime | None = None
     ) -> list[DedupeDecision]:
-        """``DedupeIndex.check_and_add_batch``, restoring the lookups first if needed."""
-        if self.needs_restore:
-            self.restore()
+        """Decide against every entry applied so far; only entries applied after this count as late."""
+        self._late.clear()
         return self.index.check_and_add_batch(articles, now)
 
-    def remember(self, key: str, value: bytes | None, written_at: float | None = None) -> None:
-        """Apply one changelog record (a write or a deletion, another worker's or our own) to the lookups.
+    def log_records(self, remembered: Sequence[str], reports: Sequence[tuple[str, bytes]]) -> list[LogRecord]:
+        """The log records of a batch: ``reports`` (article id, JSON) first, then the remembered entries."""
+        records = [reports_record(article_id, value) for article_id, value in reports]
+        for key in remembered:
+            value = self.fingerprints.get(key)
+            if value is not None:
+                records.append(fingerprint_record(key, value))
+        return records
 
-        ``written_at``: the record's Kafka timestamp (epoch seconds), for the changelog lag metric.
+    # ----------------------------------------------------------------- applying the log
+
+    def apply(self, key: bytes, value: bytes | None, offset: int, written_at: float | None = None) -> None:
+        """Apply one log record (``StateLog``'s callback); records come in log order.
+
+        ``written_at``: the record's Kafka timestamp (epoch seconds), for the state lag metric.
         """
+        kind, name = key[:1], key[1:]
+        if kind == REPORTS:
+            if value is None:
+                self.reports.pop(name, None)
+            else:
+                self.reports[name] = value
+        elif kind == FINGERPRINT:
+            self._apply_fingerprint(name.decode(), value, offset)
         if written_at:
             dedupe_metrics.CHANGELOG_LAG.observe(max(0.0, time.time() - written_at))
-        if isinstance(self.reads, TableReads):
-            self.reads.arrived(key, value)  # readable now, before Faust applies it to the table
-        if self.needs_restore:
-            return  # the rebuild reads it from the table
+
+    def _apply_fingerprint(self, key: str, value: bytes | None, offset: int) -> None:
         if value is None:
-            self.index.unlink_entry(key)
+            if key in self.fingerprints:
+                del self.fingerprints[key]
+                self.index.unlink_entry(key)
+                self.index.recount()
+            self.offsets.pop(key, None)
             return
-        clash = self.index.link_entry(key, value)
-        if clash is not None:
-            dedupe_metrics.CROSS_WORKER_DUPLICATES.labels(layer=clash).inc()
-            self._raced += 1
-            if time.monotonic() - self._raced_logged >= RACE_LOG_SECONDS:
-                log.warning(
-                    "%d duplicate(s) kept by two workers deciding at once since the last report (%s last); "
-                    "see newswatch_dedupe_cross_worker_duplicates_total",
-                    self._raced,
-                    clash,
-                    extra={"stage": "dedupe"},
-                )
-                self._raced, self._raced_logged = 0, time.monotonic()
+        if self.fingerprints.get(key) == value:  # our own entry coming back (or a repeat of one)
+            self.offsets.setdefault(key, offset)
+            return
+        holder = self.index.exact_holder(value)
+        if holder is not None and self.offsets.get(holder, offset) < offset:
+            return  # a copy of an earlier entry: its writer finds that one when it settles, and drops it
+        self.fingerprints[key] = value
+        self.index.link_entry(key, value)
+        self.index.recount()
+        self.offsets[key] = offset
+        self._late.append(key)
 
-    def restore(self) -> int:
-        """Rebuild the in-memory lookups from every fingerprint in the table."""
-        self.needs_restore = False
-        count = self.index.rebuild_lookups()
-        log.info("dedupe lookups rebuilt from %d remembered articles", count, extra={"stage": "dedupe"})
-        return count
+    # ----------------------------------------------------------------- settling a batch
 
-    def evict_expired(self, now: datetime) -> int:
-        return self.index.evict_expired(now)
+    def settle(self, remembered: Sequence[str]) -> dict[str, DedupeDecision]:
+        """Decisions that change once the log is applied past ``remembered`` (our entries, in order).
+
+        An entry another worker wrote earlier in the log than ours and that ours copies makes ours a
+        duplicate of it: article id -> the new decision. Call ``forget`` with the keys that lost.
+        """
+        late, self._late = self._late, []
+        changed: dict[str, DedupeDecision] = {}
+        for key in remembered:
+            own_offset = self.offsets.get(key)
+            if own_offset is None or key not in self.fingerprints:
+                continue
+            earlier = [other for other in late if self.offsets.get(other, own_offset) < own_offset]
+            holder = self.index.exact_holder(self.fingerprints[key])
+            if (
+                holder is not None
+                and self.offsets.get(holder, own_offset) < own_offset
+                and holder not in earlier
+            ):
+                earlier.insert(0, holder)  # an older entry we had not linked when we decided
+            if not earlier:
+                continue
+            decision = self.index.duplicate_among(key, earlier)
+            if decision is not None:
+                changed[entry_article_id(self.fingerprints[key])] = decision
+                self._count_race(decision.outcome)
+        return changed
+
+    def forget(self, article_ids: Sequence[str]) -> list[LogRecord]:
+        """Drop the entries (and reports) of ``article_ids`` here; returns their tombstones for the log."""
+        records: list[LogRecord] = []
+        for article_id in article_ids:
+            key = fingerprint_key(article_id)
+            if self.fingerprints.pop(key, None) is not None:
+                self.index.unlink_entry(key)
+                records.append(fingerprint_record(key, None))
+            self.offsets.pop(key, None)
+            if self.reports.pop(article_id.encode(), None) is not None:
+                records.append(reports_record(article_id, None))
+        self.index.recount()
+        return records
+
+    def evict_expired(self, now: datetime) -> list[LogRecord]:
+        """Forget what is older than the window before ``now``; returns the tombstones for the log."""
+        forgotten: list[tuple[str, str]] = []
+        self.index.evict_expired(now, forgotten)
+        records: list[LogRecord] = []
+        for key, article_id in forgotten:
+            self.offsets.pop(key, None)
+            records.append(fingerprint_record(key, None))
+            if self.reports.pop(article_id.encode(), None) is not None:
+                records.append(reports_record(article_id, None))
+        return records
+
+    def _count_race(self, layer: str) -> None:
+        dedupe_metrics.CROSS_WORKER_DUPLICATES.labels(layer=layer).inc()
+        self._raced += 1
+        if time.monotonic() - self._raced_logged >= RACE_LOG_SECONDS:
+            log.info(
+                "%d copies decided by two workers at once since the last report (%s last), settled by log "
+                "order; see newswatch_dedupe_cross_worker_duplicates_total",
+                self._raced,
+                layer,
+                extra={"stage": "dedupe"},
+            )
+            self._raced, self._raced_logged = 0, time.monotonic()

@@ -22,29 +22,32 @@ acks after the loop body; Faust flushes the producer before it commits), so the 
 at-least-once. A batch waits at most ``ARTICLE_WITHIN`` seconds for more records when the topic is
 quiet, which bounds the latency it adds.
 
-State: the dedupe fingerprints and the per-article reports are GlobalTables, so every worker sees every
-original and its reports whichever partition it came from; the event table is partitioned like the
-``events`` topic. Each record is made the stream's current event while it is processed, as plain
-iteration does, so table writes go to its partition (Faust's RocksDB store requires it).
+State: the dedupe fingerprints and the originals' reports are one log every worker writes and applies in
+order (``streams.worker.state_log``, ``streams.worker.dedupe_state``): a batch's new entries are written,
+the agent waits until the log is applied up to them, and an article that lost a race to a copy another
+worker wrote first becomes its duplicate before anything is sent. The event table is partitioned like the
+``events`` topic.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import cast
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, cast
 
 import faust
 
+from streams.dedupe.index import DedupeDecision
 from streams.detect.engine import DetectionEngine
 from streams.settings import Settings
+from streams.topics import DEDUPE_STATE
 from streams.worker import metrics
 from streams.worker.app import PipelineTopics
-from streams.worker.article_stage import ArticleStage
-from streams.worker.dedupe_state import TableBackedDedupe
+from streams.worker.article_stage import ArticleStage, DecidedBatch
+from streams.worker.dedupe_state import LogRecord, SharedDedupe
 from streams.worker.merge_agent import register_merge_stage
-from streams.worker.table_reads import TableReads
+from streams.worker.state_log import StateLog
 
 log = logging.getLogger(__name__)
 
@@ -57,66 +60,68 @@ def _batches(stream: faust.StreamT[bytes], size: int, within: float) -> AsyncIte
     return cast(faust.Stream, stream).take_events(size, within=within)
 
 
-def _enter(stream: faust.StreamT[bytes], event: faust.EventT | None) -> None:
-    """Make ``event`` the current one, as plain iteration does: table writes go to its partition."""
-    cast(faust.Stream, stream)._set_current_event(event)
+async def settle(
+    shared: SharedDedupe, state_log: StateLog, batch: DecidedBatch, tombstones: Sequence[LogRecord] = ()
+) -> dict[str, DedupeDecision]:
+    """Write a decided batch's state, wait until the log is applied past it, and settle its races.
 
-
-def _entering(stream: faust.StreamT[bytes], batch: Sequence[faust.EventT]) -> Callable[[int], None]:
-    """``enter(i)`` for the article stage: make the batch's ``i``-th event the current one."""
-    return lambda index: _enter(stream, batch[index])
+    Returns the decisions that changed (``SharedDedupe.settle``); their entries' tombstones are written too.
+    """
+    records = [*tombstones, *shared.log_records(batch.remembered, batch.new_reports)]
+    if not records:
+        return {}
+    last = await state_log.write(records)
+    if last is None or not batch.remembered:
+        return {}
+    await state_log.applied(last)
+    changed = shared.settle(batch.remembered)
+    if changed:
+        await state_log.write(shared.forget(list(changed)))
+    return changed
 
 
 def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings) -> None:
     """Attach the article and merge agents and their tables to ``app``."""
 
-    # Changelog callbacks: they run once the worker has started, when ``dedupe`` and ``article_reads``
-    # (made below from the tables) exist.
-    async def on_fingerprint_change(event: faust.EventT) -> None:
-        value = None if event.value is None else bytes(event.value)
-        dedupe.remember(str(event.key), value, event.message.timestamp)
-
-    async def on_article_events_change(event: faust.EventT) -> None:
-        value = None if event.value is None else bytes(event.value)
-        article_reads.arrived(cast(bytes, event.key), value)
-
-    # Global: every worker sees every fingerprint and every article's reports, so near-duplicates under
-    # different URLs (and thus different partitions) still meet. See docs/dedupe.md for the trade-off.
-    # Both are read through ``TableReads``, which makes another worker's records readable as soon as
-    # Faust hands them over, not when it applies its batch of 1,000 (tests/integration/test_scale_out.py).
-    fingerprints = app.GlobalTable(
-        "dedupe-fingerprints",
-        key_type=str,
-        value_type=bytes,
-        partitions=settings.kafka.partitions,
-        on_changelog_event=on_fingerprint_change,
+    # Every worker holds every remembered article and every original's reports, so copies under different
+    # URLs (and thus partitions) still meet; one ordered log decides which of two racing copies came first.
+    shared = SharedDedupe(settings.dedupe)
+    state_log = StateLog(
+        settings.kafka.bootstrap_servers,
+        settings.topic(DEDUPE_STATE),
+        shared.apply,
+        replication=settings.kafka.replication_factor,
+        min_insync=settings.kafka.min_insync_replicas,
     )
-    article_events = app.GlobalTable(
-        "article-events",
-        key_type=bytes,
-        value_type=bytes,
-        partitions=settings.kafka.partitions,
-        on_changelog_event=on_article_events_change,
-    )
-    dedupe = TableBackedDedupe(settings.dedupe, fingerprints, settings.kafka.partitions)
-    article_reads: TableReads[bytes] = TableReads(article_events, settings.kafka.partitions)
-    stage = ArticleStage(dedupe, DetectionEngine.from_settings(settings.detect), article_reads)
+    stage = ArticleStage(shared, DetectionEngine.from_settings(settings.detect), shared.reports)
     metrics.init_labels()
 
     evict_every = settings.dedupe.evict_interval_seconds
     last_eviction = time.monotonic()
 
+    @app.task
+    async def read_state_log() -> None:
+        """Read the shared state at boot, not at the first batch (the agent waits for it either way)."""
+        await state_log.start()
+
+    async def stop_state_log(app: faust.App, *_: Any, **__: Any) -> None:
+        await state_log.stop()
+
+    app.on_before_shutdown.connect(stop_state_log)  # type: ignore[arg-type]  # mode's stub
+
     @app.agent(topics.articles_raw, name="newswatch.articles")
     async def article_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         nonlocal last_eviction
         async for batch in _batches(stream, ARTICLE_BATCH, ARTICLE_WITHIN):
-            _enter(stream, batch[0])
-            if time.monotonic() - last_eviction > evict_every and dedupe.index.high_watermark is not None:
+            await state_log.start()  # returns at once after the first time
+            tombstones: list[LogRecord] = []
+            watermark = shared.index.eviction_watermark()
+            if time.monotonic() - last_eviction > evict_every and watermark is not None:
                 # Stream time, not wall time, so a backfill of old news is deduplicated against itself.
                 last_eviction = time.monotonic()
-                dedupe.evict_expired(dedupe.index.high_watermark)
-            out = stage.process([(event.key, event.value) for event in batch], enter=_entering(stream, batch))
-            _enter(stream, None)
+                tombstones = shared.evict_expired(watermark)
+            decided = stage.decide([(event.key, event.value) for event in batch])
+            out = stage.finish(decided, await settle(shared, state_log, decided, tombstones))
             # One burst of sends: nothing in between yields to the event loop, so the producer batches them.
             for key, value in out.dead:
                 await topics.articles_dlq.send(key=key, value=value)
@@ -127,8 +132,3 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
             yield None
 
     register_merge_stage(app, topics, settings)  # streams/worker/merge_agent.py
-
-    async def rebuild_after_rebalance(app: faust.App, *_: object, **__: object) -> None:
-        dedupe.needs_restore = True
-
-    app.on_partitions_assigned.connect(rebuild_after_rebalance)  # type: ignore[arg-type]  # mode's stub

@@ -182,7 +182,7 @@ def test_duplicate_reports_match_the_worker() -> None:
     from streams.detect.engine import DetectionEngine
     from streams.settings import Settings
     from streams.worker.article_stage import ArticleStage
-    from streams.worker.dedupe_state import TableBackedDedupe
+    from streams.worker.dedupe_state import SharedDedupe
 
     original = article("e1", "2020-10-10")
     dup = article("d1", "2020-10-11", duplicate_of="e1", source="")
@@ -191,7 +191,7 @@ def test_duplicate_reports_match_the_worker() -> None:
     settings = Settings()
     stored = {b"e1": orjson.dumps([r.to_dict() for r in reports])}
     worker = ArticleStage(
-        TableBackedDedupe(settings.dedupe, {}), DetectionEngine.from_settings(settings.detect), stored
+        SharedDedupe(settings.dedupe, {}), DetectionEngine.from_settings(settings.detect), stored
     )
     ours = duplicate_reports(reports, dup)
     theirs = worker.stored_reports(dup)

@@ -13,7 +13,7 @@ from streams.detect.engine import DetectionEngine
 from streams.records import Article, Event
 from streams.settings import Settings
 from streams.worker.article_stage import ArticleStage
-from streams.worker.dedupe_state import TableBackedDedupe
+from streams.worker.dedupe_state import SharedDedupe
 from tests.seed_events import SEED_EVENTS
 
 SEED_META = Path(__file__).resolve().parents[2] / "deploy" / "seeds" / "seeds.meta.json"
@@ -42,7 +42,7 @@ def new_stage() -> tuple[ArticleStage, dict[bytes, bytes]]:
     settings = Settings()
     reports: dict[bytes, bytes] = {}
     stage = ArticleStage(
-        TableBackedDedupe(settings.dedupe, {}), DetectionEngine.from_settings(settings.detect), reports
+        SharedDedupe(settings.dedupe, {}), DetectionEngine.from_settings(settings.detect), reports
     )
     return stage, reports
 

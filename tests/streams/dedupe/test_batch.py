@@ -17,12 +17,13 @@ from streams.dedupe.batch import fingerprint_texts
 from streams.dedupe.candidates import rank, rank_many
 from streams.dedupe.estimates import Estimator
 from streams.dedupe.index import DedupeDecision, DedupeIndex
+from streams.dedupe.keys import fingerprint_key
 from streams.dedupe.lookups import Lookups, packed
 from streams.dedupe.signature import body_text, containment_estimate, fingerprint, fingerprint_body
 from streams.dedupe.verify import shingle_code
 from streams.records import Article
 from streams.settings.dedupe import DedupeSettings
-from streams.worker.dedupe_state import TableBackedDedupe
+from streams.worker.dedupe_state import SharedDedupe
 
 SETTINGS = DedupeSettings()
 EDGE_TEXTS = [
@@ -211,16 +212,17 @@ def test_compacting_the_lookups_keeps_the_decisions(
     assert live_keys == sorted(small.fingerprints) == sorted(large.lookups.slot_of)
 
 
-def test_table_backed_batches_restore_first_and_apply_deletions(seeds: dict[str, Article]) -> None:
-    writer = DedupeIndex(SETTINGS, observe=False)
-    writer.check_and_add(seeds["000"])
-    table = dict(writer.fingerprints)
-    state = TableBackedDedupe(SETTINGS, table)
+def test_shared_state_decides_against_entries_applied_from_the_log(seeds: dict[str, Article]) -> None:
+    writer = SharedDedupe(SETTINGS)
+    (written,) = writer.check_and_add_batch([seeds["000"]])
+    records = writer.log_records([fingerprint_key(seeds["000"].id)], [])
+    state = SharedDedupe(SETTINGS)
+    for offset, (key, value) in enumerate(records):
+        state.apply(key, value, offset)  # another worker's entry, read from the log
     (first,) = state.check_and_add_batch([seeds["001"]])
-    assert not state.needs_restore and first.duplicate_of == seeds["000"].id
-    ((key, _),) = [(k, v) for k, v in table.items() if k in writer.fingerprints]
-    del table[key]
-    state.remember(key, None)  # the changelog tombstone of another worker's eviction
+    assert not written.is_duplicate and first.duplicate_of == seeds["000"].id
+    ((key, _),) = records
+    state.apply(key, None, len(records))  # the tombstone of another worker's eviction
     (again,) = state.check_and_add_batch([seeds["000"].replace(id="000-again")])
     assert not again.is_duplicate and again.nearest_id is None  # 001 was a duplicate, so not remembered
-    assert key not in state.index.lookups.slot_of
+    assert fingerprint_key(seeds["000"].id) not in state.index.lookups.slot_of

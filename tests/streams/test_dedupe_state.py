@@ -1,0 +1,136 @@
+"""The shared dedupe state without Kafka: workers that decide at once agree once they applied one log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from streams.detect.engine import DetectionEngine
+from streams.records import Article
+from streams.settings import Settings
+from streams.worker.article_stage import ArticleOutputs, ArticleStage, DecidedBatch
+from streams.worker.dedupe_state import FINGERPRINT, REPORTS, LogRecord, SharedDedupe
+from tests.integration.seed_articles import republished, seed_article
+
+SETTINGS = Settings()
+
+
+class _Worker:
+    """An article stage over its own shared state, as one worker process holds it."""
+
+    def __init__(self) -> None:
+        self.shared = SharedDedupe(SETTINGS.dedupe)
+        self.stage = ArticleStage(
+            self.shared, DetectionEngine.from_settings(SETTINGS.detect), self.shared.reports
+        )
+        self.applied = 0  # log records applied so far
+
+    def catch_up(self, log: list[LogRecord]) -> None:
+        for offset in range(self.applied, len(log)):
+            key, value = log[offset]
+            self.shared.apply(key, value, offset)
+        self.applied = len(log)
+
+
+def _write(log: list[LogRecord], worker: _Worker, batch: DecidedBatch) -> None:
+    log.extend(worker.shared.log_records(batch.remembered, batch.new_reports))
+
+
+def _finish(log: list[LogRecord], worker: _Worker, batch: DecidedBatch) -> ArticleOutputs:
+    """What the agent does once its records are written: apply the log, settle, tombstone the losers."""
+    worker.catch_up(log)
+    changed = worker.shared.settle(batch.remembered)
+    log.extend(worker.shared.forget(list(changed)))
+    return worker.stage.finish(batch, changed)
+
+
+@pytest.fixture(scope="module")
+def story(seeds_dir: Path) -> tuple[Article, Article, Article]:
+    original = seed_article(seeds_dir, "000")
+    return original, republished(original, "mirror.example"), republished(original, "other.example")
+
+
+def _duplicates(out: ArticleOutputs) -> dict[str, str | None]:
+    return {a.id: a.duplicate_of for a in (Article.from_json(v) for _, v in out.unique)}
+
+
+def test_two_workers_deciding_one_story_at_once_keep_the_copy_written_first(
+    story: tuple[Article, Article, Article],
+) -> None:
+    original, copy, _ = story
+    first, second, log = _Worker(), _Worker(), []
+    decided_first = first.stage.decide([(None, original.to_json())])
+    decided_second = second.stage.decide([(None, copy.to_json())])  # before the original reached it
+    assert decided_second.remembered, "the second worker judged its copy unique, as it must at this point"
+    _write(log, first, decided_first)
+    _write(log, second, decided_second)
+
+    out_first = _finish(log, first, decided_first)
+    out_second = _finish(log, second, decided_second)
+    first.catch_up(log)
+    second.catch_up(log)
+
+    assert _duplicates(out_first) == {original.id: None}
+    assert _duplicates(out_second) == {copy.id: original.id}  # the later writer gave way
+    assert out_first.events and len(out_second.events) == len(out_first.events)  # the original's reports
+    assert first.shared.fingerprints == second.shared.fingerprints  # one state in both workers
+    assert set(first.shared.reports) == set(second.shared.reports) == {original.id.encode()}
+    late = _Worker()  # a worker started afterwards reads the log and holds the same
+    late.catch_up(log)
+    assert late.shared.fingerprints == first.shared.fingerprints
+
+
+def test_a_copy_later_in_the_log_is_not_applied_even_before_its_tombstone(
+    story: tuple[Article, Article, Article],
+) -> None:
+    original, copy, third = story
+    first, second, log = _Worker(), _Worker(), []
+    decided_first = first.stage.decide([(None, original.to_json())])
+    decided_second = second.stage.decide([(None, copy.to_json())])
+    _write(log, first, decided_first)
+    _write(log, second, decided_second)
+    reader = _Worker()
+    reader.catch_up(log)  # the second worker has not settled yet
+    assert reader.shared.fingerprints == {
+        decided_first.remembered[0]: first.shared.fingerprints[decided_first.remembered[0]]
+    }
+    out = reader.stage.process([(None, third.to_json())])
+    assert _duplicates(out) == {third.id: original.id}
+
+
+def test_a_duplicate_of_a_race_loser_points_at_the_winner(story: tuple[Article, Article, Article]) -> None:
+    original, copy, third = story
+    first, second, log = _Worker(), _Worker(), []
+    decided_first = first.stage.decide([(None, original.to_json())])
+    decided_second = second.stage.decide([(None, copy.to_json()), (None, third.to_json())])
+    _write(log, first, decided_first)
+    _write(log, second, decided_second)
+    out = _finish(log, second, decided_second)
+    assert _duplicates(out) == {copy.id: original.id, third.id: original.id}
+
+
+def test_one_worker_settles_nothing(story: tuple[Article, Article, Article]) -> None:
+    original, copy, _ = story
+    worker, log = _Worker(), []
+    decided = worker.stage.decide([(None, original.to_json()), (None, copy.to_json())])
+    _write(log, worker, decided)
+    assert _duplicates(_finish(log, worker, decided)) == {original.id: None, copy.id: original.id}
+    assert [key[:1] for key, _ in log] == [REPORTS, FINGERPRINT]  # reports before the fingerprint
+
+
+def test_eviction_returns_tombstones_for_the_fingerprint_and_its_reports(
+    story: tuple[Article, Article, Article],
+) -> None:
+    original, _, _ = story
+    worker, log = _Worker(), []
+    decided = worker.stage.decide([(None, original.to_json())])
+    _write(log, worker, decided)
+    tombstones = worker.shared.evict_expired(
+        original.published + timedelta(days=SETTINGS.dedupe.window_days + 1)
+    )
+    assert sorted(tombstones) == sorted((key, None) for key, _ in log)
+    other = _Worker()
+    other.catch_up(log + tombstones)
+    assert other.shared.fingerprints == {} and other.shared.reports == {}
