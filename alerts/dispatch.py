@@ -35,7 +35,7 @@ from alerts.silences import SilenceStore
 from alerts.sinks import BaseSink, SinkContext, build_sink
 from streams.errors import ConfigError
 from streams.records import Alert
-from streams.settings.alerts import AlertSettings, SinkSettings
+from streams.settings.alerts import AlertSettings, active_sinks, route_sink_problem
 
 log = logging.getLogger("newswatch.alerts.dispatch")
 SENT_ALERT_MEMORY_SECONDS = 3600.0  # how long a sent alert id counts as a duplicate without the delivery log
@@ -89,21 +89,6 @@ class _SinkRunner:
         return self.queue.qsize() + self.in_flight
 
 
-def implicit_sinks(settings: AlertSettings) -> list[SinkSettings]:
-    """The configured sinks plus 'console' and 'webhook' from the simple settings (explicit names win)."""
-    sinks = [s for s in settings.sinks if s.enabled]
-    names = {s.name for s in settings.sinks}
-    if settings.console and "console" not in names:
-        sinks.append(SinkSettings(name="console", type="console", concurrency=1))
-    if settings.webhook_url is not None and "webhook" not in names:
-        sinks.append(
-            SinkSettings(
-                name="webhook", type="webhook", url=settings.webhook_url, secrets=settings.webhook_secrets
-            )
-        )
-    return sinks
-
-
 class Dispatcher:
     """Takes alerts from the agent (``submit``) and gets them to every routed sink exactly once if it can."""
 
@@ -122,12 +107,9 @@ class Dispatcher:
         self._clock = clock
         self.sinks = {s.name: s for s in sinks}
         self.routes = build_routes(settings, self.sinks)
-        for route in self.routes:
-            unknown = [n for n in route.sinks if n not in self.sinks]
-            if unknown:
-                raise ConfigError(
-                    f"route {route.name!r} names unknown or disabled sinks: {', '.join(unknown)}"
-                )
+        problem = route_sink_problem(((r.name, r.sinks) for r in self.routes), self.sinks)
+        if problem:
+            raise ConfigError(problem)
         self._runners: dict[str, _SinkRunner] = {}
         self._groups: dict[tuple[str, str], _Group] = {}
         self._session: aiohttp.ClientSession | None = None
@@ -151,7 +133,7 @@ class Dispatcher:
     ) -> Dispatcher:
         """Build sinks, routes and the delivery wrapper; silences default to the configured file."""
         context = SinkContext(source=settings.source, state_dir=Path(settings.state_dir))
-        sinks = [build_sink(cfg, context) for cfg in implicit_sinks(settings)]
+        sinks = [build_sink(cfg, context) for cfg in active_sinks(settings)]
         if silences is None:
             path = settings.silences_path or str(Path(settings.state_dir) / "silences.json")
             silences = SilenceStore(path, reload_seconds=settings.silence_reload_seconds)

@@ -6,7 +6,9 @@ The simple setup needs no lists at all: ``console: true`` prints alerts and ``we
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from collections.abc import Iterable, Sequence
+
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 
 from streams.settings.base import Section
 
@@ -209,15 +211,40 @@ class AlertSettings(Section):
             raise ValueError(f"duplicate sink names: {', '.join(dupes)}")
         return sinks
 
-    @model_validator(mode="after")
-    def _routes_name_known_sinks(self) -> AlertSettings:
-        known = {s.name for s in self.sinks}
-        if self.console:
-            known.add("console")
-        if self.webhook_url is not None:
-            known.add("webhook")
-        for route in self.routes:
-            unknown = [s for s in route.sinks if s not in known]
-            if unknown:
-                raise ValueError(f"route {route.name!r} names unknown sinks: {', '.join(unknown)}")
-        return self
+    @field_validator("routes")
+    @classmethod
+    def _routes_name_active_sinks(
+        cls, routes: tuple[RouteSettings, ...], info: ValidationInfo
+    ) -> tuple[RouteSettings, ...]:
+        so_far = cls.model_construct(**info.data)  # the sinks and simple settings, validated before routes
+        running = (s.name for s in active_sinks(so_far))
+        problem = route_sink_problem(((r.name, r.sinks) for r in routes), running)
+        if problem:
+            raise ValueError(problem)
+        return routes
+
+
+def active_sinks(settings: AlertSettings) -> list[SinkSettings]:
+    """The sinks that run: the enabled configured ones plus 'console' and 'webhook' from the simple
+    settings, unless a configured sink has that name (explicit names win, also when disabled)."""
+    sinks = [s for s in settings.sinks if s.enabled]
+    names = {s.name for s in settings.sinks}
+    if settings.console and "console" not in names:
+        sinks.append(SinkSettings(name="console", type="console", concurrency=1))
+    if settings.webhook_url is not None and "webhook" not in names:
+        sinks.append(
+            SinkSettings(
+                name="webhook", type="webhook", url=settings.webhook_url, secrets=settings.webhook_secrets
+            )
+        )
+    return sinks
+
+
+def route_sink_problem(routes: Iterable[tuple[str, Sequence[str]]], sinks: Iterable[str]) -> str | None:
+    """Why the first route naming a sink that does not run (unknown or disabled) is wrong; None if none."""
+    running = set(sinks)
+    for name, route_sinks in routes:
+        missing = [s for s in route_sinks if s not in running]
+        if missing:
+            return f"route {name!r} names unknown or disabled sinks: {', '.join(missing)}"
+    return None

@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from streams.errors import ConfigError
-from streams.settings.alerts import AlertSettings
+from streams.settings.alerts import AlertSettings, active_sinks
 from streams.settings.root import Settings
 
 
@@ -50,7 +50,7 @@ def _check_alerts(settings: Settings) -> None:
         return
     section = settings.alerts
     context = sinks.SinkContext(source=section.source, state_dir=Path(section.state_dir))
-    for config in dispatch.implicit_sinks(section):
+    for config in active_sinks(section):
         try:
             sinks.build_sink(config, context)
         except ConfigError as exc:

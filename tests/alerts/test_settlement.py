@@ -11,8 +11,9 @@ from prometheus_client import REGISTRY
 from alerts.deadletter import DeadLetter, MemoryDeadLetters
 from alerts.delivery import Deliverer
 from alerts.delivery_log import InMemoryDeliveryLog
-from alerts.dispatch import Dispatcher, implicit_sinks
+from alerts.dispatch import Dispatcher
 from alerts.sinks import SinkContext, build_sink
+from streams.settings.alerts import active_sinks
 
 
 def _sample(name: str, **labels: str) -> float:
@@ -163,7 +164,7 @@ async def test_unpublishable_dead_letter_leaves_the_alert_unsettled(make_setting
         return None
 
     sinks = [
-        build_sink(cfg, SinkContext(state_dir=Path(settings.state_dir))) for cfg in implicit_sinks(settings)
+        build_sink(cfg, SinkContext(state_dir=Path(settings.state_dir))) for cfg in active_sinks(settings)
     ]
     deliverer = Deliverer(
         delivery_log=InMemoryDeliveryLog(), dead_letter=broken_publisher, retry=settings.retry, sleep=no_sleep

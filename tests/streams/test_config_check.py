@@ -37,7 +37,7 @@ BAD_CONFIGS = {
     "route to a disabled sink": (
         "alerts:\n  sinks:\n    - {name: quiet, type: console, enabled: false}\n"
         "  routes:\n    - {name: r, sinks: [quiet]}\n",
-        "alerts.routes: route 'r' names unknown or disabled sinks: quiet",
+        "alerts.routes: Value error, route 'r' names unknown or disabled sinks: quiet",
     ),
     "missing rules file": ("detect:\n  rules_path: {tmp}/absent-rules.yaml\n", "detect.rules_path: "),
     "missing token file": ("store:\n  api_token_file: {tmp}/absent-token\n", "store.api_token_file: "),
