@@ -22,7 +22,7 @@ LANGUAGES_DIR = Path(__file__).resolve().parent / "data" / "languages"
 
 _CALL_KEYS = frozenset(
     {"stems", "triggers", "weak", "negation", "plan", "appeal", "in_person", "caption", "background",
-     "initiator", "initiator_other", "plural_subject", "separate"}
+     "initiator", "initiator_other", "plural_subject", "separate", "first_person", "first_person_talk"}
 )  # fmt: skip
 _ROLE_KEYS = frozenset({"offices", "countries", "counterpart", "home", "gap", "and"})
 _CEASEFIRE_KEYS = frozenset(
@@ -61,6 +61,8 @@ class CallCues:
     initiator_other: re.Pattern[str] | None  # "at the other's request" (Chinese 应约): the other party
     plural_subject: re.Pattern[str] | None  # "the two leaders": the pair named in the sentence before
     separate: re.Pattern[str] | None  # "held phone calls (plural) with A and B": one call with each
+    first_person: re.Pattern[str] | None  # "I", "we", "hablé": the source's speaker is the subject
+    first_person_talk: re.Pattern[str] | None  # "говорив з", "hablé con": a call in the speaker's own account
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,8 @@ def parse_language(doc: Any, path: Path) -> LanguageData:
             initiator_other=cue("initiator_other"),
             plural_subject=cue("plural_subject"),
             separate=cue("separate"),
+            first_person=cue("first_person"),
+            first_person_talk=cue("first_person_talk"),
         )
     roles_raw = _section(doc, "roles", _ROLE_KEYS, path)
     roles = None

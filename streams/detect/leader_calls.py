@@ -106,7 +106,7 @@ class LeaderCallDetector:
         """Every call finding and every rejected candidate in ``sentences`` (an article, in order)."""
         native = self._native.get(article.language)
         if native is not None:
-            return native[1].detect(sentences, article.published, article.lower_text)
+            return native[1].detect(sentences, article.published, article.lower_text, article.speaker)
         return self.detect_english(sentences, article.published, article.lower_text)
 
     def detect_english(

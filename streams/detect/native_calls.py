@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
 from streams.detect.detector import Rejection
 from streams.detect.findings import CallFinding
+from streams.detect.first_person import FirstPersonReader
 from streams.detect.language_data import CallCues, LanguageData, RoleWords
 from streams.detect.mentions import Mention, MentionFinder, distinct_people
 from streams.detect.sentences import Sentence, sentences_containing
@@ -37,11 +38,17 @@ class NativeCallReader:
         self.breaks = data.clause_breaks
         self.finder = finder
         self.max_age = max_age
+        self.first_person = FirstPersonReader(self.cues, finder)
 
     def detect(
-        self, sentences: Sequence[Sentence], published: date, lower_text: str | None = None
+        self,
+        sentences: Sequence[Sentence],
+        published: date,
+        lower_text: str | None = None,
+        speaker: str | None = None,
     ) -> tuple[list[CallFinding], list[Rejection]]:
-        """Calls and rejected candidates; ``lower_text``, the article lower-cased, finds candidates fast."""
+        """Calls and rejected candidates; ``lower_text``, the article lower-cased, finds candidates fast;
+        ``speaker``, the leader the source speaks as, is the one who says "I" (``first_person.py``)."""
         findings: list[CallFinding] = []
         rejections: list[Rejection] = []
         candidates = sentences_containing(lower_text, sentences, self.cues.stems)
@@ -49,12 +56,16 @@ class NativeCallReader:
             if candidates is not None and position not in candidates:
                 continue
             trigger = self.cues.triggers.search(sentence.text)
+            talk = False
+            if trigger is None and speaker is not None:
+                trigger = self.first_person.talk_trigger(sentence.text)
+                talk = trigger is not None
             if trigger is None:
                 rejection = self._weak(sentence, published)
                 if rejection is not None:
                     rejections.append(rejection)
                 continue
-            for outcome in self._examine(sentences, position, trigger, published):
+            for outcome in self._examine(sentences, position, trigger, published, speaker, talk):
                 if isinstance(outcome, CallFinding):
                     findings.append(outcome)
                 else:
@@ -124,7 +135,13 @@ class NativeCallReader:
     # -- one sentence -------------------------------------------------------------------------------------
 
     def _examine(
-        self, sentences: Sequence[Sentence], position: int, trigger: re.Match[str], published: date
+        self,
+        sentences: Sequence[Sentence],
+        position: int,
+        trigger: re.Match[str],
+        published: date,
+        speaker: str | None = None,
+        talk: bool = False,
     ) -> list[CallFinding | Rejection]:
         sentence = sentences[position]
         text = sentence.text
@@ -135,7 +152,19 @@ class NativeCallReader:
         )
         clause_start, clause_end = _clause(self.breaks, text, trigger.start())
         mentions = [m for m in self.mentions(text, day) if clause_start <= m.start < clause_end]
-        if len(distinct_people(mentions)) < 2 and position > 0:
+        voice = speaker is not None and self.first_person.in_own_voice(
+            text, trigger, (clause_start, clause_end), mentions, talk
+        )
+        if talk and not voice:
+            return []
+        if voice and speaker is not None:
+            if talk:
+                mentions = self.first_person.talked_with(mentions, trigger.end())
+            own = self.first_person.counterparts(speaker, day, mentions)
+            if own is None:
+                return []
+            mentions = [own.speaker, *own.counterparts]
+        elif len(distinct_people(mentions)) < 2 and position > 0:
             plural = self.cues.plural_subject
             if plural is not None and plural.search(text[clause_start : trigger.start()]):
                 earlier = distinct_people(
@@ -146,19 +175,33 @@ class NativeCallReader:
         people = distinct_people(mentions)
         if len(people) < 2:
             return []
-        rule = f"leader_call/{self.language}:{trigger.group(0).lower()}"
+        voiced = ":first_person" if voice else ""
+        rule = f"leader_call/{self.language}{voiced}:{trigger.group(0).lower()}"
         reason = self._reject_reason(sentence, trigger, clause_start, clause_end)
+        if reason is None and talk and self._meeting_in(text, clause_start, clause_end):
+            reason = "in_person"  # "talked with" and a meeting word in its clause: not remote
         if reason is not None:
             return [Rejection(text, rule, reason)]
         clause_dates = [d for d in dates if clause_start <= d.start < clause_end] or dates
-        chosen = pick_event_date(clause_dates, trigger.start())
+        context, anchor = text, trigger.start()
+        if voice and not dates:
+            # "Вчора говорив з ... . Говорив з ...": an undated line of the account takes the time of the
+            # line before it when that line is the account too (its date, or its "that night").
+            before = self.first_person.account_before(sentences, position)
+            if before is not None:
+                clause_dates = find_dates(before.text, published, self.language)
+                context, anchor = f"{before.text} {text}", len(before.text)
+        chosen = pick_event_date(clause_dates, anchor)
         if chosen is not None and chosen.day is not None and chosen.day > published:
             return [Rejection(text, rule, "plan")]
-        if self._is_old(chosen, clause_dates, text, published):
+        if self._is_old(chosen, clause_dates, context, published):
             return [Rejection(text, rule, "old_background")]
         day = chosen.day if chosen is not None and chosen.day is not None else published
         separate = self.cues.separate
-        if len(people) > 2 and separate is not None and separate.search(text):
+        if voice:
+            # The speaker's account: one call with each counterpart ("Говорив з ... і з ...").
+            groups = [[people[0], other] for other in people[1:]]
+        elif len(people) > 2 and separate is not None and separate.search(text):
             # "held phone calls with A and B", "分别通话": one call between the first named and each other.
             groups = [[people[0], other] for other in people[1:]]
         else:
@@ -180,7 +223,7 @@ class NativeCallReader:
                 outcomes.append(finding)
                 continue
             outcomes.append(Rejection(text, rule, "not_leaders"))
-            if all(p.office for p in group):
+            if not talk and all(p.office for p in group):
                 contact_rule = rule.replace("leader_call", "official_contact")
                 outcomes.append(replace(finding, event_type=EventType.OFFICIAL_CONTACT, rule=contact_rule))
         return outcomes
@@ -203,6 +246,10 @@ class NativeCallReader:
         if cues.plan is not None and (cues.plan.search(window) or cues.plan.search(after)):
             return "plan"
         return None
+
+    def _meeting_in(self, text: str, start: int, end: int) -> bool:
+        in_person = self.cues.in_person
+        return in_person is not None and in_person.search(text, start, end) is not None
 
     def _is_old(
         self, chosen: DateMention | None, dates: list[DateMention], text: str, published: date

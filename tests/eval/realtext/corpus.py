@@ -90,6 +90,7 @@ class SourceRepo:
     commit: str
     licence: str
     what: str
+    speaker: str | None = None  # the leader the repository's texts speak as (default of its texts' speaker)
 
     @property
     def owner_repo(self) -> str:
@@ -151,6 +152,7 @@ class TextLabel:
     record: str | None = None
     fields: dict[str, str | None] = field(default_factory=dict)
     split: str = "tune"
+    speaker: str | None = None  # the leader the text speaks as (Article.speaker); else its repository's
     events: tuple[LabelledEvent, ...] = ()
     negatives: tuple[Negative, ...] = ()
 
@@ -241,6 +243,7 @@ def _text_label(item: dict[str, Any], where: str, sources: dict[str, SourceRepo]
         record=str(item["record"]) if item.get("record") else None,
         fields={str(k): (None if v is None else str(v)) for k, v in fields.items()},
         split=split,
+        speaker=str(item.get("speaker") or sources[repo].speaker or "") or None,
         events=tuple(
             _event(e, f"{where} event {i}") for i, e in enumerate(item.get("events") or [], start=1)
         ),
@@ -288,6 +291,7 @@ def parse_set(name: str, sources_doc: Any, labels_doc: Any, folder: Path) -> Eva
             commit=str(_need(item, "commit", where)),
             licence=str(item.get("licence") or ""),
             what=str(item.get("what") or ""),
+            speaker=str(item["speaker"]) if item.get("speaker") else None,
         )
         if len(repo.commit) != 40:
             raise CorpusError(f"{where}: commit must be 40 hex digits")

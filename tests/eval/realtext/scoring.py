@@ -92,6 +92,7 @@ def _article(label: TextLabel, text: str, set_name: str) -> Article:
         text=body,
         published=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
         language=label.language,
+        speaker=label.speaker,
     )
 
 
