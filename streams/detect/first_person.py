@@ -13,8 +13,8 @@ Without a speaker nothing here fires, so "I spoke with ..." quoted in a news rep
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 from streams.detect.language_data import CallCues
@@ -99,17 +99,34 @@ class FirstPersonReader:
             last = max(last, mention.end)
         return kept
 
-    def account_before(self, sentences: Sequence[Sentence], position: int) -> Sentence | None:
-        """The nearest of the three sentences before, in the same paragraph, that is the speaker's account
-        too ("Вчора говорив з ... . Особливо я вдячний ... . Говорив з ...")."""
+    def accounts_before(self, sentences: Sequence[Sentence], position: int) -> Iterator[Sentence]:
+        """Of the three sentences before, in the same paragraph, those that are the speaker's account too,
+        nearest first ("Вчора говорив з ... . Особливо я вдячний ... . Говорив з ...")."""
         current = sentences[position]
         for before in reversed(sentences[max(0, position - _ACCOUNT_LOOKBACK) : position]):
             if before.paragraph != current.paragraph:
-                return None
+                return
             if self.talk_trigger(before.text) is not None or (
                 self.cues.first_person is not None
                 and self.cues.first_person.search(before.text)
                 and self.cues.triggers.search(before.text)
             ):
-                return before
-        return None
+                yield before
+
+    def counterpart_before(
+        self,
+        speaker: str,
+        day: date,
+        sentences: Sequence[Sentence],
+        position: int,
+        mentions_in: Callable[[str, date], list[Mention]],
+    ) -> SpeakerCounterparts | None:
+        """The speaker and the one leader the sentence before (same paragraph) names, if exactly one."""
+        if position == 0 or sentences[position - 1].paragraph != sentences[position].paragraph:
+            return None
+        named = [m for m in mentions_in(sentences[position - 1].text, day) if m.person_id != speaker]
+        leaders = [m for m in distinct_people(named) if m.is_leader]
+        if len(leaders) != 1:
+            return None
+        me = self.speaker_mention(speaker, day)
+        return None if me is None else SpeakerCounterparts(me, (replace(leaders[0], kind="coreference"),))

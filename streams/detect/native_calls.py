@@ -25,6 +25,7 @@ from streams.records import EventType
 
 _NAME_AFTER_ROLE = re.compile(r"^[\s,:«»\"“”'()-]{0,3}$")
 _WINDOW = 80  # characters before a trigger where its negation, plan or appeal cues are looked for
+_ROUND_OF_TALKS = 4  # counterparts of one undated "I talked with ..." beyond which it is a summary
 
 
 class NativeCallReader:
@@ -51,7 +52,8 @@ class NativeCallReader:
         ``speaker``, the leader the source speaks as, is the one who says "I" (``first_person.py``)."""
         findings: list[CallFinding] = []
         rejections: list[Rejection] = []
-        candidates = sentences_containing(lower_text, sentences, self.cues.stems)
+        # A speaker's account also holds lines with no call word ("З Прем'єр-міністром Ізраїлю."): read all.
+        candidates = None if speaker is not None else sentences_containing(lower_text, sentences, self.cues.stems)
         for position, sentence in enumerate(sentences):
             if candidates is not None and position not in candidates:
                 continue
@@ -161,6 +163,10 @@ class NativeCallReader:
             if talk:
                 mentions = self.first_person.talked_with(mentions, trigger.end())
             own = self.first_person.counterparts(speaker, day, mentions)
+            if own is None and not talk:
+                # "Muchas gracias al presidente Trump. Tuvimos una excelente llamada": the one leader
+                # named in the sentence before.
+                own = self.first_person.counterpart_before(speaker, day, sentences, position, self.mentions)
             if own is None:
                 return []
             mentions = [own.speaker, *own.counterparts]
@@ -186,15 +192,22 @@ class NativeCallReader:
         context, anchor = text, trigger.start()
         if voice and not dates:
             # "Вчора говорив з ... . Говорив з ...": an undated line of the account takes the time of the
-            # line before it when that line is the account too (its date, or its "that night").
-            before = self.first_person.account_before(sentences, position)
-            if before is not None:
-                clause_dates = find_dates(before.text, published, self.language)
-                context, anchor = f"{before.text} {text}", len(before.text)
+            # nearest line before it that is the account too and gives one (a date, or "that night").
+            for before in self.first_person.accounts_before(sentences, position):
+                before_dates = find_dates(before.text, published, self.language)
+                background = self.cues.background
+                if before_dates or (background is not None and background.search(before.text)):
+                    clause_dates = before_dates
+                    context, anchor = f"{before.text} {text}", len(before.text)
+                    break
         chosen = pick_event_date(clause_dates, anchor)
         if chosen is not None and chosen.day is not None and chosen.day > published:
             return [Rejection(text, rule, "plan")]
         if self._is_old(chosen, clause_dates, context, published):
+            return [Rejection(text, rule, "old_background")]
+        if talk and chosen is None and len(people) > _ROUND_OF_TALKS:
+            # "hablé con el presidente de Rusia, hablé con el presidente de China, ..., con todos" undated:
+            # a summary of many conversations, not one event.
             return [Rejection(text, rule, "old_background")]
         day = chosen.day if chosen is not None and chosen.day is not None else published
         separate = self.cues.separate

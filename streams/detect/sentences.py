@@ -32,7 +32,7 @@ _SENTENCE_STARTERS = frozenset(_STARTER_WORDS.split())
 
 # A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before whitespace and an
 # opening capital, digit or quote.
-_BOUNDARY = re.compile(r"""([.!?]["'”’)\]»]*)\s+(?=["'“‘(\[«]?[A-Z0-9À-ÝА-ЯЁІЇЄҐ])""")
+_BOUNDARY = re.compile(r"""([.!?…]["'”’)\]»]*)\s+(?=["'“‘(\[«]?[A-Z0-9À-ÝА-ЯЁІЇЄҐ])""")
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")  # the word before a full stop (see _ends_with_abbreviation)
 # Cyrillic too, so that an initial ("В. Путин") is no sentence end either.
 _LETTERS_AND_DOT = string.ascii_letters + "." + "".join(map(chr, range(0x400, 0x500)))
