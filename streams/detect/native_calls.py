@@ -53,7 +53,9 @@ class NativeCallReader:
         findings: list[CallFinding] = []
         rejections: list[Rejection] = []
         # A speaker's account also holds lines with no call word ("З Прем'єр-міністром Ізраїлю."): read all.
-        candidates = None if speaker is not None else sentences_containing(lower_text, sentences, self.cues.stems)
+        candidates = None
+        if speaker is None:
+            candidates = sentences_containing(lower_text, sentences, self.cues.stems)
         for position, sentence in enumerate(sentences):
             if candidates is not None and position not in candidates:
                 continue
