@@ -54,13 +54,31 @@ def fold_case(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def body_candidates(
+    lines: list[str], min_words: int, long_line_words: int
+) -> tuple[list[str | None], list[int], int]:
+    """The stripped lines that read as prose by their shape: (kept lines, indexes in ``kept`` of the short
+    ones, which are chrome if they hold a chrome phrase, words kept). A long line is prose; a short one
+    must end like a sentence. One call per text: ``strip_chrome`` runs it on every article."""
+    kept: list[str | None] = []
+    sentences: list[int] = []
+    kept_words = 0
+    for line in lines:
+        words = line.count(" ") + 1  # stripped lines: runs of spaces only over-count chrome
+        if words < long_line_words:
+            if words < min_words or line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
+                continue
+            sentences.append(len(kept))
+        kept.append(line)
+        kept_words += words
+    return kept, sentences, kept_words
+
+
 def is_body_line(line: str, *, min_words: int, long_line_words: int) -> bool:
     """Whether a line reads as article prose rather than chrome (menus, share bars, headings, bylines)."""
-    words = line.count(" ") + 1  # callers pass stripped lines; runs of spaces only over-count chrome
-    if words >= long_line_words:
-        return True
-    if words < min_words or line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
-        return False
+    kept, sentences, _ = body_candidates([line], min_words, long_line_words)
+    if not kept or not sentences:
+        return bool(kept)
     lowered = line.lower()  # a short sentence: chrome if it reads like a call to action or legal line
     return not any(phrase in lowered for phrase in CHROME_PHRASES)
 
@@ -84,17 +102,7 @@ def strip_chrome(
             lines[-1] = f"{lines[-1]} {line}"
         else:
             lines.append(line)
-    kept: list[str | None] = []  # is_body_line, inlined: this loop runs for every line of every article
-    sentences: list[int] = []  # short lines that read as sentences: chrome if they hold a chrome phrase
-    kept_words = 0
-    for line in lines:
-        words = line.count(" ") + 1
-        if words < long_line_words:
-            if words < min_words or line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
-                continue
-            sentences.append(len(kept))
-        kept.append(line)
-        kept_words += words
+    kept, sentences, kept_words = body_candidates(lines, min_words, long_line_words)  # is_body_line's test
     if sentences:
         kept_words -= _drop_chrome_sentences(text, kept, sentences)
     if kept_words < min_body_words:

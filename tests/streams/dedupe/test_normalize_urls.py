@@ -52,3 +52,19 @@ def test_chrome_phrases_drop_short_sentences_but_not_ones_a_rejoined_wrap_create
     closing = "The minister said the talks were useful."
     promo = f"{body}\nSign up for our newsletter to get the top stories.\n{closing}"
     assert strip_chrome(promo) == f"{body.strip()}\n{closing}"
+
+
+def test_strip_chrome_keeps_exactly_the_lines_is_body_line_accepts() -> None:
+    """The tested rule is the running one (issue 19: an inlined copy of ``is_body_line`` was what ran)."""
+    lines = [
+        "The two leaders discussed the situation in the region and agreed to talk again soon.",
+        "Share on Facebook Share on Twitter",
+        "Sign up for our daily newsletter to get the latest stories.",
+        "Menu",
+        "A spokesman said the call lasted an hour.",
+        "Read more about the talks and what comes next (click here).",
+        " ".join(["word"] * 30),
+    ]
+    kept = strip_chrome("\n".join(lines), min_words=6, long_line_words=25, min_body_words=5).split("\n")
+    assert kept == [line for line in lines if is_body_line(line, min_words=6, long_line_words=25)]
+    assert len(kept) == 3
