@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
+from streams.detect import ceasefire_cues as cues
 from streams.detect.dates import (
     DateMention,
     bare_month_ends,
@@ -79,7 +80,7 @@ _ALLEGED = re.compile(
 _DECLARED = re.compile(
     r"\b(?:declar\w*|announc\w*|agreed|agree(?:s|ment) (?:on|to)|reached|brokered|took effect|takes? effect|"
     r"came into (?:force|effect)|went into (?:force|effect)|entered into force|comes? into (?:force|effect)|"
-    r"signed|implemented|began|begins|started|went into|in force|established)\b",
+    r"signed|implemented|began|begun|begins|started|went into|in force|established)\b",
     re.IGNORECASE,
 )
 _APPEAL = re.compile(
@@ -111,13 +112,18 @@ _SPECULATIVE = re.compile(
 # violations over a span is background unless the clause dates it ("300 violations overnight").
 _TALLY = re.compile(
     r"\b(?:many|repeated|numerous|frequent|countless|the most|dozens of|hundreds of|thousands of|"
+    r"continued|continuing|ongoing|persistent|constant|daily|"
     r"(?:over|more than|some|nearly|almost) [\d,]+)\s+(?:[\w-]+\s+)?(?:violations|breaches)\b",
     re.IGNORECASE,
 )
 # "despite the ceasefire, sporadic hostilities continued": fighting told as a habit over a span, not a
 # happening; background unless the clause dates it ("sporadic shelling on Tuesday despite the truce").
 _HABITUAL = re.compile(r"\b(?:sporadic|intermittent|occasional|periodic)(?:al)?(?:ly)?\b", re.IGNORECASE)
+_PLURAL_VIOLATIONS = re.compile(r"\b(?:violations|breaches)\b", re.IGNORECASE)
+_TRUCE_DAY_TEXT = "day of the truce"
 _EXAMPLE = re.compile(r"\s*(?:for example|for instance|in one (?:case|instance))\b", re.IGNORECASE)
+# Conflict names that are armed groups, not places: "violations by Russia and Hezbollah" in Syria is Syria's.
+_ACTORS = ("Hezbollah", "Hamas", "Houthi", "Taliban", "FARC", "ELN", "TPLF", "Polisario", "M23", "al-Shabaab")
 _MEDIATOR = re.compile(
     r"\b(?P<who>[A-Z][\w-]+)-(?:brokered|mediated|backed)\b|\bmediated by (?P<by>[A-Z]\w+)"
 )
@@ -173,6 +179,7 @@ class CeasefireDetector:
         rejections: list[Rejection] = []
         article_conflict: str | bool | None = False  # computed lazily: False = not yet
         named: dict[str, list[tuple[int, str]]] = {}  # conflicts_in per text, for this article only
+        starts: list[date | None] = []  # the truce's start day, looked up once when a clause counts its days
         candidates = sentences_containing(lower_text, sentences, CEASEFIRE_STEMS)
         for position, sentence in enumerate(sentences):
             if candidates is not None and position not in candidates:
@@ -190,7 +197,14 @@ class CeasefireDetector:
                         article_conflict = _most_named_conflict(sentences, named)
                     conflict = article_conflict if isinstance(article_conflict, str) else None
                 following = sentences[position + 1] if position + 1 < len(sentences) else None
-                found, rejected = self._clause(sentence, clause, published, conflict, following)
+                found, rejected = self._clause(
+                    sentence,
+                    clause,
+                    published,
+                    conflict,
+                    following,
+                    lambda: _start_memo(sentences, published, starts),
+                )
                 findings.extend(found)
                 rejections.extend(rejected)
         return findings, rejections
@@ -202,6 +216,7 @@ class CeasefireDetector:
         published: date,
         conflict: str | None,
         following: Sentence | None = None,
+        truce_started: Callable[[], date | None] = lambda: None,
     ) -> tuple[list[CeasefireFinding], list[Rejection]]:
         dates = find_dates(clause, published)
         if clause.isascii():
@@ -214,7 +229,10 @@ class CeasefireDetector:
             patterns
         )
         violated = violated_p.search(probe) or (
-            (despite_p.search(probe) or (None if calm_p.search(probe) else inside_p.search(probe)))
+            (
+                despite_p.search(probe)
+                or (None if calm_p.search(probe) else inside_p.search(probe) or cues.strike_in_truce(probe))
+            )
             if combat_p.search(probe)
             else None
         )
@@ -248,27 +266,58 @@ class CeasefireDetector:
                 # "took effect on 10 October and was violated": the news is the breach, the truce background.
                 rejections.append(Rejection(sentence.text, rule, "declared_then_violated"))
                 continue
+            if event_type == EventType.CEASEFIRE_DECLARED:
+                news = _declaration_told(declared_p, probe, match)
+                if news is None or cues.declaration_background(clause, published):
+                    rejections.append(Rejection(sentence.text, rule, "old_background"))
+                    continue
+                not_made = cues.declaration_not_made(sentence.text, clause, news)
+                if not_made is not None:
+                    rejections.append(Rejection(sentence.text, rule, not_made))
+                    continue
+                match = news
             if _appeal_between(clause, match):
                 rejections.append(Rejection(sentence.text, rule, "appeal"))
                 continue
             reason = _not_reported(sentence.text, clause, match, dates, event_type)
+            if reason is None and event_type == EventType.CEASEFIRE_VIOLATED:
+                dated = any(d.relation == "at" and d.day is not None for d in dates)
+                if cues.violation_background(
+                    sentence.text, clause, match, dated or cues.truce_day(clause) is not None
+                ):
+                    reason = "old_background"
             if reason is not None:
                 rejections.append(Rejection(sentence.text, rule, reason))
                 continue
-            chosen = pick_event_date(dates, match.start())
+            chosen = pick_event_date(
+                [d for d in dates if not cues.is_start_ahead(clause, d)]
+                if event_type == EventType.CEASEFIRE_DECLARED
+                else dates,
+                match.start(),
+            )
             if chosen is None and event_type == EventType.CEASEFIRE_VIOLATED:
-                chosen = _example_date(following, published)
-            if self._is_old(chosen, dates, published) or (
-                chosen is None and _bare_month_is_old(clause, published, self.max_age)
+                chosen = _truce_day_date(clause, truce_started) or _example_date(following, published)
+            elif not dates and cues.is_start(match):
+                # "A five-day ceasefire has begun in Yemen": the day the article says the truce started.
+                chosen = _truce_day_date("on the first day", truce_started)
+            if (
+                self._is_old(chosen, dates, published)
+                or (chosen is None and _bare_month_is_old(clause, published, self.max_age))
+                or (
+                    # "a local truce agreed in September, but ... some fighting despite the truce", read in
+                    # January: an undated breach of a truce the sentence dates long before.
+                    chosen is None
+                    and _bare_month_is_old(cues.truce_month(sentence.text), published, self.max_age)
+                )
             ):
                 rejections.append(Rejection(sentence.text, rule, "old_background"))
                 continue
             day = chosen.day if chosen is not None and chosen.day is not None else published
+            # A day counted from the truce's start is this clause's own, not one to lend to undated mentions.
+            explicit = chosen is not None and chosen.text != _TRUCE_DAY_TEXT
             alleged = event_type == EventType.CEASEFIRE_VIOLATED and bool(alleged_p.search(probe))
             findings.append(
-                CeasefireFinding(
-                    event_type, sentence, day, chosen is not None, conflict, parties, alleged, rule
-                )
+                CeasefireFinding(event_type, sentence, day, explicit, conflict, parties, alleged, rule)
             )
         return findings, rejections
 
@@ -298,7 +347,9 @@ class CeasefireDetector:
             sentences[position].text,
             *(s.text for s in sentences[max(0, position - 3) : position][::-1]),
         ):
-            names = [name for _, name in _conflicts_memo(text, named)]
+            found = _conflicts_memo(text, named)
+            places = [name for offset, name in found if not text.startswith(_ACTORS, offset)]
+            names = places or [name for _, name in found]
             if names:
                 return prefer_specific(names)
         return None
@@ -314,11 +365,34 @@ def _not_reported(
         return None
     if _SPECULATIVE.search(clause, max(0, verb.start() - 60), verb.start()):
         return "conditional"
-    if (_TALLY.search(clause) or _HABITUAL.search(clause)) and not any(
-        d.relation == "at" and d.day is not None for d in dates
-    ):
+    if any(d.relation == "at" and d.day is not None for d in dates) or cues.truce_day(clause) is not None:
+        return None
+    if _TALLY.search(clause) or _HABITUAL.search(clause):
+        return "old_background"
+    # "allegations of truce violations since July 5": violations summed up over a span since a day.
+    if any(d.relation == "since" for d in dates) and _PLURAL_VIOLATIONS.search(clause):
         return "old_background"
     return None
+
+
+def _declaration_told(pattern: re.Pattern[str], probe: str, first: re.Match[str]) -> re.Match[str] | None:
+    """The first declaration verb that tells news, not one naming a known truce ("the truce announced on")."""
+    if not cues.is_reference(probe, first):
+        return first
+    return next((m for m in pattern.finditer(probe, first.end()) if not cues.is_reference(probe, m)), None)
+
+
+def _truce_day_date(clause: str, truce_started: Callable[[], date | None]) -> DateMention | None:
+    """ "broken 15 times on the first day": the day the truce started, plus the days counted."""
+    offset = cues.truce_day(clause)
+    day = cues.day_of_truce(truce_started(), offset) if offset is not None else None
+    return DateMention(0, 0, _TRUCE_DAY_TEXT, day, day.year) if day is not None else None
+
+
+def _start_memo(sentences: Sequence[Sentence], published: date, memo: list[date | None]) -> date | None:
+    if not memo:
+        memo.append(cues.truce_start(sentences, published))
+    return memo[0]
 
 
 def _example_date(following: Sentence | None, published: date) -> DateMention | None:

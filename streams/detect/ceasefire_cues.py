@@ -1,0 +1,203 @@
+"""English cues that tell a ceasefire mention is background, and what dates a truce's "first day" (issue 16).
+
+Split out of ``ceasefire.py``: these read a clause that already holds a ceasefire noun and a declaration or
+violation verb, and say why it reports no new event, or which day it means when it counts days of a truce.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from streams.detect.dates import DateMention, find_dates, pick_event_date
+from streams.detect.sentences import Sentence
+
+_NOUN = r"(?:cease-?fire|truce|armistice|cessation(?: of hostilities)?|hostilities)s?[\"'”’]?"
+# "forge a ceasefire that has unfortunately been violated": a truce described by what has become of it
+# (a perfect tense in a relative clause on the truce), not a breach reported; "that was broken" is a
+# happening and stays.
+_PERFECT_RELATIVE = re.compile(
+    rf"\b{_NOUN}\s+(?:that|which)\s+(?:has|have|had)\s+(?:\w+ly\s+)?(?:been\s+)?$", re.I
+)
+# "Hamas violated a ceasefire that was in place, ... basically started this war": the breach that began
+# the war the article is about, told as its origin.
+_ORIGIN = re.compile(
+    r"\b(?:started|began|triggered|sparked|ignited|unleashed) (?:this|the|that|the current) (?:war|conflict)\b",
+    re.I,
+)
+# "the cessation of hostilities announced on November 26", "the partial cease-fire that began on Monday
+# night", "the ceasefires that they have signed", "since the truce deal took effect": a truce named by its
+# making is a known truce, not news of one.
+_RELATIVE = re.compile(rf"\b{_NOUN}\s+(?:that|which)\s+(?:[\w-]+\s+){{0,3}}$", re.I)
+_PARTICIPLE = re.compile(rf"\b{_NOUN}\s+$", re.I)
+_SINCE = re.compile(rf"\bsince (?:the|a|an) (?:[\w-]+\s+){{0,3}}{_NOUN}\s+(?:deal\s+|agreement\s+)?$", re.I)
+_PARTICIPLES = frozenset({"announced", "agreed", "brokered", "declared", "signed", "reached", "established"})
+# "agreed that the time is now", "had started yielding results": the verb's object is no truce.
+_OTHER_OBJECT = re.compile(r"\s*(?:that\b|[\w]+ing\b|-)", re.I)
+# "since a 1994 ceasefire", "the 2020 truce": a truce named by an earlier year.
+_YEAR_BEFORE_NOUN = re.compile(rf"\b(?P<year>(?:19|20)\d\d)\s+(?:[\w-]+\s+)?{_NOUN}", re.I)
+# "By 1994, when a ceasefire was agreed": a truce made before an earlier year's end.
+_YEAR_BOUND = re.compile(r"\b(?:by|until|till|before)\s+(?P<year>(?:19|20)\d\d)\b", re.I)
+# "67 years since the armistice", "decades ago", "as you all know": told as history or shared knowledge.
+_HISTORY = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|many|several) (?:years|decades) "
+    r"(?:since|ago|after|before|earlier)\b|\bdecades ago\b|\bas (?:you|we) (?:all )?(?:know|recall|remember)\b|"
+    r"\blast (?:month|year)\b",
+    re.I,
+)
+# "broken 15 times on the first day": counted in days of the truce, dated by the truce's start.
+_TRUCE_DAY = re.compile(r"\bon (?:the|its) (?P<nth>first|second|third|fourth|fifth) day\b(?! of)", re.I)
+_ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}
+_STARTED = re.compile(
+    r"\b(?:came into (?:force|effect)|took effect|went into (?:force|effect)|entered into force|began|begun|started)\b",
+    re.I,
+)
+# A truce's start may be told of "the deal" or "the agreement" once the article has named the truce.
+_ANY_NOUN = re.compile(rf"{_NOUN}|\b(?:deal|agreement|accord)\b", re.I)
+
+
+# "a local ceasefire deal agreed in September": the month a truce was made (read with ``bare_month_ends``).
+_MONTH_NAME = r"(?:January|February|March|April|June|July|August|September|October|November|December)"
+_TRUCE_MONTH = re.compile(
+    r"\b(?:agreed|reached|declared|announced|brokered|signed|struck|began|started|took effect)\s+"
+    rf"(?:in|last)\s+{_MONTH_NAME}\b|^\s*(?:In|Last) {_MONTH_NAME}\b(?=,)"
+)
+
+
+def truce_month(sentence: str) -> str:
+    """The words dating a truce by the month it was made ("agreed in September"), or ""."""
+    match = _TRUCE_MONTH.search(sentence)
+    return match.group(0).strip().replace("In ", "in ").replace("Last ", "last ") if match else ""
+
+
+# "where Russia said it extended a truce ..., rebels said the army shelled ... their posts", "bombed the
+# town during the truce": a strike while a truce is in force is a violation told indirectly. Only past-tense
+# strikes count, and none placed before the truce ("shelled it before the truce was extended").
+_IN_FORCE = re.compile(
+    r"\b(?:extended|extending|extends) (?:a|the|its) (?:[\w-]+ ){0,2}(?:cease-?fire|truce)\b|"
+    r"\b(?:during|throughout|in the middle of) (?:a|the) (?:[\w-]+ ){0,2}(?:cease-?fire|truce)\b",
+    re.I,
+)
+_STRUCK = re.compile(
+    r"\b(?:shelled|bombed|bombarded|attacked|struck|pounded|stormed|raided|clashed|launched an? (?:attack|offensive))\b",
+    re.I,
+)
+_BEFORE = re.compile(r"\b(?:before|ahead of|prior to|until the truce)\b", re.I)
+
+
+def strike_in_truce(clause: str) -> re.Match[str] | None:
+    """The strike of a clause that tells one while a truce is in force, else None."""
+    if _IN_FORCE.search(clause) is None or _BEFORE.search(clause) is not None:
+        return None
+    return _STRUCK.search(clause)
+
+
+def violation_background(sentence: str, clause: str, verb: re.Match[str], dated: bool) -> bool:
+    """Whether an undated violation is told as the truce's history or the war's origin."""
+    if dated:
+        return False
+    if _PERFECT_RELATIVE.search(clause[max(0, verb.start() - 60) : verb.start()]):
+        return True
+    return _ORIGIN.search(sentence) is not None
+
+
+def declaration_background(clause: str, published: date) -> bool:
+    """Whether a declaration clause names an older truce ("since a 1994 ceasefire", "By 1994, when a
+    ceasefire was agreed"), tells history, or dates the truce by an old month ("In February, ... agreed")."""
+    for match in _YEAR_BEFORE_NOUN.finditer(clause):
+        if int(match.group("year")) < published.year:
+            return True
+    for match in _YEAR_BOUND.finditer(clause):
+        if int(match.group("year")) < published.year:
+            return True
+    return _HISTORY.search(clause) is not None
+
+
+def is_reference(clause: str, verb: re.Match[str]) -> bool:
+    """ "the truce announced on 26 November", "a truce that began on Wednesday", "a Russia-brokered truce",
+    "agreed that ...": the verb names a known truce, or declares something else."""
+    if clause[verb.start() - 1 : verb.start()] == "-" or _OTHER_OBJECT.match(clause, verb.end()):
+        return True
+    before = clause[max(0, verb.start() - 60) : verb.start()]
+    if _RELATIVE.search(before) or _SINCE.search(before):
+        return True
+    return verb.group(0).lower() in _PARTICIPLES and _PARTICIPLE.search(before) is not None
+
+
+# "is supposed to come into effect", "once the cease-fire comes into effect", "agreed to work toward a
+# cessation", "agreed ... to implement": a truce not yet in force (the labels' `planned`).
+_PLANNED_BEFORE = re.compile(
+    r"\b(?:would|will|is supposed to|are supposed to|is due to|is set to|once|ahead of)\s+(?:\w+\s+)?$", re.I
+)
+_PLANNED_VERB = re.compile(r"^(?:comes|takes)\b", re.I)
+_PLANNED_AFTER = re.compile(
+    r"^(?:\s+(?:on\s+)?\w+)?\s+to\s+(?:implement|enforce|work\s+toward|work\s+towards|seek|pursue)\b", re.I
+)
+# "agreed on Friday to a limited cessation of hostilities, but the deal does not take effect until the end of
+# this week": the sentence says the truce is not in force yet.
+_NOT_YET = re.compile(
+    r"\b(?:does|do|would|will|did) not (?:take effect|come into (?:force|effect)|start|begin) until\b|"
+    r"\bnot yet (?:in (?:force|effect)|taken effect)\b",
+    re.I,
+)
+# "a new joint center ... to monitor the ceasefire": what was announced serves the truce, it is not one.
+_SERVES = re.compile(
+    r"\bto (?:monitor|oversee|verify|police|support|save|salvage|preserve|strengthen)\b", re.I
+)
+
+
+def declaration_not_made(sentence: str, clause: str, verb: re.Match[str]) -> str | None:
+    """Why a declaration verb announces no truce in force: "plan" (not yet in force) or "other"."""
+    if _NOT_YET.search(sentence):
+        return "plan"
+    if _PLANNED_VERB.match(verb.group(0)) or _PLANNED_BEFORE.search(
+        clause[max(0, verb.start() - 40) : verb.start()]
+    ):
+        return "plan"
+    if _PLANNED_AFTER.match(clause[verb.end() : verb.end() + 40]):
+        return "plan"
+    noun = _ANY_NOUN.search(clause, verb.end())
+    if noun is not None and _SERVES.search(clause, verb.end(), noun.start()):
+        return "other"
+    return None
+
+
+# "a truce that would take effect on Saturday": the day the truce is to start, not the announcement's.
+_START_AHEAD = re.compile(
+    r"\b(?:would|will|to|is due to|is set to)\s+(?:take effect|come into (?:force|effect)|begin|start)"
+    r"(?:\s+(?:on|at|from))?(?:\s+the)?\s*$",
+    re.I,
+)
+
+
+def is_start_ahead(clause: str, mention: DateMention) -> bool:
+    return _START_AHEAD.search(clause[max(0, mention.start - 50) : mention.start]) is not None
+
+
+def is_start(verb: re.Match[str]) -> bool:
+    """Whether a declaration verb tells the truce starting ("has begun", "took effect")."""
+    return _STARTED.fullmatch(verb.group(0)) is not None
+
+
+def truce_day(clause: str) -> int | None:
+    """Days after the truce's start that "on the first day" (0), "on its second day" (1) ... name."""
+    match = _TRUCE_DAY.search(clause)
+    return _ORDINALS[match.group("nth").lower()] if match else None
+
+
+def truce_start(sentences: Sequence[Sentence], published: date) -> date | None:
+    """The day the article says its truce started ("the deal, which came into force on Saturday")."""
+    for sentence in sentences:
+        text = sentence.text
+        if not _ANY_NOUN.search(text):
+            continue
+        for started in _STARTED.finditer(text):
+            chosen = pick_event_date(find_dates(text, published), started.end())
+            if chosen is not None and chosen.day is not None and chosen.start >= started.start():
+                return chosen.day
+    return None
+
+
+def day_of_truce(start: date | None, offset: int | None) -> date | None:
+    return start + timedelta(days=offset) if start is not None and offset is not None else None
