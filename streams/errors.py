@@ -8,6 +8,7 @@ NewswatchError
  ├── ParseError         a feed or article body could not be parsed
  ├── DeliveryError      an alert sink failed (carries whether a retry may help)
  ├── StateError         local state cannot be written (disk full, read-only): stop cleanly, lose nothing
+ ├── StageError         a worker stage is missing or fails to load: the worker does not start
  └── BrokerError        Kafka could not be reached or refused a request
 """
 
@@ -49,6 +50,10 @@ class DeliveryError(NewswatchError):
 
 class StateError(NewswatchError):
     """Local state could not be written; carrying on would repeat or lose work, so the process stops."""
+
+
+class StageError(NewswatchError):
+    """A stage of the worker's stage list is missing or broken; running without it would drop its work."""
 
 
 class BrokerError(NewswatchError):
