@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import importlib
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import faust
@@ -19,18 +19,14 @@ from streams.settings import Settings
 from streams.worker.app import PipelineTopics, create_app, create_topics
 from streams.worker.faust_monitor import CachedPrometheusMonitor
 from streams.worker.metrics import worker_registry
-from streams.worker.pipeline import register_pipeline
+from streams.worker.stages import RegisterStage, load_stages
 
 log = logging.getLogger(__name__)
 
-# Stages outside streams/ that attach agents to the app; imported by name so streams/ never
-# depends on them statically. Each module defines ``register(app, topics, settings)``.
 # Framework loggers that narrate every service start and stop at INFO; shown only with log_level debug.
 FRAMEWORK_LOGGERS: tuple[str, ...] = ("faust", "mode", "aiokafka", "kafka")
 
 FAUST_METRICS_PREFIX = "newswatch_faust"
-
-PLUGGED_STAGES: tuple[str, ...] = ("alerts.agent", "streams.store.agent")
 
 
 class NewswatchWorker(faust.Worker):
@@ -53,22 +49,20 @@ def _faust_metrics() -> FaustMetrics:
     return FaustMetrics.create(REGISTRY, FAUST_METRICS_PREFIX)
 
 
-def build_worker_app(settings: Settings) -> tuple[faust.App, PipelineTopics]:
-    """The Faust app with the pipeline agents and every plugged-in stage registered."""
+def build_worker_app(
+    settings: Settings, stages: Sequence[RegisterStage] | None = None
+) -> tuple[faust.App, PipelineTopics]:
+    """The Faust app with every stage of ``streams.worker.stages.WORKER_STAGES`` registered.
+
+    Raises ``StageError`` if one is missing or broken (``stages``: already loaded ones).
+    """
+    registers = load_stages() if stages is None else stages
     app = create_app(settings)
     # Faust's own sensor: consumer lag, events per stream, rebalances (newswatch_faust_* series).
     app.monitor = CachedPrometheusMonitor(metrics=_faust_metrics())
     topics = create_topics(app, settings)
-    register_pipeline(app, topics, settings)
-    for module_name in PLUGGED_STAGES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            log.info("stage %s not installed; skipped", module_name)
-            continue
-        module.register(app, topics, settings)
+    for register in registers:
+        register(app, topics, settings)
     return app, topics
 
 
@@ -88,8 +82,9 @@ def serve_metrics(settings: Settings) -> None:
 def run_worker(settings: Settings) -> int:
     """Run the worker until SIGINT/SIGTERM."""
     configure_logging(settings.worker.log_level, settings.worker.log_json)
+    stages = load_stages()  # a missing or broken stage stops the start before Kafka is touched
     ensure_topics(settings)
-    app, _ = build_worker_app(settings)
+    app, _ = build_worker_app(settings, stages)
     watch_gazetteer_age(Gazetteer.load(settings.detect.gazetteer_path))  # the engine's (cached) gazetteer
     serve_metrics(settings)
     NewswatchWorker(app, settings).execute_from_commandline()
