@@ -1,12 +1,14 @@
 """Two workers in one consumer group share the dedupe and report state through the real broker.
 
 Each copy of a seed is sent to the other partition than its original, so the worker that decides it is
-not the one that remembered the original: it must find the original's fingerprint (the
-``dedupe-fingerprints`` GlobalTable) and its reports (``article-events``) written by the other worker.
+not the one that remembered the original: it must find the original's fingerprint and its reports, which
+the other worker wrote to the shared state log (``streams/worker/state_log.py``). Then a burst of stories
+whose copies go to both workers at once: every copy is found, none is kept by both workers.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,11 +18,13 @@ from streams.records import Article
 from streams.topics import ARTICLES_RAW, ARTICLES_UNIQUE
 from tests.integration.kafka_io import produce_articles, read_all
 from tests.integration.seed_articles import republished, seed_article
+from tests.integration.stories import StoryWriter, url_on
 from tests.pipeline_harness import Pipeline, metric_sum, wait_for
 
 pytestmark = pytest.mark.integration
 
 PARTITIONS = 2  # the harness's partition count: one partition per worker
+BURST_STORIES = 400  # stories in the burst, each sent twice at once (original and copy, one per worker)
 
 
 def _copy_on_the_other_partition(original: Article) -> Article:
@@ -31,6 +35,27 @@ def _copy_on_the_other_partition(original: Article) -> Article:
         if partition_for(copy.url.encode(), PARTITIONS) != home:
             return copy
     raise AssertionError("no mirror site hashes to the other partition")
+
+
+def _burst(seed: int) -> list[tuple[Article, Article]]:
+    """Distinct stories and an exact or near copy of each, the original and its copy on both partitions."""
+    writer = StoryWriter(seed)
+    published = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    pairs = []
+    for n in range(BURST_STORIES):
+        home = n % PARTITIONS
+        original = writer.story(
+            f"burst-{seed}-{n}", url_on(home, f"origin{n}", PARTITIONS), published + timedelta(seconds=n)
+        )
+        extra = "" if n % 2 else " " + writer.sentences(1)[0]  # an exact copy, or near: one sentence more
+        copy = original.replace(
+            id=f"{original.id}-copy",
+            url=url_on(1 - home, f"mirror{n}", PARTITIONS),
+            text=original.text + extra,
+            source_site="mirror.example",
+        )
+        pairs.append((original, copy))
+    return pairs
 
 
 def _rebalances_done(pipe: Pipeline) -> float:
@@ -87,11 +112,27 @@ def test_two_workers_find_each_others_originals_and_reports(
             "the copies to be decided",
         )
         duplicates = _total(pipes, "newswatch_articles_duplicate_total")
+        decided_before_burst = duplicates + _total(pipes, "newswatch_articles_unique_total")
         copy_reports = _total(pipes, "newswatch_event_reports_total") - original_reports
         raced = _total(pipes, "newswatch_dedupe_cross_worker_duplicates_total")
         lag_count = _total(pipes, "newswatch_dedupe_changelog_lag_seconds_count")
         lag_mean = _total(pipes, "newswatch_dedupe_changelog_lag_seconds_sum") / max(1.0, lag_count)
         received = [metric_sum(p.worker_metrics(), "newswatch_articles_received_total") for p in pipes]
+
+        # The burst: each story and its copy at once, one per worker, as in a backlog drain.
+        pairs = _burst(19)
+        produce_articles(kafka_bootstrap, raw_topic, [article for pair in pairs for article in pair])
+        wait_for(
+            lambda: (
+                _total(pipes, "newswatch_articles_unique_total")
+                + _total(pipes, "newswatch_articles_duplicate_total")
+                >= decided_before_burst + 2 * len(pairs)
+            ),
+            240,
+            "the burst to be decided",
+        )
+        settled = _total(pipes, "newswatch_dedupe_cross_worker_duplicates_total")
+        burst_received = [metric_sum(p.worker_metrics(), "newswatch_articles_received_total") for p in pipes]
     finally:
         for pipe in pipes:
             pipe.stop_all()
@@ -111,6 +152,26 @@ def test_two_workers_find_each_others_originals_and_reports(
             kafka_bootstrap, f"{topic_prefix}{ARTICLES_UNIQUE}", expect=len(originals) + len(copies)
         )
     ]
-    assert {a.id: a.duplicate_of for a in records if a.duplicate_of} == {
+    assert {a.id: a.duplicate_of for a in records if a.duplicate_of and a.id.startswith("seed-")} == {
         copy.id: original.id for copy, original in zip(copies, originals, strict=True)
     }
+
+    stored = [
+        Article.from_json(v)
+        for v in read_all(
+            kafka_bootstrap,
+            f"{topic_prefix}{ARTICLES_UNIQUE}",
+            expect=len(originals) + len(copies) + 2 * len(pairs),
+        )
+    ]
+    decided = {a.id: a.duplicate_of for a in stored if a.id.startswith("burst-")}
+    kept_twice = [o.id for o, c in pairs if decided.get(o.id, "?") is None and decided.get(c.id, "?") is None]
+    missing = [o.id for o, c in pairs if decided.get(o.id) != c.id and decided.get(c.id) != o.id]
+    print(
+        f"SCALE-OUT burst: {len(pairs)} stories sent twice at once, received {burst_received},"
+        f" races settled by the log {settled:.0f}, kept twice {len(kept_twice)},"
+        f" copies not found {len(missing)}"
+    )
+    assert all(n > received[i] for i, n in enumerate(burst_received)), "the burst must reach both workers"
+    assert kept_twice == []  # no story kept by both workers
+    assert missing == []  # every copy found: one of each pair points at the other
