@@ -4,7 +4,8 @@ Loading the file already checks types, ranges, unknown keys and the log level. T
 the code that builds objects from the settings at start, so this module calls that same code: the alert
 sinks (plug-in type, URL scheme, signing secrets), routes and silences; the detection engine (gazetteer
 and rules files); the connectors' feed list; the API token file. Plug-ins outside ``streams`` are
-imported by name, as the worker does, and one that is not installed is skipped, as at start.
+imported by name, as the worker does; one that is not installed is skipped here (the connectors need
+none), and the worker then refuses to start without it (``streams/worker/stages.py``).
 """
 
 from __future__ import annotations
