@@ -5,7 +5,7 @@ refusal such as a missing ACL, which an operator fixes) is sent again after a pa
 10 s: the stage waits rather than write a state whose alert is not on Kafka. A record the broker will
 never take (too large, invalid) is first sent again on its own, since aiokafka packs a burst into one
 batch per partition and the broker judges the batch's size; refused alone, it is replaced by a small
-dead letter on ``articles.dlq`` naming its topic, key and reason, so the stage moves on.
+dead letter on ``events.dlq`` naming its topic, key and reason, so the stage moves on.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def error_text(exc: BaseException) -> str:
 
 
 def dead_letter(record: Outgoing, failure: SendFailure, exc: BaseException) -> tuple[bytes | None, bytes]:
-    """The (key, value) put on ``articles.dlq`` in place of a record the broker refused for good."""
+    """The (key, value) put on ``events.dlq`` in place of a record the broker refused for good."""
     topic, key, value = record
     letter = {
         "stage": "merge",
