@@ -28,11 +28,19 @@ if str(HERE.parents[1]) not in sys.path:
 from streams.detect.engine import DetectionEngine  # noqa: E402
 from streams.records import Article, Event  # noqa: E402
 from tests.eval.realtext.corpus import SETS_ROOT, CorpusError  # noqa: E402
-from tests.eval.realtext.scoring import Tally, as_json, report, score_set  # noqa: E402
+from tests.eval.realtext.scoring import Goal, SetGoals, Tally, as_json, report, score_set  # noqa: E402
 
 SCORED_TYPES = ("leader_call", "official_contact", "ceasefire_declared", "ceasefire_violated")
 GOALS = {"leader_call": 0.9, "ceasefire_violated": 0.85}
-REALTEXT_SETS = ("articles", "multilingual")
+# The real-text sets' goals: the English articles as the passages (F1 and precision); the multilingual set as
+# issue 15 states them (leader calls in every language on its own, violations over all languages).
+REALTEXT_GOALS = {
+    "articles": SetGoals(overall={"leader_call": Goal(0.9, 0.9), "ceasefire_violated": Goal(0.85, 0.85)}),
+    "multilingual": SetGoals(
+        overall={"ceasefire_violated": Goal(0.8)}, per_language={"leader_call": Goal(0.85, 0.9)}
+    ),
+}
+REALTEXT_SETS = tuple(REALTEXT_GOALS)
 
 
 def load_passages(folder: Path = HERE) -> list[dict[str, Any]]:
@@ -155,9 +163,9 @@ def _main_realtext(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(as_json(scores), indent=2))
+        print(json.dumps(as_json(scores, REALTEXT_GOALS[args.set]), indent=2))
     else:
-        print("\n".join(report(scores, GOALS, errors=args.errors, per_text=args.per_text)))
+        print("\n".join(report(scores, REALTEXT_GOALS[args.set], errors=args.errors, per_text=args.per_text)))
     return 0
 
 

@@ -10,6 +10,7 @@ hard negative is a false positive attributed to that negative's kind.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -63,6 +64,66 @@ class Tally:
             "recall": round(self.recall, 4),
             "f1": round(self.f1, 4),
         }
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What an event type must reach: F1 at least ``f1`` and, when given, precision at least ``precision``."""
+
+    f1: float
+    precision: float | None = None
+
+    def met(self, tally: Tally) -> bool:
+        return tally.f1 >= self.f1 and (self.precision is None or tally.precision >= self.precision)
+
+    def __str__(self) -> str:
+        return f"F1 >= {self.f1}" + ("" if self.precision is None else f", P >= {self.precision}")
+
+
+@dataclass(frozen=True)
+class SetGoals:
+    """A set's goals: on the whole set (also shown on each split) and in every language on its own."""
+
+    overall: Mapping[str, Goal] = field(default_factory=dict)
+    per_language: Mapping[str, Goal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GoalCheck:
+    """One goal checked on one part of the set ("total" or "language xx")."""
+
+    kind: str
+    scope: str
+    goal: Goal
+    tally: Tally
+
+    @property
+    def met(self) -> bool:
+        return self.goal.met(self.tally)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "type": self.kind,
+            "scope": self.scope,
+            "f1_goal": self.goal.f1,
+            "precision_goal": self.goal.precision,
+            "f1": round(self.tally.f1, 4),
+            "precision": round(self.tally.precision, 4),
+            "met": self.met,
+        }
+
+
+def check_goals(scores: list[TextScore], goals: SetGoals) -> list[GoalCheck]:
+    """Every goal of the set on its part: overall goals on the total, language goals in each language."""
+    total = totals(scores)
+    checks = [GoalCheck(kind, "total", goal, total[kind]) for kind, goal in goals.overall.items()]
+    for lang in sorted({s.label.language for s in scores}):
+        tallies = totals(scores, lambda s, x=lang: s.label.language == x)
+        checks += [
+            GoalCheck(kind, f"language {lang}", goal, tallies[kind])
+            for kind, goal in goals.per_language.items()
+        ]
+    return checks
 
 
 @dataclass
@@ -178,13 +239,13 @@ def coverage(scores: list[TextScore]) -> dict[str, Any]:
     }
 
 
-def _row(name: str, t: Tally, goal: float | None = None) -> str:
-    mark = "" if goal is None else f">= {goal} {'ok' if t.f1 >= goal and t.precision >= goal else 'MISSED'}"
+def _row(name: str, t: Tally, goal: Goal | None = None) -> str:
+    mark = "" if goal is None else f"{goal} {'ok' if goal.met(t) else 'MISSED'}"
     return f"{name:<20}{t.tp:>5}{t.fp:>5}{t.fn:>5}{t.precision:>11.3f}{t.recall:>9.3f}{t.f1:>7.3f}  {mark}"
 
 
-def as_json(scores: list[TextScore]) -> dict[str, Any]:
-    """The scores as one JSON-ready document: coverage, per split, per language, per text."""
+def as_json(scores: list[TextScore], goals: SetGoals | None = None) -> dict[str, Any]:
+    """The scores as one JSON-ready document: coverage, per split, per language, per text, goals."""
 
     def block(tallies: dict[str, Tally]) -> dict[str, Any]:
         return {kind: t.to_json() for kind, t in tallies.items()}
@@ -199,6 +260,7 @@ def as_json(scores: list[TextScore]) -> dict[str, Any]:
         "languages": {
             lang: block(totals(scores, lambda s, x=lang: s.label.language == x)) for lang in languages
         },
+        "goals": [check.to_json() for check in check_goals(scores, goals or SetGoals())],
         "false_positive_kinds": dict(sum((s.fp_kinds for s in scores), Counter())),
         "texts": {
             s.label.id: {kind: [t.tp, t.fp, t.fn] for kind, t in s.tallies.items() if t.tp or t.fp or t.fn}
@@ -207,8 +269,8 @@ def as_json(scores: list[TextScore]) -> dict[str, Any]:
     }
 
 
-def report(scores: list[TextScore], goals: dict[str, float], errors: bool, per_text: bool) -> list[str]:
-    """The printed report: coverage, per split and type, per language, FP kinds, per text, errors."""
+def report(scores: list[TextScore], goals: SetGoals, errors: bool, per_text: bool) -> list[str]:
+    """The printed report: coverage, per split and type, per language, goals, FP kinds, per text, errors."""
     cover = coverage(scores)
     lines = [
         f"{cover['texts']} texts {cover['splits']}, languages {cover['languages']}",
@@ -218,11 +280,23 @@ def report(scores: list[TextScore], goals: dict[str, float], errors: bool, per_t
     for part in ("tune", "heldout", "total"):
         tallies = totals(scores, None if part == "total" else (lambda s, x=part: s.label.split == x))
         lines += ["", f"[{part}]", header]
-        lines += [_row(kind, t, goals.get(kind)) for kind, t in tallies.items()]
+        lines += [_row(kind, t, goals.overall.get(kind)) for kind, t in tallies.items()]
     for lang in sorted({s.label.language for s in scores}):
         tallies = totals(scores, lambda s, x=lang: s.label.language == x)
         lines += ["", f"[language {lang}]", header]
-        lines += [_row(kind, t) for kind, t in tallies.items() if t.tp or t.fp or t.fn]
+        lines += [
+            _row(kind, t, goals.per_language.get(kind))
+            for kind, t in tallies.items()
+            if t.tp or t.fp or t.fn or kind in goals.per_language
+        ]
+    checks = check_goals(scores, goals)
+    if checks:
+        lines += ["", f"goals: {sum(c.met for c in checks)} of {len(checks)} met"]
+        lines += [
+            f"  {c.kind} {c.scope}: {c.goal}: F1 {c.tally.f1:.3f}, P {c.tally.precision:.3f} "
+            f"{'ok' if c.met else 'MISSED'}"
+            for c in checks
+        ]
     kinds: Counter[str] = sum((s.fp_kinds for s in scores), Counter())
     lines += ["", f"false positives by labelled negative kind: {dict(kinds.most_common())}"]
     if per_text:
