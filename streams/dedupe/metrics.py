@@ -40,16 +40,15 @@ NEAR_SIMILARITY = Histogram(
 )
 CHANGELOG_LAG = Histogram(
     "newswatch_dedupe_changelog_lag_seconds",
-    "Time from a worker writing a fingerprint-table record to this worker taking it into its lookups: the "
-    "window in which two workers can both keep one story (records read back while recovering after a "
-    "restart count with their age).",
+    "Time from a worker writing a dedupe state-log record to this worker applying it (its own records "
+    "included; records read back at start count with their age).",
     buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
 )
 CROSS_WORKER_DUPLICATES = Counter(
     "newswatch_dedupe_cross_worker_duplicates_total",
-    "Exact duplicates (same URL or text) that another worker judged unique while this one held the original "
-    "(they raced); counted once, by the worker holding the earlier one, when the later one's fingerprint "
-    "arrives. Near-duplicates missed that way are not counted.",
+    "Articles this worker judged unique while another worker remembered a copy of them (they decided at "
+    "once), made duplicates of that copy because it was written to the state log first; by layer "
+    "(exact_url, exact_content, near).",
     ["layer"],
 )
 INDEX_ENTRIES = Gauge("newswatch_dedupe_index_entries", "Articles remembered by this worker's dedupe index.")
@@ -70,7 +69,7 @@ def init_labels() -> None:
         ARTICLES.labels(outcome=outcome)
     for method in METHODS:
         VERIFICATIONS.labels(method=method)
-    for layer in ("exact_url", "exact_content"):
+    for layer in ("exact_url", "exact_content", "near"):
         CROSS_WORKER_DUPLICATES.labels(layer=layer)
 
 
