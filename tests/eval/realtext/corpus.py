@@ -29,6 +29,9 @@ Record selectors (``record:``) a label may use, when one file holds more than on
 ``fields`` keys may be dotted paths into nested objects (``properties.title.stringValue``); a key that exists
 as it is in the record wins over a path.
 
+A label may name its text's ``speaker`` (a gazetteer person id, ``Article.speaker``: the leader a
+president's transcript speaks as); a repository in ``sources.yaml`` may give one for all its texts.
+
 The text is ``title + "\\n\\n" + body`` when a title exists, else the body; both are stripped and ``\\r\\n``
 becomes ``\\n``. Evidence offsets are character offsets into that text.
 """
