@@ -179,6 +179,7 @@ class CeasefireDetector:
         rejections: list[Rejection] = []
         article_conflict: str | bool | None = False  # computed lazily: False = not yet
         named: dict[str, list[tuple[int, str]]] = {}  # conflicts_in per text, for this article only
+        questions: set[int] | None = None  # paragraphs that are a reporter's question, found once
         starts: list[date | None] = []  # the truce's start day, looked up once when a clause counts its days
         candidates = sentences_containing(lower_text, sentences, CEASEFIRE_STEMS)
         for position, sentence in enumerate(sentences):
@@ -196,6 +197,12 @@ class CeasefireDetector:
                     if article_conflict is False:
                         article_conflict = _most_named_conflict(sentences, named)
                     conflict = article_conflict if isinstance(article_conflict, str) else None
+                if questions is None:
+                    questions = cues.question_paragraphs(sentences)
+                if sentence.paragraph in questions:
+                    # "Q  ... saying that the ceasefire has collapsed": a reporter's question in a transcript.
+                    rejections.append(Rejection(sentence.text, "ceasefire/transcript_question", "question"))
+                    continue
                 following = sentences[position + 1] if position + 1 < len(sentences) else None
                 found, rejected = self._clause(
                     sentence,
@@ -267,15 +274,16 @@ class CeasefireDetector:
                 rejections.append(Rejection(sentence.text, rule, "declared_then_violated"))
                 continue
             if event_type == EventType.CEASEFIRE_DECLARED:
+                # A truce not in force yet first ("a cease-fire that is supposed to come into effect"), then
+                # a known truce named by its making ("the truce announced on 26 November"), then history.
                 news = _declaration_told(declared_p, probe, match)
-                if news is None or cues.declaration_background(clause, published):
-                    rejections.append(Rejection(sentence.text, rule, "old_background"))
-                    continue
-                not_made = cues.declaration_not_made(sentence.text, clause, news)
+                not_made = cues.declaration_not_made(sentence.text, clause, news or match)
+                if not_made is None and (news is None or cues.declaration_background(clause, published)):
+                    not_made = "old_background"
                 if not_made is not None:
                     rejections.append(Rejection(sentence.text, rule, not_made))
                     continue
-                match = news
+                match = news or match
             if _appeal_between(clause, match):
                 rejections.append(Rejection(sentence.text, rule, "appeal"))
                 continue

@@ -14,22 +14,25 @@ from streams.detect.dates import DateMention, find_dates, pick_event_date
 from streams.detect.sentences import Sentence
 
 _NOUN = r"(?:cease-?fire|truce|armistice|cessation(?: of hostilities)?|hostilities)s?[\"'”’]?"
+# "a ceasefire in Sudan that ...": a place or the parties between a truce and its relative clause.
+_PLACE = r"(?:(?:in|of|for|on|between|with|across)\s+(?:[\w-]+\s+){1,3})?"
 # "forge a ceasefire that has unfortunately been violated": a truce described by what has become of it
 # (a perfect tense in a relative clause on the truce), not a breach reported; "that was broken" is a
 # happening and stays.
 _PERFECT_RELATIVE = re.compile(
-    rf"\b{_NOUN}\s+(?:that|which)\s+(?:has|have|had)\s+(?:\w+ly\s+)?(?:been\s+)?$", re.I
+    rf"\b{_NOUN}\s+{_PLACE}(?:that|which)\s+(?:has|have|had)\s+(?:\w+ly\s+)?(?:been\s+)?$", re.I
 )
 # "Hamas violated a ceasefire that was in place, ... basically started this war": the breach that began
 # the war the article is about, told as its origin.
 _ORIGIN = re.compile(
-    r"\b(?:started|began|triggered|sparked|ignited|unleashed) (?:this|the|that|the current) (?:war|conflict)\b",
+    r"\b(?:started|began|triggered|sparked|ignited|unleashed) "
+    r"(?:this|the|that|the current) (?:war|conflict)\b",
     re.I,
 )
 # "the cessation of hostilities announced on November 26", "the partial cease-fire that began on Monday
 # night", "the ceasefires that they have signed", "since the truce deal took effect": a truce named by its
 # making is a known truce, not news of one.
-_RELATIVE = re.compile(rf"\b{_NOUN}\s+(?:that|which)\s+(?:[\w-]+\s+){{0,3}}$", re.I)
+_RELATIVE = re.compile(rf"\b{_NOUN}\s+{_PLACE}(?:that|which)\s+(?:[\w-]+\s+){{0,3}}$", re.I)
 _PARTICIPLE = re.compile(rf"\b{_NOUN}\s+$", re.I)
 _SINCE = re.compile(rf"\bsince (?:the|a|an) (?:[\w-]+\s+){{0,3}}{_NOUN}\s+(?:deal\s+|agreement\s+)?$", re.I)
 _PARTICIPLES = frozenset({"announced", "agreed", "brokered", "declared", "signed", "reached", "established"})
@@ -42,15 +45,16 @@ _YEAR_BOUND = re.compile(r"\b(?:by|until|till|before)\s+(?P<year>(?:19|20)\d\d)\
 # "67 years since the armistice", "decades ago", "as you all know": told as history or shared knowledge.
 _HISTORY = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|many|several) (?:years|decades) "
-    r"(?:since|ago|after|before|earlier)\b|\bdecades ago\b|\bas (?:you|we) (?:all )?(?:know|recall|remember)\b|"
-    r"\blast (?:month|year)\b",
+    r"(?:since|ago|after|before|earlier)\b|\bdecades ago\b|\blast (?:month|year)\b|"
+    r"\bas (?:you|we) (?:all )?(?:know|recall|remember)\b",
     re.I,
 )
 # "broken 15 times on the first day": counted in days of the truce, dated by the truce's start.
 _TRUCE_DAY = re.compile(r"\bon (?:the|its) (?P<nth>first|second|third|fourth|fifth) day\b(?! of)", re.I)
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}
 _STARTED = re.compile(
-    r"\b(?:came into (?:force|effect)|took effect|went into (?:force|effect)|entered into force|began|begun|started)\b",
+    r"\b(?:came into (?:force|effect)|took effect|went into (?:force|effect)|entered into force|"
+    r"began|begun|started)\b",
     re.I,
 )
 # A truce's start may be told of "the deal" or "the agreement" once the article has named the truce.
@@ -80,7 +84,8 @@ _IN_FORCE = re.compile(
     re.I,
 )
 _STRUCK = re.compile(
-    r"\b(?:shelled|bombed|bombarded|attacked|struck|pounded|stormed|raided|clashed|launched an? (?:attack|offensive))\b",
+    r"\b(?:shelled|bombed|bombarded|attacked|struck|pounded|stormed|raided|clashed|"
+    r"launched an? (?:attack|offensive))\b",
     re.I,
 )
 _BEFORE = re.compile(r"\b(?:before|ahead of|prior to|until the truce)\b", re.I)
@@ -201,3 +206,12 @@ def truce_start(sentences: Sequence[Sentence], published: date) -> date | None:
 
 def day_of_truce(start: date | None, offset: int | None) -> date | None:
     return start + timedelta(days=offset) if start is not None and offset is not None else None
+
+
+# "Q    Yesterday, the ambassador said the ceasefire has collapsed ...": a transcript's question marker.
+_QUESTION_MARK = re.compile(r"^Q[\s:.]")
+
+
+def question_paragraphs(sentences: Sequence[Sentence]) -> set[int]:
+    """Paragraphs of a transcript that are a reporter's question (they relay claims, they report nothing)."""
+    return {s.paragraph for s in sentences if _QUESTION_MARK.match(s.text)}
