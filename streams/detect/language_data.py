@@ -22,7 +22,8 @@ LANGUAGES_DIR = Path(__file__).resolve().parent / "data" / "languages"
 
 _CALL_KEYS = frozenset(
     {"stems", "triggers", "weak", "negation", "plan", "appeal", "in_person", "caption", "background",
-     "initiator", "initiator_other", "plural_subject", "separate", "first_person", "first_person_talk"}
+     "initiator", "initiator_other", "plural_subject", "separate", "first_person", "first_person_talk",
+     "reference"}
 )  # fmt: skip
 _ROLE_KEYS = frozenset({"offices", "countries", "counterpart", "home", "gap", "and"})
 _CEASEFIRE_KEYS = frozenset(
@@ -63,6 +64,7 @@ class CallCues:
     separate: re.Pattern[str] | None  # "held phone calls (plural) with A and B": one call with each
     first_person: re.Pattern[str] | None  # "I", "we", "hablé": the source's speaker is the subject
     first_person_talk: re.Pattern[str] | None  # "говорив з", "hablé con": a call in the speaker's own account
+    reference: re.Pattern[str] | None  # "the call" (Arabic الاتصال): a later sentence that may date it
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,7 @@ def parse_language(doc: Any, path: Path) -> LanguageData:
             separate=cue("separate"),
             first_person=cue("first_person"),
             first_person_talk=cue("first_person_talk"),
+            reference=cue("reference"),
         )
     roles_raw = _section(doc, "roles", _ROLE_KEYS, path)
     roles = None

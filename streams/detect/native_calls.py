@@ -74,7 +74,34 @@ class NativeCallReader:
                     findings.append(outcome)
                 else:
                     rejections.append(outcome)
-        return findings, rejections
+        return self._dated_by_reference(findings, sentences, published), rejections
+
+    def _dated_by_reference(
+        self, findings: list[CallFinding], sentences: Sequence[Sentence], published: date
+    ) -> list[CallFinding]:
+        """Undated calls take the date of a later sentence that refers back to "the call" with one ("ركزا
+        خلال الاتصال الذي جرى الليلة الماضية": the two focused, during the call last night, on ...)."""
+        reference = self.cues.reference
+        undated = [f for f in findings if not f.date_explicit]
+        if reference is None or not undated:
+            return findings
+        first = min(f.sentence.index for f in undated)
+        for sentence in sentences[first + 1 :]:
+            cue = reference.search(sentence.text)
+            if cue is None or self.cues.triggers.search(sentence.text):
+                continue  # no reference, or a call of its own
+            dates = [d for d in find_dates(sentence.text, published, self.language) if d.day is not None]
+            chosen = pick_event_date(dates, cue.end())
+            if chosen is None or chosen.day is None or chosen.day > published:
+                continue
+            day = chosen.day
+            return [
+                replace(f, day=day, date_explicit=True)
+                if not f.date_explicit and f.sentence.index < sentence.index
+                else f
+                for f in findings
+            ]
+        return findings
 
     # -- people -------------------------------------------------------------------------------------------
 
