@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from streams.detect import ceasefire_cues as cues
 from streams.detect.dates import (
     DateMention,
-    bare_month_ends,
     find_dates,
     oldest_year,
     pick_event_date,
@@ -101,27 +100,6 @@ _NEGATED = re.compile(
 # IGNORECASE they find the same spans there, about three times faster (``_clause`` picks the set).
 _IGNORING_CASE = (_VIOLATED, _DESPITE, _COMBAT, _DECLARED, _APPEAL, _NEGATED, _ALLEGED, _INSIDE, _CALM)
 _FOR_LOWER_ASCII = tuple(re.compile(pattern.pattern) for pattern in _IGNORING_CASE)
-# "if they violate the truce", "the truce will collapse", "expected breaches", "potential violations":
-# a violation feared or threatened, not reported (looked at in the clause's words before the verb).
-_SPECULATIVE = re.compile(
-    r"\b(?:if|unless|will|would|could|might|may|expect\w*|potential|possible|risk of|threat\w* to|"
-    r"warn\w*|fear\w*)\b",
-    re.IGNORECASE,
-)
-# "many violations have been reported", "despite repeated violations", "over 7,000 breaches": a tally of
-# violations over a span is background unless the clause dates it ("300 violations overnight").
-_TALLY = re.compile(
-    r"\b(?:many|repeated|numerous|frequent|countless|the most|dozens of|hundreds of|thousands of|"
-    r"continued|continuing|ongoing|persistent|constant|daily|"
-    r"(?:over|more than|some|nearly|almost) [\d,]+)\s+(?:[\w-]+\s+)?(?:violations|breaches)\b",
-    re.IGNORECASE,
-)
-# "despite the ceasefire, sporadic hostilities continued": fighting told as a habit over a span, not a
-# happening; background unless the clause dates it ("sporadic shelling on Tuesday despite the truce").
-_HABITUAL = re.compile(r"\b(?:sporadic|intermittent|occasional|periodic)(?:al)?(?:ly)?\b", re.IGNORECASE)
-_PLURAL_VIOLATIONS = re.compile(r"\b(?:violations|breaches)\b", re.IGNORECASE)
-_TRUCE_DAY_TEXT = "day of the truce"
-_EXAMPLE = re.compile(r"\s*(?:for example|for instance|in one (?:case|instance))\b", re.IGNORECASE)
 # Conflict names that are armed groups, not places: "violations by Russia and Hezbollah" in Syria is Syria's.
 _ACTORS = ("Hezbollah", "Hamas", "Houthi", "Taliban", "FARC", "ELN", "TPLF", "Polisario", "M23", "al-Shabaab")
 _MEDIATOR = re.compile(
@@ -210,7 +188,7 @@ class CeasefireDetector:
                     published,
                     conflict,
                     following,
-                    lambda: _start_memo(sentences, published, starts),
+                    lambda: cues.start_memo(sentences, published, starts),
                 )
                 findings.extend(found)
                 rejections.extend(rejected)
@@ -287,7 +265,7 @@ class CeasefireDetector:
             if _appeal_between(clause, match):
                 rejections.append(Rejection(sentence.text, rule, "appeal"))
                 continue
-            reason = _not_reported(sentence.text, clause, match, dates, event_type)
+            reason = cues.not_reported(sentence.text, clause, match, dates, event_type)
             if reason is None and event_type == EventType.CEASEFIRE_VIOLATED:
                 dated = any(d.relation == "at" and d.day is not None for d in dates)
                 if cues.violation_background(
@@ -304,25 +282,25 @@ class CeasefireDetector:
                 match.start(),
             )
             if chosen is None and event_type == EventType.CEASEFIRE_VIOLATED:
-                chosen = _truce_day_date(clause, truce_started) or _example_date(following, published)
+                chosen = cues.truce_day_date(clause, truce_started) or cues.example_date(following, published)
             elif not dates and cues.is_start(match):
                 # "A five-day ceasefire has begun in Yemen": the day the article says the truce started.
-                chosen = _truce_day_date("on the first day", truce_started)
+                chosen = cues.truce_day_date("on the first day", truce_started)
             if (
                 self._is_old(chosen, dates, published)
-                or (chosen is None and _bare_month_is_old(clause, published, self.max_age))
+                or (chosen is None and cues.bare_month_is_old(clause, published, self.max_age))
                 or (
                     # "a local truce agreed in September, but ... some fighting despite the truce", read in
                     # January: an undated breach of a truce the sentence dates long before.
                     chosen is None
-                    and _bare_month_is_old(cues.truce_month(sentence.text), published, self.max_age)
+                    and cues.bare_month_is_old(cues.truce_month(sentence.text), published, self.max_age)
                 )
             ):
                 rejections.append(Rejection(sentence.text, rule, "old_background"))
                 continue
             day = chosen.day if chosen is not None and chosen.day is not None else published
             # A day counted from the truce's start is this clause's own, not one to lend to undated mentions.
-            explicit = chosen is not None and chosen.text != _TRUCE_DAY_TEXT
+            explicit = chosen is not None and chosen.text != cues.TRUCE_DAY_TEXT
             alleged = event_type == EventType.CEASEFIRE_VIOLATED and bool(alleged_p.search(probe))
             findings.append(
                 CeasefireFinding(event_type, sentence, day, explicit, conflict, parties, alleged, rule)
@@ -363,57 +341,11 @@ class CeasefireDetector:
         return None
 
 
-def _not_reported(
-    text: str, clause: str, verb: re.Match[str], dates: list[DateMention], event_type: str
-) -> str | None:
-    """Why a clause with a ceasefire verb reports no new event: a question, a threat, a tally."""
-    if text.rstrip().endswith("?"):
-        return "question"
-    if event_type != EventType.CEASEFIRE_VIOLATED:
-        return None
-    if _SPECULATIVE.search(clause, max(0, verb.start() - 60), verb.start()):
-        return "conditional"
-    if any(d.relation == "at" and d.day is not None for d in dates) or cues.truce_day(clause) is not None:
-        return None
-    if _TALLY.search(clause) or _HABITUAL.search(clause):
-        return "old_background"
-    # "allegations of truce violations since July 5": violations summed up over a span since a day.
-    if any(d.relation == "since" for d in dates) and _PLURAL_VIOLATIONS.search(clause):
-        return "old_background"
-    return None
-
-
 def _declaration_told(pattern: re.Pattern[str], probe: str, first: re.Match[str]) -> re.Match[str] | None:
     """The first declaration verb that tells news, not one naming a known truce ("the truce announced on")."""
     if not cues.is_reference(probe, first):
         return first
     return next((m for m in pattern.finditer(probe, first.end()) if not cues.is_reference(probe, m)), None)
-
-
-def _truce_day_date(clause: str, truce_started: Callable[[], date | None]) -> DateMention | None:
-    """ "broken 15 times on the first day": the day the truce started, plus the days counted."""
-    offset = cues.truce_day(clause)
-    day = cues.day_of_truce(truce_started(), offset) if offset is not None else None
-    return DateMention(0, 0, _TRUCE_DAY_TEXT, day, day.year) if day is not None else None
-
-
-def _start_memo(sentences: Sequence[Sentence], published: date, memo: list[date | None]) -> date | None:
-    if not memo:
-        memo.append(cues.truce_start(sentences, published))
-    return memo[0]
-
-
-def _example_date(following: Sentence | None, published: date) -> DateMention | None:
-    """ "an uptick in violations. For example, a kindergarten shelled yesterday": the example dates them."""
-    if following is None or not _EXAMPLE.match(following.text):
-        return None
-    return pick_event_date(find_dates(following.text, published), 0)
-
-
-def _bare_month_is_old(clause: str, published: date, max_age: timedelta) -> bool:
-    """ "collapsed in July" read in January: a month named alone that ended long before publication."""
-    ends = bare_month_ends(clause, published)
-    return bool(ends) and max(ends) < published - max_age
 
 
 def _appeal_between(clause: str, verb: re.Match[str]) -> bool:

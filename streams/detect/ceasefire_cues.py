@@ -7,11 +7,12 @@ violation verb, and say why it reports no new event, or which day it means when 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from streams.detect.dates import DateMention, find_dates, pick_event_date
+from streams.detect.dates import DateMention, bare_month_ends, find_dates, pick_event_date
 from streams.detect.sentences import Sentence
+from streams.records import EventType
 
 _NOUN = r"(?:cease-?fire|truce|armistice|cessation(?: of hostilities)?|hostilities)s?[\"'”’]?"
 # "a ceasefire in Sudan that ...": a place or the parties between a truce and its relative clause.
@@ -215,3 +216,74 @@ _QUESTION_MARK = re.compile(r"^Q[\s:.]")
 def question_paragraphs(sentences: Sequence[Sentence]) -> set[int]:
     """Paragraphs of a transcript that are a reporter's question (they relay claims, they report nothing)."""
     return {s.paragraph for s in sentences if _QUESTION_MARK.match(s.text)}
+
+
+# -- whether a violation is reported, and its day --------------------------------------------------------
+
+# "if they violate the truce", "the truce will collapse", "expected breaches", "potential violations":
+# a violation feared or threatened, not reported (looked at in the clause's words before the verb).
+_SPECULATIVE = re.compile(
+    r"\b(?:if|unless|will|would|could|might|may|expect\w*|potential|possible|risk of|threat\w* to|"
+    r"warn\w*|fear\w*)\b",
+    re.IGNORECASE,
+)
+# "many violations have been reported", "despite repeated violations", "over 7,000 breaches": a tally of
+# violations over a span is background unless the clause dates it ("300 violations overnight").
+_TALLY = re.compile(
+    r"\b(?:many|repeated|numerous|frequent|countless|the most|dozens of|hundreds of|thousands of|"
+    r"continued|continuing|ongoing|persistent|constant|daily|"
+    r"(?:over|more than|some|nearly|almost) [\d,]+)\s+(?:[\w-]+\s+)?(?:violations|breaches)\b",
+    re.IGNORECASE,
+)
+# "despite the ceasefire, sporadic hostilities continued": fighting told as a habit over a span, not a
+# happening; background unless the clause dates it ("sporadic shelling on Tuesday despite the truce").
+_HABITUAL = re.compile(r"\b(?:sporadic|intermittent|occasional|periodic)(?:al)?(?:ly)?\b", re.IGNORECASE)
+_PLURAL_VIOLATIONS = re.compile(r"\b(?:violations|breaches)\b", re.IGNORECASE)
+TRUCE_DAY_TEXT = "day of the truce"
+_EXAMPLE = re.compile(r"\s*(?:for example|for instance|in one (?:case|instance))\b", re.IGNORECASE)
+
+
+def not_reported(
+    text: str, clause: str, verb: re.Match[str], dates: list[DateMention], event_type: str
+) -> str | None:
+    """Why a clause with a ceasefire verb reports no new event: a question, a threat, a tally."""
+    if text.rstrip().endswith("?"):
+        return "question"
+    if event_type != EventType.CEASEFIRE_VIOLATED:
+        return None
+    if _SPECULATIVE.search(clause, max(0, verb.start() - 60), verb.start()):
+        return "conditional"
+    if any(d.relation == "at" and d.day is not None for d in dates) or truce_day(clause) is not None:
+        return None
+    if _TALLY.search(clause) or _HABITUAL.search(clause):
+        return "old_background"
+    # "allegations of truce violations since July 5": violations summed up over a span since a day.
+    if any(d.relation == "since" for d in dates) and _PLURAL_VIOLATIONS.search(clause):
+        return "old_background"
+    return None
+
+
+def truce_day_date(clause: str, truce_started: Callable[[], date | None]) -> DateMention | None:
+    """ "broken 15 times on the first day": the day the truce started, plus the days counted."""
+    offset = truce_day(clause)
+    day = day_of_truce(truce_started(), offset) if offset is not None else None
+    return DateMention(0, 0, TRUCE_DAY_TEXT, day, day.year) if day is not None else None
+
+
+def start_memo(sentences: Sequence[Sentence], published: date, memo: list[date | None]) -> date | None:
+    if not memo:
+        memo.append(truce_start(sentences, published))
+    return memo[0]
+
+
+def example_date(following: Sentence | None, published: date) -> DateMention | None:
+    """ "an uptick in violations. For example, a kindergarten shelled yesterday": the example dates them."""
+    if following is None or not _EXAMPLE.match(following.text):
+        return None
+    return pick_event_date(find_dates(following.text, published), 0)
+
+
+def bare_month_is_old(clause: str, published: date, max_age: timedelta) -> bool:
+    """ "collapsed in July" read in January: a month named alone that ended long before publication."""
+    ends = bare_month_ends(clause, published)
+    return bool(ends) and max(ends) < published - max_age
