@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
+from streams.detect import role_phrases
 from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
 from streams.detect.detector import Rejection
 from streams.detect.findings import CallFinding
@@ -126,23 +127,23 @@ class NativeCallReader:
         if roles is None:
             return []
         found: list[Mention] = []
-        countries = _spans(roles.country_any, roles.countries, text)
-        offices = _spans(roles.office_any, roles.offices, text)
+        countries = role_phrases.spans(roles.country_any, roles.countries, text)
+        offices = role_phrases.spans(roles.office_any, roles.offices, text)
         if roles.counterpart is not None:
             offices += [(m.start(), m.end(), "counterpart") for m in roles.counterpart.finditer(text)]
         # The longest word at a place: "глава МИД" (foreign minister), not its "глава" (leader); "白俄罗斯"
         # (Belarus), not the "俄罗斯" (Russia) inside it.
-        offices = _longest(offices)
-        countries = _longest(countries)
+        offices = role_phrases.longest(offices)
+        countries = role_phrases.longest(countries)
         for start, end, office in offices:
-            country = _nearest_country(text, start, end, countries, offices, roles.gap)
+            country = role_phrases.nearest_country(text, start, end, countries, offices, roles.gap)
             if country is None:
                 continue
             c_start, c_end, code = country
             span_start, span_end = min(start, c_start), max(end, c_end)
             found.append(self._role(text[span_start:span_end], span_start, span_end, code, office, day))
             # "президентов России и Франции", "德国、意大利两国总理": one role per joined country.
-            for other in _joined_countries(text, country, countries, roles.joined):
+            for other in role_phrases.joined_countries(text, country, countries, roles.joined):
                 o_start, o_end, o_code = other
                 found.append(self._role(text[o_start:o_end], o_start, o_end, o_code, office, day))
         for pattern, code, office in roles.home:
@@ -333,84 +334,6 @@ class NativeCallReader:
         if len([m for m in distinct_people(self.mentions(text, published)) if m.is_leader]) < 2:
             return None
         return Rejection(text, f"leader_call/{self.language}:{weak.group(0).lower()}", reason)
-
-
-def _spans(
-    combined: re.Pattern[str], entries: tuple[tuple[re.Pattern[str], str], ...], text: str
-) -> list[tuple[int, int, str]]:
-    """(start, end, name) of every match of ``combined`` (see ``language_data._Compiler.alternation``)."""
-    return [(m.start(), m.end(), entries[int((m.lastgroup or "g0")[1:])][1]) for m in combined.finditer(text)]
-
-
-def _longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The spans not inside a longer one, in text order (the first of two that only overlap)."""
-    kept: list[tuple[int, int, str]] = []
-    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
-        if kept and span[1] <= kept[-1][1]:
-            continue  # inside the span kept before it (it starts at or after that one's start)
-        kept.append(span)
-    return kept
-
-
-def _joined_countries(
-    text: str,
-    chosen: tuple[int, int, str],
-    countries: list[tuple[int, int, str]],
-    joined: re.Pattern[str] | None,
-) -> list[tuple[int, int, str]]:
-    """Country words chained to ``chosen`` by "and" or a comma, either side ("России и Франции")."""
-    if joined is None:
-        return []
-    found: list[tuple[int, int, str]] = []
-    index = countries.index(chosen)
-    for step in (1, -1):
-        current = chosen
-        position = index + step
-        while 0 <= position < len(countries):
-            other = countries[position]
-            low, high = (current[1], other[0]) if step == 1 else (other[1], current[0])
-            if low > high or not joined.match(text[low:high]):
-                break
-            if other[2] != chosen[2]:
-                found.append(other)
-            current = other
-            position += step
-    return found
-
-
-def _nearest_country(
-    text: str,
-    start: int,
-    end: int,
-    countries: list[tuple[int, int, str]],
-    offices: list[tuple[int, int, str]],
-    gap: int,
-) -> tuple[int, int, str] | None:
-    """The country word nearest an office noun, at most ``gap`` characters away, no other office between."""
-    best: tuple[int, tuple[int, int, str]] | None = None
-    for country in countries:
-        c_start, c_end, _ = country
-        low = high = 0
-        if c_start < end and start < c_end:
-            distance = 0  # one word holds both ("президент" inside a longer match is not expected)
-        elif c_end <= start:
-            distance = start - c_end
-            low, high = c_end, start
-        else:
-            distance = c_start - end
-            low, high = end, c_start
-        if distance > gap:
-            continue
-        between = text[low:high]
-        if distance and (
-            any(low <= s < high for s, _, _ in offices)
-            or any(ch in between for ch in ",;:.،؛，。")
-            or len(between.split()) > 2  # "de la", "of the" may stand between; a verb phrase may not
-        ):
-            continue
-        if best is None or distance < best[0]:
-            best = (distance, country)
-    return best[1] if best is not None else None
 
 
 def _clause(breaks: re.Pattern[str], text: str, position: int) -> tuple[int, int]:
