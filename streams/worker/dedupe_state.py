@@ -32,13 +32,20 @@ from streams.settings.dedupe import DedupeSettings
 
 log = logging.getLogger(__name__)
 
-FINGERPRINT, REPORTS = b"f", b"r"  # the first byte of a log key: what the rest of the key names
+# The first byte of a log key says what the rest names: a fingerprint entry, its shingle code (so every
+# worker verifies any candidate by its text, as one worker does), or an original's reports.
+FINGERPRINT, TEXT, REPORTS = b"f", b"t", b"r"
+TEXT_ENCODING = "utf-16-le"  # a shingle code is one BMP character per shingle: two bytes each
 LogRecord = tuple[bytes, bytes | None]  # key and value (None: a deletion) of one log record
 RACE_LOG_SECONDS = 60.0  # races between workers are logged at most this often
 
 
 def fingerprint_record(key: str, value: bytes | None) -> LogRecord:
     return FINGERPRINT + key.encode(), value
+
+
+def text_record(key: str, code: str | None) -> LogRecord:
+    return TEXT + key.encode(), None if code is None else code.encode(TEXT_ENCODING)
 
 
 def reports_record(article_id: str, value: bytes | None) -> LogRecord:
@@ -70,12 +77,17 @@ class SharedDedupe:
         return self.index.check_and_add_batch(articles, now)
 
     def log_records(self, remembered: Sequence[str], reports: Sequence[tuple[str, bytes]]) -> list[LogRecord]:
-        """The log records of a batch: ``reports`` (article id, JSON) first, then the remembered entries."""
+        """The log records of a batch: ``reports`` (article id, JSON) first, then each remembered entry's
+        shingle code and fingerprint: whoever applies a fingerprint has its text and reports already."""
         records = [reports_record(article_id, value) for article_id, value in reports]
         for key in remembered:
             value = self.fingerprints.get(key)
-            if value is not None:
-                records.append(fingerprint_record(key, value))
+            if value is None:
+                continue
+            code = self.index.texts.get(key)
+            if code:
+                records.append(text_record(key, code))
+            records.append(fingerprint_record(key, value))
         return records
 
     # ----------------------------------------------------------------- applying the log
@@ -93,6 +105,8 @@ class SharedDedupe:
                 self.reports[name] = value
         elif kind == FINGERPRINT:
             self._apply_fingerprint(name.decode(), value, offset)
+        elif kind == TEXT and value is not None:  # a deletion: the fingerprint's tombstone discards it
+            self.index.texts.put(name.decode(), bytes(value).decode(TEXT_ENCODING))
         if written_at:
             dedupe_metrics.CHANGELOG_LAG.observe(max(0.0, time.time() - written_at))
 
@@ -153,7 +167,7 @@ class SharedDedupe:
             key = fingerprint_key(article_id)
             if self.fingerprints.pop(key, None) is not None:
                 self.index.unlink_entry(key)
-                records.append(fingerprint_record(key, None))
+                records += [text_record(key, None), fingerprint_record(key, None)]
             self.offsets.pop(key, None)
             if self.reports.pop(article_id.encode(), None) is not None:
                 records.append(reports_record(article_id, None))
@@ -167,7 +181,7 @@ class SharedDedupe:
         records: list[LogRecord] = []
         for key, article_id in forgotten:
             self.offsets.pop(key, None)
-            records.append(fingerprint_record(key, None))
+            records += [text_record(key, None), fingerprint_record(key, None)]
             if self.reports.pop(article_id.encode(), None) is not None:
                 records.append(reports_record(article_id, None))
         return records

@@ -11,7 +11,7 @@ from streams.detect.engine import DetectionEngine
 from streams.records import Article
 from streams.settings import Settings
 from streams.worker.article_stage import ArticleOutputs, ArticleStage, DecidedBatch
-from streams.worker.dedupe_state import FINGERPRINT, REPORTS, LogRecord, SharedDedupe
+from streams.worker.dedupe_state import FINGERPRINT, REPORTS, TEXT, LogRecord, SharedDedupe
 from tests.integration.seed_articles import republished, seed_article
 
 SETTINGS = Settings()
@@ -117,7 +117,22 @@ def test_one_worker_settles_nothing(story: tuple[Article, Article, Article]) -> 
     decided = worker.stage.decide([(None, original.to_json()), (None, copy.to_json())])
     _write(log, worker, decided)
     assert _duplicates(_finish(log, worker, decided)) == {original.id: None, copy.id: original.id}
-    assert [key[:1] for key, _ in log] == [REPORTS, FINGERPRINT]  # reports before the fingerprint
+    assert [key[:1] for key, _ in log] == [REPORTS, TEXT, FINGERPRINT]  # what a fingerprint needs comes first
+
+
+def test_another_workers_original_is_verified_by_its_text_as_one_worker_does(seeds_dir: Path) -> None:
+    original, chromeless = seed_article(seeds_dir, "000"), seed_article(seeds_dir, "001")
+    alone = _Worker()
+    (one,) = [
+        d for _, d in alone.stage.decide([(None, original.to_json()), (None, chromeless.to_json())]).articles
+    ][1:]
+    first, second, log = _Worker(), _Worker(), []
+    _write(log, first, first.stage.decide([(None, original.to_json())]))
+    second.catch_up(log)
+    ((_, two),) = second.stage.decide([(None, chromeless.to_json())]).articles
+    assert one is not None and two is not None
+    assert (two.duplicate_of, two.method, two.similarity) == (one.duplicate_of, one.method, one.similarity)
+    assert two.method == "text"
 
 
 def test_eviction_returns_tombstones_for_the_fingerprint_and_its_reports(
