@@ -161,6 +161,9 @@ class NativeCallReader:
         if office == "counterpart":
             return Mention(start, end, surface, None, surface, code, None, False, "counterpart")
         term = self.finder.role_term(code, office, day)
+        if term is not None:
+            # "沙特王储兼首相": the crown prince who is also prime minister is a leader that day.
+            term = self.finder.gazetteer.leader_term_on(term.person_id, day) or term
         mention = self.finder.mention_of(term, start, end, surface, "role")
         return mention if term is not None else replace(mention, country=code, office=office)
 

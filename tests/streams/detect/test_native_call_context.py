@@ -50,3 +50,12 @@ def test_according_to_starts_a_new_clause(engine: DetectionEngine) -> None:
         "العمليات في سوريا، وبحسب المعلومات الواردة فإن الرئيس السوري بشار الأسد لم يكن طرفا."
     )
     assert _calls(engine, text, "2015-08-06") == [(("erdogan-recep-tayyip", "rouhani-hassan"), "2015-08-05")]
+
+
+def test_a_crown_prince_who_is_also_prime_minister_is_a_leader(engine: DetectionEngine) -> None:
+    detection = engine.detect(
+        make_article("3月28日，国家主席习近平同沙特王储兼首相穆罕默德通电话。", "2023-03-28")
+    )
+    assert [(e.type, sorted(p.person_id or "" for p in e.participants)) for e in detection.events] == [
+        ("leader_call", ["mohammed-bin-salman", "xi-jinping"])
+    ]
