@@ -231,7 +231,9 @@ def find_dates(text: str, published: date, language: str | None = None) -> list[
                 continue
             if day is None and year is None:
                 continue
-            relation = _RELATION.search(text[max(0, start - 16) : start])
+            # The weekday pattern may take the blank before the day: the boundary word stands before it.
+            lead = len(match.group(0)) - len(match.group(0).lstrip())
+            relation = _RELATION.search(text[max(0, start + lead - 16) : start + lead])
             rel = relation.group("rel").lower() if relation else "at"
             if kind == "year" and match.group(0).lower().startswith("since"):
                 rel = "since"
