@@ -1,0 +1,45 @@
+"""German leader calls: the chancellor as "der Kanzler", "beide" naming the pair before, calls summed up
+(issue 15, the German real texts; sentences written here in the shape of those texts)."""
+
+from __future__ import annotations
+
+from streams.detect.engine import DetectionEngine
+from tests.streams.detect.conftest import make_article
+
+
+def _calls(engine: DetectionEngine, text: str, published: str) -> list[tuple[tuple[str, ...], str]]:
+    detection = engine.detect(make_article(text, published).replace(language="de"))
+    return sorted(
+        (tuple(sorted(p.person_id or "" for p in e.participants)), e.date)
+        for e in detection.events
+        if e.type == "leader_call"
+    )
+
+
+def test_der_kanzler_is_the_german_chancellor_of_the_day(engine: DetectionEngine) -> None:
+    text = (
+        "In einem Telefongespräch mit dem ukrainischen Präsidenten Wolodymyr Selenskyj sicherte der Kanzler "
+        "weitere Hilfe zu."
+    )
+    assert _calls(engine, text, "2025-05-08") == [(("merz-friedrich", "zelensky-volodymyr"), "2025-05-08")]
+
+
+def test_beide_takes_the_pair_named_in_the_sentence_before(engine: DetectionEngine) -> None:
+    text = (
+        "Bundeskanzler Olaf Scholz und Israels Ministerpräsident Benjamin Netanyahu haben über eine Waffenruhe "
+        "gesprochen. Außerdem hätten beide in einem Telefonat über die Geiseln beraten."
+    )
+    assert _calls(engine, text, "2024-05-02") == [(("netanyahu-benjamin", "scholz-olaf"), "2024-05-02")]
+
+
+def test_calls_summed_up_over_weeks_are_background(engine: DetectionEngine) -> None:
+    for text in (
+        "Merz und Trump haben in den vergangenen Wochen mehrfach miteinander telefoniert.",
+        "Zwei Mal hat Bundeskanzler Olaf Scholz bereits mit US-Präsident Joe Biden telefoniert.",
+    ):
+        assert _calls(engine, text, "2024-05-31") == [], text
+
+
+def test_criticism_of_a_call_is_not_a_new_call(engine: DetectionEngine) -> None:
+    text = "Selenskyj kritisiert Bundeskanzler Scholz scharf für Telefonat mit Putin."
+    assert _calls(engine, text, "2024-11-18") == []
