@@ -25,6 +25,15 @@ _CHAIN_GAP = 40  # characters at most between the talk verb and the first person
 _ACCOUNT_LOOKBACK = 3  # sentences before an undated line of the account where its time may be given
 
 
+def speaker_mention(finder: MentionFinder, speaker: str, day: date, kind: str = "speaker") -> Mention | None:
+    """The speaker as a participant on ``day``: the office held then (a leader's first), else None."""
+    term = finder.gazetteer.leader_term_on(speaker, day)
+    if term is None:
+        terms = finder.gazetteer.terms_on(speaker, day)
+        term = terms[0] if terms else None
+    return None if term is None else finder.mention_of(term, 0, 0, "", kind)
+
+
 @dataclass(frozen=True, slots=True)
 class SpeakerCounterparts:
     """The speaker's mention and the people the speaker talked with in one clause."""
@@ -46,15 +55,7 @@ class FirstPersonReader:
         return talk.search(text) if talk is not None else None
 
     def speaker_mention(self, speaker: str, day: date) -> Mention | None:
-        """The speaker as a participant on ``day``: the office held then (a leader's first), else None."""
-        gazetteer = self.finder.gazetteer
-        term = gazetteer.leader_term_on(speaker, day)
-        if term is None:
-            terms = gazetteer.terms_on(speaker, day)
-            term = terms[0] if terms else None
-        if term is None:
-            return None
-        return self.finder.mention_of(term, 0, 0, "", "speaker")
+        return speaker_mention(self.finder, speaker, day)
 
     def in_own_voice(
         self, text: str, trigger: re.Match[str], clause: tuple[int, int], mentions: list[Mention], talk: bool

@@ -54,6 +54,7 @@ from streams.detect.call_patterns import (
 from streams.detect.dates import DateMention, find_dates, oldest_year, pick_event_date
 from streams.detect.detector import ArticleText, Rejection
 from streams.detect.findings import CallFinding
+from streams.detect.first_person import speaker_mention
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
 from streams.detect.lexicon import topics_in
@@ -63,6 +64,7 @@ from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType
 
 LANGUAGES = frozenset({"en"})
+_FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e)\b")  # the subject, when the source speaks as a leader
 DEFAULT_MAX_AGE_DAYS = 45
 
 
@@ -107,12 +109,17 @@ class LeaderCallDetector:
         native = self._native.get(article.language)
         if native is not None:
             return native[1].detect(sentences, article.published, article.lower_text, article.speaker)
-        return self.detect_english(sentences, article.published, article.lower_text)
+        return self.detect_english(sentences, article.published, article.lower_text, article.speaker)
 
     def detect_english(
-        self, sentences: Sequence[Sentence], published: date, lower_text: str | None = None
+        self,
+        sentences: Sequence[Sentence],
+        published: date,
+        lower_text: str | None = None,
+        speaker: str | None = None,
     ) -> tuple[list[CallFinding], list[Rejection]]:
-        """The English path; ``lower_text``, the lower-cased text, lets candidates be found in one pass."""
+        """The English path; ``lower_text``, the lower-cased text, lets candidates be found in one pass;
+        ``speaker``, the leader the source speaks as, is the "I" of its sentences."""
         findings: list[CallFinding] = []
         rejections: list[Rejection] = []
         candidates = sentences_containing(lower_text, sentences, STRONG_STEMS + WEAK_STEMS)
@@ -131,7 +138,7 @@ class LeaderCallDetector:
                 sentence.is_caption or WEAK_CUE.search(sentence.text)
             ):
                 continue
-            outcome = self._examine(sentences, position, published, triggers, promoted)
+            outcome = self._examine(sentences, position, published, triggers, promoted, speaker)
             if isinstance(outcome, CallFinding):
                 findings.append(outcome)
             elif isinstance(outcome, Rejection):
@@ -150,6 +157,7 @@ class LeaderCallDetector:
         published: date,
         triggers: list[re.Match[str]],
         promoted: bool = False,
+        speaker: str | None = None,
     ) -> CallFinding | Rejection | tuple[CallFinding, Rejection] | None:
         sentence = sentences[position]
         text = sentence.text
@@ -162,7 +170,10 @@ class LeaderCallDetector:
         if PARTICIPANT_LIST.match(text):
             mentions = self._add_host(sentences, position, mentions, resolve_day)
         elif len(distinct_people(mentions)) < 2:
-            if PLURAL_SUBJECT.match(text):
+            me = self._speaker_subject(text, triggers[0], mentions, speaker, resolve_day)
+            if me is not None:
+                mentions = [me, *mentions]
+            elif PLURAL_SUBJECT.match(text):
                 mentions = self._add_pair(sentences, position, mentions, resolve_day)
             elif self.finder.starts_with_pronoun(text) or TITLE_SUBJECT.match(text):
                 mentions = self._add_antecedent(sentences, position, mentions, resolve_day)
@@ -250,6 +261,18 @@ class LeaderCallDetector:
             )
             return contact, rejection
         return rejection
+
+    def _speaker_subject(
+        self, text: str, trigger: re.Match[str], mentions: list[Mention], speaker: str | None, day: date
+    ) -> Mention | None:
+        """On a source that speaks as a leader, "I" or "we" before the trigger, with nobody named before
+        it, is that leader ("Today I spoke by phone with President Zelenskyy")."""
+        if speaker is None:
+            return None
+        subject = _FIRST_PERSON.search(text, 0, trigger.start())
+        if subject is None or any(m.start < subject.start() and m.person_id for m in mentions):
+            return None
+        return speaker_mention(self.finder, speaker, day, kind="coreference")
 
     def _is_old(
         self, chosen: DateMention | None, dates: list[DateMention], text: str, published: date

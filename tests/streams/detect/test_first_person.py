@@ -46,6 +46,11 @@ CALLS: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
      [("steinmeier-frank-walter", "2020-10-22")]),
     ("es", "Hablé con el presidente Trump el sábado, y vamos a dar unas semanas más.", "2025-10-27",
      SHEINBAUM, [("trump-donald", "2025-10-25")]),
+    # English: "I" of a source that speaks as the US president.
+    ("en", "Today I spoke by phone with President Zelenskyy of Ukraine.", "2022-03-01", "biden-joe",
+     [("zelensky-volodymyr", "2022-03-01")]),
+    ("en", "This morning I called President Macron to discuss Ukraine.", "2022-03-01", "biden-joe",
+     [("macron-emmanuel", "2022-03-01")]),
     # The leader thanked in the sentence before is the other party of "we had a call".
     ("es", "Muchas gracias al presidente Donald Trump. Tuvimos una excelente y respetuosa llamada.",
      "2025-03-06", SHEINBAUM, [("trump-donald", "2025-03-06")]),
@@ -82,6 +87,8 @@ NOT_CALLS: list[tuple[str, str, str, str, str | None]] = [
     ("es", "Ayer hablé con el presidente de la FIFA y con el Departamento de Estado del presidente Trump.",
      "2025-12-03", SHEINBAUM, None),
     ("es", "No he hablado recientemente con el presidente Trump.", "2025-11-27", SHEINBAUM, None),
+    # Someone named before "me" is the subject: the speaker only heard of the call.
+    ("en", "President Macron told me he would call Chancellor Scholz.", "2022-03-01", "biden-joe", "plan"),
     ("es", "Ahora que hablé con el primer ministro Trudeau, le dije lo mismo.", "2020-06-17", AMLO,
      "old_background"),
     # An undated round of many conversations is a summary, not one event each.
