@@ -167,8 +167,11 @@ class CeasefireDetector:
                 continue
             if not (_CEASEFIRE.search(sentence.text) or _INSIDE.search(sentence.text)):
                 continue
-            for _, clause in _clauses(sentence.text):
-                if not (_CEASEFIRE.search(clause) or _INSIDE.search(clause)):
+            for start, piece in _clauses(sentence.text):
+                clause: str | None = piece
+                if not (_CEASEFIRE.search(piece) or _INSIDE.search(piece)):
+                    clause = cues.of_truce_before(sentence.text, start, piece)
+                if clause is None:
                     continue
                 conflict = self._conflict(sentences, position, clause, named)
                 if conflict is None:

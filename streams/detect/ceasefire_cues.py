@@ -34,9 +34,13 @@ _ORIGIN = re.compile(
 # night", "the ceasefires that they have signed", "since the truce deal took effect": a truce named by its
 # making is a known truce, not news of one.
 _RELATIVE = re.compile(rf"\b{_NOUN}\s+{_PLACE}(?:that|which)\s+(?:[\w-]+\s+){{0,3}}$", re.I)
-_PARTICIPLE = re.compile(rf"\b{_NOUN}\s+$", re.I)
+_PARTICIPLE = re.compile(rf"\b{_NOUN}\s+{_PLACE}$", re.I)
 _SINCE = re.compile(rf"\bsince (?:the|a|an) (?:[\w-]+\s+){{0,3}}{_NOUN}\s+(?:deal\s+|agreement\s+)?$", re.I)
 _PARTICIPLES = frozenset({"announced", "agreed", "brokered", "declared", "signed", "reached", "established"})
+# "since the war began": the verb has another subject than the truce.
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:war|fighting|conflict|violence|uprising|crisis|talks|negotiations|offensive)\s+$", re.I
+)
 # "agreed that the time is now", "had started yielding results": the verb's object is no truce.
 _OTHER_OBJECT = re.compile(r"\s*(?:that\b|[\w]+ing\b|-)", re.I)
 # "since a 1994 ceasefire", "the 2020 truce": a truce named by an earlier year.
@@ -68,6 +72,21 @@ _TRUCE_MONTH = re.compile(
     r"\b(?:agreed|reached|declared|announced|brokered|signed|struck|began|started|took effect)\s+"
     rf"(?:in|last)\s+{_MONTH_NAME}\b|^\s*(?:In|Last) {_MONTH_NAME}\b(?=,)"
 )
+
+
+# "the cessation of hostilities in Syria, which came into force on Saturday, was broken": a clause split off
+# at ", which" still speaks of the truce named just before it.
+_TRUCE_THEN_WHICH = re.compile(
+    rf"\b(?P<noun>{_NOUN})(?:\s+(?:in|of|for|on|between|with|across)(?:\s+[\w-]+){{1,3}})?\s*,\s*which\s+$",
+    re.I,
+)
+
+
+def of_truce_before(text: str, start: int, clause: str) -> str | None:
+    """``clause`` (at ``start`` in ``text``) with the truce it speaks of ("truce which came into force on
+    Saturday, was broken ..."), when it is a ", which" clause right after a ceasefire noun; else None."""
+    match = _TRUCE_THEN_WHICH.search(text[max(0, start - 80) : start])
+    return f"{match.group('noun')} which {clause}" if match else None
 
 
 def truce_month(sentence: str) -> str:
@@ -126,7 +145,7 @@ def is_reference(clause: str, verb: re.Match[str]) -> bool:
     if clause[verb.start() - 1 : verb.start()] == "-" or _OTHER_OBJECT.match(clause, verb.end()):
         return True
     before = clause[max(0, verb.start() - 60) : verb.start()]
-    if _RELATIVE.search(before) or _SINCE.search(before):
+    if _RELATIVE.search(before) or _SINCE.search(before) or _OTHER_SUBJECT.search(before):
         return True
     return verb.group(0).lower() in _PARTICIPLES and _PARTICIPLE.search(before) is not None
 

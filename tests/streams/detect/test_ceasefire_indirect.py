@@ -256,3 +256,30 @@ def test_a_brokered_truce_named_as_such_is_no_declaration(engine: DetectionEngin
         "The two parties in Sudan have not abided by the various ceasefires that they have signed.",
     ):
         assert _declarations(engine, text) == [], text
+
+
+def test_a_which_clause_speaks_of_the_truce_before_it(engine: DetectionEngine) -> None:
+    text = (
+        "The opposition said the cessation of hostilities in Syria, which came into force on Saturday, was "
+        "broken by the government 15 times on the first day."
+    )
+    assert _violations(engine, text, "2016-02-29") == [("Syria", "2016-02-27")]
+    assert _declarations(engine, text, "2016-02-29") == []
+
+
+def test_twin_a_which_clause_after_something_else_is_not_the_truce_s(engine: DetectionEngine) -> None:
+    text = "The truce envoy visited the town in Syria, which was broken by the siege on Saturday."
+    assert _violations(engine, text, "2016-02-29") == []
+
+
+def test_a_war_that_began_is_no_truce_that_began(engine: DetectionEngine) -> None:
+    text = (
+        "Biden thanked the Sultan for the UN-mediated truce in Yemen, which over the past year has seen "
+        "its longest calm since the war began."
+    )
+    assert _declarations(engine, text, "2023-03-07") == []
+
+
+def test_a_truce_in_a_place_named_by_its_announcement_is_background(engine: DetectionEngine) -> None:
+    text = "The leaders agreed to implement the cessation of hostilities in Lebanon announced on November 26."
+    assert _declarations(engine, text, "2024-12-09") == []
