@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import faust
+from faust.types import TableT
 
 from streams.events.merge_stage import DEAD_LETTER_REASONS, MergeOutputs, MergeStage
 from streams.settings import Settings
@@ -30,11 +31,10 @@ EVENT_TABLE = "events"  # changelog topic <app id>-events-changelog
 
 def outgoing(out: MergeOutputs, topics: PipelineTopics) -> list[Outgoing]:
     """The records a batch sends: dead letters, merged events, then alerts."""
-    return (
-        [(topics.events_dlq, key, value) for key, value in out.dead]
-        + [(topics.events_merged, key, value) for key, value in out.merged]
-        + [(topics.alerts, key, value) for key, value in out.alerts]
-    )
+    records: list[Outgoing] = [(topics.events_dlq, key, value) for key, value in out.dead]
+    records += [(topics.events_merged, key, value) for key, value in out.merged]
+    records += [(topics.alerts, key, value) for key, value in out.alerts]
+    return records
 
 
 class MergeMetrics:
@@ -61,7 +61,7 @@ class MergeMetrics:
                 self.seconds.observe(per_report)
 
 
-def register_merge_stage(app: faust.App, topics: PipelineTopics, settings: Settings) -> faust.TableT:
+def register_merge_stage(app: faust.App, topics: PipelineTopics, settings: Settings) -> TableT[bytes, bytes]:
     """Attach the event table and the merge agent to ``app``; returns the table."""
     event_table = app.Table(
         EVENT_TABLE,
