@@ -18,9 +18,15 @@ What one run does (every phase on the same broker, the same topic prefix and the
 Prints one table (and writes it, with the raw samples, to ``--json``). Machine load (1-minute
 loadavg) is printed at the start and end, because the benchmark machine is shared.
 
+``--compare-workers 1,2,4`` drains the same backlog once per worker count instead (each on its own
+topics, no pass-through or latency phase) and compares the answers: duplicates found (exact and near,
+read back from ``articles.unique``), exact copies kept by more than one worker, alerts, and the
+throughput against the first count.
+
 Run (the test broker, started if needed as in deploy/kafka/README.md):
     .venv/bin/python bench/e2e_bench.py --quick          # ~20k articles, about a minute
     .venv/bin/python bench/e2e_bench.py                  # 200k articles (one day of world news)
+    .venv/bin/python bench/e2e_bench.py --quick --compare-workers 1,2,4
 """
 
 from __future__ import annotations
@@ -54,9 +60,14 @@ from kafka.errors import KafkaError  # noqa: E402
 
 from connectors.producer import build_kafka_producer  # noqa: E402
 from streams.admin import ensure_topics  # noqa: E402
+from streams.dedupe.batch import fingerprint_texts  # noqa: E402
+from streams.dedupe.normalize import article_text  # noqa: E402
+from streams.dedupe.urls import url_hash  # noqa: E402
+from streams.records import Article  # noqa: E402
 from streams.settings import load_settings  # noqa: E402
 from streams.topics import ALERTS, ARTICLES_RAW, ARTICLES_UNIQUE, EVENTS  # noqa: E402
 
+DEDUPE_SETTINGS = load_settings(None, environ={}).dedupe  # the default settings the workers run with
 DEFAULT_BOOTSTRAP = "127.0.0.1:29192"  # the test broker (deploy/kafka/README.md)
 BASELINE_FILES = ("streams/worker/pipeline.py", "streams/worker/dedupe_state.py")
 STAGE_TOPICS = {"dedupe": ARTICLES_RAW, "detect": ARTICLES_UNIQUE, "merge": EVENTS, "alert": ALERTS}
@@ -381,6 +392,8 @@ class Bench:
             "partitions": args.partitions,
         }
         print(f"newswatch e2e bench  prefix={self.prefix}  load(1/5/15m)={result['load_start']}", flush=True)
+        if args.compare_workers:
+            result["workers"] = args.compare_workers
         t = time.perf_counter()
         sources = Sources.load(cache=Path(args.workdir) / "sources.json")
         builder = StreamBuilder(sources, seed=args.seed, day=date(2020, 11, 9), run_tag=self.prefix[5:9])
@@ -391,6 +404,10 @@ class Bench:
             f"corpus: {len(items)} articles in {time.perf_counter() - t:.1f}s  {result['corpus']}", flush=True
         )
 
+        if args.compare_workers:
+            result["compare"] = self.compare_workers(items, builder)
+            result["load_end"] = loadavg()
+            return result
         pipe_port = free_port()
         pipe_config = self.config("worker", f"{self.prefix}newswatch", pipe_port)
         settings = load_settings(pipe_config, environ={})
@@ -442,6 +459,49 @@ class Bench:
         result["load_end"] = loadavg()
         return result
 
+    def compare_workers(self, items: list[Item], builder: StreamBuilder) -> list[dict[str, Any]]:
+        """Drain the backlog once per worker count, each on its own topics, and read back the answers."""
+        offsets = Offsets(self.args.bootstrap)
+        receiver = self.spawn(
+            "webhook",
+            [
+                sys.executable,
+                str(REPO / "bench" / "webhook_receiver.py"),
+                str(self.hook_port),
+                str(self.hook_log),
+            ],
+        )
+        rows: list[dict[str, Any]] = []
+        try:
+            for count in self.args.compare_workers:
+                prefix = f"{self.prefix.rstrip('.')}w{count}."
+                port = free_port()
+                config = self.config(f"w{count}", f"{prefix}newswatch", port, prefix)
+                settings = load_settings(config, environ={})
+                ensure_topics(settings)
+                self.produce(settings, items)
+                load = loadavg()
+                summary, _ = self.pipeline(
+                    offsets,
+                    settings,
+                    items,
+                    builder,
+                    config,
+                    port,
+                    f"w{count}-",
+                    latency=False,
+                    workers=count,
+                )
+                answers = read_answers(self.args.bootstrap, settings.topic(ARTICLES_UNIQUE), len(items))
+                rows.append({"workers": count, "load_before": load, **summary, "answers": answers})
+                print(f"{count} worker(s): {summary['rate']}/s, {answers}", flush=True)
+        finally:
+            self.stop(receiver)
+            offsets.close()
+            if not self.args.keep_topics:
+                delete_topics(self.args.bootstrap, self.prefix.rstrip("."))
+        return rows
+
     def passthrough(self, offsets: Offsets, count: int) -> dict[str, Any]:
         port = free_port()
         config = self.config("passthrough", f"{self.prefix}passthrough", port)
@@ -470,12 +530,13 @@ class Bench:
         name: str,
         src: Path | None = None,
         latency: bool = True,
+        workers: int | None = None,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         variant = load_settings(config, environ={})
         group = variant.worker.app_id
-        drain = Drain(f"{name} x{self.args.workers}", len(items))
+        drain = Drain(f"{name} x{workers or self.args.workers}", len(items))
         configs = [(config, port)]
-        for n in range(1, self.args.workers):
+        for n in range(1, workers or self.args.workers):
             extra_port = free_port()
             configs.append(
                 (self.config(f"{name}{n}", group, extra_port, variant.kafka.topic_prefix), extra_port)
@@ -527,10 +588,10 @@ class Bench:
 
 
 def delete_topics(bootstrap: str, stem: str) -> None:
-    """Delete this run's topics (``<stem>.*``, ``<stem>b.*`` and the Faust changelogs named after them)."""
+    """Delete this run's topics: every topic named from its random stem (changelogs included)."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="bench-admin")
     try:
-        mine = [t for t in admin.list_topics() if t.startswith((stem + ".", stem + "b."))]
+        mine = [t for t in admin.list_topics() if t.startswith(stem)]  # a random stem: this run's only
         if mine:
             admin.delete_topics(mine, raise_errors=False)
             print(f"deleted {len(mine)} topics of this run ({stem}.*)", flush=True)
@@ -538,6 +599,53 @@ def delete_topics(bootstrap: str, stem: str) -> None:
         print(f"could not delete this run's topics: {exc}", flush=True)
     finally:
         admin.close()
+
+
+def read_answers(bootstrap: str, topic: str, expect: int) -> dict[str, int]:
+    """What the pipeline decided, read back from ``articles.unique``: duplicates (exact, near) and the exact
+    copies kept as unique more than once (same canonical URL or same normalised text)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        articles: dict[str, Article] = {}
+        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+            for records in consumer.poll(timeout_ms=1000, max_records=5000).values():
+                for record in records:
+                    article = Article.from_json(record.value)
+                    articles[article.id] = article  # a record read again (at-least-once) counts once
+    finally:
+        consumer.close()
+    ids = list(articles)
+    texts = [article_text(articles[i]) for i in ids]
+    hashes: dict[str, int] = {}
+    for start in range(0, len(ids), 2000):
+        chunk = slice(start, start + 2000)
+        printed = fingerprint_texts(texts[chunk], DEDUPE_SETTINGS, [0] * len(texts[chunk]))
+        hashes.update((i, fp.content_hash) for i, (fp, _) in zip(ids[chunk], printed, strict=True))
+    urls = {i: url_hash(articles[i].url) for i in ids}
+    exact = near = 0
+    for i, article in articles.items():
+        original = article.duplicate_of
+        if original is None:
+            continue
+        same = original in articles and (hashes[i] == hashes[original] or urls[i] == urls[original])
+        exact, near = (exact + 1, near) if same else (exact, near + 1)
+    kept: dict[str, int] = {}
+    for key in [f"c{hashes[i]}" for i in ids if articles[i].duplicate_of is None] + [
+        f"u{urls[i]}" for i in ids if articles[i].duplicate_of is None and urls[i]
+    ]:
+        kept[key] = kept.get(key, 0) + 1
+    return {
+        "articles": len(articles),
+        "missing": max(0, expect - len(articles)),
+        "duplicates": exact + near,
+        "exact": exact,
+        "near": near,
+        "exact_kept_twice": sum(n - 1 for n in kept.values() if n > 1),
+    }
 
 
 def read_hooks(path: Path) -> list[dict[str, Any]]:
@@ -616,7 +724,35 @@ def _cell(value: object) -> str:
     return "-" if value is None else str(value)
 
 
+def print_comparison(result: dict[str, Any]) -> str:
+    """One row per worker count: throughput against the first count, and the answers against its."""
+    rows = result["compare"]
+    first = rows[0]
+    lines = [
+        f"date {result['date']}  machine {result['machine']}",
+        f"command: {result['command']}",
+        f"load avg (1/5/15 min) at start {result['load_start']}, at end {result['load_end']}",
+        f"corpus: {first['articles']} articles; partitions per topic: {result['partitions']}",
+        "",
+        "| workers | load before | articles/s end to end | steady | vs first | CPU ms/article | duplicates "
+        "| exact | near | near vs first | exact copies kept twice | alerts emitted | webhook requests |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        a, c = row["answers"], row.get("counts", {})
+        near_delta = (a["near"] - first["answers"]["near"]) / max(1, first["answers"]["near"])
+        lines.append(
+            f"| {row['workers']} | {row['load_before']} | {row['rate']} | {row['steady_rate']} "
+            f"| {row['rate'] / max(1, first['rate']):.2f}x | {row['cpu_ms_per_article']} | {a['duplicates']} "
+            f"| {a['exact']} | {a['near']} | {near_delta:+.2%} | {a['exact_kept_twice']} "
+            f"| {int(c.get('alerts_emitted', 0))} | {row['alerts_received']} |"
+        )
+    return "\n".join(lines)
+
+
 def print_table(result: dict[str, Any]) -> str:
+    if "compare" in result:
+        return print_comparison(result)
     lines: list[str] = []
     add = lines.append
     pipe = result["pipeline"]
@@ -706,6 +842,13 @@ def main() -> None:
     parser.add_argument("--bootstrap", default=os.environ.get("NEWSWATCH_BENCH_BOOTSTRAP", DEFAULT_BOOTSTRAP))
     parser.add_argument("--workers", type=int, default=1, help="worker processes sharing the consumer group")
     parser.add_argument("--partitions", type=int, default=4)
+    parser.add_argument(
+        "--compare-workers",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=None,
+        metavar="N,N,...",
+        help="drain the backlog once per worker count (own topics each) and compare answers and throughput",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--skip-passthrough", action="store_true")
     parser.add_argument("--keep-topics", action="store_true", help="leave this run's topics on the broker")

@@ -39,7 +39,7 @@ from streams.dedupe.keys import (
 )
 from streams.dedupe.lookups import Lookups, unpacked
 from streams.dedupe.normalize import article_text
-from streams.dedupe.passages import PassageIndex, Passages, anchors, passages, shared
+from streams.dedupe.passages import PassageIndex, Passages, anchors, passages, ranked, shared
 from streams.dedupe.signature import Fingerprint
 from streams.dedupe.urls import url_hash
 from streams.dedupe.verify import TextCache, containment
@@ -53,6 +53,7 @@ VERIFY_FLOOR = 0.3  # below this signature estimate a candidate is not worth a r
 # that this stays rare, large enough to spread the fixed cost of the numpy calls.
 PRESCORE_WINDOW = 32
 SENTENCE_CANDIDATES = 4  # candidates of each route the shared-sentence check compares
+FEW_SENTENCES = 6  # a text of at most this many sentences is a candidate by one sentence's anchors
 COMPACT_AFTER = 10_000  # forgotten slots tolerated (beyond the live ones) before the lookups are renumbered
 
 
@@ -251,13 +252,16 @@ class DedupeIndex:
         if not found.sentences:
             return fallback
         settings = self.settings
-        # Each comparison costs thousands of fuzzy sentence matches: a few candidates only, and a shingle
-        # candidate only when it also shares an anchor of one sentence.
-        candidates = self.passages.candidates(keys, SENTENCE_CANDIDATES)
-        anchored = set(self.passages.candidates(keys, settings.max_candidates, min_hits=1))
-        for slot in probe.checked[:SENTENCE_CANDIDATES]:  # the closest shingle candidates, too
+        # A few candidates: those sharing anchors with two sentences (one, for a text of a few long
+        # sentences), and the closest shingle candidates that share an anchor with one.
+        hits = self.passages.hits(keys)
+        if not hits:
+            return fallback
+        wanted = 1 if len(found.sentences) <= FEW_SENTENCES else 2
+        candidates = ranked(hits, SENTENCE_CANDIDATES, min_hits=wanted)
+        for slot in probe.checked[:SENTENCE_CANDIDATES]:
             key = self.lookups.keys[slot]
-            if key is not None and key in anchored and key not in candidates:
+            if key is not None and key in hits and key not in candidates:
                 candidates.append(key)
         best: tuple[float, int, str, str | None] | None = None  # share, sentences, article id, agency
         for key in candidates:
@@ -267,10 +271,10 @@ class DedupeIndex:
                 continue
             if abs(int(self.lookups.published[found_slot]) - probe.fp.published) > self.window_seconds:
                 continue
-            evidence = shared(found, remembered[0], similarity=settings.sentence_similarity)
-            share, count = evidence.share, evidence.sentences
             same_agency = credited is not None and credited == remembered[1]
             bar = settings.sentence_threshold - (settings.sentence_agency_bonus if same_agency else 0.0)
+            evidence = shared(found, remembered[0], similarity=settings.sentence_similarity, bar=bar)
+            share, count = evidence.share, evidence.sentences
             if not evidence.is_copy(bar) or (best is not None and share <= best[0]):
                 continue
             other = self._article_id(found_slot)
@@ -464,14 +468,24 @@ class DedupeIndex:
             return None
         owner = np.zeros(len(slots), dtype=np.intp)
         estimates = self.estimator.pairs(self.lookups, [fp], owner, np.array(slots, dtype=np.intp))
-        score = max(estimates)
-        if score < self.settings.near_estimate_threshold:
+        code = self.texts.get(key)
+        best: tuple[float, int, str] | None = None  # score, slot, method
+        for slot, estimate in zip(slots, estimates, strict=True):
+            if estimate < min(VERIFY_FLOOR, self.settings.near_estimate_threshold):
+                continue  # NOT_LIVE too
+            theirs = self.texts.get(self.lookups.keys[slot] or "") if estimate >= VERIFY_FLOOR else None
+            if code is not None and theirs is not None:  # verified by text, as a decision is
+                score, method, bar = containment(code, theirs), "text", self.settings.near_threshold
+            else:
+                score, method, bar = estimate, "signature", self.settings.near_estimate_threshold
+            if score >= bar and (best is None or score > best[0]):
+                best = (score, slot, method)
+        other = None if best is None else self._article_id(best[1])
+        if best is None or other is None:
             return None
-        other = self._article_id(slots[estimates.index(score)])
-        if other is None:
-            return None
-        reason = f"contains or is contained in {other} (signature containment {score:.3f}, found late)"
-        return DedupeDecision(NEAR, other, round(score, 4), reason, method="signature")
+        score, _, method = best
+        reason = f"contains or is contained in {other} ({method} containment {score:.3f}, found late)"
+        return DedupeDecision(NEAR, other, round(score, 4), reason, method=method)
 
     def _exact_clash(self, table_key: str, found: Remembered) -> str | None:
         """The exact layer where ``found`` meets an earlier live article within the window, if any.
