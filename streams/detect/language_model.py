@@ -81,12 +81,16 @@ class LanguageModel:
 def _counts(features: NDArray[numpy.intp]) -> tuple[NDArray[numpy.intp], NDArray[numpy.float32]]:
     """Each distinct feature and how often it occurs, in order of first occurrence (py3langid's ``Counter``
     order, which fixes the order of the score's float sums)."""
-    order = numpy.argsort(features, kind="stable")
+    order = features.argsort()
     ordered = features[order]
-    starts = numpy.flatnonzero(numpy.concatenate(([True], ordered[1:] != ordered[:-1])))
-    times = numpy.diff(numpy.append(starts, len(ordered))).astype(numpy.float32)
-    by_first = numpy.argsort(order[starts])  # a run's first position in ``order`` is its first occurrence
-    return ordered[starts][by_first], times[by_first]
+    new = numpy.empty(len(ordered), dtype=bool)
+    new[0] = True
+    numpy.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    starts = numpy.flatnonzero(new)  # where each run of one feature starts in ``ordered``
+    firsts = numpy.minimum.reduceat(order, starts)  # each feature's first position in ``features``
+    lengths = numpy.diff(starts, append=len(ordered)).astype(numpy.float32)
+    by_first = firsts.argsort()
+    return ordered[starts][by_first], lengths[by_first]
 
 
 def _depth(moves: NDArray[Any], rows: NDArray[numpy.intp], batch: int = 4096) -> int:
