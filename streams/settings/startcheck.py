@@ -91,6 +91,23 @@ def _check_feeds(settings: Settings) -> None:
         raise ConfigError(f"connectors.feeds_file: {exc}") from None
 
 
+def _check_speakers(settings: Settings) -> None:
+    """A feed's ``speaker`` must be a person of the gazetteer, or its first-person calls would name nobody."""
+    feedlist = _plugin("connectors.feedlist")
+    feeds = feedlist.configured_feeds(settings) if feedlist is not None else list(settings.connectors.feeds)
+    speakers = [feed for feed in feeds if feed.speaker]
+    if not speakers:
+        return
+    from streams.detect.gazetteer import Gazetteer
+
+    known = {person.id for person in Gazetteer.load(settings.detect.gazetteer_path).people()}
+    for feed in speakers:
+        if feed.speaker not in known:
+            raise ConfigError(
+                f"connectors.feeds ({feed.url}).speaker: {feed.speaker!r} is not a person id of the gazetteer"
+            )
+
+
 def _check_api_token(settings: Settings) -> None:
     from streams.store.auth import load_api_token
 
@@ -101,6 +118,7 @@ START_CHECKS: tuple[Callable[[Settings], None], ...] = (
     _check_alerts,
     _check_detection,
     _check_feeds,
+    _check_speakers,
     _check_api_token,
 )
 

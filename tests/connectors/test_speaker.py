@@ -6,13 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 
 from connectors.http import HttpClient
 from connectors.rss import FeedPoller
 from connectors.spool import read_spool_file
 from connectors.state import FeedState, StateStore
+from streams.errors import ConfigError
 from streams.records import Article
+from streams.settings import load_settings
 from streams.settings.connectors import FeedSettings
+from streams.settings.startcheck import check_start
 from tests.connectors.test_poller import rss
 
 ADDRESS = "Говорив сьогодні з канцлером Німеччини Олафом Шольцом."
@@ -54,3 +58,13 @@ def test_the_speaker_survives_the_wire_and_old_records_have_none(tmp_path: Path)
     old = article.to_dict()
     del old["speaker"]
     assert Article.from_dict(old).speaker is None
+
+
+def test_a_feed_speaker_unknown_to_the_gazetteer_stops_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "newswatch.yaml"
+    feed = "connectors:\n  feeds:\n    - {url: 'https://www.president.gov.ua/rss', speaker: %s}\n"
+    path.write_text(feed % "zelensky-volodymyr", encoding="utf-8")
+    check_start(load_settings(path))
+    path.write_text(feed % "zelenskyy", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"connectors.feeds \(https://www.president.gov.ua/rss\).speaker"):
+        check_start(load_settings(path))
