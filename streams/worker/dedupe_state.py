@@ -139,22 +139,23 @@ class SharedDedupe:
         duplicate of it: article id -> the new decision. Call ``forget`` with the keys that lost.
         """
         late, self._late = self._late, []
+        late.sort(key=lambda other: self.offsets.get(other, -1))
         changed: dict[str, DedupeDecision] = {}
+        earlier: set[str] = set()  # the late entries before the current one of ours: grows as ours go on
+        position = 0
         for key in remembered:
             own_offset = self.offsets.get(key)
             if own_offset is None or key not in self.fingerprints:
                 continue
-            earlier = [other for other in late if self.offsets.get(other, own_offset) < own_offset]
+            while position < len(late) and self.offsets.get(late[position], own_offset) < own_offset:
+                earlier.add(late[position])
+                position += 1
             holder = self.index.exact_holder(self.fingerprints[key])
-            if (
-                holder is not None
-                and self.offsets.get(holder, own_offset) < own_offset
-                and holder not in earlier
-            ):
-                earlier.insert(0, holder)  # an older entry we had not linked when we decided
-            if not earlier:
+            older = holder is not None and self.offsets.get(holder, own_offset) < own_offset
+            candidates = earlier | {holder} if older and holder is not None else earlier
+            if not candidates:
                 continue
-            decision = self.index.duplicate_among(key, earlier)
+            decision = self.index.duplicate_among(key, candidates)
             if decision is not None:
                 changed[entry_article_id(self.fingerprints[key])] = decision
                 self._count_race(decision.outcome)
