@@ -25,7 +25,9 @@ _CALL_KEYS = frozenset(
      "initiator", "initiator_other", "plural_subject", "separate", "first_person", "first_person_talk",
      "reference"}
 )  # fmt: skip
-_ROLE_KEYS = frozenset({"offices", "countries", "counterpart", "home", "gap", "and"})
+_ROLE_KEYS = frozenset(
+    {"offices", "countries", "counterpart", "home", "gap", "and", "designate", "designate_after"}
+)
 _CEASEFIRE_KEYS = frozenset(
     {"stems", "nouns", "violated", "declared", "appeal", "negated", "alleged", "despite", "combat",
      "conflicts", "plan", "background"}
@@ -79,6 +81,8 @@ class RoleWords:
     home: tuple[tuple[re.Pattern[str], str, str], ...]  # a title meaning one country's office on its own
     gap: int  # at most this many characters between an office noun and its country word
     joined: re.Pattern[str] | None  # what joins two country words ("и", "、"): "presidents of A and B"
+    designate: re.Pattern[str] | None = None  # "künftige" before a role: its next holder, not in office
+    designate_after: re.Pattern[str] | None = None  # the same after the role ("le président élu")
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,8 @@ def parse_language(doc: Any, path: Path) -> LanguageData:
             home=home,
             gap=gap,
             joined=_joined(_strings(roles_raw.get("and"), path, "roles.and")),
+            designate=compiler.pattern(roles_raw.get("designate"), "roles.designate"),
+            designate_after=compiler.pattern(roles_raw.get("designate_after"), "roles.designate_after"),
         )
     cf_raw = _section(doc, "ceasefire", _CEASEFIRE_KEYS, path)
     ceasefire = None

@@ -155,6 +155,9 @@ class NativeCallReader:
                     found.append(
                         self.finder.mention_of(term, match.start(), match.end(), match.group(0), "role")
                     )
+        if roles.designate is not None or roles.designate_after is not None:
+            # "dem künftigen Bundeskanzler", "le président élu": the next holder, nobody in office that day.
+            found = [m for m in found if not _designated(roles, text, m.start, m.end)]
         return found
 
     def _role(self, surface: str, start: int, end: int, code: str, office: str, day: date) -> Mention:
@@ -348,3 +351,16 @@ def _clause(breaks: re.Pattern[str], text: str, position: int) -> tuple[int, int
             end = match.start()
             break
     return start, end
+
+
+def _designated(roles: RoleWords, text: str, start: int, end: int) -> bool:
+    """True when a designate word stands right before the role at ``start:end``, or in or right after it."""
+    before = text[max(0, start - 40) : start].rstrip()
+    designate = roles.designate
+    if designate is not None and any(m.end() == len(before) for m in designate.finditer(before)):
+        return True
+    after = roles.designate_after
+    # Inside the phrase ("président élu des États-Unis") or right after it ("le président américain élu").
+    return after is not None and (
+        after.search(text, start, end) is not None or after.match(text[end : end + 40].lstrip()) is not None
+    )

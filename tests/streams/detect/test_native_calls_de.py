@@ -18,16 +18,16 @@ def _calls(engine: DetectionEngine, text: str, published: str) -> list[tuple[tup
 
 def test_der_kanzler_is_the_german_chancellor_of_the_day(engine: DetectionEngine) -> None:
     text = (
-        "In einem Telefongespräch mit dem ukrainischen Präsidenten Wolodymyr Selenskyj sicherte der Kanzler "
-        "weitere Hilfe zu."
+        "In einem Telefongespräch mit dem ukrainischen Präsidenten Wolodymyr Selenskyj sicherte der "
+        "Kanzler weitere Hilfe zu."
     )
     assert _calls(engine, text, "2025-05-08") == [(("merz-friedrich", "zelensky-volodymyr"), "2025-05-08")]
 
 
 def test_beide_takes_the_pair_named_in_the_sentence_before(engine: DetectionEngine) -> None:
     text = (
-        "Bundeskanzler Olaf Scholz und Israels Ministerpräsident Benjamin Netanyahu haben über eine Waffenruhe "
-        "gesprochen. Außerdem hätten beide in einem Telefonat über die Geiseln beraten."
+        "Bundeskanzler Olaf Scholz und Israels Ministerpräsident Benjamin Netanyahu haben über eine "
+        "Waffenruhe gesprochen. Außerdem hätten beide in einem Telefonat über die Geiseln beraten."
     )
     assert _calls(engine, text, "2024-05-02") == [(("netanyahu-benjamin", "scholz-olaf"), "2024-05-02")]
 
@@ -43,3 +43,21 @@ def test_calls_summed_up_over_weeks_are_background(engine: DetectionEngine) -> N
 def test_criticism_of_a_call_is_not_a_new_call(engine: DetectionEngine) -> None:
     text = "Selenskyj kritisiert Bundeskanzler Scholz scharf für Telefonat mit Putin."
     assert _calls(engine, text, "2024-11-18") == []
+
+
+def test_a_role_named_as_its_next_holder_is_nobody_in_office(engine: DetectionEngine) -> None:
+    # Before 6 May 2025 "the future chancellor" is Merz, not Scholz who held the office.
+    text = (
+        "Italiens Ministerpräsidentin Giorgia Meloni sagte dem wahrscheinlich künftigen Bundeskanzler "
+        "in einem Telefonat ihre Unterstützung zu."
+    )
+    assert _calls(engine, text, "2025-02-24") == []
+    assert _calls(engine, text.replace("wahrscheinlich künftigen ", ""), "2025-02-24") == [
+        (("meloni-giorgia", "scholz-olaf"), "2025-02-24")
+    ]
+
+
+def test_le_president_elu_is_nobody_in_office(engine: DetectionEngine) -> None:
+    text = "Emmanuel Macron s'est entretenu par téléphone avec le président élu des États-Unis mercredi."
+    detection = engine.detect(make_article(text, "2024-11-07").replace(language="fr"))
+    assert [e for e in detection.events if e.type == "leader_call"] == []
