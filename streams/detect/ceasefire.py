@@ -33,12 +33,12 @@ LANGUAGES = frozenset({"en"})
 DEFAULT_MAX_AGE_DAYS = 45
 
 _CEASEFIRE = re.compile(
-    r"\b(?:cease-?fire|truce|armistice|cessation of hostilities|"
+    r"\b(?:cease-?fire|truce|armistice|cessation of hostilities|de-?escalation zone|"
     r"halt to (?:the )?(?:fighting|hostilities))s?\b",
     re.IGNORECASE,
 )
 # Substrings every ceasefire candidate holds (the engine also uses them to skip articles without any).
-CEASEFIRE_STEMS = ("cease", "truce", "armistice", "hostilities", "cessation")
+CEASEFIRE_STEMS = ("cease", "truce", "armistice", "hostilities", "cessation", "escalation zone")
 _CLAUSES = re.compile(
     r";|,\s*(?:following which|after which|whereupon|but|while|whereas|although|where|which)\s+"
     r"|\s+but\s+|\.\s+"
@@ -77,7 +77,8 @@ _ALLEGED = re.compile(
     r"\b(?:accus\w*|alleg\w*|blam\w*|claim\w*|charged|reportedly|purported\w*|denied|denies)\b", re.I
 )
 _DECLARED = re.compile(
-    r"\b(?:declar\w*|announc\w*|agreed|agree(?:s|ment) (?:on|to)|reached|brokered|took effect|takes? effect|"
+    r"\b(?:declar\w*|announc\w*|agreed|agree(?:s|ment) (?:on|to)|brokered|took effect|takes? effect|"
+    r"reached (?:an? |the )?(?:[\w-]+ ){0,3}(?:deal|agreement|accord|understanding|truce|cease-?fire)|"
     r"came into (?:force|effect)|went into (?:force|effect)|entered into force|comes? into (?:force|effect)|"
     r"signed|implemented|began|begun|begins|started|went into|in force|established)\b",
     re.IGNORECASE,
@@ -216,13 +217,14 @@ class CeasefireDetector:
         violated_p, despite_p, combat_p, declared_p, appeal_p, negated_p, alleged_p, inside_p, calm_p = (
             patterns
         )
-        violated = violated_p.search(probe) or (
-            (
-                despite_p.search(probe)
-                or (None if calm_p.search(probe) else inside_p.search(probe) or cues.strike_in_truce(probe))
+        violated = (
+            violated_p.search(probe)
+            or (
+                (despite_p.search(probe) or (None if calm_p.search(probe) else inside_p.search(probe)))
+                if combat_p.search(probe)
+                else None
             )
-            if combat_p.search(probe)
-            else None
+            or (None if calm_p.search(probe) else cues.strike_in_truce(probe))
         )
         # "the start of the cessation" names a truce for a violation inside it, never for a declaration.
         declared = declared_p.search(probe) if _CEASEFIRE.search(clause) else None

@@ -96,11 +96,13 @@ def truce_month(sentence: str) -> str:
 
 
 # "where Russia said it extended a truce ..., rebels said the army shelled ... their posts", "bombed the
-# town during the truce": a strike while a truce is in force is a violation told indirectly. Only past-tense
+# town during the truce", "pounded towns inside the Idlib de-escalation zone": a strike while a truce is in
+# force, or inside an agreed de-escalation zone, is a violation told indirectly. Only past-tense
 # strikes count, and none placed before the truce ("shelled it before the truce was extended").
 _IN_FORCE = re.compile(
     r"\b(?:extended|extending|extends) (?:a|the|its) (?:[\w-]+ ){0,2}(?:cease-?fire|truce)\b|"
-    r"\b(?:during|throughout|in the middle of) (?:a|the) (?:[\w-]+ ){0,2}(?:cease-?fire|truce)\b",
+    r"\b(?:during|throughout|in the middle of) (?:a|the) (?:[\w-]+ ){0,2}(?:cease-?fire|truce)\b|"
+    r"\b(?:in|inside|within|into) (?:a|an|the) (?:[\w-]+ ){0,3}de-?escalation zone",
     re.I,
 )
 _STRUCK = re.compile(

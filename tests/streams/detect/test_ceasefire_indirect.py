@@ -283,3 +283,25 @@ def test_a_war_that_began_is_no_truce_that_began(engine: DetectionEngine) -> Non
 def test_a_truce_in_a_place_named_by_its_announcement_is_background(engine: DetectionEngine) -> None:
     text = "The leaders agreed to implement the cessation of hostilities in Lebanon announced on November 26."
     assert _declarations(engine, text, "2024-12-09") == []
+
+
+def test_a_strike_inside_a_de_escalation_zone_is_a_violation(engine: DetectionEngine) -> None:
+    text = "Government forces bombed towns inside the Idlib de-escalation zone in Syria on Tuesday."
+    assert _violations(engine, text, "2017-05-09") == [("Idlib", "2017-05-09")]
+
+
+def test_twin_aid_inside_a_de_escalation_zone_is_no_event(engine: DetectionEngine) -> None:
+    text = "Aid reached towns inside the Idlib de-escalation zone in Syria on Tuesday."
+    assert _violations(engine, text, "2017-05-09") == []
+    assert _declarations(engine, text, "2017-05-09") == []
+
+
+def test_de_escalation_zones_agreed_are_a_declaration(engine: DetectionEngine) -> None:
+    text = "Russia, Turkey and Iran agreed on Thursday to set up four de-escalation zones in Syria."
+    assert _declarations(engine, text, "2017-05-09") == [("Syria", "2017-05-04")]
+
+
+def test_twin_de_escalation_zones_proposed_are_an_appeal(engine: DetectionEngine) -> None:
+    text = "Russia proposed creating de-escalation zones in Syria."
+    assert _declarations(engine, text, "2017-05-09") == []
+    assert "appeal" in _reasons(engine, text, "2017-05-09")
