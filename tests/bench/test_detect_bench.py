@@ -1,0 +1,54 @@
+"""detect_bench's baseline engine (another commit's code in a subprocess) and its multilingual mix."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from streams.records import Article
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    script = REPO / "bench" / "detect_bench.py"
+    spec = importlib.util.spec_from_file_location("detect_bench_under_test", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _article(text: str) -> Article:
+    return Article(id="a", url="", title="", text=text, published=datetime(2020, 11, 7, 12, tzinfo=UTC))
+
+
+def test_the_baseline_engine_runs_the_code_of_its_commit(bench: ModuleType, tmp_path: Path) -> None:
+    articles = [_article("Putin and Macron spoke by phone on Saturday about Nagorno-Karabakh.")]
+    baseline = bench.BaselineEngine("HEAD", {"one": articles})
+    try:
+        assert baseline.rate("one", 2) > 0
+        assert baseline.rate("one", 1) > 0  # it keeps answering until closed
+    finally:
+        baseline.close()
+    head = bench.baseline_tree("HEAD")
+    assert head.parent == bench.BASELINE_TREES
+    assert (head / "streams" / "detect" / "engine.py").is_file()
+
+
+def test_without_the_extracted_texts_there_is_no_multilingual_mix(bench: ModuleType, tmp_path: Path) -> None:
+    assert bench.multilingual_mix([_article("Some English news text for the mix.")], tmp_path) == []
+
+
+def test_the_world_news_shares_cover_every_language_the_detectors_read(bench: ModuleType) -> None:
+    from streams.detect.engine import DetectionEngine
+
+    assert sum(bench.WORLD_NEWS_SHARES.values()) == pytest.approx(1.0)
+    assert set(bench.WORLD_NEWS_SHARES) == set(DetectionEngine().languages)
