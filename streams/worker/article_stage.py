@@ -6,6 +6,10 @@ with ``duplicate_of``); a unique article goes through the detectors, a duplicate
 original's reports with its own evidence (so the merge stage counts its source). Event reports go to
 ``events`` keyed by event id. Doing both in one agent means each article crosses Kafka into the worker
 once, not twice.
+
+A batch is handled in two calls: ``decide`` (dedupe and detection; the shared state is updated) and
+``finish`` (the outputs), so the worker can settle races with other workers in between
+(``streams.worker.dedupe_state``); ``process`` is both at once, for one worker and offline tools.
 """
 
 from __future__ import annotations
