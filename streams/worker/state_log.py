@@ -140,7 +140,11 @@ class StateLog:
         batches = await consumer.getmany(self._partition, timeout_ms=timeout_ms)
         count = 0
         for message in batches.get(self._partition, ()):
-            self._apply(bytes(message.key or b""), message.value, message.offset, message.timestamp / 1000)
+            try:
+                key, written_at = bytes(message.key or b""), message.timestamp / 1000
+                self._apply(key, message.value, message.offset, written_at)
+            except Exception:  # one bad record must not stop the log (and every batch waiting on it)
+                log.exception("state log record at offset %d not applied; skipped", message.offset)
             self.position = message.offset + 1
             count += 1
         if not count:  # compaction can leave gaps: the consumer's position is the truth
