@@ -139,13 +139,11 @@ def multilingual_mix(english: Sequence[Article], texts_dir: Path, seed: int = 11
         for sentence in split_sentences(article.text):
             has_stem = any(stem in sentence.text.lower() for stem in stems)
             (candidates if has_stem else ordinary).setdefault(label.language, []).append(sentence.text)
-    if not english or not all(
-        len(ordinary.get(code, ())) >= 30 for code in WORLD_NEWS_SHARES if code != "en"
-    ):
+    if not english or not labelled:
         return []
     mixed = list(english)
     for code, share in WORLD_NEWS_SHARES.items():
-        if code == "en":
+        if code == "en" or len(ordinary.get(code, ())) < 4:  # too few sentences to build articles from
             continue
         count = round(len(english) * share / WORLD_NEWS_SHARES["en"])
         events = min(round(count * 0.01), len(labelled[code]))  # the English mix's event rate
