@@ -41,13 +41,23 @@ class NativeCeasefireReader:
         rejections: list[Rejection] = []
         article_conflict: str | bool | None = False  # False: not worked out yet
         candidates = sentences_containing(lower_text, sentences, self.words.stems)
+        named_before = False  # the sentence before names a ceasefire
         for position, sentence in enumerate(sentences):
-            if candidates is not None and position not in candidates:
+            after_named = named_before and sentences[position - 1].paragraph == sentence.paragraph
+            named_before = False
+            if candidates is not None and position not in candidates and not after_named:
                 continue
-            if self.words.nouns.search(sentence.text) is None:
+            names = self.words.nouns.search(sentence.text) is not None
+            named_before = names
+            # "Третий день перемирия... . ХАМАС обвинило Израиль в нарушении условий сделки": a violation told
+            # in the sentence after the one naming the truce, in its paragraph, with no truce noun of its own.
+            follows = not names and after_named and self.words.violated.search(sentence.text) is not None
+            if not names and not follows:
                 continue
             for offset, clause in _clauses(self.breaks, sentence.text):
-                if self.words.nouns.search(clause) is None:
+                if self.words.nouns.search(clause) is None and not (
+                    follows and self.words.violated.search(clause)
+                ):
                     continue
                 conflict = self._conflict(sentences, position, clause)
                 if conflict is None:

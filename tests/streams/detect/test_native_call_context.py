@@ -59,3 +59,20 @@ def test_a_crown_prince_who_is_also_prime_minister_is_a_leader(engine: Detection
     assert [(e.type, sorted(p.person_id or "" for p in e.participants)) for e in detection.events] == [
         ("leader_call", ["mohammed-bin-salman", "xi-jinping"])
     ]
+
+
+def _violations(engine: DetectionEngine, text: str, published: str) -> list[tuple[str | None, str]]:
+    detection = engine.detect(make_article(text, published).replace(language="ru"))
+    return [(e.conflict, e.date) for e in detection.events if e.type == "ceasefire_violated"]
+
+
+def test_a_violation_told_in_the_sentence_after_the_truce_is_found(engine: DetectionEngine) -> None:
+    # Sentences now end before a Cyrillic capital, so the accusation stands in a sentence of its own.
+    truce = "Третий день перемирия в секторе Газа, которое едва не закончилось досрочно."
+    accused = "Движение ХАМАС накануне обвинило Израиль в нарушении условий сделки."
+    assert _violations(engine, f"{truce} {accused}", "2023-11-26") == [("Gaza", "2023-11-25")]
+    # Not after a sentence naming a truce, or in another paragraph: no violation.
+    assert (
+        _violations(engine, f"Обстановка в секторе Газа остаётся напряжённой. {accused}", "2023-11-26") == []
+    )
+    assert _violations(engine, f"{truce}\n\n{accused}", "2023-11-26") == []
