@@ -63,4 +63,3 @@ def test_the_settings_and_the_dispatcher_agree_on_a_route_to_an_enabled_sink(tmp
     )
     assert [s.name for s in active_sinks(settings)] == ["file", "console"]
     assert _dispatcher_accepts(settings)
-
