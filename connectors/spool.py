@@ -2,8 +2,8 @@
 
 Accepted files: plain text (``.txt``/``.text``/``.md``/no extension), HTML (``.html``/``.htm``) and JSON
 lines (``.jsonl``/``.ndjson``/``.json``, one Article dict per line). A sidecar ``<file>.meta.json``
-({url, published, source, title, language, id, charset, speaker}) supplies metadata. Files are read by the shared
-loader (``streams.documents.loader``, also used by ``explain``, ``dedupe-check`` and backfill): the
+({url, published, source, title, language, id, charset, speaker}) supplies metadata. Files are read by the
+shared loader (``streams.documents.loader``, also used by ``explain``, ``dedupe-check`` and backfill): the
 Kafka key/URL is the sidecar URL (canonicalised) or ``spool://<file name>``, so re-dropping the same file
 keeps its id; with no sidecar date, the date the document states, else the file's mtime.
 
