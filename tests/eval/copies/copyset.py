@@ -1,8 +1,8 @@
 """The syndicated-copies set: labels, texts read out of the mirrors, dedupe run over them, pair scores.
 
-``labels.yaml`` holds texts (repository, path, record selector, sha256), copy groups read by a person,
-hard negatives (different articles about one event) and unsure pairs (not scored). Texts are read with the
-real-text loader (``tests/eval/realtext/corpus.py``) and never stored here.
+``labels/<language>.yaml`` hold texts (repository, path, record selector, sha256), copy groups read by a
+person, hard negatives (different articles about one event) and unsure pairs (not scored). Texts are read
+with the real-text loader (``tests/eval/realtext/corpus.py``) and never stored here.
 """
 
 from __future__ import annotations
@@ -57,9 +57,8 @@ def _time(value: Any) -> datetime:
 
 
 def load(folder: Path = HERE) -> CopySet:
-    """Parse sources.yaml and labels.yaml; a broken reference raises ``corpus.CorpusError``."""
+    """Parse sources.yaml and every label file; a broken reference raises ``corpus.CorpusError``."""
     sources_doc = yaml.safe_load((folder / "sources.yaml").read_text(encoding="utf-8"))
-    labels = yaml.safe_load((folder / "labels.yaml").read_text(encoding="utf-8"))
     sources = {
         repo["name"]: corpus.SourceRepo(
             name=repo["name"], source=repo["source"], commit=repo["commit"],
@@ -67,18 +66,28 @@ def load(folder: Path = HERE) -> CopySet:
         )
         for repo in sources_doc["repos"]
     }  # fmt: skip
-    texts = {}
-    for item in labels["texts"]:
-        if item["repo"] not in sources:
-            raise corpus.CorpusError(f"{item['id']}: unknown repo {item['repo']}")
-        texts[item["id"]] = CopyText(
-            id=item["id"], repo=item["repo"], path=item["path"], record=item.get("record"),
-            fields=dict(item.get("fields") or {}), language=item["language"], outlet=item["outlet"],
-            published=_time(item["published"]), sha256=item["sha256"],
-        )  # fmt: skip
-    groups = {group["id"]: list(group["members"]) for group in labels["groups"]}
-    negatives = [(pair["a"], pair["b"]) for pair in labels["negatives"]]
-    unsure = {frozenset((pair["a"], pair["b"])) for pair in labels.get("unsure") or []}
+    texts: dict[str, CopyText] = {}
+    groups: dict[str, list[str]] = {}
+    negatives: list[tuple[str, str]] = []
+    unsure: set[frozenset[str]] = set()
+    for path in corpus.label_files(folder):
+        labels = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in labels.get("texts") or []:
+            if item["repo"] not in sources:
+                raise corpus.CorpusError(f"{path.name}: {item['id']}: unknown repo {item['repo']}")
+            if item["id"] in texts:
+                raise corpus.CorpusError(f"{path.name}: text id {item['id']} is used twice")
+            texts[item["id"]] = CopyText(
+                id=item["id"], repo=item["repo"], path=item["path"], record=item.get("record"),
+                fields=dict(item.get("fields") or {}), language=item["language"], outlet=item["outlet"],
+                published=_time(item["published"]), sha256=item["sha256"],
+            )  # fmt: skip
+        for group in labels.get("groups") or []:
+            if group["id"] in groups:
+                raise corpus.CorpusError(f"{path.name}: group id {group['id']} is used twice")
+            groups[group["id"]] = list(group["members"])
+        negatives += [(pair["a"], pair["b"]) for pair in labels.get("negatives") or []]
+        unsure |= {frozenset((pair["a"], pair["b"])) for pair in labels.get("unsure") or []}
     for text_id in [m for members in groups.values() for m in members] + [t for p in negatives for t in p]:
         if text_id not in texts:
             raise corpus.CorpusError(f"label names an unknown text {text_id}")
