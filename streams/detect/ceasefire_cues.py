@@ -70,7 +70,7 @@ _ANY_NOUN = re.compile(rf"{_NOUN}|\b(?:deal|agreement|accord)\b", re.I)
 _MONTH_NAME = r"(?:January|February|March|April|June|July|August|September|October|November|December)"
 _TRUCE_MONTH = re.compile(
     r"\b(?:agreed|reached|declared|announced|brokered|signed|struck|began|started|took effect)\s+"
-    rf"(?:in|last)\s+{_MONTH_NAME}\b|^\s*(?:In|Last) {_MONTH_NAME}\b(?=,)"
+    rf"(?:in|last)\s+(?P<month>{_MONTH_NAME})\b|^\s*(?:In|Last) (?P<first>{_MONTH_NAME})\b(?=,)"
 )
 
 
@@ -92,7 +92,7 @@ def of_truce_before(text: str, start: int, clause: str) -> str | None:
 def truce_month(sentence: str) -> str:
     """The words dating a truce by the month it was made ("agreed in September"), or ""."""
     match = _TRUCE_MONTH.search(sentence)
-    return match.group(0).strip().replace("In ", "in ").replace("Last ", "last ") if match else ""
+    return f"in {match.group('month') or match.group('first')}" if match else ""
 
 
 # "where Russia said it extended a truce ..., rebels said the army shelled ... their posts", "bombed the
@@ -131,7 +131,7 @@ def violation_background(sentence: str, clause: str, verb: re.Match[str], dated:
 
 def declaration_background(clause: str, published: date) -> bool:
     """Whether a declaration clause names an older truce ("since a 1994 ceasefire", "By 1994, when a
-    ceasefire was agreed"), tells history, or dates the truce by an old month ("In February, ... agreed")."""
+    ceasefire was agreed") or tells history ("67 years since the armistice", "as you all know")."""
     for match in _YEAR_BEFORE_NOUN.finditer(clause):
         if int(match.group("year")) < published.year:
             return True
@@ -199,6 +199,7 @@ _START_AHEAD = re.compile(
 
 
 def is_start_ahead(clause: str, mention: DateMention) -> bool:
+    """Whether ``mention`` is the day a truce is to start ("that would take effect on Saturday")."""
     return _START_AHEAD.search(clause[max(0, mention.start - 50) : mention.start]) is not None
 
 
@@ -227,6 +228,7 @@ def truce_start(sentences: Sequence[Sentence], published: date) -> date | None:
 
 
 def day_of_truce(start: date | None, offset: int | None) -> date | None:
+    """The ``offset``-th day after a truce's ``start`` (0 is the first day), when both are known."""
     return start + timedelta(days=offset) if start is not None and offset is not None else None
 
 
@@ -292,6 +294,7 @@ def truce_day_date(clause: str, truce_started: Callable[[], date | None]) -> Dat
 
 
 def start_memo(sentences: Sequence[Sentence], published: date, memo: list[date | None]) -> date | None:
+    """``truce_start``, looked up once per article (``memo`` holds it)."""
     if not memo:
         memo.append(truce_start(sentences, published))
     return memo[0]
