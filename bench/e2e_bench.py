@@ -69,7 +69,14 @@ from streams.topics import ALERTS, ARTICLES_RAW, ARTICLES_UNIQUE, EVENTS  # noqa
 
 DEDUPE_SETTINGS = load_settings(None, environ={}).dedupe  # the default settings the workers run with
 DEFAULT_BOOTSTRAP = "127.0.0.1:29192"  # the test broker (deploy/kafka/README.md)
-BASELINE_FILES = ("streams/worker/pipeline.py", "streams/worker/dedupe_state.py")
+# The worker's own files a baseline takes from its revision (a file missing there is removed from its copy).
+BASELINE_FILES = (
+    "streams/worker/pipeline.py",
+    "streams/worker/dedupe_state.py",
+    "streams/worker/article_stage.py",
+    "streams/worker/table_reads.py",
+    "streams/worker/state_log.py",
+)
 STAGE_TOPICS = {"dedupe": ARTICLES_RAW, "detect": ARTICLES_UNIQUE, "merge": EVENTS, "alert": ALERTS}
 
 
@@ -328,10 +335,11 @@ class Bench:
         for package in ("streams", "alerts", "connectors"):
             shutil.copytree(REPO / package, src / package, ignore=shutil.ignore_patterns("__pycache__"))
         for path in BASELINE_FILES:
-            text = subprocess.run(
-                ["git", "show", f"{rev}:{path}"], cwd=REPO, check=True, capture_output=True
-            ).stdout
-            (src / path).write_bytes(text)
+            shown = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=REPO, capture_output=True)
+            if shown.returncode == 0:
+                (src / path).write_bytes(shown.stdout)
+            else:
+                (src / path).unlink(missing_ok=True)
         return src
 
     def stop(self, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -863,7 +871,7 @@ def main() -> None:
         "--baseline",
         default=None,
         metavar="REV",
-        help="also drain the backlog with the worker's pipeline.py and dedupe_state.py from git REV "
+        help="also drain the backlog with the worker's own files (BASELINE_FILES) from git REV "
         "(the rest of the working tree unchanged), before the current worker, in the same run",
     )
     parser.add_argument("--latency-rate", type=float, default=300.0, help="articles/s in the latency phase")
