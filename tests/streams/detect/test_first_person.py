@@ -87,6 +87,14 @@ NOT_CALLS: list[tuple[str, str, str, str, str | None]] = [
     ("es", "Ayer hablé con el presidente de la FIFA y con el Departamento de Estado del presidente Trump.",
      "2025-12-03", SHEINBAUM, None),
     ("es", "No he hablado recientemente con el presidente Trump.", "2025-11-27", SHEINBAUM, None),
+    # A call asked for ("habíamos pedido una llamada") is no call, even after the leader is named.
+    (
+        "es",
+        "El presidente Trump buscaba hablar con nosotros. Nosotros habíamos pedido una llamada hacía tiempo.",
+        "2025-05-01",
+        SHEINBAUM,
+        "plan",
+    ),
     # Someone named before "me" is the subject: the speaker only heard of the call.
     ("en", "President Macron told me he would call Chancellor Scholz.", "2022-03-01", "biden-joe", "plan"),
     ("es", "Ahora que hablé con el primer ministro Trudeau, le dije lo mismo.", "2020-06-17", AMLO,
