@@ -1,10 +1,11 @@
 """Tag an article's language: a stopword test for plain English, a maintained model (py3langid) for the rest.
 
-Most articles are English in ASCII and the stopword count settles them in microseconds; everything else
-(other scripts, other Latin-script languages, short or mixed texts) goes to py3langid, which tells
-Ukrainian from Russian and Bulgarian, Polish from Portuguese and Persian or Urdu from Arabic (figures in
-docs/detection.md, "Language identification", from ``bench/language_id_bench.py``). A feed-supplied
-``Article.language`` always wins.
+Most articles are English in ASCII and the stopword count settles them in microseconds; a text whose
+letters leave no doubt about a language the detectors read is settled by them (``language_letters``);
+everything else (other scripts, other Latin-script languages, short or mixed texts) goes to py3langid,
+which tells Ukrainian from Russian and Bulgarian, Polish from Portuguese and Persian or Urdu from Arabic
+(figures in docs/detection.md, "Language identification", from ``bench/language_id_bench.py``). A
+feed-supplied ``Article.language`` always wins.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections import Counter
 from collections.abc import Mapping
 from itertools import chain
 from typing import TYPE_CHECKING, Any
+
+from streams.detect.language_letters import LatinStopwords, script_language
 
 if TYPE_CHECKING:
     from streams.detect.language_model import LanguageModel
@@ -62,6 +65,7 @@ _LANGUAGES_OF_ASCII = {word.encode(): codes for word, codes in _LANGUAGES_OF.ite
 _IS_STOPWORD = frozenset(_LANGUAGES_OF).__contains__
 _IS_ASCII_STOPWORD = frozenset(_LANGUAGES_OF_ASCII).__contains__
 # Characters outside ASCII that are not word characters: punctuation and spaces to ``_WORD`` too.
+_LATIN_STOPWORDS = LatinStopwords(_STOPWORDS)
 _NON_WORD_BEYOND_ASCII = re.compile(r"[^\w\x00-\x7f]")
 _WORD_BEYOND_ASCII = re.compile(r"[^\W\x00-\x7f]")
 
@@ -94,8 +98,10 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     if sum(map(len, latin)) >= sum(map(len, words)) * _MOSTLY_LATIN:
         # Nearly all Latin script: a menu line or caption in another script does not decide the language.
         found = _plain_english(Counter(filter(_IS_STOPWORD, latin)), _LANGUAGES_OF, len(latin))
+        if found is None and len(latin) == len(words):
+            found = _LATIN_STOPWORDS.language(latin)
         return found or _model_language(" ".join(latin) if len(latin) < len(words) else raw)
-    return _model_language(raw)
+    return script_language(words) or _model_language(raw)
 
 
 def identify_language(text: str) -> str | None:
