@@ -22,9 +22,9 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from streams.dedupe import metrics
-from streams.dedupe.agencies import agency
 from streams.dedupe.batch import fingerprint_texts
 from streams.dedupe.candidates import members, rank, rank_many
+from streams.dedupe.copycheck import CopyCheck, CopyProbe
 from streams.dedupe.estimates import NOT_LIVE, Estimator
 from streams.dedupe.keys import (
     Remembered,
@@ -39,7 +39,7 @@ from streams.dedupe.keys import (
 )
 from streams.dedupe.lookups import Lookups, unpacked
 from streams.dedupe.normalize import article_text
-from streams.dedupe.passages import PassageIndex, Passages, anchors, passages, shared
+from streams.dedupe.passage_index import sample_keys_of
 from streams.dedupe.signature import Fingerprint
 from streams.dedupe.urls import url_hash
 from streams.dedupe.verify import TextCache, containment
@@ -52,7 +52,7 @@ VERIFY_FLOOR = 0.3  # below this signature estimate a candidate is not worth a r
 # during the pass can change the candidates of later ones (then ranked again alone): small enough
 # that this stays rare, large enough to spread the fixed cost of the numpy calls.
 PRESCORE_WINDOW = 32
-SENTENCE_CANDIDATES = 4  # candidates of each route the shared-sentence check compares
+SENTENCE_CANDIDATES = 4  # closest LSH candidates offered to the shared-sentence check
 COMPACT_AFTER = 10_000  # forgotten slots tolerated (beyond the live ones) before the lookups are renumbered
 
 
@@ -71,6 +71,7 @@ class DedupeDecision:
     shared_sentences: float | None = None  # near by "sentences": share of the shorter text's sentences shared
     syndicated_from: str | None = None  # a copy of the same text printed elsewhere: the earliest copy seen
     agency: str | None = None  # the news agency a dateline or credit of either copy names
+    threshold: float | None = None  # near by "sentences": the bar the share passed (lower for one agency)
 
     @property
     def is_duplicate(self) -> bool:
@@ -88,13 +89,12 @@ class _Probe:
     """The article being decided: fingerprint, keys, shingle code, candidates and counters."""
 
     __slots__ = (
-        "_passages", "article_id", "candidates", "checked", "code", "estimates", "fp", "key", "lookups",
-        "ranked", "text", "url_digest", "verified_signature", "verified_text",
+        "article_id", "candidates", "checked", "code", "copy", "estimates", "fp", "key", "lookups", "ranked",
+        "text", "url_digest", "verified_signature", "verified_text",
     )  # fmt: skip
 
     def __init__(self, article: Article, fp: Fingerprint, code: str, text: str = "") -> None:
         self.text = text
-        self._passages: tuple[Passages, list[tuple[int, ...]], str | None] | None = None
         self.article_id = article.id
         self.key = fingerprint_key(article.id)
         self.fp = fp
@@ -107,13 +107,7 @@ class _Probe:
         self.candidates = 0
         self.verified_text = 0
         self.verified_signature = 0
-
-    def passages(self) -> tuple[Passages, list[tuple[int, ...]], str | None]:
-        """Sentences, their anchors and the credited agency, computed once and only when needed."""
-        if self._passages is None:
-            found = passages(self.text)
-            self._passages = (found, anchors(found), agency(self.text))
-        return self._passages
+        self.copy = CopyProbe(self.key, text, code, fp.shingle_count)  # the shared-sentence check's state
 
 
 class DedupeIndex:
@@ -132,7 +126,7 @@ class DedupeIndex:
         self.lookups = Lookups(settings)
         size = settings.text_cache_size if text_cache_size is None else text_cache_size
         self.texts = TextCache(size)  # shingle codes by fingerprint key
-        self.passages = PassageIndex(settings.passage_cache_size)  # sentences by fingerprint key
+        self.copies = CopyCheck(settings, observe=observe)  # recent texts for the shared-sentence check
         self.observe = observe
         self.window_seconds = int(settings.window_days * 86400)
         self.high_watermark: datetime | None = None  # latest published time seen: stream time for eviction
@@ -185,6 +179,9 @@ class DedupeIndex:
             _Probe(article, fp, code, text)
             for article, (fp, code), text in zip(articles, printed, texts, strict=True)
         ]
+        if self.copies.enabled:  # the copy check's sampled shingle keys, in one pass for the batch
+            for probe, keys in zip(probes, sample_keys_of([probe.code for probe in probes]), strict=True):
+                probe.copy.sampled(keys)
         shared = (time.perf_counter() - started) / len(articles)  # each article's part of the fingerprinting
         decisions = []
         for first in range(0, len(probes), PRESCORE_WINDOW):
@@ -202,6 +199,11 @@ class DedupeIndex:
                     metrics.CANDIDATES.observe(probe.candidates)
                     metrics.SECONDS.observe(ahead + time.perf_counter() - begun)
         if self.observe:
+            metrics.record_copies(
+                (d.method if d.outcome == NEAR and d.method else d.outcome, d.agency)
+                for d in decisions
+                if d.syndicated_from is not None
+            )
             metrics.record_batch(
                 (decision.outcome for decision in decisions),
                 (d.similarity for d in decisions if d.outcome == NEAR and d.similarity is not None),
@@ -237,8 +239,7 @@ class DedupeIndex:
         """A copy of remembered text: it names the earliest copy seen and the agency either credits."""
         if decision.duplicate_of is None:
             return decision
-        remembered = self.passages.get(fingerprint_key(decision.duplicate_of))
-        credited = agency(probe.text) or (remembered[1] if remembered is not None else None)
+        credited = probe.copy.agency() or self.copies.agency_of(fingerprint_key(decision.duplicate_of))
         return replace(decision, syndicated_from=decision.duplicate_of, agency=credited)
 
     def _shared_sentences(self, probe: _Probe, fallback: DedupeDecision) -> DedupeDecision:
@@ -247,42 +248,27 @@ class DedupeIndex:
         Catches the copies real editing hides from the shingle check (new lead, cuts, reordering, local
         intro, house style); quotations do not count, an agency both credit lowers the bar a little.
         """
-        found, keys, credited = probe.passages()
-        if not found.sentences:
+        lookups = self.lookups
+        closest = [key for key in map(lookups.keys.__getitem__, probe.checked[:SENTENCE_CANDIDATES]) if key]
+
+        def comparable(key: str) -> bool:
+            slot = lookups.slot_of.get(key)
+            if slot is None:
+                return False
+            return abs(int(lookups.published[slot]) - probe.fp.published) <= self.window_seconds
+
+        found = self.copies.best(probe.copy, closest, comparable, self.texts.peek)
+        other = None if found is None else self._article_id(lookups.slot_of[found.key])
+        if found is None or other is None or other == probe.article_id:
             return fallback
-        settings = self.settings
-        # Each comparison costs thousands of fuzzy sentence matches: a few candidates only, and a shingle
-        # candidate only when it also shares an anchor of one sentence.
-        candidates = self.passages.candidates(keys, SENTENCE_CANDIDATES)
-        anchored = set(self.passages.candidates(keys, settings.max_candidates, min_hits=1))
-        for slot in probe.checked[:SENTENCE_CANDIDATES]:  # the closest shingle candidates, too
-            key = self.lookups.keys[slot]
-            if key is not None and key in anchored and key not in candidates:
-                candidates.append(key)
-        best: tuple[float, int, str, str | None] | None = None  # share, sentences, article id, agency
-        for key in candidates:
-            remembered = self.passages.get(key)
-            found_slot = self.lookups.slot_of.get(key)
-            if remembered is None or found_slot is None or key == probe.key:
-                continue
-            if abs(int(self.lookups.published[found_slot]) - probe.fp.published) > self.window_seconds:
-                continue
-            evidence = shared(found, remembered[0], similarity=settings.sentence_similarity)
-            share, count = evidence.share, evidence.sentences
-            same_agency = credited is not None and credited == remembered[1]
-            bar = settings.sentence_threshold - (settings.sentence_agency_bonus if same_agency else 0.0)
-            if not evidence.is_copy(bar) or (best is not None and share <= best[0]):
-                continue
-            other = self._article_id(found_slot)
-            if other is not None and other != probe.article_id:
-                best = (share, count, other, credited or remembered[1])
-        if best is None:
-            return fallback
-        share, count, other, named = best
-        reason = f"shares {share:.3f} of the shorter text's sentences ({count}) with {other}"
+        share = round(found.share, 4)
+        reason = (
+            f"shares {found.share:.3f} of the shorter text's sentences ({found.sentences}, {found.exact} "
+            f"equal) with {other}, threshold {found.threshold:.2f}"
+        )
         return DedupeDecision(
-            NEAR, other, round(share, 4), reason, method="sentences", shared_sentences=round(share, 4),
-            syndicated_from=other, agency=named,
+            NEAR, other, share, reason, method="sentences", shared_sentences=share, syndicated_from=other,
+            agency=found.agency, threshold=round(found.threshold, 4),
         )  # fmt: skip
 
     def _exact(self, lookup: int, fp: Fingerprint) -> Remembered | None:
@@ -400,9 +386,7 @@ class DedupeIndex:
         self.lookups.link(key, probe.fp, probe.url_digest, probe.lookups)
         self._grown.update(probe.lookups)
         self.texts.put(key, probe.code)
-        if self.settings.passage_cache_size > 0:
-            found, keys, credited = probe.passages()
-            self.passages.put(key, found, keys, credited)
+        self.copies.remember(probe.copy)
 
     def link_entry(self, key: object, value: bytes) -> str | None:
         """Apply one fingerprint-table entry (e.g. a changelog record another worker wrote) to the lookups.
@@ -518,7 +502,7 @@ class DedupeIndex:
         """Forget an entry deleted from the fingerprint table by someone else (e.g. another worker)."""
         self.lookups.forget(key)
         self.texts.discard(key)
-        self.passages.discard(key)
+        self.copies.discard(key)
 
     def rebuild_lookups(self) -> int:
         """Re-create the in-memory lookups from ``fingerprints`` (oldest first); returns the entries.
@@ -556,7 +540,7 @@ class DedupeIndex:
             self.lookups.forget(key, found)
             del self.fingerprints[table_key]
             self.texts.discard(key)
-            self.passages.discard(key)
+            self.copies.discard(key)
         if self.lookups.dead > len(self.lookups.slot_of) + COMPACT_AFTER:
             self.lookups.compact()
         self._entries = max(0, self._entries - len(expired))

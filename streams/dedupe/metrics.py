@@ -58,6 +58,20 @@ TEXT_CACHE_ENTRIES = Gauge(
 )
 
 
+COPIES = Counter(
+    "newswatch_dedupe_copies_total",
+    "Copies of remembered text found, by the measure that decided (exact_content, text, signature, "
+    "sentences) and the agency a dateline or credit of either copy names (none when neither names one).",
+    ["measure", "agency"],
+)
+COPY_CHECK_SECONDS = Histogram(
+    "newswatch_dedupe_copy_check_seconds",
+    "Time of the shared-sentence check for one article the shingle check kept as unique.",
+    buckets=(0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05),
+)
+COPY_MEASURES = ("exact_content", "text", "signature", "sentences")
+
+
 ARTICLES_BY_OUTCOME = {outcome: ARTICLES.labels(outcome=outcome) for outcome in OUTCOMES}
 VERIFIED_BY_TEXT = VERIFICATIONS.labels(method="text")
 VERIFIED_BY_SIGNATURE = VERIFICATIONS.labels(method="signature")
@@ -71,6 +85,14 @@ def init_labels() -> None:
         VERIFICATIONS.labels(method=method)
     for layer in ("exact_url", "exact_content", "near"):
         CROSS_WORKER_DUPLICATES.labels(layer=layer)
+    for measure in COPY_MEASURES:
+        COPIES.labels(measure=measure, agency="none")
+
+
+def record_copies(found: Iterable[tuple[str, str | None]]) -> None:
+    """Count copies by (measure, agency); agencies come from the fixed list in ``agencies.py``."""
+    for (measure, named), count in Tally(found).items():
+        COPIES.labels(measure=measure, agency=named or "none").inc(count)
 
 
 def record_batch(

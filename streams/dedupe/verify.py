@@ -46,6 +46,10 @@ class TextCache:
             self._items.move_to_end(key)
         return code
 
+    def peek(self, key: str) -> str | None:
+        """The code without marking it recently used (a look that decides nothing about keeping it)."""
+        return self._items.get(key)
+
     def put(self, key: str, code: str) -> None:
         if self.capacity <= 0:
             return

@@ -88,11 +88,10 @@ class DedupeSettings(Section):
         description="How much lower the sentence threshold is when both texts credit the same news agency.",
     )
     passage_cache_size: int = Field(
-        0,
+        20_000,
         ge=0,
-        description="Recent articles whose sentences are kept in memory for the shared-sentence check of "
-        "edited agency copies (about 4 KB each; 20000 is a good size); 0, the default, turns the check off "
-        "until it is fast enough for the live pipeline (docs/dedupe.md).",
+        description="Recent articles whose text is kept in memory for the shared-sentence check of edited "
+        "agency copies (the text itself, split into sentences only when compared); 0 turns the check off.",
     )
     future_skew_hours: float = Field(
         24.0, ge=0, description="Published times further than this after 'now' are clamped to 'now'."

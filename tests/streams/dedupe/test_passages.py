@@ -7,13 +7,24 @@ import argparse
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import orjson
 import pytest
 
 from streams.dedupe import cli
 from streams.dedupe.agencies import agency
 from streams.dedupe.index import DedupeIndex
-from streams.dedupe.passages import PassageIndex, anchors, passages, shared
+from streams.dedupe.passage_index import (
+    PassageIndex,
+    anchor_keys,
+    code_containment,
+    code_set,
+    filed_anchors,
+    sample_keys,
+    sample_keys_of,
+)
+from streams.dedupe.passages import passages, shared
+from streams.dedupe.verify import shingle_code
 from streams.records import Article
 from streams.settings.dedupe import DedupeSettings
 
@@ -165,16 +176,41 @@ def test_agency_named_in_the_body_is_not_a_credit() -> None:
     assert agency(f"{middle} Reuters reported the figures first. {middle}") is None
 
 
-def test_passage_index_finds_by_anchor_and_forgets() -> None:
+def test_passage_index_finds_by_filed_keys_and_forgets() -> None:
     index = PassageIndex(2)
     for key, paragraphs in (("a", WIRE), ("b", STATEMENT), ("c", REPORT)):
-        found = passages("\n\n".join(paragraphs))
-        index.put(key, found, anchors(found), None)
+        text = "\n\n".join(paragraphs)
+        index.put(key, text, filed_anchors(passages(text)))
     assert len(index) == 2 and index.get("a") is None  # the oldest went when the third came
-    probe = passages("\n\n".join(STATEMENT))
-    assert set(index.candidates(anchors(probe), 5)) == {"b", "c"}
+    probe = anchor_keys(passages("\n\n".join(STATEMENT)))
+    assert set(index.hits(probe)) == {"b", "c"}
     index.discard("b")
-    assert "b" not in index.candidates(anchors(probe), 5)
+    assert "b" not in index.hits(probe) and index.get("c") is not None
+
+
+def test_remembering_does_not_split_a_text_until_it_is_compared() -> None:
+    """Lazy splitting: an article is split only when it becomes a candidate."""
+    index = PassageIndex(10)
+    text = "\n\n".join(WIRE)
+    index.put("wire", text, [1, 2, 3])
+    recalled = index.get("wire")
+    assert recalled is not None and recalled._passages is None
+    assert recalled.passages() == passages(text) and recalled._passages is not None
+
+
+def test_sampled_keys_of_a_batch_equal_those_of_each_code() -> None:
+    rng = np.random.default_rng(7)
+    codes = [shingle_code(rng.integers(0, 2**64 - 1, n, dtype=np.uint64)) for n in (0, 1, 2, 30, 400)]
+    keys = sample_keys_of(codes)
+    assert [len(found) for found in keys][:2] == [0, 0] and len(keys[4]) > 20
+    assert keys == [sample_keys(code) for code in codes]
+    assert all(found == sorted(set(found)) for found in keys)
+
+
+def test_shingle_code_overlap_gates_the_sentence_comparison() -> None:
+    wire, copy = shingle_code(np.arange(1, 401, dtype=np.uint64) << 49), ""
+    assert code_containment(code_set(wire), wire) == 1.0
+    assert code_containment(code_set(wire), copy) == 0.0
 
 
 def test_copy_fields_travel_with_the_article() -> None:
