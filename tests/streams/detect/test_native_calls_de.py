@@ -55,9 +55,3 @@ def test_a_role_named_as_its_next_holder_is_nobody_in_office(engine: DetectionEn
     assert _calls(engine, text.replace("wahrscheinlich künftigen ", ""), "2025-02-24") == [
         (("meloni-giorgia", "scholz-olaf"), "2025-02-24")
     ]
-
-
-def test_le_president_elu_is_nobody_in_office(engine: DetectionEngine) -> None:
-    text = "Emmanuel Macron s'est entretenu par téléphone avec le président élu des États-Unis mercredi."
-    detection = engine.detect(make_article(text, "2024-11-07").replace(language="fr"))
-    assert [e for e in detection.events if e.type == "leader_call"] == []
