@@ -153,13 +153,16 @@ def is_reference(clause: str, verb: re.Match[str]) -> bool:
 
 
 # "is supposed to come into effect", "once the cease-fire comes into effect", "agreed to work toward a
-# cessation", "agreed ... to implement": a truce not yet in force (the labels' `planned`).
+# cessation", "agreed ... to implement", "agreed in principle", "agreed to the possibility of a truce": a
+# truce not yet in force (the labels' `planned`).
 _PLANNED_BEFORE = re.compile(
     r"\b(?:would|will|is supposed to|are supposed to|is due to|is set to|once|ahead of)\s+(?:\w+\s+)?$", re.I
 )
 _PLANNED_VERB = re.compile(r"^(?:comes|takes)\b", re.I)
 _PLANNED_AFTER = re.compile(
-    r"^(?:\s+(?:on\s+)?\w+)?\s+to\s+(?:implement|enforce|work\s+toward|work\s+towards|seek|pursue)\b", re.I
+    r"^(?:\s+(?:on\s+)?\w+)?\s+to\s+(?:implement|enforce|work\s+toward|work\s+towards|seek|pursue)\b|"
+    r"^\s+(?:in\s+principle|(?:to|on)\s+the\s+[\"'“]?possibility)\b",
+    re.I,
 )
 # "agreed on Friday to a limited cessation of hostilities, but the deal does not take effect until the end of
 # this week": the sentence says the truce is not in force yet.
@@ -168,6 +171,8 @@ _NOT_YET = re.compile(
     r"\bnot yet (?:in (?:force|effect)|taken effect)\b",
     re.I,
 )
+# "even if there is international agreement on a temporary truce": a truce supposed, not made.
+_IF_BEFORE = re.compile(r"\b(?:if|unless|whether)\b[^,;]*$", re.I)
 # "a new joint center ... to monitor the ceasefire": what was announced serves the truce, it is not one.
 _SERVES = re.compile(
     r"\bto (?:monitor|oversee|verify|police|support|save|salvage|preserve|strengthen)\b", re.I
@@ -175,9 +180,12 @@ _SERVES = re.compile(
 
 
 def declaration_not_made(sentence: str, clause: str, verb: re.Match[str]) -> str | None:
-    """Why a declaration verb announces no truce in force: "plan" (not yet in force) or "other"."""
+    """Why a declaration verb announces no truce in force: "plan" (not yet in force), "conditional" or
+    "other"."""
     if _NOT_YET.search(sentence):
         return "plan"
+    if _IF_BEFORE.search(clause[max(0, verb.start() - 60) : verb.start()]):
+        return "conditional"
     if _PLANNED_VERB.match(verb.group(0)) or _PLANNED_BEFORE.search(
         clause[max(0, verb.start() - 40) : verb.start()]
     ):

@@ -217,6 +217,8 @@ def test_a_truce_not_yet_in_force_is_planned(engine: DetectionEngine) -> None:
         "Diplomats agreed Friday to work toward a cessation of hostilities in Syria.",
         "Powers agreed on Friday to a cessation of hostilities in Syria but the deal does not take effect "
         "until the end of the week.",
+        'The opposition in Syria agreed to the "possibility" of a temporary truce on Friday.',
+        "The parties in Syria agreed in principle to a truce on Friday.",
     ):
         assert _declarations(engine, text, "2016-02-12") == [], text
         assert "plan" in _reasons(engine, text, "2016-02-12"), text
@@ -305,3 +307,17 @@ def test_twin_de_escalation_zones_proposed_are_an_appeal(engine: DetectionEngine
     text = "Russia proposed creating de-escalation zones in Syria."
     assert _declarations(engine, text, "2017-05-09") == []
     assert "appeal" in _reasons(engine, text, "2017-05-09")
+
+
+def test_a_truce_supposed_is_no_declaration(engine: DetectionEngine) -> None:
+    text = (
+        "Russia said it will not stop its airstrikes in Syria, even if there is international agreement on "
+        "a temporary truce."
+    )
+    assert _declarations(engine, text, "2016-02-21") == []
+    assert "conditional" in _reasons(engine, text, "2016-02-21")
+
+
+def test_twin_a_truce_agreed_that_may_not_hold_is_a_declaration(engine: DetectionEngine) -> None:
+    text = "The parties in Syria agreed on a temporary truce on Friday, if it holds."
+    assert _declarations(engine, text, "2016-02-21") == [("Syria", "2016-02-19")]
