@@ -150,7 +150,7 @@ def run_dedupe(items: list[Article], settings: DedupeSettings | None = None) -> 
 
 def clusters(decisions: dict[str, DedupeDecision]) -> dict[str, str]:
     """Text id -> the remembered original it was merged into (itself when unique)."""
-    root = {}
+    root: dict[str, str] = {}
     for text_id, decision in decisions.items():
         target = decision.duplicate_of or text_id
         root[text_id] = root.get(target, target)
