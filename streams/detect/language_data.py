@@ -26,8 +26,9 @@ _CALL_KEYS = frozenset(
      "reference"}
 )  # fmt: skip
 _ROLE_KEYS = frozenset(
-    {"offices", "countries", "counterpart", "home", "gap", "and", "designate", "designate_after"}
-)
+    {"offices", "countries", "counterpart", "home", "gap", "and", "designate", "designate_after",
+     "institutions"}
+)  # fmt: skip
 _CEASEFIRE_KEYS = frozenset(
     {"stems", "nouns", "violated", "declared", "appeal", "negated", "alleged", "despite", "combat",
      "conflicts", "plan", "background"}
@@ -83,6 +84,7 @@ class RoleWords:
     joined: re.Pattern[str] | None  # what joins two country words ("и", "、"): "presidents of A and B"
     designate: re.Pattern[str] | None = None  # "künftige" before a role: its next holder, not in office
     designate_after: re.Pattern[str] | None = None  # the same after the role ("le président élu")
+    institutions: re.Pattern[str] | None = None  # "президентка німецького Бундестагу": not the country's
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,7 @@ def parse_language(doc: Any, path: Path) -> LanguageData:
             joined=_joined(_strings(roles_raw.get("and"), path, "roles.and")),
             designate=compiler.pattern(roles_raw.get("designate"), "roles.designate"),
             designate_after=compiler.pattern(roles_raw.get("designate_after"), "roles.designate_after"),
+            institutions=compiler.pattern(roles_raw.get("institutions"), "roles.institutions"),
         )
     cf_raw = _section(doc, "ceasefire", _CEASEFIRE_KEYS, path)
     ceasefire = None

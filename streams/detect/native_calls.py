@@ -140,6 +140,8 @@ class NativeCallReader:
             if country is None:
                 continue
             c_start, c_end, code = country
+            if c_start >= end and self._institution_after(text, c_end):
+                continue  # "Президентка німецького Бундестагу": an institution's office, not the country's
             span_start, span_end = min(start, c_start), max(end, c_end)
             found.append(self._role(text[span_start:span_end], span_start, span_end, code, office, day))
             # "президентов России и Франции", "德国、意大利两国总理": one role per joined country.
@@ -159,6 +161,10 @@ class NativeCallReader:
             # "dem künftigen Bundeskanzler", "le président élu": the next holder, nobody in office that day.
             found = [m for m in found if not _designated(roles, text, m.start, m.end)]
         return found
+
+    def _institution_after(self, text: str, position: int) -> bool:
+        institutions = self.roles.institutions if self.roles is not None else None
+        return institutions is not None and institutions.match(text[position:].lstrip()) is not None
 
     def _role(self, surface: str, start: int, end: int, code: str, office: str, day: date) -> Mention:
         if office == "counterpart":

@@ -120,3 +120,12 @@ def test_the_speaker_is_the_office_holder_of_the_day(engine: DetectionEngine) ->
     # A speaker who was no leader on the day (Sheinbaum before October 2024) makes no leader call.
     events, _ = _detect(engine, "Ayer hablé con el presidente de Francia.", "es", "2023-05-10", SHEINBAUM)
     assert events == []
+
+
+def test_the_president_of_a_parliament_is_not_the_countrys(engine: DetectionEngine) -> None:
+    events, _ = _detect(
+        engine, "Говорив і з Президенткою німецького Бундестагу.", "uk", "2022-05-08", ZELENSKY
+    )
+    assert events == []
+    events, _ = _detect(engine, "Говорив і з Президентом Німеччини.", "uk", "2022-05-08", ZELENSKY)
+    assert events == [("leader_call", ("steinmeier-frank-walter", ZELENSKY), "2022-05-08")]
