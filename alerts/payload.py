@@ -72,6 +72,14 @@ def quotes(alert: Alert, limit: int = 3) -> list[tuple[str, str]]:
     return list(found.items())[:limit]
 
 
+def sources_text(alert: Alert) -> str:
+    """Independent sources, and the outlets that printed the reports when copies of one wire story add
+    more: "2" or "2 (5 outlets)"."""
+    event = alert.event
+    count = event.source_count
+    return f"{count} ({len(event.outlets)} outlets)" if len(event.outlets) > count else str(count)
+
+
 def languages_text(alert: Alert) -> str:
     """The languages that reported the event, as "en, ru, zh" (or "-")."""
     return ", ".join(alert.event.reported_languages) or "-"
@@ -91,6 +99,7 @@ def template_fields(alert: Alert) -> dict[str, str]:
         "rule": event.rule or "",
         "participants": participants_text(alert),
         "sources": str(event.source_count),
+        "outlets": ", ".join(event.outlets) or "-",
         "url": links[0]["url"] if links else "",
         "languages": languages_text(alert),
         "summary": event.summary,

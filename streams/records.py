@@ -237,7 +237,8 @@ class Event:
     languages: tuple[str, ...] = ()  # every language that reported it (see ``reported_languages``)
     headline: str = ""
     evidence: tuple[Evidence, ...] = ()
-    sources: tuple[str, ...] = ()  # distinct source sites
+    sources: tuple[str, ...] = ()  # distinct independent sources (copies of one wire story count once)
+    outlets: tuple[str, ...] = ()  # every site that printed a report, copies included, in order seen
     first_reported: datetime | None = None
     last_reported: datetime | None = None
     schema_version: int = SCHEMA_VERSION
@@ -247,6 +248,10 @@ class Event:
         reported = self.reported_languages
         if reported != self.languages:
             object.__setattr__(self, "languages", reported)
+        # ``outlets`` always holds the sources too (a report from detection names only its source).
+        outlets = tuple(dict.fromkeys((*self.outlets, *self.sources)))
+        if outlets != self.outlets:
+            object.__setattr__(self, "outlets", outlets)
 
     @property
     def key(self) -> str:
@@ -299,6 +304,7 @@ class Event:
             "evidence": [e.to_dict() for e in self.evidence],
             "sources": list(self.sources),
             "source_count": self.source_count,
+            "outlets": list(self.outlets),
             "first_reported": _time_to_wire(self.first_reported),
             "last_reported": _time_to_wire(self.last_reported),
             "schema_version": self.schema_version,
@@ -325,6 +331,7 @@ class Event:
                 headline=str(data.get("headline") or ""),
                 evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence") or ()),
                 sources=tuple(data.get("sources") or ()),
+                outlets=tuple(data.get("outlets") or ()),
                 first_reported=parse_time(data.get("first_reported")),
                 last_reported=parse_time(data.get("last_reported")),
                 schema_version=int(data.get("schema_version", SCHEMA_VERSION)),

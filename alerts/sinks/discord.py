@@ -7,7 +7,14 @@ from typing import Any
 import orjson
 
 from alerts.outcome import Outcome
-from alerts.payload import article_links, languages_text, participants_text, quotes, render_text
+from alerts.payload import (
+    article_links,
+    languages_text,
+    participants_text,
+    quotes,
+    render_text,
+    sources_text,
+)
 from alerts.sinks.base import HttpSink
 from alerts.sinks.text import fit, fit_quote, markdown_escape, oneline, safe_url
 from streams.records import Alert
@@ -53,7 +60,7 @@ def build_message(alert: Alert, *, template: str | None = None, max_links: int =
     fields: list[dict[str, Any]] = [
         {"name": "Event type", "value": fit(event.type, FIELD_VALUE_LIMIT, markdown_escape), "inline": True},
         {"name": "Date", "value": fit(event.date, FIELD_VALUE_LIMIT, markdown_escape), "inline": True},
-        {"name": "Sources", "value": str(event.source_count), "inline": True},
+        {"name": "Sources", "value": sources_text(alert), "inline": True},
         {"name": "Participants", "value": fit(participants_text(alert), FIELD_VALUE_LIMIT, markdown_escape)},
         {"name": "Languages", "value": fit(languages_text(alert), FIELD_VALUE_LIMIT, markdown_escape)},
         {"name": "Summary", "value": fit(event.summary, FIELD_VALUE_LIMIT, markdown_escape)},

@@ -7,7 +7,14 @@ from typing import Any
 import orjson
 
 from alerts.outcome import Outcome
-from alerts.payload import article_links, languages_text, participants_text, quotes, render_text
+from alerts.payload import (
+    article_links,
+    languages_text,
+    participants_text,
+    quotes,
+    render_text,
+    sources_text,
+)
 from alerts.sinks.base import HttpSink
 from alerts.sinks.text import fit, fit_quote, oneline, safe_url, slack_escape
 from streams.records import Alert
@@ -46,7 +53,7 @@ def build_message(alert: Alert, *, template: str | None = None, max_links: int =
         _field("Event type", event.type),
         _field("Date", event.date),
         _field("Participants", participants_text(alert)),
-        _field("Sources", str(event.source_count)),
+        _field("Sources", sources_text(alert)),
         _field("Languages", languages_text(alert)),
         _field("Severity", event.severity),
         _field("Reason", alert.reason),

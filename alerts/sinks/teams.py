@@ -7,7 +7,14 @@ from typing import Any
 import orjson
 
 from alerts.outcome import Outcome
-from alerts.payload import article_links, languages_text, participants_text, quotes, render_text
+from alerts.payload import (
+    article_links,
+    languages_text,
+    participants_text,
+    quotes,
+    render_text,
+    sources_text,
+)
 from alerts.sinks.base import HttpSink
 from alerts.sinks.text import fit, fit_quote, markdown_escape, oneline, safe_url
 from streams.records import Alert
@@ -36,7 +43,7 @@ def build_message(alert: Alert, *, template: str | None = None, max_links: int =
                 fact("Event type", event.type),
                 fact("Date", event.date),
                 fact("Participants", participants_text(alert)),
-                fact("Sources", str(event.source_count)),
+                fact("Sources", sources_text(alert)),
                 fact("Languages", languages_text(alert)),
                 fact("Severity", event.severity),
                 fact("Summary", event.summary),

@@ -5,11 +5,13 @@ Event built from one article. Merging keeps the evidence list, the distinct sour
 latest report times. Only a new event, or a material change, yields an alert reason:
 
 - ``first``: the event was unknown;
-- ``confirmed``: a second independent source now reports it.
+- ``confirmed``: a second independent source now reports it. Copies of one wire story (dedupe's
+  ``syndicated_from``) are one source: their re-issued reports carry the source of the copy first seen,
+  and the outlets that printed them are kept in ``outlets`` (``events/reports.py``).
 
 Every other merge returns a suppression reason, used in logs and as a metric label:
 ``duplicate`` (this article was already counted), ``new_source`` (a third or later source: stored,
-not alerted), ``new_report`` (another article from a known source).
+not alerted), ``new_report`` (another article from a known source, or another outlet's copy of it).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def merge_report(existing: Event | None, report: Event) -> MergeOutcome:
     merged = existing.replace(
         evidence=_merge_evidence(existing.evidence, report.evidence),
         sources=sources,
+        outlets=tuple(dict.fromkeys(existing.outlets + report.outlets)),
         topics=tuple(dict.fromkeys(existing.topics + report.topics)),
         alleged=existing.alleged and report.alleged,
         initiator=existing.initiator or report.initiator,

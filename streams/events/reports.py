@@ -9,8 +9,13 @@ from streams.records import Article, Event, Evidence
 
 
 def duplicate_reports(reports: Sequence[Event], duplicate: Article) -> list[Event]:
-    """The original's event reports, re-issued with the duplicate article as their evidence."""
+    """The original's event reports, re-issued with the duplicate article as their evidence.
+
+    A syndicated copy (another outlet printing the same wire text) is not an independent source: its
+    reports keep the original's sources and add the duplicate's site to ``outlets`` only.
+    """
     source = report_source(duplicate)
+    copy = duplicate.syndicated_from is not None
     result = []
     for report in reports:
         evidence = tuple(
@@ -27,7 +32,8 @@ def duplicate_reports(reports: Sequence[Event], duplicate: Article) -> list[Even
         result.append(
             report.replace(
                 evidence=evidence,
-                sources=(source,) if source else (),
+                sources=report.sources if copy else (source,) if source else (),
+                outlets=(*report.outlets, source) if copy and source else (),
                 first_reported=duplicate.published,
                 last_reported=duplicate.published,
             )

@@ -42,7 +42,8 @@ class SinkSettings(Section):
     )
     template: str | None = Field(
         default=None,
-        description="Text template ($headline, $type, $date, $participants, $sources, $url, $severity).",
+        description="Text template ($headline, $type, $date, $participants, $sources, $outlets, $url, "
+        "$severity).",
     )
     template_file: str | None = Field(
         default=None, description="File holding the text template (overrides template)."
