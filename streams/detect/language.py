@@ -66,6 +66,7 @@ _IS_STOPWORD = frozenset(_LANGUAGES_OF).__contains__
 _IS_ASCII_STOPWORD = frozenset(_LANGUAGES_OF_ASCII).__contains__
 # Characters outside ASCII that are not word characters: punctuation and spaces to ``_WORD`` too.
 _LATIN_STOPWORDS = LatinStopwords(_STOPWORDS)
+_BEYOND_LATIN = re.compile("[^\x00-\u024f]+")
 _NON_WORD_BEYOND_ASCII = re.compile(r"[^\w\x00-\x7f]")
 _WORD_BEYOND_ASCII = re.compile(r"[^\W\x00-\x7f]")
 
@@ -94,14 +95,18 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     words = _WORD.findall(sample.lower())
     if len(words) < 3 and (not words or max(words[0]) < _CJK_START):  # CJK writes no spaces
         return None
-    latin = [word for word in words if max(word) < _LATIN_END]
-    if sum(map(len, latin)) >= sum(map(len, words)) * _MOSTLY_LATIN:
-        # Nearly all Latin script: a menu line or caption in another script does not decide the language.
-        found = _plain_english(Counter(filter(_IS_STOPWORD, latin)), _LANGUAGES_OF, len(latin))
-        if found is None and len(latin) == len(words):
-            found = _LATIN_STOPWORDS.language(latin)
-        return found or _model_language(" ".join(latin) if len(latin) < len(words) else raw)
-    return script_language(words) or _model_language(raw)
+    letters = "".join(words)
+    # The letters beyond Latin bound the Latin words' share from above: most texts in other scripts are
+    # told apart here without looking at each word.
+    if len(letters) - sum(map(len, _BEYOND_LATIN.findall(letters))) >= len(letters) * _MOSTLY_LATIN:
+        latin = [word for word in words if max(word) < _LATIN_END]
+        if sum(map(len, latin)) >= len(letters) * _MOSTLY_LATIN:
+            # Nearly all Latin script: a menu line or caption in another script does not decide the language.
+            found = _plain_english(Counter(filter(_IS_STOPWORD, latin)), _LANGUAGES_OF, len(latin))
+            if found is None and len(latin) == len(words):
+                found = _LATIN_STOPWORDS.language(latin)
+            return found or _model_language(" ".join(latin) if len(latin) < len(words) else raw)
+    return script_language(words, letters) or _model_language(raw)
 
 
 def identify_language(text: str) -> str | None:

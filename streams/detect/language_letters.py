@@ -17,9 +17,9 @@ from collections.abc import Mapping, Sequence
 _MIN_LETTERS = 40  # fewer (a headline) and the model decides
 _MIN_HAN = 10
 _SCRIPT_SHARE = 0.9
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-_ARABIC = re.compile("[\u0600-\u06ff]")
-_HAN = re.compile("[\u4e00-\u9fff]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]+")
+_ARABIC = re.compile("[\u0600-\u06ff]+")
+_HAN = re.compile("[\u4e00-\u9fff]+")
 _KANA_HANGUL = re.compile("[\u3040-\u30ff\u1100-\u11ff\uac00-\ud7af]")
 _RUSSIAN_ONLY = frozenset("ыэё")
 _UKRAINIAN_ONLY = frozenset("іїєґ")
@@ -86,17 +86,17 @@ class LatinStopwords:
         return None
 
 
-def script_language(words: Sequence[str]) -> str | None:
-    """ru, uk, ar or zh when ``words`` (lower-case letter runs) can be nothing else, else None."""
-    letters = "".join(words)
+def script_language(words: Sequence[str], letters: str) -> str | None:
+    """ru, uk, ar or zh when ``words`` (lower-case letter runs; ``letters``: them joined) can be nothing
+    else, else None."""
     size = len(letters)
-    han = len(_HAN.findall(letters))
+    han = _count(_HAN, letters)
     if han >= _MIN_HAN and han >= _SCRIPT_SHARE * size:
         return None if _KANA_HANGUL.search(letters) else "zh"
     if size < _MIN_LETTERS:
         return None
     present = frozenset(letters)
-    if len(_CYRILLIC.findall(letters)) >= _SCRIPT_SHARE * size:
+    if _count(_CYRILLIC, letters) >= _SCRIPT_SHARE * size:
         if present & _OTHER_CYRILLIC:
             return None
         if present & _RUSSIAN_ONLY and not present & _UKRAINIAN_ONLY:
@@ -105,12 +105,17 @@ def script_language(words: Sequence[str]) -> str | None:
         if present & _UKRAINIAN_ONLY and not present & (_RUSSIAN_ONLY | {"ъ"}):
             return "uk" if _speaks("uk", words) else None
         return None
-    if len(_ARABIC.findall(letters)) >= _SCRIPT_SHARE * size:
+    if _count(_ARABIC, letters) >= _SCRIPT_SHARE * size:
         if present & _PERSIAN_URDU or not present & _ARABIC_ONLY:
             return None
         articles = sum(1 for word in words if word.startswith("ال"))
         return "ar" if articles >= _MIN_ARTICLE_SHARE * len(words) else None
     return None
+
+
+def _count(script: re.Pattern[str], letters: str) -> int:
+    """How many of ``letters`` the script's pattern (runs of its characters) covers."""
+    return sum(map(len, script.findall(letters)))
 
 
 def _speaks(code: str, words: Sequence[str]) -> bool:

@@ -64,7 +64,7 @@ def _decide(text: str) -> str | None:
     words = _WORD.findall(text.lower())
     if all(max(word) < "\u0250" for word in words):
         return LatinStopwords(_STOPWORDS).language(words)
-    return script_language(words)
+    return script_language(words, "".join(words))
 
 
 @pytest.mark.parametrize(("text", "code"), DECIDED)
@@ -81,4 +81,5 @@ def test_look_alike_languages_are_left_to_the_model(text: str) -> None:
 
 
 def test_short_texts_are_left_to_the_model() -> None:
-    assert script_language(_WORD.findall("путин и макрон обсудили это")) is None
+    words = _WORD.findall("путин и макрон обсудили это")
+    assert script_language(words, "".join(words)) is None

@@ -20,6 +20,7 @@ from streams.detect import language, sentences
 from streams.detect.call_patterns import may_hold_call
 from streams.detect.engine import DetectionEngine
 from streams.detect.language import detect_language, language_and_words
+from streams.detect.language_letters import LatinStopwords, script_language
 from streams.detect.mentions import MentionFinder
 from streams.records import Article
 from tests.eval.score_detection import HERE, _article, load_passages
@@ -149,8 +150,17 @@ def test_captions_of_the_passages_match_their_definition(texts: list[str]) -> No
 # ---------------------------------------------------------------- language and letter runs
 
 
+_LATIN_STOPWORDS = LatinStopwords(language._STOPWORDS)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _language_model_loaded() -> None:
+    language._model()  # loaded before the examples that hypothesis times (about a second on first use)
+
+
 def _reference_detect_language(text: str, declared: str | None = None) -> str | None:
-    """The tagger by its definition: Unicode word runs, English by stopwords when plain, else the model."""
+    """The tagger by its definition: Unicode word runs, English by stopwords when plain, else the letters'
+    decisions (``language_letters``), else the model."""
     if declared:
         return declared.split("-")[0].lower()
     raw = text[: language._SAMPLE_CHARS]
@@ -159,12 +169,14 @@ def _reference_detect_language(text: str, declared: str | None = None) -> str | 
         return None
     latin = [w for w in words if max(w) < language._LATIN_END]
     if sum(map(len, latin)) < sum(map(len, words)) * language._MOSTLY_LATIN:
-        return language._model_language(raw)
+        return script_language(words, "".join(words)) or language._model_language(raw)
     counts = Counter(latin)
     scores = {code: sum(counts[w] for w in stop) for code, stop in language._STOPWORDS.items()}
     english = scores.pop("en")
     if english >= 3 and english >= 0.1 * len(latin) and english > 2 * max(scores.values()):
         return "en"
+    if len(latin) == len(words) and (found := _LATIN_STOPWORDS.language(latin)):
+        return found
     return language._model_language(" ".join(latin) if len(latin) < len(words) else raw)
 
 
