@@ -98,8 +98,9 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     letters = "".join(words)
     # The letters beyond Latin bound the Latin words' share from above: most texts in other scripts are
     # told apart here without looking at each word.
-    if len(letters) - sum(map(len, _BEYOND_LATIN.findall(letters))) >= len(letters) * _MOSTLY_LATIN:
-        latin = [word for word in words if max(word) < _LATIN_END]
+    beyond = sum(map(len, _BEYOND_LATIN.findall(letters)))
+    if len(letters) - beyond >= len(letters) * _MOSTLY_LATIN:
+        latin = [word for word in words if max(word) < _LATIN_END] if beyond else words
         if sum(map(len, latin)) >= len(letters) * _MOSTLY_LATIN:
             # Nearly all Latin script: a menu line or caption in another script does not decide the language.
             found = _plain_english(Counter(filter(_IS_STOPWORD, latin)), _LANGUAGES_OF, len(latin))

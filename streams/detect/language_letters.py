@@ -12,6 +12,7 @@ goes to py3langid. Measured against py3langid on 26,414 texts in 75 languages (b
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 _MIN_LETTERS = 40  # fewer (a headline) and the model decides
@@ -70,9 +71,9 @@ class LatinStopwords:
         """es, fr, de or tr when that language's stopwords clearly lead in ``words`` (all Latin script)."""
         scores = [0] * len(self._codes)
         languages_of = self._languages_of
-        for word in words:
-            for index in languages_of.get(word, ()):
-                scores[index] += 1
+        for word, count in Counter(filter(languages_of.__contains__, words)).items():
+            for index in languages_of[word]:
+                scores[index] += count
         best = max(range(len(scores)), key=scores.__getitem__)
         lead = scores[best]
         runner_up = max(score for index, score in enumerate(scores) if index != best)
