@@ -59,6 +59,8 @@ _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 QUOTE_SHARE = 0.5  # a sentence with at least this share of its characters inside quotation marks is a quote
 MIN_SHARED_CHARS = 250  # one shared sentence is copy evidence only when at least this long
 MIN_COVER = 0.45  # without the lead, the share of the longer text the shared sentences must make up
+MANY_SENTENCES = 10  # without the lead, this many shared sentences or more ...
+MIN_EQUAL_SHARE = 0.25  # ... must include this share of sentences equal after folding
 ANCHOR_CHARS = 32  # characters of a sentence's start and end used as anchors (about six words)
 ANCHOR_CHARS_NO_SPACE = 12  # the same where words are not separated (Chinese, Japanese)
 WORD_GATE = 0.5  # fuzzy matching only when this share of the shorter text's distinct words is in the other
@@ -114,7 +116,7 @@ def _is_quote(raw: str) -> bool:
     return inside >= QUOTE_SHARE * max(1, len(raw.strip()))
 
 
-def _marked(folded: str) -> str:
+def _marked(folded: str, spaced: bool = True) -> str:
     """The text with every sentence break (a final mark and the space after it, a full-width final mark, a
     line break) turned into ``_SEPARATOR``: a few C-speed replacements instead of a regex pass."""
     if "\r" in folded:
@@ -123,7 +125,8 @@ def _marked(folded: str) -> str:
         if mark in folded:
             folded = folded.replace(mark + " ", _SEPARATOR).replace(mark + "\n", _SEPARATOR)
     if not folded.isascii():
-        for mark in _FULL_WIDTH_MARKS:
+        # NFKC made the full-width ！？； ASCII; without spaces they end a sentence as they are
+        for mark in _FULL_WIDTH_MARKS if spaced else (*_FULL_WIDTH_MARKS, "!", "?", ";"):
             if mark in folded:
                 folded = folded.replace(mark, _SEPARATOR)
     return folded.replace("\n", _SEPARATOR)
@@ -154,7 +157,7 @@ def passages(text: str, *, min_words: int = 5) -> Passages:
     """The sentences of ``text`` worth comparing: at least ``min_words`` words (2.5 characters per word
     where the script has no spaces), quotations left out."""
     spaced = is_spaced(text)
-    marked = _marked(fold(text))
+    marked = _marked(fold(text), spaced)
     pieces = marked.split(_SEPARATOR)
     normalised = _words_only(marked)
     if spaced:
@@ -206,7 +209,14 @@ class Shared:
         of itself; a truncated copy keeps the lead, a copy with a new intro shares most of the other.
         """
         enough = self.sentences >= 2 or self.chars >= MIN_SHARED_CHARS
-        return self.share >= threshold and enough and (self.lead or self.cover >= MIN_COVER)
+        if self.share < threshold or not enough:
+            return False
+        return self.lead or (self.cover >= MIN_COVER and self._kept_verbatim())
+
+    def _kept_verbatim(self) -> bool:
+        """Without the lead, many shared sentences must be partly verbatim: two outlets relaying one
+        communique paraphrase nearly every sentence of it, a copy keeps most as they were."""
+        return self.sentences < MANY_SENTENCES or self.exact >= MIN_EQUAL_SHARE * self.sentences
 
 
 NOTHING = Shared(0.0, 0, 0.0, False, 0)

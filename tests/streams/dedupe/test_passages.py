@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from streams.dedupe.passage_index import (
     sample_keys,
     sample_keys_of,
 )
-from streams.dedupe.passages import passages, shared
+from streams.dedupe.passages import Shared, passages, shared
 from streams.dedupe.verify import shingle_code
 from streams.records import Article
 from streams.settings.dedupe import DedupeSettings
@@ -235,10 +236,81 @@ def test_dedupe_check_json_shows_the_deciding_measure(
     (duplicate,) = report["groups"][0]["duplicates"]
     assert duplicate["method"] == "sentences" and duplicate["shared_sentences"] >= 0.5
     assert duplicate["agency"] == "AFP" and report["thresholds"]["sentence_threshold"] == 0.5
+    assert duplicate["measure"]["name"] == "shared_sentences"
+    assert duplicate["measure"]["value"] == duplicate["shared_sentences"]
+    assert duplicate["measure"]["threshold"] == 0.5  # only the wire credits AFP: the bar stays
     decided = {d["id"]: d for d in report["decisions"]}
     assert decided["copy"]["syndicated_from"] == "wire" and decided["copy"]["similarity"] >= 0.5
+    assert decided["wire"]["measure"] is None
     args = parser.parse_args(
         ["dedupe-check", str(feed), "--json", "--sentences", "--sentence-threshold", "1.0"]
     )
     assert args.func(args) == 0
     assert orjson.loads(capsys.readouterr().out)["duplicates"] == 0
+    args = parser.parse_args(["dedupe-check", str(feed), "--json"])  # on by default now
+    assert args.func(args) == 0
+    assert orjson.loads(capsys.readouterr().out)["duplicates"] == 1
+    args = parser.parse_args(["dedupe-check", str(feed), "--json", "--no-sentences"])
+    assert args.func(args) == 0
+    assert orjson.loads(capsys.readouterr().out)["duplicates"] == 0
+
+
+def test_the_sentence_check_is_on_by_default() -> None:
+    assert DedupeSettings().passage_cache_size > 0
+    wire, copy = _article("wire", WIRE, site="paper-a"), _article("copy", COPY, 30, site="paper-b")
+    decisions = DedupeIndex(DedupeSettings(), observe=False).check_and_add_batch([wire, copy], now=T0)
+    assert decisions[1].method == "sentences" and decisions[1].syndicated_from == "wire"
+
+
+# Real-script sentences: splitting and folding (each as an outlet would print it).
+CHINESE = "新华社北京3月3日电 国家统计局今天发布数据显示，今年前两个月全国规模以上工业增加值同比增长百分之五点二。其中制造业增长百分之五点八！高技术制造业增长百分之七点一？专家表示，工业生产总体保持稳定；市场需求逐步恢复。"
+ARABIC = (
+    "أكد وزير الخارجية أن المملكة تدعم جميع الجهود الرامية إلى وقف إطلاق النار في المنطقة. "
+    "وأضاف أن الاجتماع المقبل سيعقد في الرياض خلال الأسبوع القادم؟ "
+    "وشدد على أهمية التعاون بين الدول العربية؛ وذلك لمواجهة التحديات المشتركة"
+)
+VIETNAMESE = (
+    "Tối 1.5, Tổng thư ký Quốc hội Bùi Văn Cường cho biết Ủy ban Thường vụ Quốc hội đã thông qua nghị quyết. "
+    "Nghị quyết được thông qua ngày 26.4 theo đề nghị của Viện kiểm sát nhân dân tối cao."
+)
+
+
+def test_chinese_splits_on_full_width_marks_without_spaces() -> None:
+    found = passages(CHINESE)
+    # 。！？； end sentences (NFKC turns the last three ASCII: they still do, without a space after them);
+    # the last clause, 8 characters, is too short to compare (5 words = 12 characters without spaces)
+    assert not found.spaced and len(found.sentences) == 4
+    assert found.sentences[1:] == ("其中制造业增长百分之五点八", "高技术制造业增长百分之七点一", "专家表示 工业生产总体保持稳定")
+    assert len(anchor_keys(found)) == sum(len(ends) for ends in found.anchors) >= 5
+
+
+def test_arabic_splits_on_its_marks_and_folds_letter_variants() -> None:
+    found = passages(ARABIC)
+    assert found.spaced and len(found.sentences) == 3  # ؟ and ؛ end sentences; a 4-word clause is skipped
+    # alef with hamza -> bare alef, ta marbuta -> ha, alef maqsura -> ya; punctuation gone
+    assert found.sentences[0].startswith("اكد وزير الخارجيه ان المملكه")
+    variant = ARABIC.replace("إلى", "الى").replace("ة", "ه")
+    assert passages(variant).sentences == found.sentences
+    assert shared(found, passages(variant)).exact == 3
+
+
+def test_vietnamese_keeps_its_letters_and_splits_at_sentence_marks_only() -> None:
+    found = passages(VIETNAMESE)
+    assert len(found.sentences) == 2  # "1.5" and "26.4" are dates, not sentence ends
+    assert found.sentences[0].startswith("tối 1 5 tổng thư ký quốc hội bùi văn cường")
+
+
+def test_equal_sentences_match_without_fuzzy_matching() -> None:
+    text = "\n\n".join(WIRE)
+    found = passages(text)
+    evidence = shared(found, passages(text.replace("Tuesday", "Tuesday")), bar=0.5)
+    assert evidence.exact == evidence.sentences == len(found.sentences) and evidence.share == 1.0
+
+
+def test_without_the_lead_many_shared_sentences_must_be_partly_verbatim() -> None:
+    """Two outlets relaying one communique paraphrase each of its sentences (a hard negative of the copy
+    set: 26 sentences nearly matched, 5 equal); a copy without the lead keeps most sentences verbatim."""
+    relayed = Shared(share=0.83, sentences=26, cover=0.64, lead=False, chars=3000, exact=5)
+    assert not relayed.is_copy(0.5)
+    assert replace(relayed, exact=20).is_copy(0.5) and replace(relayed, lead=True).is_copy(0.5)
+    assert replace(relayed, sentences=4, exact=0).is_copy(0.5)  # a short copy may be edited throughout
