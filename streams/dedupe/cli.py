@@ -55,16 +55,22 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help="shared-sentence share at which a candidate is a copy (syndication; default: settings)",
     )
-    parser.add_argument(
+    sentences = parser.add_mutually_exclusive_group()
+    sentences.add_argument(
         "--sentences",
         action="store_true",
-        help="turn on the shared-sentence check for edited agency copies (off in the live pipeline)",
+        help="the shared-sentence check for edited agency copies even where the settings turn it off",
+    )
+    sentences.add_argument(
+        "--no-sentences",
+        action="store_true",
+        help="without the shared-sentence check (the shingle check alone)",
     )
     parser.set_defaults(func=handler)
     return parser
 
 
-# Articles whose sentences the offline check keeps when --sentences turns the check on.
+# Articles whose texts the offline check keeps when --sentences turns the check on.
 SENTENCE_CHECK_ARTICLES = 20_000
 
 
@@ -81,6 +87,8 @@ def _settings(args: argparse.Namespace) -> DedupeSettings:
         changes["sentence_threshold"] = args.sentence_threshold
     if getattr(args, "sentences", False) and base.passage_cache_size == 0:
         changes["passage_cache_size"] = SENTENCE_CHECK_ARTICLES
+    if getattr(args, "no_sentences", False):
+        changes["passage_cache_size"] = 0
     return base.model_copy(update=changes) if changes else base
 
 

@@ -74,6 +74,21 @@ def _item(decided: Decided) -> dict[str, Any]:
     return {"id": decided.article.id, "source": decided.source, "title": decided.article.title}
 
 
+def measure(decision: DedupeDecision, settings: DedupeSettings) -> dict[str, Any] | None:
+    """The measure that decided a duplicate, its value and the threshold it passed (None for a unique)."""
+    if decision.duplicate_of is None:
+        return None
+    if decision.outcome != "near":
+        return {"name": "exact", "value": 1.0, "threshold": None}
+    if decision.method == "sentences":
+        share, threshold = decision.shared_sentences, decision.threshold
+        return {"name": "shared_sentences", "value": share, "threshold": threshold}
+    if decision.method == "text":
+        return {"name": "containment", "value": decision.similarity, "threshold": settings.near_threshold}
+    threshold = settings.near_estimate_threshold
+    return {"name": "estimated_containment", "value": decision.similarity, "threshold": threshold}
+
+
 def report_to_json(report: Report, settings: DedupeSettings) -> dict[str, Any]:
     """The documented machine format of ``dedupe-check --json`` (docs/dedupe.md)."""
     decisions = [
@@ -85,6 +100,7 @@ def report_to_json(report: Report, settings: DedupeSettings) -> dict[str, Any]:
             "similarity": d.decision.similarity,
             "method": d.decision.method,
             "shared_sentences": d.decision.shared_sentences,
+            "measure": measure(d.decision, settings),
             "syndicated_from": d.decision.syndicated_from,
             "agency": d.decision.agency,
             "nearest_id": d.decision.nearest_id,
@@ -103,6 +119,7 @@ def report_to_json(report: Report, settings: DedupeSettings) -> dict[str, Any]:
                     "similarity": d.decision.similarity,
                     "method": d.decision.method,
                     "shared_sentences": d.decision.shared_sentences,
+                    "measure": measure(d.decision, settings),
                     "agency": d.decision.agency,
                 }
                 for d in dups
@@ -120,6 +137,7 @@ def report_to_json(report: Report, settings: DedupeSettings) -> dict[str, Any]:
             "near_threshold": settings.near_threshold,
             "near_estimate_threshold": settings.near_estimate_threshold,
             "sentence_threshold": settings.sentence_threshold,
+            "sentence_agency_bonus": settings.sentence_agency_bonus,
             "window_days": settings.window_days,
         },
         "groups": groups,
@@ -140,7 +158,9 @@ def report_to_text(report: Report) -> str:
         for d in dups:
             similarity = "" if d.decision.similarity is None else f"{d.decision.similarity:.3f}"
             method = f" {d.decision.method}" if d.decision.method else ""
-            lines.append(f"  = {d.article.id}  {d.decision.outcome}{method} {similarity}  ({d.source})")
+            agency = f" [{d.decision.agency}]" if d.decision.agency else ""
+            decided = f"{d.decision.outcome}{method} {similarity}{agency}"
+            lines.append(f"  = {d.article.id}  {decided}  ({d.source})")
     near_misses = sorted(
         (d for d in report.decided if d.decision.nearest_similarity is not None),
         key=lambda d: d.decision.nearest_similarity or 0.0,
