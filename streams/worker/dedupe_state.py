@@ -138,8 +138,9 @@ class SharedDedupe:
         An entry another worker wrote earlier in the log than ours and that ours copies makes ours a
         duplicate of it: article id -> the new decision. Call ``forget`` with the keys that lost.
         """
-        late, self._late = self._late, []
-        late.sort(key=lambda other: self.offsets.get(other, -1))
+        # Still held (not tombstoned since), in log order.
+        late = sorted((self.offsets[other], other) for other in self._late if other in self.offsets)
+        self._late = []
         changed: dict[str, DedupeDecision] = {}
         earlier: set[str] = set()  # the late entries before the current one of ours: grows as ours go on
         position = 0
@@ -147,8 +148,8 @@ class SharedDedupe:
             own_offset = self.offsets.get(key)
             if own_offset is None or key not in self.fingerprints:
                 continue
-            while position < len(late) and self.offsets.get(late[position], own_offset) < own_offset:
-                earlier.add(late[position])
+            while position < len(late) and late[position][0] < own_offset:
+                earlier.add(late[position][1])
                 position += 1
             holder = self.index.exact_holder(self.fingerprints[key])
             older = holder is not None and self.offsets.get(holder, own_offset) < own_offset

@@ -15,6 +15,7 @@ from streams.worker.dedupe_state import FINGERPRINT, REPORTS, TEXT, LogRecord, S
 from tests.integration.seed_articles import republished, seed_article
 
 SETTINGS = Settings()
+EXTRA = "\n\nThe ministry said further talks between the two delegations would be held in the capital soon.\n"
 
 
 class _Worker:
@@ -149,3 +150,20 @@ def test_eviction_returns_tombstones_for_the_fingerprint_and_its_reports(
     other = _Worker()
     other.catch_up(log + tombstones)
     assert other.shared.fingerprints == {} and other.shared.reports == {}
+
+
+def test_a_late_entry_tombstoned_before_the_settle_does_not_hide_the_later_ones(seeds_dir: Path) -> None:
+    """Regression: a late entry whose tombstone was applied first stopped the walk over the late entries."""
+    one, two = seed_article(seeds_dir, "000"), seed_article(seeds_dir, "002")
+    near_one = one.replace(id="000-longer", url="https://longer.example/000", text=one.text + EXTRA)
+    near_two = two.replace(id="002-longer", url="https://longer.example/002", text=two.text + EXTRA)
+    a, b, d, c, log = _Worker(), _Worker(), _Worker(), _Worker(), []
+    decided = {
+        name: worker.stage.decide([(None, article.to_json())])
+        for name, worker, article in (("a", a, one), ("b", b, near_one), ("d", d, two), ("c", c, near_two))
+    }
+    for name, worker in (("a", a), ("b", b), ("d", d), ("c", c)):
+        _write(log, worker, decided[name])
+    # b lost to a: its tombstones follow; c applies b's entry, then that tombstone, before it settles
+    assert _duplicates(_finish(log, b, decided["b"])) == {near_one.id: one.id}
+    assert _duplicates(_finish(log, c, decided["c"])) == {near_two.id: two.id}
