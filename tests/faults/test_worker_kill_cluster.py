@@ -24,13 +24,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from kafka import KafkaProducer
 from pytest_httpserver import HTTPServer
 
 from streams.records import Article
 from streams.topics import ARTICLES_RAW, ARTICLES_UNIQUE
 from tests.faults.helpers import OwnBroker, Receiver, port_open, report, serve_receiver
 from tests.faults.test_worker_kill_alerts import event_article
-from tests.integration.kafka_io import produce_articles, read_all
+from tests.integration.kafka_io import read_all
 from tests.integration.stories import StoryWriter
 from tests.pipeline_harness import Pipeline, metric_sum, wait_for
 
@@ -102,6 +103,17 @@ def private_broker(tmp_path: Path) -> Iterator[OwnBroker]:
         broker.stop()
 
 
+def _produce(bootstrap: str, topic: str, articles: list[Article]) -> None:
+    """The backlog, keyed by URL with acks=all as the connectors send; waits for every ack however slow."""
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=20)
+    try:
+        for article in articles:
+            producer.send(topic, key=article.url.encode(), value=article.to_json())
+        producer.flush(300)
+    finally:
+        producer.close(30)
+
+
 def _metric(pipe: Pipeline, name: str) -> float:
     try:
         return metric_sum(pipe.worker_metrics(), name)
@@ -139,7 +151,7 @@ def run_cluster_kill(tmp_path: Path, bootstrap: str, httpserver: HTTPServer, siz
             240,
             "three workers sharing the partitions",
         )
-        produce_articles(bootstrap, f"{prefix}{ARTICLES_RAW}", work.articles)
+        _produce(bootstrap, f"{prefix}{ARTICLES_RAW}", work.articles)
         produced = time.monotonic()
 
         def taken() -> float:
