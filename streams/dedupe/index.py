@@ -227,7 +227,11 @@ class DedupeIndex:
             return self._syndicated(probe, decision)
         if fp.shingle_count < self.settings.min_shingles:
             reason = f"{fp.shingle_count} shingles: too short for the near-duplicate layer"
-            return DedupeDecision(UNIQUE, None, None, reason)
+            short = DedupeDecision(UNIQUE, None, None, reason)
+            # Chinese or Japanese has one word shingle per clause: its copies are found by sentences alone
+            if self.copies.enabled and not probe.copy.spaced():
+                return self._shared_sentences(probe, short)
+            return short
         decision = self._near(probe)
         if decision.outcome == NEAR:
             return self._syndicated(probe, decision)

@@ -314,3 +314,26 @@ def test_without_the_lead_many_shared_sentences_must_be_partly_verbatim() -> Non
     assert not relayed.is_copy(0.5)
     assert replace(relayed, exact=20).is_copy(0.5) and replace(relayed, lead=True).is_copy(0.5)
     assert replace(relayed, sentences=4, exact=0).is_copy(0.5)  # a short copy may be edited throughout
+
+
+def test_an_edited_chinese_copy_is_found_by_sentences_alone() -> None:
+    """Regression: Chinese has about one word shingle per clause, so a whole article stayed under
+    ``min_shingles`` and skipped the sentence check (both copies were kept as unique)."""
+    wire = (
+        "新华社北京3月3日电 国家统计局今天发布数据显示，今年前两个月全国规模以上工业增加值同比增长百分之五点二。"
+        "其中制造业增长百分之五点八，高技术制造业增长百分之七点一。"
+        "从企业类型看，国有控股企业增加值增长百分之四点六，私营企业增长百分之五点九。"
+        "专家表示，工业生产总体保持稳定，市场需求正在逐步恢复，企业预期持续改善。"
+    )
+    copy = (
+        "国家统计局今天发布的数据显示，今年前两个月全国规模以上工业增加值同比增长百分之五点二。"
+        "其中制造业增长百分之五点八，高技术制造业增长百分之七点一。"
+        "从企业类型看，国有控股企业增加值增长百分之四点六，私营企业增长百分之五点九。"
+        "专家认为，工业生产总体保持稳定，市场需求正在逐步恢复。"
+    )
+    first = Article(id="xinhua", url="https://a.example/1", title="工业", text=wire, published=T0)
+    second = Article(id="paper", url="https://b.example/2", title="工业", text=copy, published=T0 + timedelta(hours=1))
+    index = DedupeIndex(DedupeSettings(), observe=False)
+    kept, copied = index.check_and_add_batch([first, second], now=T0 + timedelta(hours=2))
+    assert kept.outcome == "unique"
+    assert copied.method == "sentences" and copied.duplicate_of == "xinhua" and copied.agency == "Xinhua"
