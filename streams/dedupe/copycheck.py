@@ -17,6 +17,7 @@ from streams.dedupe.agencies import agency
 from streams.dedupe.passage_index import (
     CODE_GATE,
     KEPT_KEYS,
+    KEY_GATE,
     LONG_TEXT_KEYS,
     MIN_HITS,
     PassageIndex,
@@ -25,6 +26,7 @@ from streams.dedupe.passage_index import (
     code_containment,
     code_set,
     filed_anchors,
+    key_containment,
     ranked,
     sample_keys,
     spaced,
@@ -50,13 +52,25 @@ class CopyEvidence:
 class CopyProbe:
     """One article's copy-check state, each piece computed at most once and only when needed."""
 
-    __slots__ = ("_agency", "_codes", "_keys", "_passages", "_spaced", "code", "key", "shingles", "text")
+    __slots__ = (
+        "_agency",
+        "_codes",
+        "_key_set",
+        "_keys",
+        "_passages",
+        "_spaced",
+        "code",
+        "key",
+        "shingles",
+        "text",
+    )
 
     def __init__(self, key: str, text: str, code: str, shingles: int) -> None:
         self.key, self.text, self.code, self.shingles = key, text, code, shingles
         self._spaced: bool | None = None
         self._keys: list[int] | None = None
         self._codes: frozenset[int] | None = None
+        self._key_set: frozenset[int] | None = None
         self._passages: Passages | None = None
         self._agency: tuple[str | None] | None = None
 
@@ -82,6 +96,11 @@ class CopyProbe:
         if self.spaced():
             return self.keys()[:KEPT_KEYS]
         return filed_anchors(self.passages())
+
+    def key_set(self) -> frozenset[int]:
+        if self._key_set is None:
+            self._key_set = frozenset(self.keys())
+        return self._key_set
 
     def codes(self) -> frozenset[int]:
         if self._codes is None:
@@ -155,9 +174,12 @@ class CopyCheck:
             remembered = self.index.get(key)
             if remembered is None or key == probe.key or not comparable(key):
                 continue
-            code = cached_code(key) if probe.spaced() else None
-            if code is not None and code_containment(probe.codes(), code) < CODE_GATE:
-                continue
+            if probe.spaced():
+                if remembered.sampled and key_containment(probe.key_set(), remembered.sampled) < KEY_GATE:
+                    continue
+                code = cached_code(key)
+                if code is not None and code_containment(probe.codes(), code) < CODE_GATE:
+                    continue
             found = self._compare(probe, remembered, settings, best)
             if found is not None:
                 best = CopyEvidence(key, *found)
@@ -184,7 +206,8 @@ class CopyCheck:
 
     def remember(self, probe: CopyProbe) -> None:
         if self.enabled:
-            self.index.put(probe.key, probe.text, probe.filed(), probe.split())
+            sampled = probe.keys() if probe.spaced() else ()
+            self.index.put(probe.key, probe.text, probe.filed(), probe.split(), sampled)
 
     def discard(self, key: str) -> None:
         self.index.discard(key)

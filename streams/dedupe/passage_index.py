@@ -14,6 +14,7 @@ filed under the anchors of their lead and of a few sampled sentences (``passages
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
@@ -24,10 +25,12 @@ from streams.dedupe.passages import Passages, is_spaced, passages, stable_key
 
 SAMPLE_MASK = 3  # a shingle position is sampled when its code's low two bits are zero (one in four)
 KEPT_KEYS = 12  # keys a remembered article is filed under (the smallest of its sampled keys)
+BUCKET_CAP = 4  # newest articles kept per key (only uniques are remembered: copies do not fill them)
 MIN_HITS = 2  # keys an article must share with a remembered one to be compared ...
 LONG_TEXT_KEYS = 60  # ... and one more for an article with more sampled keys than this (long texts meet
 # unrelated ones on a sentence or two more often)
-CODE_GATE = 0.2  # share of the smaller shingle-code set found in the other before sentences are compared
+KEY_GATE = 0.1  # share of the smaller set of sampled keys found in the other (a cheap first gate) ...
+CODE_GATE = 0.2  # ... and of the smaller shingle-code set, before sentences are compared
 LEAD_SENTENCES = 2  # a text without spaces is filed under the anchors of its first sentences ...
 SAMPLED_SENTENCES = 4  # ... and of this many others, the same ones in any copy (smallest stable keys)
 SPACED_DENSITY = 10  # at most this many characters per word shingle: a text whose words are spaced
@@ -52,6 +55,12 @@ def sample_keys_of(codes: Sequence[str]) -> list[list[int]]:
     bounds = np.searchsorted(ordered >> 32, np.arange(len(codes) + 1)).tolist()
     keys: list[int] = (ordered & 0xFFFFFFFF).tolist()
     return [keys[bounds[i] : bounds[i + 1]] for i in range(len(codes))]
+
+
+def key_containment(mine: frozenset[int], theirs: bytes) -> float:
+    """Share of the smaller of two sets of sampled keys found in the other (``theirs`` packed)."""
+    smaller = min(len(mine), len(theirs) // 4)
+    return len(mine.intersection(memoryview(theirs).cast("I"))) / smaller if smaller else 0.0
 
 
 def code_set(code: str) -> frozenset[int]:
@@ -97,11 +106,14 @@ def ranked(hits: dict[str, int], limit: int, *, min_hits: int = 1) -> list[str]:
 class Recalled:
     """A remembered article's text, split into sentences and read for an agency credit only when asked."""
 
-    __slots__ = ("_agency", "_passages", "filed", "text")
+    __slots__ = ("_agency", "_passages", "filed", "sampled", "text")
 
-    def __init__(self, text: str, filed: frozenset[int], found: Passages | None = None) -> None:
+    def __init__(
+        self, text: str, filed: frozenset[int], found: Passages | None = None, sampled: bytes = b""
+    ) -> None:
         self.text = text
         self.filed = filed
+        self.sampled = sampled  # all its sampled keys, packed 4 bytes each (for ``key_containment``)
         self._passages = found
         self._agency: tuple[str | None] | None = None
 
@@ -119,7 +131,7 @@ class Recalled:
 class PassageIndex:
     """Recent articles' texts (an LRU of ``capacity``) and the few keys each is filed under."""
 
-    def __init__(self, capacity: int, *, bucket_cap: int = 8) -> None:
+    def __init__(self, capacity: int, *, bucket_cap: int = BUCKET_CAP) -> None:
         self.capacity = capacity
         self.bucket_cap = bucket_cap
         self._items: OrderedDict[str, Recalled] = OrderedDict()
@@ -132,12 +144,20 @@ class PassageIndex:
         """Remembered articles filed under any of ``keys``, with how many of them each shares."""
         return Counter(chain.from_iterable(filter(None, map(self._buckets.get, keys))))
 
-    def put(self, key: str, text: str, filed: Iterable[int], found: Passages | None = None) -> None:
-        """Remember ``text`` under ``filed`` keys (its sentences too when already split)."""
+    def put(
+        self,
+        key: str,
+        text: str,
+        filed: Iterable[int],
+        found: Passages | None = None,
+        sampled: Sequence[int] = (),
+    ) -> None:
+        """Remember ``text`` under ``filed`` keys (its sentences too when already split, and all of its
+        sampled keys for the first gate)."""
         if self.capacity <= 0:
             return
         self.discard(key)
-        item = Recalled(text, frozenset(filed), found)
+        item = Recalled(text, frozenset(filed), found, array("I", sampled).tobytes())
         self._items[key] = item
         for anchor in item.filed:
             bucket = self._buckets.setdefault(anchor, [])

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from array import array
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from streams.dedupe.passage_index import (
     code_containment,
     code_set,
     filed_anchors,
+    key_containment,
     sample_keys,
     sample_keys_of,
 )
@@ -212,6 +214,8 @@ def test_shingle_code_overlap_gates_the_sentence_comparison() -> None:
     wire, copy = shingle_code(np.arange(1, 401, dtype=np.uint64) << 49), ""
     assert code_containment(code_set(wire), wire) == 1.0
     assert code_containment(code_set(wire), copy) == 0.0
+    packed = array("I", [1, 2, 3, 4]).tobytes()
+    assert key_containment(frozenset({1, 2, 9}), packed) == 2 / 3 and key_containment(frozenset(), packed) == 0
 
 
 def test_copy_fields_travel_with_the_article() -> None:
