@@ -71,7 +71,7 @@ def test_a_truly_independent_second_report_confirms_it() -> None:
 def test_a_duplicate_that_is_not_a_copy_of_other_text_still_counts_its_site() -> None:
     """Only a syndicated copy (``syndicated_from``) joins the original's source; other duplicates, as
     before, name their own site (the same URL seen again is the same site anyway)."""
-    event, report = _wire_event()
+    _, report = _wire_event()
     same_url = _article("wire-a2", "paper-b.example", WIRE, 20).replace(duplicate_of="wire-a")
     (reissued,) = duplicate_reports([report], same_url)
     assert reissued.sources == ("paper-b.example",)
