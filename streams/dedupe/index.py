@@ -444,8 +444,10 @@ class DedupeIndex:
             why = f"same {outcome.removeprefix('exact_')} as {theirs.article_id}"
             return DedupeDecision(outcome, theirs.article_id, 1.0, why)
         fp = mine.fingerprint
-        if fp.shingle_count < self.settings.min_shingles:
-            return None
+        found = self._late_near(key, fp, others) if fp.shingle_count >= self.settings.min_shingles else None
+        return found if found is not None or not self.copies.enabled else self._late_copy(key, fp, others)
+
+    def _late_near(self, key: str, fp: Fingerprint, others: Collection[str]) -> DedupeDecision | None:
         keys = self.lookups.keys
         near = sorted(set(unpacked(members(self.bands, band_lookups(fp)))))
         slots = [slot for slot in near if keys[slot] in others]
@@ -471,6 +473,45 @@ class DedupeIndex:
         score, _, method = best
         reason = f"contains or is contained in {other} ({method} containment {score:.3f}, found late)"
         return DedupeDecision(NEAR, other, round(score, 4), reason, method=method)
+
+    def _late_copy(self, key: str, fp: Fingerprint, others: Collection[str]) -> DedupeDecision | None:
+        """The shared-sentence check of entry ``key`` against ``others`` only."""
+        text = self.remembered_text(key)
+        if text is None:
+            return None
+        lookups = self.lookups
+
+        def comparable(other: str) -> bool:
+            slot = lookups.slot_of.get(other)
+            return (
+                other in others
+                and slot is not None
+                and abs(int(lookups.published[slot]) - fp.published) <= self.window_seconds
+            )
+
+        probe = CopyProbe(key, text, self.texts.peek(key) or "", fp.shingle_count)
+        found = self.copies.best(probe, [], comparable, self.texts.peek)
+        other = None if found is None else self._article_id(lookups.slot_of[found.key])
+        if found is None or other is None:
+            return None
+        share = round(found.share, 4)
+        reason = f"shares {found.share:.3f} of the shorter text's sentences with {other} (found late)"
+        return DedupeDecision(
+            NEAR, other, share, reason, method="sentences", shared_sentences=share, syndicated_from=other,
+            agency=found.agency, threshold=round(found.threshold, 4),
+        )  # fmt: skip
+
+    def remembered_text(self, key: str) -> str | None:
+        """The text the shared-sentence check keeps for a remembered article (None when not kept)."""
+        recalled = self.copies.index.get(key)
+        return None if recalled is None else recalled.text
+
+    def remember_text(self, key: str, text: str) -> None:
+        """Keep another worker's remembered article for the shared-sentence check (after ``link_entry``)."""
+        value = self.fingerprints.get(key)
+        if value is not None and self.copies.enabled:
+            shingles = decode_entry(value).fingerprint.shingle_count
+            self.copies.remember(CopyProbe(key, text, self.texts.peek(key) or "", shingles))
 
     def _exact_clash(self, table_key: str, found: Remembered) -> str | None:
         """The exact layer where ``found`` meets an earlier live article within the window, if any.

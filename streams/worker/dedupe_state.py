@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 # The first byte of a log key says what the rest names: a fingerprint entry, its shingle code (so every
 # worker verifies any candidate by its text, as one worker does), or an original's reports.
-FINGERPRINT, TEXT, REPORTS = b"f", b"t", b"r"
+FINGERPRINT, TEXT, PROSE, REPORTS = b"f", b"t", b"x", b"r"  # PROSE: the text the sentence check reads
 TEXT_ENCODING = "utf-16-le"  # a shingle code is one BMP character per shingle: two bytes each
 LogRecord = tuple[bytes, bytes | None]  # key and value (None: a deletion) of one log record
 RACE_LOG_SECONDS = 60.0  # races between workers are logged at most this often
@@ -46,6 +46,10 @@ def fingerprint_record(key: str, value: bytes | None) -> LogRecord:
 
 def text_record(key: str, code: str | None) -> LogRecord:
     return TEXT + key.encode(), None if code is None else code.encode(TEXT_ENCODING)
+
+
+def prose_record(key: str, text: str | None) -> LogRecord:
+    return PROSE + key.encode(), None if text is None else text.encode()
 
 
 def reports_record(article_id: str, value: bytes | None) -> LogRecord:
@@ -61,6 +65,7 @@ class SharedDedupe:
         self.index.rebuild_lookups()
         self.reports: dict[bytes, bytes] = {}  # article id -> its reports (JSON list); event articles only
         self.offsets: dict[str, int] = {}  # fingerprint key -> log offset, for entries read from the log
+        self._prose: dict[str, str] = {}  # texts read from the log whose fingerprint comes next
         self._late: list[str] = []  # other workers' entries applied since the last ``settle``, log order
         self._raced, self._raced_logged = 0, -RACE_LOG_SECONDS
 
@@ -87,6 +92,9 @@ class SharedDedupe:
             code = self.index.texts.get(key)
             if code:
                 records.append(text_record(key, code))
+            prose = self.index.remembered_text(key)
+            if prose:
+                records.append(prose_record(key, prose))
             records.append(fingerprint_record(key, value))
         return records
 
@@ -107,10 +115,13 @@ class SharedDedupe:
             self._apply_fingerprint(name.decode(), value, offset)
         elif kind == TEXT and value is not None:  # a deletion: the fingerprint's tombstone discards it
             self.index.texts.put(name.decode(), bytes(value).decode(TEXT_ENCODING))
+        elif kind == PROSE and value is not None:  # kept until its fingerprint is applied
+            self._prose[name.decode()] = bytes(value).decode()
         if written_at:
             dedupe_metrics.CHANGELOG_LAG.observe(max(0.0, time.time() - written_at))
 
     def _apply_fingerprint(self, key: str, value: bytes | None, offset: int) -> None:
+        prose = self._prose.pop(key, None)
         if value is None:
             if key in self.fingerprints:
                 del self.fingerprints[key]
@@ -126,6 +137,8 @@ class SharedDedupe:
             return  # a copy of an earlier entry: its writer finds that one when it settles, and drops it
         self.fingerprints[key] = value
         self.index.link_entry(key, value)
+        if prose is not None:
+            self.index.remember_text(key, prose)
         self.index.recount()
         self.offsets[key] = offset
         self._late.append(key)
@@ -169,7 +182,7 @@ class SharedDedupe:
             key = fingerprint_key(article_id)
             if self.fingerprints.pop(key, None) is not None:
                 self.index.unlink_entry(key)
-                records += [text_record(key, None), fingerprint_record(key, None)]
+                records += [text_record(key, None), prose_record(key, None), fingerprint_record(key, None)]
             self.offsets.pop(key, None)
             if self.reports.pop(article_id.encode(), None) is not None:
                 records.append(reports_record(article_id, None))
@@ -183,7 +196,7 @@ class SharedDedupe:
         records: list[LogRecord] = []
         for key, article_id in forgotten:
             self.offsets.pop(key, None)
-            records += [text_record(key, None), fingerprint_record(key, None)]
+            records += [text_record(key, None), prose_record(key, None), fingerprint_record(key, None)]
             if self.reports.pop(article_id.encode(), None) is not None:
                 records.append(reports_record(article_id, None))
         return records
