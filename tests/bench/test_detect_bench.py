@@ -30,7 +30,10 @@ def _article(text: str) -> Article:
     return Article(id="a", url="", title="", text=text, published=datetime(2020, 11, 7, 12, tzinfo=UTC))
 
 
-def test_the_baseline_engine_runs_the_code_of_its_commit(bench: ModuleType, tmp_path: Path) -> None:
+def test_the_baseline_engine_runs_the_code_of_its_commit(
+    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bench, "BASELINE_TREES", tmp_path)  # not a tree per commit in var/
     articles = [_article("Putin and Macron spoke by phone on Saturday about Nagorno-Karabakh.")]
     baseline = bench.BaselineEngine("HEAD", {"one": articles})
     try:
@@ -39,7 +42,7 @@ def test_the_baseline_engine_runs_the_code_of_its_commit(bench: ModuleType, tmp_
     finally:
         baseline.close()
     head = bench.baseline_tree("HEAD")
-    assert head.parent == bench.BASELINE_TREES
+    assert head.parent == tmp_path
     assert (head / "streams" / "detect" / "engine.py").is_file()
 
 
