@@ -19,6 +19,7 @@ from streams.dedupe.passage_index import (
     KEPT_KEYS,
     KEY_GATE,
     LONG_TEXT_KEYS,
+    LOOKUP_KEYS,
     MIN_HITS,
     PassageIndex,
     Recalled,
@@ -160,10 +161,11 @@ class CopyCheck:
         comparable: Callable[[str], bool],
         cached_code: Callable[[str], str | None],
     ) -> CopyEvidence | None:
-        hits = self.index.hits(probe.keys())
+        keys = probe.keys()
+        hits = self.index.hits(keys[:LOOKUP_KEYS] if probe.spaced() else keys)
         if not hits:
             return None
-        wanted = MIN_HITS + (len(probe.keys()) > LONG_TEXT_KEYS)
+        wanted = MIN_HITS + (len(keys) > LONG_TEXT_KEYS)
         candidates = ranked(hits, CANDIDATES, min_hits=wanted)
         candidates += [
             key for key in lsh_keys[:CANDIDATES] if hits.get(key, 0) >= wanted and key not in candidates

@@ -25,7 +25,9 @@ from streams.dedupe.passages import Passages, is_spaced, passages, stable_key
 
 SAMPLE_MASK = 3  # a shingle position is sampled when its code's low two bits are zero (one in four)
 KEPT_KEYS = 12  # keys a remembered article is filed under (the smallest of its sampled keys)
-BUCKET_CAP = 4  # newest articles kept per key (only uniques are remembered: copies do not fill them)
+LOOKUP_KEYS = 3 * KEPT_KEYS  # keys an article looks up (its smallest): all of a remembered article's filed
+# keys that it has are among them unless it is over three times longer
+BUCKET_CAP = 2  # newest articles kept per key (only uniques are remembered: copies do not fill them)
 MIN_HITS = 2  # keys an article must share with a remembered one to be compared ...
 LONG_TEXT_KEYS = 60  # ... and one more for an article with more sampled keys than this (long texts meet
 # unrelated ones on a sentence or two more often)
