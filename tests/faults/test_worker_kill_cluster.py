@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from kafka import KafkaProducer
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from pytest_httpserver import HTTPServer
 
 from streams.records import Article
@@ -115,6 +115,16 @@ def _produce(bootstrap: str, topic: str, articles: list[Article]) -> None:
         producer.close(30)
 
 
+def _records_on(bootstrap: str, topic: str) -> int:
+    """How many records ``topic`` holds: the sum of its partitions' end offsets (nothing is deleted here)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        return sum(consumer.end_offsets(partitions).values()) if partitions else 0
+    finally:
+        consumer.close()
+
+
 def _metric(pipe: Pipeline, name: str) -> float:
     try:
         return metric_sum(pipe.worker_metrics(), name)
@@ -169,7 +179,7 @@ def run_cluster_kill(tmp_path: Path, bootstrap: str, httpserver: HTTPServer, siz
         progress_at = [time.monotonic()]
 
         def stored_all() -> bool:
-            stored = len(read_all(bootstrap, f"{prefix}{ARTICLES_UNIQUE}", timeout=5))
+            stored = _records_on(bootstrap, f"{prefix}{ARTICLES_UNIQUE}")
             if time.monotonic() - progress_at[0] > 30:  # a stalled drain shows as a flat line
                 progress_at[0] = time.monotonic()
                 print(
@@ -194,7 +204,10 @@ def run_cluster_kill(tmp_path: Path, bootstrap: str, httpserver: HTTPServer, siz
         for pipe in pipes:
             pipe.stop_all()
 
-    stored = [Article.from_json(v) for v in read_all(bootstrap, f"{prefix}{ARTICLES_UNIQUE}", timeout=30)]
+    unique_topic = f"{prefix}{ARTICLES_UNIQUE}"
+    records = _records_on(bootstrap, unique_topic)
+    stored = [Article.from_json(v) for v in read_all(bootstrap, unique_topic, expect=records, timeout=300)]
+    assert len(stored) == records, f"read {len(stored)} of the {records} records on {unique_topic}"
     kinds: dict[str, set[bool]] = collections.defaultdict(set)
     for article in stored:
         kinds[article.id].add(article.duplicate_of is not None)
