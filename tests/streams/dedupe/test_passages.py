@@ -215,7 +215,9 @@ def test_shingle_code_overlap_gates_the_sentence_comparison() -> None:
     assert code_containment(code_set(wire), wire) == 1.0
     assert code_containment(code_set(wire), copy) == 0.0
     packed = array("I", [1, 2, 3, 4]).tobytes()
-    assert key_containment(frozenset({1, 2, 9}), packed) == 2 / 3 and key_containment(frozenset(), packed) == 0
+    assert (
+        key_containment(frozenset({1, 2, 9}), packed) == 2 / 3 and key_containment(frozenset(), packed) == 0
+    )
 
 
 def test_copy_fields_travel_with_the_article() -> None:
@@ -284,7 +286,11 @@ def test_chinese_splits_on_full_width_marks_without_spaces() -> None:
     # 。！？； end sentences (NFKC turns the last three ASCII: they still do, without a space after them);
     # the last clause, 8 characters, is too short to compare (5 words = 12 characters without spaces)
     assert not found.spaced and len(found.sentences) == 4
-    assert found.sentences[1:] == ("其中制造业增长百分之五点八", "高技术制造业增长百分之七点一", "专家表示 工业生产总体保持稳定")
+    assert found.sentences[1:] == (
+        "其中制造业增长百分之五点八",
+        "高技术制造业增长百分之七点一",
+        "专家表示 工业生产总体保持稳定",
+    )
     assert len(anchor_keys(found)) == sum(len(ends) for ends in found.anchors) >= 5
 
 
@@ -336,7 +342,9 @@ def test_an_edited_chinese_copy_is_found_by_sentences_alone() -> None:
         "专家认为，工业生产总体保持稳定，市场需求正在逐步恢复。"
     )
     first = Article(id="xinhua", url="https://a.example/1", title="工业", text=wire, published=T0)
-    second = Article(id="paper", url="https://b.example/2", title="工业", text=copy, published=T0 + timedelta(hours=1))
+    second = Article(
+        id="paper", url="https://b.example/2", title="工业", text=copy, published=T0 + timedelta(hours=1)
+    )
     index = DedupeIndex(DedupeSettings(), observe=False)
     kept, copied = index.check_and_add_batch([first, second], now=T0 + timedelta(hours=2))
     assert kept.outcome == "unique"
