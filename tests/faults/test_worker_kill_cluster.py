@@ -91,11 +91,27 @@ def backlog(size: Size) -> Backlog:
     return Backlog(mixed, size.copies, alerts)
 
 
+def _sockets_on(port: int) -> int:
+    """Sockets of any state bound to local ``port`` (a TIME_WAIT left by a broker that just stopped, or a
+    client's ephemeral port, makes the broker's bind fail although nothing listens)."""
+    found = 0
+    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        if table.exists():
+            lines = table.read_text().splitlines()[1:]
+            found += sum(1 for line in lines if int(line.split()[1].rsplit(":", 1)[1], 16) == port)
+    return found
+
+
 @pytest.fixture
 def private_broker(tmp_path: Path) -> Iterator[OwnBroker]:
     busy = [p for p in (BROKER_PORT, BROKER_PORT + 1) if port_open(p)]
     if busy:
         pytest.fail(f"ports {busy} are in use (another run of this test?); this test's broker needs them")
+    wait_for(  # TIME_WAIT lasts 60 s
+        lambda: not any(_sockets_on(p) for p in (BROKER_PORT, BROKER_PORT + 1)),
+        120,
+        "ports 39292/3 to be free",
+    )
     broker = OwnBroker(tmp_path / "kafka", port=BROKER_PORT)
     broker.start()
     try:
