@@ -3,9 +3,10 @@
 One pass per raw article: an undecodable record is dead-lettered; every decoded article goes to
 ``articles.unique`` (the article store replay reads; duplicates keyed by their original's id and marked
 with ``duplicate_of``); a unique article goes through the detectors, a duplicate re-issues its
-original's reports with its own evidence (so the merge stage counts its source). Event reports go to
-``events`` keyed by event id. Doing both in one agent means each article crosses Kafka into the worker
-once, not twice.
+original's reports with its own evidence (so the merge stage counts its source); a near duplicate is
+also detected on its own text and reports the events its original's reports lack, so the events found do
+not depend on which of two near copies arrived first (issue 19). Event reports go to ``events`` keyed by
+event id. Doing both in one agent means each article crosses Kafka into the worker once, not twice.
 
 A batch is handled in two calls: ``decide`` (dedupe and detection; the shared state is updated) and
 ``finish`` (the outputs), so the worker can settle races with other workers in between
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import orjson
 
-from streams.dedupe.index import DedupeDecision
+from streams.dedupe.index import NEAR, DedupeDecision
 from streams.dedupe.keys import fingerprint_key
 from streams.detect.engine import DetectionEngine
 from streams.events.reports import duplicate_reports
@@ -49,7 +50,7 @@ class DecidedBatch:
     """A batch decided and its unique articles detected, before its outputs are made (``finish``)."""
 
     articles: list[tuple[Article, DedupeDecision | None]] = field(default_factory=list)
-    detected: dict[str, list[Event]] = field(default_factory=dict)  # unique article id -> its reports
+    detected: dict[str, list[Event]] = field(default_factory=dict)  # unique or near-copy id -> its reports
     remembered: list[str] = field(default_factory=list)  # fingerprint keys remembered, in order
     new_reports: list[tuple[str, bytes]] = field(default_factory=list)  # article id -> reports JSON stored
     dead: list[Record] = field(default_factory=list)
@@ -103,6 +104,8 @@ class ArticleStage:
                 self._detect(article, batch)
             elif decision is None:
                 self._detect(article, batch)
+            elif decision.outcome == NEAR:  # its text differs: it may report what its original does not
+                self._detect(article, batch, store=False)
         return batch
 
     def finish(
@@ -135,7 +138,8 @@ class ArticleStage:
                     agency=decision.agency,
                 )
                 out.unique.append((decision.duplicate_of.encode(), marked.to_json()))
-                self._reissue(marked, out)
+                own = batch.detected.get(article.id, ()) if decision.outcome == NEAR else ()
+                self._reissue(marked, own, out)
             else:
                 uniques += 1
                 out.unique.append((article.id.encode(), article.to_json()))
@@ -179,16 +183,22 @@ class ArticleStage:
             log.exception("dedupe failed; passing article on as unique", extra={"article_id": article.id})
             return None
 
-    def _detect(self, article: Article, batch: DecidedBatch) -> None:
+    def _detect(self, article: Article, batch: DecidedBatch, store: bool = True) -> None:
+        """Detect ``article``'s events; ``store``: keep them as an original's reports (not a near copy's)."""
         started = time.perf_counter()
         try:
             reports = list(self.engine.detect(article).events)
-            if reports:
+            if reports and store:
                 stored = orjson.dumps([r.to_dict() for r in reports])
                 self.article_events[article.id.encode()] = stored
                 batch.new_reports.append((article.id, stored))
         except Exception:
             self._detect_errors.inc()
+            if not store:  # a near copy still carries its original's reports
+                log.exception(
+                    "detection of a near copy failed; its own reports skipped", extra={"stage": "detect"}
+                )
+                return
             log.exception("detection failed; article dead-lettered", extra={"stage": "detect"})
             batch.dead.append((article.id.encode(), article.to_json()))
             return
@@ -203,10 +213,13 @@ class ArticleStage:
             return []
         return duplicate_reports([Event.from_dict(data) for data in orjson.loads(known)], duplicate)
 
-    def _reissue(self, duplicate: Article, out: ArticleOutputs) -> None:
-        """Count the duplicate's source for its original's events (no second detection)."""
+    def _reissue(self, duplicate: Article, own: Sequence[Event], out: ArticleOutputs) -> None:
+        """Count the duplicate's source for its original's events, and send ``own`` reports (a near copy's
+        own detection) of events the original's reports lack."""
         try:
             reports = self.stored_reports(duplicate)
+            known = {report.key for report in reports}
+            reports += [report for report in own if report.key not in known]
         except Exception:
             self._detect_errors.inc()
             log.exception("re-issuing a duplicate's reports failed; dead-lettered", extra={"stage": "detect"})

@@ -127,3 +127,39 @@ def test_failed_batch_dedupe_falls_back_to_one_by_one(seed_articles: list[Articl
     marked = {Article.from_json(value).id: Article.from_json(value).duplicate_of for _, value in out.unique}
     assert marked == {"000": None, "001": "000", "002": None, "003": None, "004": None}
     assert out.dead == []
+
+
+def without_reports_of(article: Article, event_type: str, engine: DetectionEngine) -> Article:
+    """A near copy of ``article`` printed without the sentences that report its ``event_type`` events."""
+    text = article.text
+    for _ in range(10):
+        copy = article.replace(id=f"{article.id}-cut", url="https://other.example/cut", text=text)
+        found = [e for e in engine.detect(copy).events if e.type == event_type]
+        if not found:
+            return copy.replace(source_site="other.example")
+        text = text.replace(found[0].evidence[0].sentence, "")
+    raise AssertionError("the event sentences could not be cut")
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_events_do_not_depend_on_which_near_copy_came_first(
+    seed_articles: list[Article], split: bool
+) -> None:
+    """Issue 19: a near copy that reports an event its original lacks still reports it.
+
+    Before, a duplicate only re-issued its original's reports, so whether the event was found depended
+    on which of the two copies arrived first (with several workers, or partitions interleaved otherwise).
+    """
+    full = seed_articles[2]  # 002: the Pashinyan-Putin call
+    cut = without_reports_of(full, "leader_call", new_stage()[0].engine)
+    answers = []
+    for order in ((full, cut), (cut, full)):
+        stage, _ = new_stage()
+        records = [(a.url.encode(), a.to_json()) for a in order]
+        parts = [records[:1], records[1:]] if split else [records]
+        outputs = [stage.process(part) for part in parts]
+        marked = [Article.from_json(value) for out in outputs for _, value in out.unique]
+        assert marked[1].duplicate_of == order[0].id and marked[1].similarity is not None  # a near copy
+        events = [Event.from_json(value) for out in outputs for _, value in out.events]
+        answers.append({e.key for e in events if e.type == "leader_call"})
+    assert answers[0] == answers[1] != set()
