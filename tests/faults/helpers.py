@@ -8,6 +8,7 @@ import collections
 import contextlib
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -240,15 +241,42 @@ def sigkill(pid_file: Path, what: str) -> None:
     raise AssertionError(f"{what} (pid {pid}) survived SIGKILL")
 
 
+OWN_BROKER_PORTS = range(20_000, 32_000)  # below Linux's ephemeral range (32768-60999 by default)
+
+
+def ephemeral_ports() -> range:
+    """The ports the kernel hands out as the source port of outgoing connections."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+    except (OSError, ValueError):
+        return range(32_768, 61_000)
+    return range(int(low), int(high) + 1)
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def free_port_pair() -> int:
-    """A port p with p and p+1 both free (client and controller port of an own broker)."""
+    """A port p with p and p+1 both free (client and controller port of an own broker).
+
+    Taken outside the ephemeral range: a broker stopped and started again on its port (the broker-restart
+    test) lost it when, while it was down, some connection was given that port as its source port.
+    """
+    rng = random.Random()
+    ephemeral = ephemeral_ports()
     for _ in range(200):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
-        if port < 65000 and not port_open(port) and not port_open(port + 1):
+        port = rng.randrange(OWN_BROKER_PORTS.start, OWN_BROKER_PORTS.stop - 1)
+        if port in ephemeral or port + 1 in ephemeral:
+            continue
+        if _bindable(port) and _bindable(port + 1) and not port_open(port) and not port_open(port + 1):
             return port
-    raise RuntimeError("no free pair of ports")
+    raise RuntimeError("no free pair of ports below the ephemeral range")
 
 
 @dataclass
