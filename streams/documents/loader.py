@@ -259,7 +259,8 @@ def read_document(path: Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple[list
     sidecar = sidecar_path(path)
     meta = sidecar_meta(_read_capped(sidecar, MAX_SIDECAR_BYTES), sidecar.name) if sidecar.is_file() else {}
     raw = _read_capped(path, max_bytes)
-    return parse_document(path.name, raw, meta, mtime=path.stat().st_mtime)
+    # nanoseconds, as the spool reads them: the float st_mtime can give a datetime 1 us apart
+    return parse_document(path.name, raw, meta, mtime=path.stat().st_mtime_ns / 1e9)
 
 
 def is_document(path: Path) -> bool:

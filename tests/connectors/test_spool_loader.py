@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 import orjson
@@ -33,6 +34,8 @@ def test_spool_explain_dedupe_and_backfill_see_the_same_article(
 ) -> None:
     page = tmp_path / "rozmowa.html"
     page.write_bytes(POLISH_PAGE.encode("cp1250"))
+    # An mtime whose float seconds and nanoseconds give datetimes 1 us apart (failed 1 CI run in many).
+    os.utime(page, ns=(1_765_137_220_000_000_637, 1_765_137_220_000_000_637))
     (tmp_path / "rozmowa.html.meta.json").write_bytes(
         orjson.dumps({"url": "https://example.pl/a?z=1&a=2", "source": "example.pl"})
     )
