@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable
+
 from prometheus_client import Counter, Histogram
+
+from streams.store.base import Outcome
 
 STORE_WRITES = Counter(
     "newswatch_store_writes_total",
@@ -20,3 +25,16 @@ API_REQUESTS = Counter(
     "HTTP requests served by the events API and page, by route pattern and status code.",
     ["route", "status"],
 )
+
+
+async def measured_write(table: str, write: Awaitable[str]) -> str:
+    """Await one store write and count its outcome (or its error) and its time under ``table``."""
+    started = time.perf_counter()
+    try:
+        outcome = await write
+    except BaseException:
+        STORE_WRITES.labels(table, Outcome.ERROR).inc()
+        raise
+    STORE_WRITES.labels(table, outcome).inc()
+    STORE_WRITE_SECONDS.labels(table).observe(time.perf_counter() - started)
+    return outcome

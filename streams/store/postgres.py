@@ -7,7 +7,6 @@ next use. Migrations run under an advisory lock, so a worker and an API pod star
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from streams.records import Event
 from streams.settings.store import redact_url
 from streams.store import schema
 from streams.store.base import EventDetail, EventPage, EventQuery, Outcome, StoreError
-from streams.store.metrics import STORE_WRITE_SECONDS, STORE_WRITES
+from streams.store.metrics import STORE_WRITES, measured_write
 
 MIGRATION_LOCK_ID = 0x6E657773  # "news": pg_advisory_xact_lock key serializing migrations
 
@@ -116,15 +115,12 @@ class PostgresStore:
     async def upsert_event(self, event: Event) -> None:
         """Insert or replace the event and its child rows; skip unchanged and stale versions."""
         rows = schema.event_rows(event)
-        started = time.perf_counter()
-        try:
+
+        async def write() -> str:
             async with self._connection() as conn:
-                outcome = await _upsert(conn, rows)
-        except BaseException:
-            STORE_WRITES.labels("events", Outcome.ERROR).inc()
-            raise
-        STORE_WRITES.labels("events", outcome).inc()
-        STORE_WRITE_SECONDS.labels("events").observe(time.perf_counter() - started)
+                return await _upsert(conn, rows)
+
+        await measured_write("events", write())
 
     async def record_delivery(
         self,
@@ -140,8 +136,8 @@ class PostgresStore:
         """Record a delivery outcome, idempotent by (alert_id, sink, outcome)."""
         moment = schema.check_delivery(alert_id, event_id, sink, outcome, attempts, at)
         clipped = None if error is None else error[: schema.MAX_ERROR_CHARS]
-        started = time.perf_counter()
-        try:
+
+        async def write() -> str:
             async with self._connection() as conn, conn.transaction():
                 resolved = event_id or await _scalar(
                     conn, schema.RESOLVE_ALERT_EVENT.format(p="%s"), [alert_id]
@@ -150,12 +146,9 @@ class PostgresStore:
                     _UPSERT_DELIVERY, (alert_id, sink, outcome, resolved or "", attempts, clipped, moment)
                 )
                 row = await cursor.fetchone()
-        except BaseException:
-            STORE_WRITES.labels("deliveries", Outcome.ERROR).inc()
-            raise
-        written = Outcome.INSERTED if row and row[0] else Outcome.UPDATED
-        STORE_WRITES.labels("deliveries", written).inc()
-        STORE_WRITE_SECONDS.labels("deliveries").observe(time.perf_counter() - started)
+            return Outcome.INSERTED if row and row[0] else Outcome.UPDATED
+
+        await measured_write("deliveries", write())
 
     async def record_alert(self, *, alert_id: str, event_id: str, reason: str, created_at: datetime) -> None:
         """Remember which event an alert was about (idempotent); fills deliveries that lacked it."""

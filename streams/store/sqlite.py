@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ import orjson
 from streams.records import Event
 from streams.store import schema
 from streams.store.base import EventDetail, EventPage, EventQuery, Outcome, StoreError
-from streams.store.metrics import STORE_WRITE_SECONDS, STORE_WRITES
+from streams.store.metrics import STORE_WRITES, measured_write
 
 T = TypeVar("T")
 
@@ -133,14 +132,7 @@ class SQLiteStore:
     async def upsert_event(self, event: Event) -> None:
         """Insert or replace the event and its child rows; skip unchanged and stale versions."""
         rows = schema.event_rows(event)
-        started = time.perf_counter()
-        try:
-            outcome = await self._run(lambda conn: _upsert(conn, rows))
-        except BaseException:
-            STORE_WRITES.labels("events", Outcome.ERROR).inc()
-            raise
-        STORE_WRITES.labels("events", outcome).inc()
-        STORE_WRITE_SECONDS.labels("events").observe(time.perf_counter() - started)
+        await measured_write("events", self._run(lambda conn: _upsert(conn, rows)))
 
     async def record_delivery(
         self,
@@ -170,14 +162,7 @@ class SQLiteStore:
             conn.execute("COMMIT")
             return Outcome.UPDATED if exists else Outcome.INSERTED
 
-        started = time.perf_counter()
-        try:
-            written = await self._run(work)
-        except BaseException:
-            STORE_WRITES.labels("deliveries", Outcome.ERROR).inc()
-            raise
-        STORE_WRITES.labels("deliveries", written).inc()
-        STORE_WRITE_SECONDS.labels("deliveries").observe(time.perf_counter() - started)
+        await measured_write("deliveries", self._run(work))
 
     async def record_alert(self, *, alert_id: str, event_id: str, reason: str, created_at: datetime) -> None:
         """Remember which event an alert was about (idempotent); fills deliveries that lacked it."""
