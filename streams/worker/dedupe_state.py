@@ -22,10 +22,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from streams.dedupe import metrics as dedupe_metrics
-from streams.dedupe.index import DedupeDecision, DedupeIndex
+from streams.dedupe.index import EXACT_URL, DedupeDecision, DedupeIndex
 from streams.dedupe.keys import entry_article_id, fingerprint_key
 from streams.records import Article
 from streams.settings.dedupe import DedupeSettings
@@ -171,9 +172,21 @@ class SharedDedupe:
                 continue
             decision = self.index.duplicate_among(key, candidates)
             if decision is not None:
+                decision = self._as_copy(key, decision)
                 changed[entry_article_id(self.fingerprints[key])] = decision
                 self._count_race(decision.outcome)
         return changed
+
+    def _as_copy(self, key: str, decision: DedupeDecision) -> DedupeDecision:
+        """A race loser marked as one worker marks a copy: the same text (exact or near) printed elsewhere is
+        a syndicated copy of the winner, so its reports keep the winner's source (issue 19: unmarked, the
+        loser counted as a second independent source and raised a "confirmed" alert one worker does not)."""
+        original = decision.duplicate_of
+        if original is None or decision.outcome == EXACT_URL or decision.syndicated_from is not None:
+            return decision
+        copies = self.index.copies
+        agency = copies.agency_of(key) or copies.agency_of(fingerprint_key(original))
+        return replace(decision, syndicated_from=original, agency=agency)
 
     def forget(self, article_ids: Sequence[str]) -> list[LogRecord]:
         """Drop the entries (and reports) of ``article_ids`` here; returns their tombstones for the log."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from streams.detect.engine import DetectionEngine
-from streams.records import Article
+from streams.records import Article, Event
 from streams.settings import Settings
 from streams.worker.article_stage import ArticleOutputs, ArticleStage, DecidedBatch
 from streams.worker.dedupe_state import FINGERPRINT, PROSE, REPORTS, TEXT, LogRecord, SharedDedupe
@@ -167,3 +167,33 @@ def test_a_late_entry_tombstoned_before_the_settle_does_not_hide_the_later_ones(
     # b lost to a: its tombstones follow; c applies b's entry, then that tombstone, before it settles
     assert _duplicates(_finish(log, b, decided["b"])) == {near_one.id: one.id}
     assert _duplicates(_finish(log, c, decided["c"])) == {near_two.id: two.id}
+
+
+def test_a_race_loser_is_a_syndicated_copy_as_one_worker_marks_it(
+    story: tuple[Article, Article, Article],
+) -> None:
+    """Issue 19: the copy that lost a race keeps the winner's source, as one worker's copy does.
+
+    Settled unmarked, its re-issued reports named its own site as an independent source, so the merge
+    stage raised a "confirmed" alert that one worker (which marks the copy syndicated) does not raise.
+    """
+    original, copy, _ = story
+    one = _Worker().stage.process([(None, original.to_json()), (None, copy.to_json())])
+    first, second, log = _Worker(), _Worker(), []
+    decided_first = first.stage.decide([(None, original.to_json())])
+    decided_second = second.stage.decide([(None, copy.to_json())])
+    _write(log, first, decided_first)
+    _write(log, second, decided_second)
+    _finish(log, first, decided_first)
+    raced = _finish(log, second, decided_second)
+
+    def copies(out: ArticleOutputs) -> list[tuple[str | None, str | None]]:
+        marked = (Article.from_json(v) for _, v in out.unique)
+        return [(a.duplicate_of, a.syndicated_from) for a in marked if a.id == copy.id]
+
+    def sources(out: ArticleOutputs) -> set[tuple[str, tuple[str, ...]]]:
+        reports = (Event.from_json(v) for _, v in out.events)
+        return {(e.key, e.sources) for e in reports if e.evidence[0].article_id == copy.id}
+
+    assert copies(raced) == copies(one) == [(original.id, original.id)]
+    assert sources(raced) == sources(one) != set()
