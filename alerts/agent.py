@@ -6,9 +6,11 @@ acks (``stream.noack()``, ``stream.ack(event)``), only once every sink it was ro
 dead-lettered or skipped it. Faust commits offsets up to the first unacknowledged record, so a killed
 worker reads again whatever was not settled. The delivery log (``alerts.kafka_delivery_log``) is read
 whole before the first alert is submitted, so the restarted worker skips every delivery recorded before
-the crash. The bound on repeats is in docs/alerts.md ("Effectively once"). Like every agent of the
-worker it relies on ``streams.worker.app.hold_records_during_seek`` (docs/alerts.md, "Restarts and
-rebalances").
+the crash. In a rebalance, the deliveries under way finish and are recorded before the partitions are
+handed over, and the log is read to its end again before the next alert, so the worker that takes an
+alert over knows what the one before it delivered (issue 19: repeated webhook-ids after a rebalance).
+The bound on repeats is in docs/alerts.md ("Effectively once"). Like every agent of the worker it
+relies on ``streams.worker.app.hold_records_during_seek`` (docs/alerts.md, "Restarts and rebalances").
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from streams.records import Alert
 log = logging.getLogger(__name__)
 
 DLQ_SIZE_INTERVAL_SECONDS = 60.0
+HANDOVER_SECONDS = 5.0  # longest wait in a rebalance for this worker's deliveries under way
 
 
 def register(app: faust.App, topics: Any, settings: Any) -> None:
@@ -54,6 +57,20 @@ def register(app: faust.App, topics: Any, settings: Any) -> None:
 
     app.on_before_shutdown.connect(stop_dispatcher)  # type: ignore[arg-type]  # mode's stub wants a plain callable
 
+    async def finish_before_handover(app: faust.App, *_: Any, **__: Any) -> None:
+        """Deliveries under way finish and are recorded before the partitions go to another worker, which
+        reads the alerts not yet acknowledged again (bounded: a sink that is down delays it no longer)."""
+        await dispatcher.flush(HANDOVER_SECONDS)
+
+    async def deliveries_may_be_unseen(app: faust.App, *_: Any, **__: Any) -> None:
+        """Alerts another worker delivered may come to this one now: read their records before the next."""
+        delivery_log.mark_stale()
+
+    # Both signals are awaited inside the rebalance, so the order holds: every worker's deliveries are
+    # recorded (revoked) before any worker takes an alert of the new assignment (assigned).
+    app.on_partitions_revoked.connect(finish_before_handover)  # type: ignore[arg-type]  # as above
+    app.on_partitions_assigned.connect(deliveries_may_be_unseen)  # type: ignore[arg-type]  # as above
+
     async def ack_when_settled(stream: faust.StreamT[bytes], event: Any, submission: Submission) -> None:
         if await dispatcher.settled(submission):
             await stream.ack(event)
@@ -73,7 +90,7 @@ def register(app: faust.App, topics: Any, settings: Any) -> None:
     async def alert_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         manual: faust.StreamT[bytes] = cast("faust.Stream[bytes]", stream).noack()  # StreamT lacks it
         async for event in manual.events():
-            await delivery_log.start()  # returns at once after the first time
+            await delivery_log.start()  # at once after the first time, unless a rebalance came since
             await dispatcher.start()
             try:
                 alert = Alert.from_json(event.value)

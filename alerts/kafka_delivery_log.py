@@ -6,6 +6,11 @@ starting worker reads the topic from the beginning to its end offsets before ``s
 follows it, so a restarted worker skips every delivery finished before a crash. What it can repeat is
 only what was in flight in a sink at the crash (docs/alerts.md, "Effectively once").
 
+After a rebalance (``mark_stale``), ``start()`` reads the topic again to its current end offsets before it
+returns: a worker that takes over an alert's partition then knows every delivery the worker before it
+finished (Faust waits for in-flight alerts to be acknowledged before it hands a partition over), instead
+of sending it again while its follower is still a fetch behind (issue 19: repeated webhook-ids).
+
 Its own producer and consumer (no consumer group, nothing committed): Faust's send buffer and a table
 fed by a second agent left a window of up to a commit interval of deliveries unseen at restart.
 """
@@ -26,6 +31,7 @@ from alerts.metrics import DELIVERY_LOG_ENTRIES, DELIVERY_LOG_WRITE_FAILURES
 log = logging.getLogger("newswatch.alerts.delivery_log")
 WRITE_ATTEMPTS = 5
 START_RETRY_SECONDS = 2.0
+CATCH_UP_POLL_SECONDS = 0.01
 
 
 def record(alert_id: str, sink: str) -> tuple[bytes, bytes]:
@@ -51,6 +57,7 @@ class KafkaDeliveryLog:
         self._consumer: AIOKafkaConsumer | None = None
         self._follow: asyncio.Task[None] | None = None
         self._start_lock = asyncio.Lock()
+        self._stale = False  # a rebalance happened since the last catch-up
 
     def __len__(self) -> int:
         return len(self._done)
@@ -77,8 +84,15 @@ class KafkaDeliveryLog:
         DELIVERY_LOG_WRITE_FAILURES.inc()
         log.error("delivery record %s|%s could not be written; a restart may send it again", alert_id, sink)
 
+    def mark_stale(self) -> None:
+        """After a rebalance: the next ``start()`` reads every delivery recorded so far before it returns."""
+        self._stale = True
+
     async def start(self) -> None:
-        """Read the topic to its end offsets (retrying while the broker is away), then follow it."""
+        """Read the topic to its end offsets (retrying while the broker is away), then follow it.
+
+        Returns at once while it follows, unless ``mark_stale`` was called since: then it first waits
+        until the follower applied every record written before this call."""
         async with self._start_lock:
             while self._follow is None:
                 try:
@@ -87,6 +101,27 @@ class KafkaDeliveryLog:
                     log.warning("cannot read the delivery log %s yet: %s; retrying", self.topic, exc)
                     await self._close_clients()
                     await asyncio.sleep(START_RETRY_SECONDS)
+                else:
+                    self._stale = False
+            if self._stale:
+                self._stale = False  # a rebalance during the catch-up marks it stale again
+                await self._catch_up()
+
+    async def _catch_up(self) -> None:
+        """Wait until the follower applied the topic up to its end offsets as of now (retrying on errors)."""
+        consumer = self._consumer
+        assert consumer is not None
+        started = time.monotonic()
+        while True:
+            try:
+                ends = await consumer.end_offsets(list(consumer.assignment()))
+                break
+            except KafkaError as exc:
+                log.warning("cannot read the delivery log's end offsets yet: %s; retrying", exc)
+                await asyncio.sleep(START_RETRY_SECONDS)
+        while await self._behind(consumer, ends):
+            await asyncio.sleep(CATCH_UP_POLL_SECONDS)
+        log.debug("delivery log caught up in %.3f s", time.monotonic() - started)
 
     async def _open(self) -> None:
         self._producer = AIOKafkaProducer(

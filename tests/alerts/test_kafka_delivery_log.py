@@ -60,3 +60,27 @@ async def test_mark_delivered_before_start_is_refused(kafka_bootstrap):
     log = KafkaDeliveryLog(kafka_bootstrap, "never-started")
     with pytest.raises(RuntimeError):
         await log.mark_delivered("a", "b")
+
+
+async def test_after_a_rebalance_start_returns_once_every_recorded_delivery_is_read(
+    kafka_bootstrap, topic_prefix
+):
+    """Issue 19: the worker that takes over an alert's partition must know the deliveries the worker
+    before it recorded; followed a fetch behind, it sent some again (repeated webhook-ids)."""
+    topic = f"{topic_prefix}alerts.deliveries"
+    _create_topic(kafka_bootstrap, topic)
+    taking_over = KafkaDeliveryLog(kafka_bootstrap, topic)
+    await taking_over.start()
+    try:
+        pairs = [(f"{n:016x}", "hook") for n in range(2000)]
+        producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all", linger_ms=5)
+        for alert_id, sink in pairs:  # the other worker's deliveries, acknowledged before it let go
+            key, value = record(alert_id, sink)
+            producer.send(topic, key=key, value=value)
+        producer.flush(30)
+        producer.close()
+        taking_over.mark_stale()  # what the rebalance does
+        await taking_over.start()
+        assert [p for p in pairs if not taking_over.was_delivered(*p)] == []
+    finally:
+        await taking_over.stop()
