@@ -10,6 +10,7 @@ import faust
 
 from streams import topics as names
 from streams.settings import Settings
+from streams.worker.uncommitted_seek import RewindUncommitted
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ def hold_records_during_seek(app: faust.App) -> None:
     (``flow_control.resume()``): records fetched in between would be lost for good, since the consumer's
     position has moved past them. Stopping the flow here hands out nothing until Faust's own
     ``consumer.resume_flow()``, which comes right after that clear. Every agent of the worker needs it.
+    The seek does not rewind a partition without a committed offset: ``RewindUncommitted`` does.
     """
 
     async def stop_flow(*_: Any, **__: Any) -> None:
@@ -75,6 +77,11 @@ def create_app(settings: Settings) -> faust.App:
         value_serializer="raw",
     )
     hold_records_during_seek(app)
+    # Every topic an agent of the worker reads (streams.worker.pipeline, merge_agent, alerts.agent).
+    streams = (names.ARTICLES_RAW, names.EVENTS, names.ALERTS)
+    app.sensors.add(
+        RewindUncommitted(app, settings.kafka.bootstrap_servers, [settings.topic(name) for name in streams])
+    )
     return app
 
 
