@@ -10,6 +10,11 @@ The three workers share one consumer group on a private broker (ports 39292/3929
 test's tmp dir), so the kills and restarts here never disturb the shared test broker. After the kill
 the two others take the killed worker's partitions (session timeout 6 s) and finish the drain.
 
+A delivery the victim had answered but not yet recorded when it died is sent again (at most the sink's
+deliveries in flight, docs/alerts.md); every other repeat fails the test. The records the victim never
+committed are read by the survivors from their first one (``streams.worker.uncommitted_seek``; before it,
+2 of 4 runs lost 10 to 37 alerts).
+
 The CI size (6,000 articles) runs in ``make test``; the issue's size (20,000) is the soak variant.
 """
 
@@ -30,7 +35,7 @@ from pytest_httpserver import HTTPServer
 from streams.records import Article
 from streams.topics import ARTICLES_RAW, ARTICLES_UNIQUE
 from tests.faults.helpers import OwnBroker, Receiver, port_open, report, serve_receiver
-from tests.faults.test_worker_kill_alerts import event_article
+from tests.faults.test_worker_kill_alerts import SINK_CONCURRENCY, event_article
 from tests.integration.kafka_io import read_all
 from tests.integration.stories import StoryWriter
 from tests.pipeline_harness import Pipeline, metric_sum, wait_for
@@ -170,6 +175,7 @@ def run_cluster_kill(tmp_path: Path, bootstrap: str, httpserver: HTTPServer, siz
     started = time.monotonic()
     victim = pipes[1]
     taken_at_kill = 0.0
+    before_kill: set[str] = set()  # webhook-ids delivered by the time the victim is dead
     try:
         for pipe in pipes:
             pipe.start("worker")
@@ -191,6 +197,8 @@ def run_cluster_kill(tmp_path: Path, bootstrap: str, httpserver: HTTPServer, siz
         taken_at_kill = taken()
         victim.stop("worker", sig=signal.SIGKILL)
         killed = time.monotonic()
+        with receiver.lock:  # the victim is gone: what it delivered is in here
+            before_kill = {webhook_id for webhook_id, _ in receiver.delivered}
 
         progress_at = [time.monotonic()]
 
@@ -232,6 +240,11 @@ def run_cluster_kill(tmp_path: Path, bootstrap: str, httpserver: HTTPServer, siz
     flipped = sum(1 for marks in kinds.values() if len(marks) == 2)  # judged both ways by two workers
     delivered = _delivered(receiver)
     repeated = receiver.repeated_webhook_ids()
+    # Answered 2xx just before the SIGKILL and not yet recorded, a delivery is sent again by the next
+    # owner: at most the sink's deliveries in flight (docs/alerts.md, "Effectively once"). Any other
+    # repeat is a bug (issue 19: a rebalance handed alerts over before their deliveries were recorded).
+    in_flight_at_kill = {webhook_id: n for webhook_id, n in repeated.items() if webhook_id in before_kill}
+    other_repeats = {webhook_id: n for webhook_id, n in repeated.items() if webhook_id not in before_kill}
     report(
         "worker-kill-cluster",
         workers=WORKERS,
@@ -248,11 +261,13 @@ def run_cluster_kill(tmp_path: Path, bootstrap: str, httpserver: HTTPServer, siz
         alerts_delivered=len(delivered & work.alerts),
         webhook_requests=receiver.requests(),
         repeated_webhook_ids=len(repeated),
+        repeated_in_flight_at_kill=len(in_flight_at_kill),
         seconds=round(time.monotonic() - started, 1),
     )
     assert not lost, f"{len(lost)} articles never stored, e.g. {sorted(lost)[:5]}"
     assert work.alerts <= delivered, f"alerts lost: {sorted(work.alerts - delivered)[:10]}"
-    assert not repeated, f"webhook-ids delivered more than once: {repeated}"
+    assert not other_repeats, f"webhook-ids delivered more than once: {other_repeats}"
+    assert len(in_flight_at_kill) <= SINK_CONCURRENCY, f"more repeats than deliveries in flight: {repeated}"
     assert duplicates == work.copies, f"{duplicates} duplicates found, a correct run finds {work.copies}"
 
 
