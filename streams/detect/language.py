@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from streams.detect.language_letters import LatinStopwords, script_language
+from streams.detect.language_letters import latin_language, script_language
 
 if TYPE_CHECKING:
     from streams.detect.language_model import LanguageModel
@@ -49,9 +50,6 @@ _MOSTLY_LATIN = 0.8  # share of a text's letters
 _VARIETY_OF = {"wuu": "zh", "yue": "zh", "ary": "ar", "arz": "ar"}
 _MIN_ENGLISH_HITS = 3
 _MIN_ENGLISH_SHARE = 0.1  # English stopwords are about a quarter of running English text
-_TYPOGRAPHY = re.compile(
-    "[\u00a0\u2009\u200a\u2010-\u2015\u2018\u2019\u201a\u201c\u201d\u201e\u2026\u00ab\u00bb]"
-)
 # ASCII text as bytes: letters kept, every other byte a space (so ``split`` yields ``_WORD``'s runs).
 _LETTERS_ONLY = bytes(c if c < 128 and chr(c).isalpha() else 32 for c in range(256))
 # The same as tables: each stopword -> the languages (indexes into _CODES) that list it.
@@ -64,11 +62,22 @@ _LANGUAGES_OF: dict[str, tuple[int, ...]] = {
 _LANGUAGES_OF_ASCII = {word.encode(): codes for word, codes in _LANGUAGES_OF.items() if word.isascii()}
 _IS_STOPWORD = frozenset(_LANGUAGES_OF).__contains__
 _IS_ASCII_STOPWORD = frozenset(_LANGUAGES_OF_ASCII).__contains__
-# Characters outside ASCII that are not word characters: punctuation and spaces to ``_WORD`` too.
-_LATIN_STOPWORDS = LatinStopwords(_STOPWORDS)
 _BEYOND_LATIN = re.compile("[^\x00-\u024f]+")
+# Characters outside ASCII that are not word characters: punctuation and spaces to ``_WORD`` too.
 _NON_WORD_BEYOND_ASCII = re.compile(r"[^\w\x00-\x7f]")
 _WORD_BEYOND_ASCII = re.compile(r"[^\W\x00-\x7f]")
+# The single-byte code pages (Windows') that write a script's letters with the typography news uses
+# (curly quotes, dashes, guillemets, no-break spaces), by the first word of the letters' Unicode names;
+# and for each, its bytes with every byte that decodes to a non-letter (for ``_WORD``) made a space.
+_CODE_PAGES = {"LATIN": ("cp1252", "cp1254"), "CYRILLIC": ("cp1251",), "ARABIC": ("cp1256",)}
+
+
+def _letters_of(code_page: str) -> bytes:
+    decoded = bytes(range(256)).decode(code_page, errors="replace")  # an undefined byte is never encoded
+    return bytes(b if _WORD.fullmatch(char) else 32 for b, char in enumerate(decoded))
+
+
+_CODE_PAGE_LETTERS = {page: _letters_of(page) for pages in _CODE_PAGES.values() for page in pages}
 
 
 def detect_language(text: str, declared: str | None = None) -> str | None:
@@ -76,23 +85,19 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     if declared:
         return declared.split("-")[0].lower()
     raw = text[:_SAMPLE_CHARS]
-    sample = raw
-    if not sample.isascii():
-        # Curly quotes, dashes, no-break spaces and other non-word characters split words as spaces do,
-        # and none is a word character once lower-cased: with only those beyond ASCII, a text takes the
-        # fast path below (no word is then outside ASCII, so the stopword counts are the same).
-        if _WORD_BEYOND_ASCII.search(sample) is None:  # found early in most texts that have one
-            sample = _NON_WORD_BEYOND_ASCII.sub(" ", sample)
-        else:
-            sample = _TYPOGRAPHY.sub(" ", sample)
-    if sample.isascii():
+    # Curly quotes, dashes, no-break spaces and other non-word characters split words as spaces do, and
+    # none is a word character once lower-cased: with only those beyond ASCII, a text takes the fast path
+    # below (no word is then outside ASCII, so the stopword counts are the same).
+    beyond_ascii = None if raw.isascii() else _WORD_BEYOND_ASCII.search(raw)  # early in most texts with one
+    if beyond_ascii is None:
+        sample = raw if raw.isascii() else _NON_WORD_BEYOND_ASCII.sub(" ", raw)
         # The common case, byte-wise: the same letter runs as ``_WORD`` finds, several times faster.
         ascii_words = sample.lower().encode("ascii").translate(_LETTERS_ONLY).split()
         if len(ascii_words) < 3:
             return None
         counts = Counter(filter(_IS_ASCII_STOPWORD, ascii_words))
         return _plain_english(counts, _LANGUAGES_OF_ASCII, len(ascii_words)) or _model_language(raw)
-    words = _WORD.findall(sample.lower())
+    words = letter_runs(raw.lower(), beyond_ascii.group())
     if len(words) < 3 and (not words or max(words[0]) < _CJK_START):  # CJK writes no spaces
         return None
     letters = "".join(words)
@@ -104,10 +109,23 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
         if sum(map(len, latin)) >= len(letters) * _MOSTLY_LATIN:
             # Nearly all Latin script: a menu line or caption in another script does not decide the language.
             found = _plain_english(Counter(filter(_IS_STOPWORD, latin)), _LANGUAGES_OF, len(latin))
-            if found is None and len(latin) == len(words):
-                found = _LATIN_STOPWORDS.language(latin)
+            if found is None:  # the rule agrees with the model on the Latin words alone, as joined below
+                found = latin_language(latin, letters if len(latin) == len(words) else "".join(latin))
             return found or _model_language(" ".join(latin) if len(latin) < len(words) else raw)
     return script_language(words, letters) or _model_language(raw)
+
+
+def letter_runs(lowered: str, letter: str) -> list[str]:
+    """``_WORD.findall(lowered)``, several times faster when a single-byte code page of the script of
+    ``letter`` (a letter of the text) writes every character of ``lowered``: its bytes, the non-letters
+    made spaces, split."""
+    for code_page in _CODE_PAGES.get(unicodedata.name(letter, "").partition(" ")[0], ()):
+        try:
+            data = lowered.encode(code_page)
+        except UnicodeEncodeError:
+            continue
+        return data.translate(_CODE_PAGE_LETTERS[code_page]).decode(code_page).split()
+    return _WORD.findall(lowered)
 
 
 def identify_language(text: str) -> str | None:

@@ -20,7 +20,7 @@ from streams.detect import language, sentences
 from streams.detect.call_patterns import may_hold_call
 from streams.detect.engine import DetectionEngine
 from streams.detect.language import detect_language, language_and_words
-from streams.detect.language_letters import LatinStopwords, script_language
+from streams.detect.language_letters import latin_language, script_language
 from streams.detect.mentions import MentionFinder
 from streams.records import Article
 from tests.eval.score_detection import HERE, _article, load_passages
@@ -150,9 +150,6 @@ def test_captions_of_the_passages_match_their_definition(texts: list[str]) -> No
 # ---------------------------------------------------------------- language and letter runs
 
 
-_LATIN_STOPWORDS = LatinStopwords(language._STOPWORDS)
-
-
 @pytest.fixture(autouse=True, scope="module")
 def _language_model_loaded() -> None:
     language._model()  # loaded before the examples that hypothesis times (about a second on first use)
@@ -164,7 +161,7 @@ def _reference_detect_language(text: str, declared: str | None = None) -> str | 
     if declared:
         return declared.split("-")[0].lower()
     raw = text[: language._SAMPLE_CHARS]
-    words = language._WORD.findall(language._TYPOGRAPHY.sub(" ", raw).lower())
+    words = language._WORD.findall(raw.lower())
     if len(words) < 3 and (not words or max(words[0]) < language._CJK_START):
         return None
     latin = [w for w in words if max(w) < language._LATIN_END]
@@ -175,7 +172,7 @@ def _reference_detect_language(text: str, declared: str | None = None) -> str | 
     english = scores.pop("en")
     if english >= 3 and english >= 0.1 * len(latin) and english > 2 * max(scores.values()):
         return "en"
-    if len(latin) == len(words) and (found := _LATIN_STOPWORDS.language(latin)):
+    if found := latin_language(latin, "".join(latin)):
         return found
     return language._model_language(" ".join(latin) if len(latin) < len(words) else raw)
 
@@ -216,6 +213,31 @@ def test_a_word_across_the_language_sample_end_is_one_of_the_words(title: str, s
     found, words = language_and_words(text, len(text) - len(body), None, vocabulary)
     assert words == vocabulary
     assert found == detect_language(body)
+
+
+_SCRIPTS_SOUP = st.lists(
+    st.one_of(
+        st.sampled_from([*_PIECES, *_FOREIGN, "Путин", "ёлка", "іїєґ", "بوتين", "ـ", "é", "ğış", "İ", "ð"]),
+        st.text(alphabet=st.characters(max_codepoint=0x6FF), max_size=8),
+        st.text(max_size=4),
+    ),
+    max_size=80,
+).map(" ".join)
+
+
+@settings(max_examples=500)
+@given(_SCRIPTS_SOUP)
+def test_letter_runs_through_a_code_page_are_the_regex_runs(text: str) -> None:
+    lowered = text.lower()
+    for letter in {*re.findall(r"[^\W\x00-\x7f]", text)[:3], "é", "ж", "ب", "ğ", "中"}:
+        assert language.letter_runs(lowered, letter) == language._WORD.findall(lowered)
+
+
+def test_letter_runs_of_the_passages_are_the_regex_runs(texts: list[str]) -> None:
+    for text in texts:
+        lowered = text.lower()
+        for letter in ("é", "ж", "ب", "ğ"):
+            assert language.letter_runs(lowered, letter) == language._WORD.findall(lowered)
 
 
 def test_language_of_the_passages_matches_its_definition(texts: list[str]) -> None:
