@@ -19,18 +19,19 @@ from streams.dedupe.passage_index import (
     KEPT_KEYS,
     KEY_GATE,
     LONG_TEXT_KEYS,
-    LOOKUP_KEYS,
     MIN_HITS,
     PassageIndex,
     Recalled,
+    Sampled,
     anchor_keys,
     code_containment,
     code_set,
     filed_anchors,
     key_containment,
     ranked,
-    sample_keys,
+    sampled_of,
     spaced,
+    unpack_keys,
 )
 from streams.dedupe.passages import Passages, passages, shared
 from streams.settings.dedupe import DedupeSettings
@@ -57,8 +58,8 @@ class CopyProbe:
         "_agency",
         "_codes",
         "_key_set",
-        "_keys",
         "_passages",
+        "_sampled",
         "_spaced",
         "code",
         "key",
@@ -69,38 +70,52 @@ class CopyProbe:
     def __init__(self, key: str, text: str, code: str, shingles: int) -> None:
         self.key, self.text, self.code, self.shingles = key, text, code, shingles
         self._spaced: bool | None = None
-        self._keys: list[int] | None = None
+        self._sampled: Sampled | None = None
         self._codes: frozenset[int] | None = None
         self._key_set: frozenset[int] | None = None
         self._passages: Passages | None = None
         self._agency: tuple[str | None] | None = None
 
-    def sampled(self, keys: list[int]) -> None:
-        """Take the sampled shingle keys computed for the whole batch (``passage_index.sample_keys_of``)."""
-        self._keys = keys
+    def sampled(self, keys: Sampled) -> None:
+        """Take the sampled shingle keys computed for the whole batch (``passage_index.sampled_of``)."""
+        self._sampled = keys
 
     def spaced(self) -> bool:
         if self._spaced is None:
             self._spaced = spaced(self.text, self.shingles)
         return self._spaced
 
+    def _sample(self) -> Sampled:
+        if self._sampled is None:
+            self._sampled = sampled_of([self.code])[0]
+        return self._sampled
+
+    def lookup_keys(self) -> list[int]:
+        """The keys this article looks up: its smallest sampled shingle keys, or every sentence anchor
+        of a text without spaces."""
+        return self._sample()[0] if self.spaced() else anchor_keys(self.passages())
+
+    def key_count(self) -> int:
+        """How many keys it has (sampled keys, or anchors without spaces)."""
+        return len(self._sample()[1]) // 4 if self.spaced() else len(anchor_keys(self.passages()))
+
     def keys(self) -> list[int]:
-        """The keys this article is looked up by: sampled shingle keys, or sentence anchors without spaces."""
-        if not self.spaced():
-            return anchor_keys(self.passages())
-        if self._keys is None:
-            self._keys = sample_keys(self.code)
-        return self._keys
+        """All its keys: sampled shingle keys, or sentence anchors without spaces."""
+        return unpack_keys(self._sample()[1]) if self.spaced() else anchor_keys(self.passages())
+
+    def packed(self) -> bytes:
+        """All its sampled keys, packed 4 bytes each (nothing for a text without spaces)."""
+        return self._sample()[1] if self.spaced() else b""
 
     def filed(self) -> list[int]:
         """The keys it is remembered under."""
         if self.spaced():
-            return self.keys()[:KEPT_KEYS]
+            return self._sample()[0][:KEPT_KEYS]
         return filed_anchors(self.passages())
 
     def key_set(self) -> frozenset[int]:
         if self._key_set is None:
-            self._key_set = frozenset(self.keys())
+            self._key_set = frozenset(memoryview(self.packed()).cast("I"))
         return self._key_set
 
     def codes(self) -> frozenset[int]:
@@ -161,11 +176,10 @@ class CopyCheck:
         comparable: Callable[[str], bool],
         cached_code: Callable[[str], str | None],
     ) -> CopyEvidence | None:
-        keys = probe.keys()
-        hits = self.index.hits(keys[:LOOKUP_KEYS] if probe.spaced() else keys)
-        if not hits:
+        hits = self.index.hits(probe.lookup_keys())
+        wanted = MIN_HITS + (probe.key_count() > LONG_TEXT_KEYS)
+        if not hits or max(hits.values()) < wanted:  # no candidate by keys, nor among the LSH ones
             return None
-        wanted = MIN_HITS + (len(keys) > LONG_TEXT_KEYS)
         candidates = ranked(hits, CANDIDATES, min_hits=wanted)
         candidates += [
             key for key in lsh_keys[:CANDIDATES] if hits.get(key, 0) >= wanted and key not in candidates
@@ -208,8 +222,7 @@ class CopyCheck:
 
     def remember(self, probe: CopyProbe) -> None:
         if self.enabled:
-            sampled = probe.keys() if probe.spaced() else ()
-            self.index.put(probe.key, probe.text, probe.filed(), probe.split(), sampled)
+            self.index.put(probe.key, probe.text, probe.filed(), probe.split(), probe.packed())
 
     def discard(self, key: str) -> None:
         self.index.discard(key)

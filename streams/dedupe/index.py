@@ -39,7 +39,7 @@ from streams.dedupe.keys import (
 )
 from streams.dedupe.lookups import Lookups, unpacked
 from streams.dedupe.normalize import article_text
-from streams.dedupe.passage_index import sample_keys_of
+from streams.dedupe.passage_index import sampled_of
 from streams.dedupe.signature import Fingerprint
 from streams.dedupe.urls import url_hash
 from streams.dedupe.verify import TextCache, containment
@@ -180,7 +180,7 @@ class DedupeIndex:
             for article, (fp, code), text in zip(articles, printed, texts, strict=True)
         ]
         if self.copies.enabled:  # the copy check's sampled shingle keys, in one pass for the batch
-            for probe, keys in zip(probes, sample_keys_of([probe.code for probe in probes]), strict=True):
+            for probe, keys in zip(probes, sampled_of([probe.code for probe in probes]), strict=True):
                 probe.copy.sampled(keys)
         shared = (time.perf_counter() - started) / len(articles)  # each article's part of the fingerprinting
         decisions = []

@@ -38,13 +38,27 @@ SAMPLED_SENTENCES = 4  # ... and of this many others, the same ones in any copy 
 SPACED_DENSITY = 10  # at most this many characters per word shingle: a text whose words are spaced
 
 
+Sampled = tuple[list[int], bytes]  # an article's smallest ``LOOKUP_KEYS`` sampled keys, and all of them packed
+
+
 def sample_keys(code: str) -> list[int]:
     """The keys of the content-defined sample of a shingle code (``verify.shingle_code``), sorted."""
-    return sample_keys_of([code])[0]
+    return unpack_keys(sampled_of([code])[0][1])
 
 
 def sample_keys_of(codes: Sequence[str]) -> list[list[int]]:
-    """``sample_keys`` of many codes in one vectorised pass (a batch's: numpy calls cost per call)."""
+    """``sample_keys`` of many codes."""
+    return [unpack_keys(packed) for _, packed in sampled_of(codes)]
+
+
+def unpack_keys(packed: bytes) -> list[int]:
+    """Sampled keys packed 4 bytes each (``sampled_of``), as a list."""
+    return memoryview(packed).cast("I").tolist()
+
+
+def sampled_of(codes: Sequence[str]) -> list[Sampled]:
+    """The sampled keys of many codes in one vectorised pass (a batch's: numpy calls cost per call), each as
+    its smallest ``LOOKUP_KEYS`` (what it looks up and is filed under) and all of them packed (the gate)."""
     if not codes:
         return []
     units = np.frombuffer("".join(codes).encode("utf-16-le"), dtype=np.uint16)
@@ -56,9 +70,17 @@ def sample_keys_of(codes: Sequence[str]) -> list[list[int]]:
     ordered = np.sort((owner.astype(np.int64) << 32) | pairs)  # by text, then key
     if len(ordered) > 1:  # duplicates gone (by sorting: numpy's hash-based unique is 20x slower here)
         ordered = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
-    bounds = np.searchsorted(ordered >> 32, np.arange(len(codes) + 1)).tolist()
-    keys: list[int] = (ordered & 0xFFFFFFFF).tolist()
-    return [keys[bounds[i] : bounds[i + 1]] for i in range(len(codes))]
+    bounds = np.searchsorted(ordered >> 32, np.arange(len(codes) + 1))
+    keys = (ordered & 0xFFFFFFFF).astype(np.uint32)
+    packed = keys.tobytes()
+    rank = np.arange(len(keys)) - np.repeat(bounds[:-1], np.diff(bounds))  # each key's place in its text
+    smallest = keys[rank < LOOKUP_KEYS].tolist()
+    starts = np.minimum(np.diff(bounds), LOOKUP_KEYS).cumsum().tolist()
+    spans = bounds.tolist()
+    return [
+        (smallest[(starts[i - 1] if i else 0) : starts[i]], packed[4 * spans[i] : 4 * spans[i + 1]])
+        for i in range(len(codes))
+    ]
 
 
 def key_containment(mine: frozenset[int], theirs: bytes) -> float:
@@ -154,14 +176,15 @@ class PassageIndex:
         text: str,
         filed: Iterable[int],
         found: Passages | None = None,
-        sampled: Sequence[int] = (),
+        sampled: bytes | Sequence[int] = b"",
     ) -> None:
         """Remember ``text`` under ``filed`` keys (its sentences too when already split, and all of its
-        sampled keys for the first gate)."""
+        sampled keys, packed as ``sampled_of`` packs them, for the first gate)."""
         if self.capacity <= 0:
             return
         self.discard(key)
-        item = Recalled(text, frozenset(filed), found, array("I", sampled).tobytes())
+        packed = sampled if isinstance(sampled, bytes) else array("I", sampled).tobytes()
+        item = Recalled(text, frozenset(filed), found, packed)
         self._items[key] = item
         for anchor in item.filed:
             bucket = self._buckets.setdefault(anchor, [])
