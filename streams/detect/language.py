@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from streams.detect.language_letters import latin_language, script_language
+from streams.detect.language_letters import LATIN_RULE_WORDS, latin_language, script_language
 
 if TYPE_CHECKING:
     from streams.detect.language_model import LanguageModel
@@ -60,7 +60,11 @@ _LANGUAGES_OF: dict[str, tuple[int, ...]] = {
     for word in frozenset().union(*_STOPWORDS.values())
 }
 _LANGUAGES_OF_ASCII = {word.encode(): codes for word, codes in _LANGUAGES_OF.items() if word.isascii()}
-_IS_STOPWORD = frozenset(_LANGUAGES_OF).__contains__
+# The stopwords and the Latin rule's words, each with its stopword languages (none for the rule's own).
+_LANGUAGES_OF_ANY = {
+    word: _LANGUAGES_OF.get(word, ()) for word in LATIN_RULE_WORDS | frozenset(_LANGUAGES_OF)
+}
+_IS_LATIN_WORD_COUNTED = frozenset(_LANGUAGES_OF_ANY).__contains__
 _IS_ASCII_STOPWORD = frozenset(_LANGUAGES_OF_ASCII).__contains__
 _BEYOND_LATIN = re.compile("[^\x00-\u024f]+")
 # Characters outside ASCII that are not word characters: punctuation and spaces to ``_WORD`` too.
@@ -70,6 +74,8 @@ _WORD_BEYOND_ASCII = re.compile(r"[^\W\x00-\x7f]")
 # (curly quotes, dashes, guillemets, no-break spaces), by the first word of the letters' Unicode names;
 # and for each, its bytes with every byte that decodes to a non-letter (for ``_WORD``) made a space.
 _CODE_PAGES = {"LATIN": ("cp1252", "cp1254"), "CYRILLIC": ("cp1251",), "ARABIC": ("cp1256",)}
+_COMBINING_DOT = "\u0307"
+_LATIN_CODE_PAGES = frozenset(_CODE_PAGES["LATIN"])  # every letter they write is below _LATIN_END
 
 
 def _letters_of(code_page: str) -> bytes:
@@ -97,20 +103,21 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
             return None
         counts = Counter(filter(_IS_ASCII_STOPWORD, ascii_words))
         return _plain_english(counts, _LANGUAGES_OF_ASCII, len(ascii_words)) or _model_language(raw)
-    words = letter_runs(raw.lower(), beyond_ascii.group())
+    words, code_page = _runs_and_code_page(raw.lower(), beyond_ascii.group())
     if len(words) < 3 and (not words or max(words[0]) < _CJK_START):  # CJK writes no spaces
         return None
     letters = "".join(words)
     # The letters beyond Latin bound the Latin words' share from above: most texts in other scripts are
     # told apart here without looking at each word.
-    beyond = sum(map(len, _BEYOND_LATIN.findall(letters)))
+    beyond = 0 if code_page in _LATIN_CODE_PAGES else sum(map(len, _BEYOND_LATIN.findall(letters)))
     if len(letters) - beyond >= len(letters) * _MOSTLY_LATIN:
         latin = [word for word in words if max(word) < _LATIN_END] if beyond else words
         if sum(map(len, latin)) >= len(letters) * _MOSTLY_LATIN:
             # Nearly all Latin script: a menu line or caption in another script does not decide the language.
-            found = _plain_english(Counter(filter(_IS_STOPWORD, latin)), _LANGUAGES_OF, len(latin))
+            counts = Counter(filter(_IS_LATIN_WORD_COUNTED, latin))  # for both tests below
+            found = _plain_english(counts, _LANGUAGES_OF_ANY, len(latin))
             if found is None:  # the rule agrees with the model on the Latin words alone, as joined below
-                found = latin_language(latin, letters if len(latin) == len(words) else "".join(latin))
+                found = latin_language(latin, letters if len(latin) == len(words) else "".join(latin), counts)
             return found or _model_language(" ".join(latin) if len(latin) < len(words) else raw)
     return script_language(words, letters) or _model_language(raw)
 
@@ -119,13 +126,20 @@ def letter_runs(lowered: str, letter: str) -> list[str]:
     """``_WORD.findall(lowered)``, several times faster when a single-byte code page of the script of
     ``letter`` (a letter of the text) writes every character of ``lowered``: its bytes, the non-letters
     made spaces, split."""
+    return _runs_and_code_page(lowered, letter)[0]
+
+
+def _runs_and_code_page(lowered: str, letter: str) -> tuple[list[str], str | None]:
+    """``letter_runs`` and the code page that found them (None: the regex did)."""
+    if _COMBINING_DOT in lowered:  # from a lower-cased İ; not a word character, so a space to ``_WORD``
+        lowered = lowered.replace(_COMBINING_DOT, " ")
     for code_page in _CODE_PAGES.get(unicodedata.name(letter, "").partition(" ")[0], ()):
         try:
             data = lowered.encode(code_page)
         except UnicodeEncodeError:
             continue
-        return data.translate(_CODE_PAGE_LETTERS[code_page]).decode(code_page).split()
-    return _WORD.findall(lowered)
+        return data.translate(_CODE_PAGE_LETTERS[code_page]).decode(code_page).split(), code_page
+    return _WORD.findall(lowered), None
 
 
 def identify_language(text: str) -> str | None:

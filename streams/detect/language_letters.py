@@ -106,17 +106,22 @@ class _LatinWords:
 
 
 _LATIN = _LatinWords(_LATIN_FUNCTION_WORDS)
+LATIN_RULE_WORDS = frozenset(_LATIN.languages_of)  # the words ``latin_language`` counts
 
 
-def latin_language(words: Sequence[str], letters: str) -> str | None:
+def latin_language(words: Sequence[str], letters: str, counts: Mapping[str, int] | None = None) -> str | None:
     """es, fr, de or tr when ``words`` (lower-case letter runs, all Latin script; ``letters``: them
-    joined) can be nothing else, else None."""
+    joined) can be nothing else, else None. ``counts``: how often each word of ``words`` occurs, for at
+    least the ``LATIN_RULE_WORDS`` among them (counted here when not given)."""
     if len(words) < _MIN_LATIN_WORDS:
         return None
     if _OUTSIDE_ALPHABET["tr"].search(letters) is None and _turkish_letters(words, letters):
         return "tr"
     languages_of = _LATIN.languages_of
-    counts = Counter(filter(languages_of.__contains__, words))
+    if counts is None:
+        counts = Counter(filter(languages_of.__contains__, words))
+    else:
+        counts = {word: count for word, count in counts.items() if word in languages_of}
     scores = [0] * len(_LATIN.codes)
     for word, count in counts.items():
         for index in languages_of[word]:
@@ -173,13 +178,9 @@ def script_language(words: Sequence[str], letters: str) -> str | None:
     if _count(_ARABIC, letters) >= _SCRIPT_SHARE * size:
         if _PERSIAN_URDU.search(letters) or not _ARABIC_ONLY.search(letters):
             return None
-        articles = sum(map(_starts_with_article, words))
+        articles = f" {' '.join(words)}".count(" ال")
         return "ar" if articles >= _MIN_ARTICLE_SHARE * len(words) else None
     return None
-
-
-def _starts_with_article(word: str) -> bool:
-    return word.startswith("ال")
 
 
 def _count(script: re.Pattern[str], letters: str) -> int:
