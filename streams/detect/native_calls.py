@@ -25,6 +25,7 @@ from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType
 
 _NAME_AFTER_ROLE = re.compile(r"^[\s,:«»\"“”'()-]{0,3}$")
+_SURNAME_AFTER_ROLE = re.compile(r"[ \t]{1,2}([^\W\d_][^\W\d_]+)")  # "İngiltere Başbakanı May'in": May
 _WINDOW = 80  # characters before a trigger where its negation, plan or appeal cues are looked for
 _ROUND_OF_TALKS = 4  # counterparts of one undated "I talked with ..." beyond which it is a summary
 
@@ -41,6 +42,7 @@ class NativeCallReader:
         self.finder = finder
         self.max_age = max_age
         self.first_person = FirstPersonReader(self.cues, finder)
+        self._surnames: dict[str, Mention] | None = None
 
     def detect(
         self,
@@ -53,6 +55,7 @@ class NativeCallReader:
         ``speaker``, the leader the source speaks as, is the one who says "I" (``first_person.py``)."""
         findings: list[CallFinding] = []
         rejections: list[Rejection] = []
+        self._surnames = None  # learnt on the article's first call sentence (most articles have none)
         # A speaker's account also holds lines with no call word ("З Прем'єр-міністром Ізраїлю."): read all.
         candidates = None
         if speaker is None:
@@ -105,6 +108,34 @@ class NativeCallReader:
         return findings
 
     # -- people -------------------------------------------------------------------------------------------
+
+    def _surnames_after_roles(self, sentences: Sequence[Sentence], published: date) -> dict[str, Mention]:
+        """Surnames the gazetteer does not list, learnt from an office right before them in the article
+        ("İngiltere Başbakanı May'in ..."), so that the bare surname elsewhere ("May, Trump ve Merkel ile
+        telefonda görüştü") is that leader too. Only capitalised words in scripts with capitals."""
+        learnt: dict[str, Mention] = {}
+        for sentence in sentences:
+            text = sentence.text
+            for role in self.mentions(text, published):
+                if role.kind != "role" or role.person_id is None:
+                    continue
+                word = _SURNAME_AFTER_ROLE.match(text, role.end)
+                if word is None or not word.group(1)[0].isupper() or word.group(1)[1:].isupper():
+                    continue
+                if self.finder.find(word.group(1), published) or self._roles(word.group(1), published):
+                    continue  # a known name or a role word, not an unlisted surname
+                learnt.setdefault(word.group(1), role)
+        return learnt
+
+    def _surname_mentions(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """The article's learnt surnames standing alone in ``text`` (not right after their office)."""
+        found = []
+        for word, role in (self._surnames or {}).items():
+            for match in re.finditer(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text):
+                if any(m.start <= match.start() <= m.end + 3 for m in mentions):
+                    continue
+                found.append(replace(role, start=match.start(), end=match.end(), surface=word, kind="coreference"))
+        return found
 
     def mentions(self, text: str, day: date) -> list[Mention]:
         """Named people and role phrases in ``text``, resolved for ``day``; a role before a name joins it."""
@@ -195,7 +226,12 @@ class NativeCallReader:
             first.day if first is not None and first.day is not None and first.day <= published else published
         )
         clause_start, clause_end = _clause(self.breaks, text, trigger.start())
-        mentions = [m for m in self.mentions(text, day) if clause_start <= m.start < clause_end]
+        mentions = self.mentions(text, day)
+        if self._surnames is None:
+            self._surnames = self._surnames_after_roles(sentences, published)
+        if self._surnames:
+            mentions = sorted([*mentions, *self._surname_mentions(text, mentions)], key=lambda m: m.start)
+        mentions = [m for m in mentions if clause_start <= m.start < clause_end]
         voice = speaker is not None and self.first_person.in_own_voice(
             text, trigger, (clause_start, clause_end), mentions, talk
         )

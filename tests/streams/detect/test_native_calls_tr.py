@@ -1,5 +1,6 @@
 """Turkish leader calls: "X, A ve B ile telefonda görüştü" is X's call with A and X's call with B;
-"seçilmiş" before an office names its next holder (issue 15)."""
+"seçilmiş" before an office names its next holder; a surname the gazetteer does not list, learnt from its
+office elsewhere in the article, is that leader when it stands alone (issue 15)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,15 @@ def test_the_next_holder_of_an_office_is_nobody_in_office(engine: DetectionEngin
     assert _calls(engine, text.replace("seçilmiş ", ""), "2024-11-08") == [
         ("biden-joe", "erdogan-recep-tayyip")
     ]
+
+
+def test_a_surname_learnt_from_its_office_names_the_subject_of_the_headline(engine: DetectionEngine) -> None:
+    text = (
+        "May, Trump ve Merkel ile telefonda görüştü. İngiltere Başbakanı May'in Trump ve Merkel ile "
+        "görüşmelerinde son gelişmeleri ele aldığı bildirildi."
+    )
+    assert _calls(engine, text, "2018-03-13") == [
+        ("may-theresa", "merkel-angela"),
+        ("may-theresa", "trump-donald"),
+    ]
+
