@@ -134,7 +134,8 @@ class NativeCallReader:
             for match in re.finditer(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text):
                 if any(m.start <= match.start() <= m.end + 3 for m in mentions):
                     continue
-                found.append(replace(role, start=match.start(), end=match.end(), surface=word, kind="coreference"))
+                start, end = match.span()
+                found.append(replace(role, start=start, end=end, surface=word, kind="coreference"))
         return found
 
     def mentions(self, text: str, day: date) -> list[Mention]:

@@ -16,9 +16,7 @@ _CALL = (
 
 def _dated_calls(engine: DetectionEngine, text: str, published: str) -> list[tuple[str, tuple[str, ...]]]:
     detection = engine.detect(make_article(text, published).replace(language="ar"))
-    return [
-        (str(e.date), tuple(sorted(p.person_id or "" for p in e.participants))) for e in detection.events
-    ]
+    return [(str(e.date), tuple(sorted(p.person_id or "" for p in e.participants))) for e in detection.events]
 
 
 @pytest.mark.parametrize("when", ["أمس الأول", "امس الاول", "البارحة الأولى", "أول من أمس"])

@@ -47,4 +47,3 @@ def test_a_surname_learnt_from_its_office_names_the_subject_of_the_headline(engi
         ("may-theresa", "merkel-angela"),
         ("may-theresa", "trump-donald"),
     ]
-
