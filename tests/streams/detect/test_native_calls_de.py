@@ -1,5 +1,6 @@
-"""German leader calls: the chancellor as "der Kanzler", "beide" naming the pair before, calls summed up
-(issue 15, the German real texts; sentences written here in the shape of those texts)."""
+"""German leader calls: the chancellor as "der Kanzler", "beide" naming the pair before, calls summed up,
+a call dated by a month alone is background (issue 15, the German real texts; sentences written here in the
+shape of those texts)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,10 @@ def test_a_role_named_as_its_next_holder_is_nobody_in_office(engine: DetectionEn
     assert _calls(engine, text.replace("wahrscheinlich künftigen ", ""), "2025-02-24") == [
         (("meloni-giorgia", "scholz-olaf"), "2025-02-24")
     ]
+
+
+def test_a_call_dated_by_its_month_alone_is_background(engine: DetectionEngine) -> None:
+    text = "Scholz hatte im November mit Russlands Präsidenten Wladimir Putin telefoniert."
+    assert _calls(engine, text, "2025-01-05") == []
+    dated = "Scholz hatte am Freitag mit Russlands Präsidenten Wladimir Putin telefoniert."
+    assert _calls(engine, dated, "2024-11-18") == [(("putin-vladimir", "scholz-olaf"), "2024-11-15")]
