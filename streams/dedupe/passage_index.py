@@ -37,8 +37,8 @@ LEAD_SENTENCES = 2  # a text without spaces is filed under the anchors of its fi
 SAMPLED_SENTENCES = 4  # ... and of this many others, the same ones in any copy (smallest stable keys)
 SPACED_DENSITY = 10  # at most this many characters per word shingle: a text whose words are spaced
 
-
-Sampled = tuple[list[int], bytes]  # an article's smallest ``LOOKUP_KEYS`` sampled keys, and all of them packed
+# an article's smallest ``LOOKUP_KEYS`` sampled keys, and all of them packed 4 bytes each
+Sampled = tuple[list[int], bytes]
 
 
 def sample_keys(code: str) -> list[int]:

@@ -17,6 +17,7 @@ from streams.dedupe import cli
 from streams.dedupe.agencies import agency
 from streams.dedupe.index import DedupeIndex
 from streams.dedupe.passage_index import (
+    LOOKUP_KEYS,
     PassageIndex,
     anchor_keys,
     code_containment,
@@ -25,6 +26,7 @@ from streams.dedupe.passage_index import (
     key_containment,
     sample_keys,
     sample_keys_of,
+    sampled_of,
 )
 from streams.dedupe.passages import Shared, passages, shared
 from streams.dedupe.verify import shingle_code
@@ -201,13 +203,22 @@ def test_remembering_does_not_split_a_text_until_it_is_compared() -> None:
     assert recalled.passages() == passages(text) and recalled._passages is not None
 
 
+def _sampled_reference(code: str) -> list[int]:
+    """The content-defined sample in plain Python: where a code's low two bits are zero, it and the next."""
+    units = [ord(unit) for unit in code]
+    return sorted({units[i] << 16 | units[i + 1] for i in range(len(units) - 1) if units[i] & 3 == 0})
+
+
 def test_sampled_keys_of_a_batch_equal_those_of_each_code() -> None:
     rng = np.random.default_rng(7)
-    codes = [shingle_code(rng.integers(0, 2**64 - 1, n, dtype=np.uint64)) for n in (0, 1, 2, 30, 400)]
+    sizes = (0, 1, 2, 30, 400, 3, 900)
+    codes = [shingle_code(rng.integers(0, 2**64 - 1, n, dtype=np.uint64)) for n in sizes]
+    codes.append(codes[4][:50] * 4)  # repeated windows: each key once
     keys = sample_keys_of(codes)
     assert [len(found) for found in keys][:2] == [0, 0] and len(keys[4]) > 20
-    assert keys == [sample_keys(code) for code in codes]
-    assert all(found == sorted(set(found)) for found in keys)
+    assert keys == [_sampled_reference(code) for code in codes] == [sample_keys(code) for code in codes]
+    for (smallest, packed), found in zip(sampled_of(codes), keys, strict=True):
+        assert smallest == found[:LOOKUP_KEYS] and array("I", packed).tolist() == found
 
 
 def test_shingle_code_overlap_gates_the_sentence_comparison() -> None:
