@@ -1,6 +1,6 @@
-"""German leader calls: the chancellor as "der Kanzler", "beide" naming the pair before, calls summed up,
-a call dated by a month alone is background (issue 15, the German real texts; sentences written here in the
-shape of those texts)."""
+"""German leader calls: the chancellor as "der Kanzler", "beide" naming the pair before, calls summed up;
+a call dated by a month alone is background, what is said after a call names no participant, a call
+"kommende Woche" is planned (issue 15, the German real texts; sentences written here in their shape)."""
 
 from __future__ import annotations
 
@@ -63,3 +63,16 @@ def test_a_call_dated_by_its_month_alone_is_background(engine: DetectionEngine) 
     assert _calls(engine, text, "2025-01-05") == []
     dated = "Scholz hatte am Freitag mit Russlands Präsidenten Wladimir Putin telefoniert."
     assert _calls(engine, dated, "2024-11-18") == [(("putin-vladimir", "scholz-olaf"), "2024-11-15")]
+
+
+def test_what_was_said_after_a_call_names_no_participant(engine: DetectionEngine) -> None:
+    text = (
+        "Zuvor hatte der US-Präsident die NBC-Journalistin Kristen Welker angerufen und gesagt, er sei "
+        '"sehr verärgert" auf Putin.'
+    )
+    assert _calls(engine, text, "2025-03-31") == []
+
+
+def test_a_call_announced_for_the_coming_week_is_planned(engine: DetectionEngine) -> None:
+    text = "Schon kommende Woche werde er mit dem russischen Präsidenten telefonieren, sagte Trump."
+    assert _calls(engine, text, "2025-03-31") == []
