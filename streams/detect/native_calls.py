@@ -267,7 +267,13 @@ class NativeCallReader:
             reason = "in_person"  # "talked with" and a meeting word in its clause: not remote
         if reason is not None:
             return [Rejection(text, rule, reason)]
-        clause_dates = [d for d in dates if clause_start <= d.start < clause_end] or dates
+        own_dates = [d for d in dates if clause_start <= d.start < clause_end]
+        background = self.cues.background
+        if not own_dates and background is not None and background.search(text, clause_start, clause_end):
+            # "nous avons échangé de nombreuses fois au téléphone, car ... les affrontements des 13 et 14
+            # septembre": calls summed up in their own clause; the other clause's date is not theirs.
+            return [Rejection(text, rule, "old_background")]
+        clause_dates = own_dates or dates
         context, anchor = text, trigger.start()
         if voice and not dates:
             # "Вчора говорив з ... . Говорив з ...": an undated line of the account takes the time of the

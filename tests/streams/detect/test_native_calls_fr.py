@@ -1,5 +1,6 @@
 """French leader calls: "le président de la République" is France's president, "le président élu" nobody in
-office yet (issue 15; sentences written here in the shape of Elysée readouts and press reports)."""
+office yet, calls summed up ("de nombreuses fois") are no one call even when another clause has a date
+(issue 15; sentences written here in the shape of Elysée readouts and press reports)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,16 @@ def test_a_named_president_de_la_republique_is_that_person(engine: DetectionEngi
 def test_le_president_elu_is_nobody_in_office(engine: DetectionEngine) -> None:
     text = "Emmanuel Macron s'est entretenu par téléphone avec le président élu des États-Unis mercredi."
     assert _calls(engine, text, "2024-11-07") == []
+
+
+def test_calls_summed_up_are_background_whatever_the_date_of_the_reason(engine: DetectionEngine) -> None:
+    text = (
+        "Emmanuel Macron a déclaré à Nikol Pachinian : ces derniers jours, nous avons échangé de nombreuses "
+        "fois au téléphone, car l'Arménie a connu des affrontements armés les 13 et 14 septembre."
+    )
+    assert _calls(engine, text, "2022-09-14") == []
+    one_call = (
+        "Emmanuel Macron s'est entretenu mardi au téléphone avec Nikol Pachinian, "
+        "car la situation est critique."
+    )
+    assert _calls(engine, one_call, "2022-09-14") == [(("macron-emmanuel", "pashinyan-nikol"), "2022-09-13")]
