@@ -112,7 +112,7 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     beyond = 0 if code_page in _LATIN_CODE_PAGES else sum(map(len, _BEYOND_LATIN.findall(letters)))
     if len(letters) - beyond >= len(letters) * _MOSTLY_LATIN:
         latin = [word for word in words if max(word) < _LATIN_END] if beyond else words
-        if sum(map(len, latin)) >= len(letters) * _MOSTLY_LATIN:
+        if not beyond or sum(map(len, latin)) >= len(letters) * _MOSTLY_LATIN:
             # Nearly all Latin script: a menu line or caption in another script does not decide the language.
             counts = Counter(filter(_IS_LATIN_WORD_COUNTED, latin))  # for both tests below
             found = _plain_english(counts, _LANGUAGES_OF_ANY, len(latin))

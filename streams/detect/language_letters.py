@@ -30,6 +30,7 @@ _UKRAINIAN_ONLY = re.compile("[іїєґ]")
 _RUSSIAN_OR_HARD_SIGN = re.compile("[ыэёъ]")
 # Letters of the other Cyrillic languages (Belarusian, Serbian, Macedonian, Kazakh, Mongolian, Tajik, ...).
 _OTHER_CYRILLIC = re.compile("[ўђјљњћџѓќѕәғқңөұүһӣӯҳҷҗҫӑӗӳ]")
+_NOT_RUSSIAN = re.compile("[іїєґўђјљњћџѓќѕәғқңөұүһӣӯҳҷҗҫӑӗӳ]")  # Ukrainian's and the other languages'
 _PERSIAN_URDU = re.compile("[پچژگکیٹڈڑںےۀۓھۃ]")
 _ARABIC_ONLY = re.compile("[ةى]")
 _FUNCTION_WORDS = {
@@ -160,27 +161,49 @@ def script_language(words: Sequence[str], letters: str) -> str | None:
     """ru, uk, ar or zh when ``words`` (lower-case letter runs; ``letters``: them joined) can be nothing
     else, else None."""
     size = len(letters)
+    # At most one script covers 90% of the letters: the first letter's script is counted first (and a
+    # text it covers needs no other count), the others in order only when it does not.
+    first = letters[:1]
+    if size >= _MIN_LETTERS and _CYRILLIC.match(first) and _count(_CYRILLIC, letters) >= _SCRIPT_SHARE * size:
+        return _cyrillic_language(words, letters)
+    if size >= _MIN_LETTERS and _ARABIC.match(first) and _count(_ARABIC, letters) >= _SCRIPT_SHARE * size:
+        return _arabic_language(words, letters)
     han = _count(_HAN, letters)
     if han >= _MIN_HAN and han >= _SCRIPT_SHARE * size:
         return None if _KANA_HANGUL.search(letters) else "zh"
     if size < _MIN_LETTERS:
         return None
     if _count(_CYRILLIC, letters) >= _SCRIPT_SHARE * size:
-        if _OTHER_CYRILLIC.search(letters):
-            return None
-        russian, ukrainian = _RUSSIAN_ONLY.search(letters), _UKRAINIAN_ONLY.search(letters)
-        if russian and not ukrainian:
-            hard_signs = letters.count("ъ")
-            return "ru" if hard_signs <= _MAX_HARD_SIGN_SHARE * size and _speaks("ru", words) else None
-        if ukrainian and not _RUSSIAN_OR_HARD_SIGN.search(letters):
-            return "uk" if _speaks("uk", words) else None
-        return None
+        return _cyrillic_language(words, letters)
     if _count(_ARABIC, letters) >= _SCRIPT_SHARE * size:
-        if _PERSIAN_URDU.search(letters) or not _ARABIC_ONLY.search(letters):
-            return None
-        articles = f" {' '.join(words)}".count(" ال")
-        return "ar" if articles >= _MIN_ARTICLE_SHARE * len(words) else None
+        return _arabic_language(words, letters)
     return None
+
+
+def _cyrillic_language(words: Sequence[str], letters: str) -> str | None:
+    """ru or uk for a text in Cyrillic letters, else None."""
+    if _NOT_RUSSIAN.search(letters) is None:  # one scan for the commonest case: no letter but Russian's
+        return _russian(words, letters) if _RUSSIAN_ONLY.search(letters) else None
+    if _OTHER_CYRILLIC.search(letters):
+        return None
+    if not _UKRAINIAN_ONLY.search(letters):
+        return None
+    if _RUSSIAN_OR_HARD_SIGN.search(letters):
+        return None
+    return "uk" if _speaks("uk", words) else None
+
+
+def _russian(words: Sequence[str], letters: str) -> str | None:
+    hard_signs = letters.count("ъ")
+    return "ru" if hard_signs <= _MAX_HARD_SIGN_SHARE * len(letters) and _speaks("ru", words) else None
+
+
+def _arabic_language(words: Sequence[str], letters: str) -> str | None:
+    """ar for a text in Arabic letters, else None."""
+    if _PERSIAN_URDU.search(letters) or not _ARABIC_ONLY.search(letters):
+        return None
+    articles = f" {' '.join(words)}".count(" ال")
+    return "ar" if articles >= _MIN_ARTICLE_SHARE * len(words) else None
 
 
 def _count(script: re.Pattern[str], letters: str) -> int:
