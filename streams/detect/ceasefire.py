@@ -52,7 +52,10 @@ _VIOLATED = re.compile(
     r"falling apart|did not hold|didn't hold|failed to hold|short-lived|flouted|in tatters|"
     r"ended (?:with|in) (?:an? )?(?:eruption|resumption|outbreak|renewal) of "
     r"(?:hostilities|fighting|violence)|"
-    r"(?:shelling|fighting|clashes|attacks|strikes|hostilities) (?:resumed|continued|erupted) despite)\b",
+    r"(?:shelling|fighting|clashes|attacks|strikes|hostilities) (?:resumed|continued|erupted) despite|"
+    # "the truce has reduced violence although not halted the fighting": fighting a truce did not stop.
+    r"(?:not|never|failed to) (?:halted|stopped|ended|halt|stop|end) (?:the )?(?:fighting|violence|attacks|"
+    r"shelling|clashes|hostilities))\b",
     re.IGNORECASE,
 )
 _DESPITE = re.compile(r"\bdespite (?:a|the) (?:[\w-]+ )?(?:cease-?fire|truce)\b", re.IGNORECASE)
@@ -65,7 +68,8 @@ _INSIDE = re.compile(
     re.IGNORECASE,
 )
 _COMBAT = re.compile(
-    r"\b(?:shell\w*|fight\w*|clash\w*|attack\w*|strikes?|killed|fire[ds]?|bombard\w*|offensive)\b", re.I
+    r"\b(?:shell\w*|fight\w*|clash\w*|attack\w*|strikes?|killed|fire[ds]?|bombard\w*|offensive|violence)\b",
+    re.I,
 )
 # "fighting has subsided since the start of the truce": calm inside a truce, no violation.
 _CALM = re.compile(
@@ -92,7 +96,8 @@ _APPEAL = re.compile(
     re.IGNORECASE,
 )
 _NEGATED = re.compile(
-    r"\b(?:no|not|never|without)\b[^,;]{0,30}\b(?:violat\w*|breach\w*|collaps\w*|agree\w*|declar\w*)|"
+    r"\b(?:no|not|never|without)\b[^,;]{0,30}\b(?:violat\w*|breach\w*|broken|broke|collaps\w*|agree\w*|"
+    r"declar\w*)|"
     r"\b(?:cease-?fire|truce)\s+(?:has\s+|had\s+|largely\s+|mostly\s+)*held\b|"
     r"\b(?:is|was|has been|largely) holding\b|\bfailed to (?:agree|reach)\b",
     re.IGNORECASE,
@@ -270,12 +275,14 @@ class CeasefireDetector:
             if _appeal_between(clause, match):
                 rejections.append(Rejection(sentence.text, rule, "appeal"))
                 continue
-            reason = cues.not_reported(sentence.text, clause, match, dates, event_type)
+            violation = event_type == EventType.CEASEFIRE_VIOLATED
+            example = cues.example_date(following, published) if violation else None
+            reason = cues.not_reported(sentence.text, clause, match, dates, event_type, example is not None)
             if reason is None and event_type == EventType.CEASEFIRE_VIOLATED:
                 dated = any(d.relation == "at" and d.day is not None for d in dates)
                 if cues.violation_background(
-                    sentence.text, clause, match, dated or cues.truce_day(clause) is not None
-                ):
+                    sentence.text, clause, match, dated or cues.truce_day(clause) is not None, published
+                ) or (not dated and cues.truce_dated_before(following, published, self.max_age)):
                     reason = "old_background"
             if reason is not None:
                 rejections.append(Rejection(sentence.text, rule, reason))
@@ -287,7 +294,7 @@ class CeasefireDetector:
                 match.start(),
             )
             if chosen is None and event_type == EventType.CEASEFIRE_VIOLATED:
-                chosen = cues.truce_day_date(clause, truce_started) or cues.example_date(following, published)
+                chosen = cues.truce_day_date(clause, truce_started) or example
             elif not dates and cues.is_start(match):
                 # "A five-day ceasefire has begun in Yemen": the day the article says the truce started.
                 chosen = cues.truce_day_date("on the first day", truce_started)

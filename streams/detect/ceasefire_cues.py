@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from streams.detect.dates import DateMention, bare_month_ends, find_dates, pick_event_date
+from streams.detect.dates import MONTHS, DateMention, bare_month_ends, find_dates, pick_event_date
 from streams.detect.sentences import Sentence
 from streams.records import EventType
 
@@ -120,11 +120,39 @@ def strike_in_truce(clause: str) -> re.Match[str] | None:
     return _STRUCK.search(clause)
 
 
-def violation_background(sentence: str, clause: str, verb: re.Match[str], dated: bool) -> bool:
-    """Whether an undated violation is told as the truce's history or the war's origin."""
+# "violence has spiraled since a ceasefire collapsed", "after a Feb. 27 ceasefire collapsed in April": a
+# breakdown named as the start of what the sentence tells, not as news of its own.
+_SINCE_BREAKDOWN = re.compile(
+    r"\b(?:since|ever since)\s+(?:a|an|the|its|their)\s+(?:[\w.,-]+\s+){0,5}$", re.I
+)
+# "collapsed in April" read in May: a breakdown dated by an earlier month alone.
+_IN_MONTH = re.compile(rf"\s+(?:in|last)\s+(?P<month>{_MONTH_NAME})\b")
+# "almost a year ago", "two months ago": a breakdown dated long before the report.
+_LONG_AGO = re.compile(
+    r"\b(?:(?:almost|nearly|about|more than|over|some)\s+)?"
+    r"(?:a|one|two|three|four|five|six|\d+|several|many)\s+(?:years?|months?)\s+ago\b",
+    re.I,
+)
+
+
+def violation_background(
+    sentence: str, clause: str, verb: re.Match[str], dated: bool, published: date | None = None
+) -> bool:
+    """Whether an undated violation is told as the truce's history, a starting point or the war's origin."""
     if dated:
         return False
-    if _PERFECT_RELATIVE.search(clause[max(0, verb.start() - 60) : verb.start()]):
+    before = clause[max(0, verb.start() - 60) : verb.start()]
+    if _PERFECT_RELATIVE.search(before) or _LONG_AGO.search(clause, verb.end()):
+        return True
+    month = _IN_MONTH.match(clause, verb.end())
+    if (
+        month is not None
+        and published is not None
+        and MONTHS[month.group("month").lower()] != published.month
+    ):
+        return True
+    noun = _ANY_NOUN.search(before)
+    if noun is not None and _SINCE_BREAKDOWN.search(before[: noun.start()]):
         return True
     return _ORIGIN.search(sentence) is not None
 
@@ -263,7 +291,10 @@ _SPECULATIVE = re.compile(
 _TALLY = re.compile(
     r"\b(?:many|repeated|numerous|frequent|countless|the most|dozens of|hundreds of|thousands of|"
     r"continued|continuing|ongoing|persistent|constant|daily|"
-    r"(?:over|more than|some|nearly|almost) [\d,]+)\s+(?:[\w-]+\s+)?(?:violations|breaches)\b",
+    r"(?:over|more than|some|nearly|almost) [\d,]+)\s+(?:[\w-]+\s+)?(?:violations|breaches)\b|"
+    # "concerns about violations of a ceasefire", "an uptick in violations": a trend, not a happening.
+    r"\b(?:concerns?|concerned|worr\w+|increase|uptick|rise|surge|spike)\s+(?:about|over|by|in|of)\s+"
+    r"(?:[\w-]+\s+){0,5}(?:violations|breaches)\b",
     re.IGNORECASE,
 )
 # "despite the ceasefire, sporadic hostilities continued": fighting told as a habit over a span, not a
@@ -275,16 +306,24 @@ _EXAMPLE = re.compile(r"\s*(?:for example|for instance|in one (?:case|instance))
 
 
 def not_reported(
-    text: str, clause: str, verb: re.Match[str], dates: list[DateMention], event_type: str
+    text: str,
+    clause: str,
+    verb: re.Match[str],
+    dates: list[DateMention],
+    event_type: str,
+    example_dated: bool = False,
 ) -> str | None:
-    """Why a clause with a ceasefire verb reports no new event: a question, a threat, a tally."""
+    """Why a clause with a ceasefire verb reports no new event: a question, a threat, a tally (unless the
+    clause or the example after it dates it: ``example_dated``)."""
     if text.rstrip().endswith("?"):
         return "question"
     if event_type != EventType.CEASEFIRE_VIOLATED:
         return None
     if _SPECULATIVE.search(clause, max(0, verb.start() - 60), verb.start()):
         return "conditional"
-    if any(d.relation == "at" and d.day is not None for d in dates) or truce_day(clause) is not None:
+    if example_dated or truce_day(clause) is not None:
+        return None
+    if any(d.relation == "at" and d.day is not None for d in dates):
         return None
     if _TALLY.search(clause) or _HABITUAL.search(clause):
         return "old_background"
@@ -313,6 +352,18 @@ def example_date(following: Sentence | None, published: date) -> DateMention | N
     if following is None or not _EXAMPLE.match(following.text):
         return None
     return pick_event_date(find_dates(following.text, published), 0)
+
+
+_TRUCE_NOUN = re.compile(_NOUN, re.I)
+
+
+def truce_dated_before(following: Sentence | None, published: date, max_age: timedelta) -> bool:
+    """ "they violated a ceasefire. There was a ceasefire in place on the 6th of October, which ...": the next
+    sentence dates the truce (and so the undated breach) long before publication."""
+    if following is None or _TRUCE_NOUN.search(following.text) is None:
+        return False
+    days = [d.day for d in find_dates(following.text, published) if d.relation == "at" and d.day is not None]
+    return bool(days) and max(days) < published - max_age
 
 
 def bare_month_is_old(clause: str, published: date, max_age: timedelta) -> bool:
