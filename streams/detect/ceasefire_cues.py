@@ -292,9 +292,8 @@ _TALLY = re.compile(
     r"\b(?:many|repeated|numerous|frequent|countless|the most|dozens of|hundreds of|thousands of|"
     r"continued|continuing|ongoing|persistent|constant|daily|"
     r"(?:over|more than|some|nearly|almost) [\d,]+)\s+(?:[\w-]+\s+)?(?:violations|breaches)\b|"
-    # "concerns about violations of a ceasefire", "an uptick in violations": a trend, not a happening.
-    r"\b(?:concerns?|concerned|worr\w+|increase|uptick|rise|surge|spike)\s+(?:about|over|by|in|of)\s+"
-    r"(?:[\w-]+\s+){0,5}(?:violations|breaches)\b",
+    # "concerns about violations of a ceasefire": a worry about violations in general, not a report of one.
+    r"\b(?:concerns?|concerned|worr\w+)\s+(?:about|over|by)\s+(?:[\w-]+\s+){0,6}(?:violations|breaches)\b",
     re.IGNORECASE,
 )
 # "despite the ceasefire, sporadic hostilities continued": fighting told as a habit over a span, not a
@@ -355,12 +354,14 @@ def example_date(following: Sentence | None, published: date) -> DateMention | N
 
 
 _TRUCE_NOUN = re.compile(_NOUN, re.I)
+# The next sentence must tell the breach too ("which Mr. Sinwar decided to break"), not the truce's making.
+_BREACH = re.compile(r"\b(?:violat\w*|breach\w*|break|broke|broken)\b", re.I)
 
 
 def truce_dated_before(following: Sentence | None, published: date, max_age: timedelta) -> bool:
-    """ "they violated a ceasefire. There was a ceasefire in place on the 6th of October, which ...": the next
-    sentence dates the truce (and so the undated breach) long before publication."""
-    if following is None or _TRUCE_NOUN.search(following.text) is None:
+    """ "they violated a ceasefire. There was a ceasefire in place on the 6th of October, which he decided to
+    break": the next sentence dates the breach long before publication."""
+    if following is None or _TRUCE_NOUN.search(following.text) is None or not _BREACH.search(following.text):
         return False
     days = [d.day for d in find_dates(following.text, published) if d.relation == "at" and d.day is not None]
     return bool(days) and max(days) < published - max_age

@@ -1,6 +1,6 @@
-"""Ceasefire patterns of the issue-16 second real-article round, each beside the near miss it must not fire on.
+"""Ceasefire patterns of issue 16 (third real-article round), each beside the near miss it must not fire on.
 
-Old breakdowns named as background, trends of violations, negated breaches, and violations told indirectly
+Old breakdowns named as background, worries about violations, negated breaches, and violations told indirectly
 ("violence has continued despite a ceasefire", "has not halted the fighting"). Quality is measured on the
 real articles (`python -m tests.eval.score_detection --set articles`).
 """
@@ -62,6 +62,11 @@ def test_a_breach_the_next_sentence_dates_long_before_is_background(engine: Dete
     assert _violations(engine, text, "2024-09-05") == []
 
 
+def test_twin_a_truce_the_next_sentence_dates_long_before_keeps_the_breach(engine: DetectionEngine) -> None:
+    text = "Hamas violated a ceasefire in Gaza, Israel said. The ceasefire was agreed on the 6th of October."
+    assert _violations(engine, text, "2024-09-05") == [("Gaza", "2024-09-05")]
+
+
 def test_twin_a_breach_the_next_sentence_dates_recently_is_a_violation(engine: DetectionEngine) -> None:
     text = (
         "Hamas is the obstacle in Gaza, and they violated a ceasefire. "
@@ -70,7 +75,7 @@ def test_twin_a_breach_the_next_sentence_dates_recently_is_a_violation(engine: D
     assert _violations(engine, text, "2024-09-05") == [("Gaza", "2024-09-05")]
 
 
-# -- trends, negations ---------------------------------------------------------------------------------------
+# -- worries, negations ------------------------------------------------------------------------------------
 
 
 def test_concerns_about_violations_are_an_undated_trend(engine: DetectionEngine) -> None:
@@ -83,16 +88,18 @@ def test_twin_an_increase_in_violations_dated_yesterday_is_a_violation(engine: D
     assert _violations(engine, text, "2023-04-27") == [("Sudan", "2023-04-26")]
 
 
-def test_twin_an_uptick_dated_by_the_example_after_it_is_a_violation(engine: DetectionEngine) -> None:
+def test_twin_concerns_dated_by_the_example_after_them_are_a_violation(engine: DetectionEngine) -> None:
     text = (
-        "We have seen reports of a major uptick in violations of the ceasefire in the Donbas. "
+        "We are concerned about violations of the ceasefire in the Donbas. "
         "For example, a shelling of a kindergarten yesterday."
     )
     assert _violations(engine, text, "2022-02-18") == [("Donbas", "2022-02-17")]
 
 
 def test_groups_that_have_not_broken_the_truce_is_negated(engine: DetectionEngine) -> None:
-    text = "The army will block all armed groups in Aleppo which have not joined or broken the ceasefire deal."
+    text = (
+        "The army will block all armed groups in Aleppo which have not joined or broken the ceasefire deal."
+    )
     assert _violations(engine, text, "2016-04-10") == []
 
 
