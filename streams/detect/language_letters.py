@@ -1,8 +1,9 @@
 """Languages a text's letters settle without the language model: the cheap decision the tagger tries first.
 
-Only for the languages a detector reads, and only where the letters leave no doubt: Russian (ы э ё, no
+Only where the letters leave no doubt, and mostly for the languages a detector reads: Russian (ы э ё, no
 letter of another Cyrillic language, Russian function words), Ukrainian (і ї є ґ, none of ы э ё ъ),
-Arabic (ة or ى, no Persian or Urdu letter, the article ال), Chinese (Han characters, no kana or hangul);
+Arabic (ة or ى, no Persian or Urdu letter, the article ال), Chinese (Han characters, no kana or hangul),
+and Armenian, Georgian and Greek (the only languages of the model that write their scripts);
 Spanish, French, German and Turkish when the text is written in that language's alphabet alone and its
 function words outnumber, word for word, those of every look-alike (Catalan, Galician, Portuguese,
 Occitan, Italian, Romanian, Esperanto, Latin, Dutch, Afrikaans, Luxembourgish, Azerbaijani, Sesotho),
@@ -23,6 +24,12 @@ _SCRIPT_SHARE = 0.9
 _CYRILLIC = re.compile("[\u0400-\u04ff]+")
 _ARABIC = re.compile("[\u0600-\u06ff]+")
 _HAN = re.compile("[\u4e00-\u9fff]+")
+# Scripts one language (of the model's) writes alone: Armenian, Georgian, Greek.
+_OWN_SCRIPT = (
+    (re.compile("[\u0531-\u0587]+"), "hy"),
+    (re.compile("[\u10d0-\u10fa]+"), "ka"),
+    (re.compile("[\u0386-\u03ce]+"), "el"),
+)
 _KANA_HANGUL = re.compile("[\u3040-\u30ff\u1100-\u11ff\uac00-\ud7af]")
 # Letter tests as searches: iterating a text in another script makes a new string per character.
 _RUSSIAN_ONLY = re.compile("[ыэё]")
@@ -177,6 +184,9 @@ def script_language(words: Sequence[str], letters: str) -> str | None:
         return _cyrillic_language(words, letters)
     if _count(_ARABIC, letters) >= _SCRIPT_SHARE * size:
         return _arabic_language(words, letters)
+    for script, code in _OWN_SCRIPT:
+        if _count(script, letters) >= _SCRIPT_SHARE * size:
+            return code
     return None
 
 
