@@ -18,6 +18,7 @@ from typing import Any
 
 from streams.detect.engine import DetectionEngine
 from streams.records import Article, Event
+from streams.text import normalize_article
 from tests.eval.realtext.corpus import (
     EVENT_TYPES,
     SETS_ROOT,
@@ -146,7 +147,7 @@ def _matches(expected: LabelledEvent, event: Event) -> bool:
 def _article(label: TextLabel, text: str, set_name: str) -> Article:
     title, body = split_title(text, label)
     day = date.fromisoformat(label.published)
-    return Article(
+    article = Article(
         id=label.id,
         url=f"https://eval.invalid/{set_name}/{label.id}",
         title=title,
@@ -155,6 +156,7 @@ def _article(label: TextLabel, text: str, set_name: str) -> Article:
         language=label.language,
         speaker=label.speaker,
     )
+    return normalize_article(article)  # what the worker's normalise stage hands the detectors
 
 
 def _who(event: Event) -> str:
