@@ -114,10 +114,11 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
         latin = [word for word in words if max(word) < _LATIN_END] if beyond else words
         if not beyond or sum(map(len, latin)) >= len(letters) * _MOSTLY_LATIN:
             # Nearly all Latin script: a menu line or caption in another script does not decide the language.
-            counts = Counter(filter(_IS_LATIN_WORD_COUNTED, latin))  # for both tests below
-            found = _plain_english(counts, _LANGUAGES_OF_ANY, len(latin))
+            latin_counts = Counter(filter(_IS_LATIN_WORD_COUNTED, latin))  # for both tests below
+            found = _plain_english(latin_counts, _LANGUAGES_OF_ANY, len(latin))
             if found is None:  # the rule agrees with the model on the Latin words alone, as joined below
-                found = latin_language(latin, letters if len(latin) == len(words) else "".join(latin), counts)
+                latin_letters = letters if len(latin) == len(words) else "".join(latin)
+                found = latin_language(latin, latin_letters, latin_counts)
             return found or _model_language(" ".join(latin) if len(latin) < len(words) else raw)
     return script_language(words, letters) or _model_language(raw)
 
