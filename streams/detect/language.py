@@ -1,7 +1,8 @@
 """Tag an article's language: a stopword test for plain English, a maintained model (py3langid) for the rest.
 
 Most articles are English in ASCII and the stopword count settles them in microseconds; a text whose
-letters leave no doubt about a language the detectors read is settled by them (``language_letters``);
+letters leave no doubt about its language is settled by them (``language_letters``, the same answer as
+the model wherever they decide);
 everything else (other scripts, other Latin-script languages, short or mixed texts) goes to py3langid,
 which tells Ukrainian from Russian and Bulgarian, Polish from Portuguese and Persian or Urdu from Arabic
 (figures in docs/detection.md, "Language identification", from ``bench/language_id_bench.py``). A
