@@ -116,6 +116,8 @@ class NativeCallReader:
         learnt: dict[str, Mention] = {}
         for sentence in sentences:
             text = sentence.text
+            if not self._may_hold_role(text):
+                continue  # no office word: no role to learn from, and names alone are the costly part
             for role in self.mentions(text, published):
                 if role.kind != "role" or role.person_id is None:
                     continue
@@ -126,6 +128,17 @@ class NativeCallReader:
                     continue  # a known name or a role word, not an unlisted surname
                 learnt.setdefault(word.group(1), role)
         return learnt
+
+    def _may_hold_role(self, text: str) -> bool:
+        """Whether ``text`` holds a word that ``_roles`` could build a role phrase on."""
+        roles = self.roles
+        if roles is None:
+            return False
+        if roles.office_any.search(text):
+            return True
+        if roles.counterpart is not None and roles.counterpart.search(text):
+            return True
+        return any(pattern.search(text) for pattern, _, _ in roles.home)
 
     def _surname_mentions(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """The article's learnt surnames standing alone in ``text`` (not right after their office)."""
