@@ -29,8 +29,9 @@ over each article, the old baseline) in the same process, so the figures compare
 ``--baseline REF`` (e.g. ``afd8cce``, the tree when issues 15 and 16 were filed) also times the English
 sets with REF's engine: REF's files are written to ``var/bench/baseline/<commit>`` (``git archive``) and
 a subprocess imports only them (``bench/detect_baseline.py``); its runs alternate with this tree's, so
-both meet the same load. It prints the English realistic mix's cost per article against REF's (issue 16:
-<= 1.3x) and the multilingual mix's against REF's English mix (issue 15: <= 1.5x); without
+both meet the same load. It prints the English detection cost per article against REF's, on the realistic
+mix's English articles (issue 16: <= 1.3x; the whole mix, whose other ~8% REF passed through unread, is
+printed beside it), and the multilingual mix's against REF's English mix (issue 15: <= 1.5x); without
 ``--baseline`` the multilingual mix is compared with this tree's English mix.
 
 The goal's figure ("Detection throughput on one core ... >= 3,000 articles/s") is the **realistic mix**
@@ -319,15 +320,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"realistic mix: {with_events / len(mix):.1%} of articles carry events")
     per_second = {name: value for name, value, _ in rows} | base
     if mix and args.baseline:
+        # Issue 16's goal is the English detection cost: the mix's English articles, which both engines
+        # read. Its other ~8% were passed through unread at the baseline; reading them is issue 15's cost.
         _verdict(
-            f"English realistic mix: cost per article {{:.2f}}x the same mix with {args.baseline}'s engine",
-            per_second[f"realistic mix (detect, {args.baseline})"] / per_second["realistic mix (detect)"],
+            f"English detection (the realistic mix's English articles): cost per article {{:.2f}}x "
+            f"the same articles with {args.baseline}'s engine",
+            per_second[f"mix, English articles (detect, {args.baseline})"]
+            / per_second["mix, English articles (detect)"],
             GOAL_ENGLISH_COST,
         )
-        ratio = per_second[f"mix, English articles (detect, {args.baseline})"]
+        ratio = per_second[f"realistic mix (detect, {args.baseline})"] / per_second["realistic mix (detect)"]
         print(
-            f"  its English articles alone: {ratio / per_second['mix, English articles (detect)']:.2f}x; "
-            "the rest is the cost of reading its other languages (passed through before issue 15)"
+            f"  the whole realistic mix, its other languages now read too: {ratio:.2f}x "
+            f"(they were passed through unread before issue 15)"
         )
     if multilingual:
         others = ", ".join(f"{code} {share:.0%}" for code, share in _shares(engine, multilingual))
