@@ -69,6 +69,12 @@ EVENT_REPORTS_DEAD_LETTERED = Counter(
     "their event id.",
     ["reason"],
 )
+PARTITIONS_REWOUND = Counter(
+    "newswatch_partitions_rewound_total",
+    "Partitions without a committed offset read again from their first record after a rebalance, by outcome "
+    "(rewound, failed: the next rebalance seeks them).",
+    ["outcome"],
+)
 EVENT_LAG_SECONDS = Histogram(
     "newswatch_article_to_event_seconds",
     "Time from an article's fetch to its event report leaving detection.",

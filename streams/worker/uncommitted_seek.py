@@ -26,6 +26,8 @@ from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from faust.types import TP
 
+from streams.worker.metrics import PARTITIONS_REWOUND
+
 log = logging.getLogger(__name__)
 
 
@@ -57,12 +59,14 @@ class RewindUncommitted(faust.Sensor):
                 earliest = await consumer.earliest_offsets(*uncommitted)
                 for tp in uncommitted:
                     await consumer.seek(tp, earliest[tp])
+                PARTITIONS_REWOUND.labels("rewound").inc(len(uncommitted))
                 log.info(
                     "rebalance: %d partitions without a committed offset read from their first record",
                     len(uncommitted),
                     extra={"stage": "worker"},
                 )
         except Exception:  # a new rebalance took the partitions: it seeks them itself
+            PARTITIONS_REWOUND.labels("failed").inc()
             log.warning("rewinding uncommitted partitions failed", exc_info=True, extra={"stage": "worker"})
         finally:
             if not self.app.rebalancing:

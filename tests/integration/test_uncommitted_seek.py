@@ -18,6 +18,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from faust.types import TP
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
+from prometheus_client import REGISTRY
 
 from streams.worker.uncommitted_seek import RewindUncommitted
 
@@ -105,8 +106,14 @@ async def test_the_rewind_reads_an_uncommitted_partition_from_its_first_record(
     faust_consumer = FaustLikeConsumer(consumer)
     app = SimpleNamespace(consumer=faust_consumer, conf=SimpleNamespace(id=group), rebalancing=False)
     sensor = RewindUncommitted(app, bootstrap, [topic])  # type: ignore[arg-type]  # the calls it makes
+    rewound_before = _rewound()
     sensor.on_rebalance_end(app, {})
     assert not faust_consumer.flowing  # held until the rewind is done
     await next(iter(sensor._rewinds))
     assert faust_consumer.flowing
     assert await _fetch_some(consumer, RECORDS) == list(range(RECORDS))
+    assert _rewound() == rewound_before + 1  # the one partition, counted
+
+
+def _rewound() -> float:
+    return REGISTRY.get_sample_value("newswatch_partitions_rewound_total", {"outcome": "rewound"}) or 0.0
