@@ -39,3 +39,12 @@ def duplicate_reports(reports: Sequence[Event], duplicate: Article) -> list[Even
             )
         )
     return result
+
+
+def copy_reports(reports: Sequence[Event], copy: Article, sources: Sequence[str]) -> list[Event]:
+    """A syndicated copy's own reports (events its original's reports lack), credited as its re-issued ones:
+    the wire story's ``sources`` (what its original's reports carry), the copy's site in ``outlets`` only."""
+    site = report_source(copy)
+    wire = tuple(sources)
+    outlets = (*wire, site) if site else wire
+    return [report.replace(sources=wire, outlets=outlets) for report in reports]

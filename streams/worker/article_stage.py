@@ -5,7 +5,8 @@ One pass per raw article: an undecodable record is dead-lettered; every decoded 
 with ``duplicate_of``); a unique article goes through the detectors, a duplicate re-issues its
 original's reports with its own evidence (so the merge stage counts its source); a near duplicate is
 also detected on its own text and reports the events its original's reports lack, so the events found do
-not depend on which of two near copies arrived first (issue 19). Event reports go to ``events`` keyed by
+not depend on which of two near copies arrived first (issue 19); a syndicated copy credits them, like its
+re-issued ones, to the wire story's source. Event reports go to ``events`` keyed by
 event id. Doing both in one agent means each article crosses Kafka into the worker once, not twice.
 
 A batch is handled in two calls: ``decide`` (dedupe and detection; the shared state is updated) and
@@ -25,7 +26,8 @@ import orjson
 from streams.dedupe.index import NEAR, DedupeDecision
 from streams.dedupe.keys import fingerprint_key
 from streams.detect.engine import DetectionEngine
-from streams.events.reports import duplicate_reports
+from streams.events.reports import copy_reports, duplicate_reports
+from streams.events.source import report_source
 from streams.records import Article, Event, utcnow
 from streams.text import normalize_article
 from streams.worker import metrics
@@ -119,6 +121,7 @@ class ArticleStage:
         """
         changed = changed or {}
         out = ArticleOutputs(dead=list(batch.dead))
+        in_batch = {article.id: article for article, _ in batch.articles}
         uniques = duplicates = 0
         for article, first in batch.articles:
             decision = changed.get(article.id, first)
@@ -139,7 +142,7 @@ class ArticleStage:
                 )
                 out.unique.append((decision.duplicate_of.encode(), marked.to_json()))
                 own = batch.detected.get(article.id, ()) if decision.outcome == NEAR else ()
-                self._reissue(marked, own, out)
+                self._reissue(marked, own, out, in_batch.get(decision.duplicate_of))
             else:
                 uniques += 1
                 out.unique.append((article.id.encode(), article.to_json()))
@@ -208,24 +211,50 @@ class ArticleStage:
     def stored_reports(self, duplicate: Article) -> list[Event]:
         """The reports stored for ``duplicate``'s original, re-issued with the duplicate's evidence."""
         assert duplicate.duplicate_of is not None
-        known = self.article_events.get(duplicate.duplicate_of.encode())
-        if not known:
-            return []
-        return duplicate_reports([Event.from_dict(data) for data in orjson.loads(known)], duplicate)
+        return duplicate_reports(self._stored(duplicate.duplicate_of), duplicate)
 
-    def _reissue(self, duplicate: Article, own: Sequence[Event], out: ArticleOutputs) -> None:
+    def _stored(self, article_id: str) -> list[Event]:
+        """An original's own reports, as its detection stored them ([] if it reported nothing)."""
+        known = self.article_events.get(article_id.encode())
+        return [Event.from_dict(data) for data in orjson.loads(known)] if known else []
+
+    def _reissue(
+        self, duplicate: Article, own: Sequence[Event], out: ArticleOutputs, original: Article | None = None
+    ) -> None:
         """Count the duplicate's source for its original's events, and send ``own`` reports (a near copy's
-        own detection) of events the original's reports lack."""
+        own detection) of events the original's reports lack; ``original``: the original if in the batch.
+
+        A syndicated copy's own reports carry the wire story's source like its re-issued ones (issue 19):
+        the source its original's stored reports carry, else the original's site when the original is at
+        hand; with neither (an original without reports, decided in another batch) they keep the copy's.
+        """
         try:
-            reports = self.stored_reports(duplicate)
+            assert duplicate.duplicate_of is not None
+            stored = self._stored(duplicate.duplicate_of)
+            reports = duplicate_reports(stored, duplicate)
             known = {report.key for report in reports}
-            reports += [report for report in own if report.key not in known]
+            new = [report for report in own if report.key not in known]
+            wire = self._wire_sources(stored, original) if duplicate.syndicated_from is not None else None
+            if new and wire is not None:
+                new = copy_reports(new, duplicate, wire)
+            reports += new
         except Exception:
             self._detect_errors.inc()
             log.exception("re-issuing a duplicate's reports failed; dead-lettered", extra={"stage": "detect"})
             out.dead.append((duplicate.id.encode(), duplicate.to_json()))
             return
         self._emit(duplicate, reports, out)
+
+    @staticmethod
+    def _wire_sources(stored: Sequence[Event], original: Article | None) -> tuple[str, ...] | None:
+        """The sources of the wire story a syndicated copy prints: its original's, from the original's stored
+        reports, else from the original itself when it is at hand; None when neither is known."""
+        if stored:
+            return stored[0].sources
+        if original is None:
+            return None
+        source = report_source(original)
+        return (source,) if source else ()
 
     @staticmethod
     def _emit(article: Article, reports: Sequence[Event], out: ArticleOutputs) -> None:

@@ -163,3 +163,37 @@ def test_events_do_not_depend_on_which_near_copy_came_first(
         events = [Event.from_json(value) for out in outputs for _, value in out.events]
         answers.append({e.key for e in events if e.type == "leader_call"})
     assert answers[0] == answers[1] != set()
+
+
+@pytest.mark.parametrize(
+    ("seed", "split"),
+    [
+        (2, False),  # 002's shorter print reports nothing: its site is known from the batch
+        (4, False),  # 004's shorter print still reports the ceasefire violations: from its stored reports
+        (4, True),
+    ],
+)
+def test_a_syndicated_copys_own_report_keeps_the_wire_storys_source(
+    seed_articles: list[Article], seed: int, split: bool
+) -> None:
+    """Issue 19: a syndicated near copy reporting an event its original lacks is one more outlet of the wire
+    story, not a second source. Before, its own report carried its own site as the source, so which copy
+    came first (order, workers) decided whether a "confirmed" alert fired."""
+    full = seed_articles[seed]
+    cut = without_reports_of(full, "leader_call", new_stage()[0].engine)  # another outlet's shorter print
+    assert full.source_site and cut.source_site and full.source_site != cut.source_site
+    stage, _ = new_stage()
+    records = [(a.url.encode(), a.to_json()) for a in (cut, full)]
+    parts = [records[:1], records[1:]] if split else [records]
+    outputs = [stage.process(part) for part in parts]
+
+    marked = [Article.from_json(value) for out in outputs for _, value in out.unique]
+    assert marked[1].duplicate_of == cut.id and marked[1].syndicated_from == cut.id
+    events = [Event.from_json(value) for out in outputs for _, value in out.events]
+    calls = [e for e in events if e.type == "leader_call"]
+    assert calls and all(e.evidence[0].article_id == full.id for e in calls)  # the copy's own reports
+    for call in calls:
+        assert call.sources == (cut.source_site,)
+        assert call.outlets == (cut.source_site, full.source_site)
+    reissued = [e for e in events if e.type != "leader_call" and e.evidence[0].article_id == full.id]
+    assert all(e.sources == (cut.source_site,) for e in reissued) and len(reissued) == (seed == 4) * 2
