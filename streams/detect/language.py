@@ -53,6 +53,7 @@ _MIN_ENGLISH_HITS = 3
 _MIN_ENGLISH_SHARE = 0.1  # English stopwords are about a quarter of running English text
 # ASCII text as bytes: letters kept, every other byte a space (so ``split`` yields ``_WORD``'s runs).
 _LETTERS_ONLY = bytes(c if c < 128 and chr(c).isalpha() else 32 for c in range(256))
+_LOWERED_LETTERS_ONLY = _LETTERS_ONLY.lower()  # the same, upper-case letters made lower-case
 # The same as tables: each stopword -> the languages (indexes into _CODES) that list it.
 _CODES = tuple(_STOPWORDS)
 _ENGLISH = _CODES.index("en")
@@ -66,6 +67,8 @@ _LANGUAGES_OF_ANY = {
     word: _LANGUAGES_OF.get(word, ()) for word in LATIN_RULE_WORDS | frozenset(_LANGUAGES_OF)
 }
 _IS_LATIN_WORD_COUNTED = frozenset(_LANGUAGES_OF_ANY).__contains__
+_ENGLISH_WORDS = tuple(_STOPWORDS["en"])
+_NONE_YET = (0,) * len(_ENGLISH_WORDS)  # each English stopword's count when absent
 _IS_ASCII_STOPWORD = frozenset(_LANGUAGES_OF_ASCII).__contains__
 _BEYOND_LATIN = re.compile("[^\x00-\u024f]+")
 # Characters outside ASCII that are not word characters: punctuation and spaces to ``_WORD`` too.
@@ -87,6 +90,27 @@ def _letters_of(code_page: str) -> bytes:
 _CODE_PAGE_LETTERS = {page: _letters_of(page) for pages in _CODE_PAGES.values() for page in pages}
 
 
+def _lowered_letters_of(code_page: str) -> tuple[bytes, re.Pattern[str] | None]:
+    """``_CODE_PAGE_LETTERS[code_page]`` with each letter's byte made its lower case's, for text not yet
+    lower-cased; and the characters of the page whose lower case the page writes in no single byte
+    (Turkish İ: i and a combining dot), which leave a text to the lower-cased route."""
+    letters = _CODE_PAGE_LETTERS[code_page]
+    table, unmapped = bytearray(letters), []
+    for byte, char in enumerate(bytes(range(256)).decode(code_page, errors="replace")):
+        try:
+            lowered = char.lower().replace(_COMBINING_DOT, " ").encode(code_page)
+        except UnicodeEncodeError:
+            lowered = b""
+        if len(lowered) == 1:
+            table[byte] = letters[lowered[0]]
+        elif char != "\ufffd":  # an undefined byte: never in an encoded text
+            unmapped.append(char)
+    return bytes(table), re.compile(f"[{re.escape(''.join(unmapped))}]") if unmapped else None
+
+
+_CODE_PAGE_LOWERED_LETTERS = {page: _lowered_letters_of(page) for page in _CODE_PAGE_LETTERS}
+
+
 def detect_language(text: str, declared: str | None = None) -> str | None:
     """An ISO 639-1 code for ``text`` (``declared`` wins when given); None when there is too little text."""
     if declared:
@@ -99,12 +123,12 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     if beyond_ascii is None:
         sample = raw if raw.isascii() else _NON_WORD_BEYOND_ASCII.sub(" ", raw)
         # The common case, byte-wise: the same letter runs as ``_WORD`` finds, several times faster.
-        ascii_words = sample.lower().encode("ascii").translate(_LETTERS_ONLY).split()
+        ascii_words = sample.encode("ascii").translate(_LOWERED_LETTERS_ONLY).split()
         if len(ascii_words) < 3:
             return None
         counts = Counter(filter(_IS_ASCII_STOPWORD, ascii_words))
         return _plain_english(counts, _LANGUAGES_OF_ASCII, len(ascii_words)) or _model_language(raw)
-    words, code_page = _runs_and_code_page(raw.lower(), beyond_ascii.group())
+    words, code_page = _runs_of_unlowered(raw, beyond_ascii.group())
     if len(words) < 3 and (not words or max(words[0]) < _CJK_START):  # CJK writes no spaces
         return None
     letters = "".join(words)
@@ -116,7 +140,9 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
         if not beyond or sum(map(len, latin)) >= len(letters) * _MOSTLY_LATIN:
             # Nearly all Latin script: a menu line or caption in another script does not decide the language.
             latin_counts = Counter(filter(_IS_LATIN_WORD_COUNTED, latin))  # for both tests below
-            found = _plain_english(latin_counts, _LANGUAGES_OF_ANY, len(latin))
+            found = None
+            if _may_be_english(latin_counts, len(latin)):
+                found = _plain_english(latin_counts, _LANGUAGES_OF_ANY, len(latin))
             if found is None:  # the rule agrees with the model on the Latin words alone, as joined below
                 latin_letters = letters if len(latin) == len(words) else "".join(latin)
                 found = latin_language(latin, latin_letters, latin_counts)
@@ -129,6 +155,24 @@ def letter_runs(lowered: str, letter: str) -> list[str]:
     ``letter`` (a letter of the text) writes every character of ``lowered``: its bytes, the non-letters
     made spaces, split."""
     return _runs_and_code_page(lowered, letter)[0]
+
+
+def _runs_of_unlowered(text: str, letter: str) -> tuple[list[str], str | None]:
+    """``_runs_and_code_page(text.lower(), letter)`` without lower-casing ``text`` when the script's first
+    code page writes it: its bytes lower-cased and the non-letters made spaces in one ``translate``
+    (the pages' letters lower-case one by one, Greek's final sigma being none of them)."""
+    pages = _CODE_PAGES.get(unicodedata.name(letter, "").partition(" ")[0])
+    if pages:
+        code_page = pages[0]
+        table, unmapped = _CODE_PAGE_LOWERED_LETTERS[code_page]
+        try:
+            data = text.encode(code_page)
+        except UnicodeEncodeError:  # a later page, or the regex, on the lower-cased text
+            pass
+        else:
+            if unmapped is None or unmapped.search(text) is None:
+                return data.translate(table).decode(code_page).split(), code_page
+    return _runs_and_code_page(text.lower(), letter)
 
 
 def _runs_and_code_page(lowered: str, letter: str) -> tuple[list[str], str | None]:
@@ -164,8 +208,8 @@ def language_and_words(
     elif _WORD_BEYOND_ASCII.search(text) is None:  # found early in most texts that have one
         plain = _NON_WORD_BEYOND_ASCII.sub(" ", text)
     else:
-        return detect_language(text[start:], declared), None
-    letters = plain.lower().encode("ascii").translate(_LETTERS_ONLY)
+        return detect_language(text[start : start + _SAMPLE_CHARS], declared), None  # all it reads
+    letters = plain.encode("ascii").translate(_LOWERED_LETTERS_ONLY)
     if declared:
         return declared.split("-")[0].lower(), vocabulary.intersection(letters.split())
     end = start + _SAMPLE_CHARS
@@ -187,7 +231,7 @@ def language_and_words(
 
 
 def _plain_english(
-    counts: Counter[Any], languages_of: Mapping[Any, tuple[int, ...]], words: int
+    counts: Mapping[Any, int], languages_of: Mapping[Any, tuple[int, ...]], words: int
 ) -> str | None:
     """ "en" when English stopwords clearly dominate ``words`` letter runs, else None (ask the model).
 
@@ -199,9 +243,19 @@ def _plain_english(
             scores[index] += count
     english = scores[_ENGLISH]
     others = max(score for index, score in enumerate(scores) if index != _ENGLISH)
-    if english >= _MIN_ENGLISH_HITS and english >= words * _MIN_ENGLISH_SHARE and english > 2 * others:
+    if _enough_english(english, words) and english > 2 * others:
         return "en"
     return None
+
+
+def _may_be_english(counts: Mapping[str, int], words: int) -> bool:
+    """``_plain_english``'s English count alone passes (str stopwords): most texts in other languages
+    fail it, without the other languages' counts."""
+    return _enough_english(sum(map(counts.get, _ENGLISH_WORDS, _NONE_YET)), words)
+
+
+def _enough_english(english: int, words: int) -> bool:
+    return english >= _MIN_ENGLISH_HITS and english >= words * _MIN_ENGLISH_SHARE
 
 
 @functools.cache

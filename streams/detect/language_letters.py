@@ -128,18 +128,16 @@ def latin_language(words: Sequence[str], letters: str, counts: Mapping[str, int]
     languages_of = _LATIN.languages_of
     if counts is None:
         counts = Counter(filter(languages_of.__contains__, words))
-    else:
-        counts = {word: count for word, count in counts.items() if word in languages_of}
     scores = [0] * len(_LATIN.codes)
     for word, count in counts.items():
-        for index in languages_of[word]:
+        for index in languages_of.get(word, ()):  # none for a word the rule does not list
             scores[index] += count
     best = max(_LATIN.named, key=scores.__getitem__)
     code = _LATIN.codes[best]
     share = _MIN_TURKISH_SHARE if code == "tr" else _MIN_LATIN_SHARE
     if scores[best] < share * len(words):
         return None
-    own = [word for word in counts if best in languages_of[word]]
+    own = [word for word in counts if best in languages_of.get(word, ())]
     if len(own) < _MIN_DISTINCT:
         return None
     shared = [0] * len(_LATIN.codes)  # the named language's hits that each other language also lists
