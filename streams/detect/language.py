@@ -128,10 +128,9 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
             return None
         counts = Counter(filter(_IS_ASCII_STOPWORD, ascii_words))
         return _plain_english(counts, _LANGUAGES_OF_ASCII, len(ascii_words)) or _model_language(raw)
-    words, code_page = _runs_of_unlowered(raw, beyond_ascii.group())
+    words, code_page, letters = _runs_of_unlowered(raw, beyond_ascii.group())
     if len(words) < 3 and (not words or max(words[0]) < _CJK_START):  # CJK writes no spaces
         return None
-    letters = "".join(words)
     # The letters beyond Latin bound the Latin words' share from above: most texts in other scripts are
     # told apart here without looking at each word.
     beyond = 0 if code_page in _LATIN_CODE_PAGES else sum(map(len, _BEYOND_LATIN.findall(letters)))
@@ -157,10 +156,11 @@ def letter_runs(lowered: str, letter: str) -> list[str]:
     return _runs_and_code_page(lowered, letter)[0]
 
 
-def _runs_of_unlowered(text: str, letter: str) -> tuple[list[str], str | None]:
-    """``_runs_and_code_page(text.lower(), letter)`` without lower-casing ``text`` when the script's first
-    code page writes it: its bytes lower-cased and the non-letters made spaces in one ``translate``
-    (the pages' letters lower-case one by one, Greek's final sigma being none of them)."""
+def _runs_of_unlowered(text: str, letter: str) -> tuple[list[str], str | None, str]:
+    """``_runs_and_code_page(text.lower(), letter)`` and the runs joined, without lower-casing ``text``
+    when the script's first code page writes it: its bytes lower-cased and the non-letters made spaces
+    in one ``translate`` (the pages' letters lower-case one by one, Greek's final sigma being none of
+    them)."""
     pages = _CODE_PAGES.get(unicodedata.name(letter, "").partition(" ")[0])
     if pages:
         code_page = pages[0]
@@ -171,8 +171,10 @@ def _runs_of_unlowered(text: str, letter: str) -> tuple[list[str], str | None]:
             pass
         else:
             if unmapped is None or unmapped.search(text) is None:
-                return data.translate(table).decode(code_page).split(), code_page
-    return _runs_and_code_page(text.lower(), letter)
+                spaced = data.translate(table).decode(code_page)  # letters and spaces only
+                return spaced.split(), code_page, spaced.replace(" ", "")
+    words, code_page = _runs_and_code_page(text.lower(), letter)
+    return words, code_page, "".join(words)
 
 
 def _runs_and_code_page(lowered: str, letter: str) -> tuple[list[str], str | None]:

@@ -33,16 +33,21 @@ _TEXTS = st.lists(
 @settings(max_examples=800)
 @given(_TEXTS, st.sampled_from(_LETTER_OF_SCRIPT))
 def test_runs_of_text_not_lower_cased_are_those_of_the_lower_cased_text(text: str, letter: str) -> None:
-    assert language._runs_of_unlowered(text, letter) == language._runs_and_code_page(text.lower(), letter)
+    words, code_page = language._runs_and_code_page(text.lower(), letter)
+    assert language._runs_of_unlowered(text, letter) == (words, code_page, "".join(words))
 
 
 def test_turkish_dotted_capital_i_takes_the_lower_cased_route() -> None:
     # İ lower-cases to i and a combining dot, which ends the word: cp1254 has no byte for that.
     runs = ["i", "stanbul", "da", "bugün", "i", "zmir", "e", "gitmiş"]
-    assert language._runs_of_unlowered("İSTANBUL'DA bugün İzmir'e gitmiş", "ğ") == (runs, "cp1254")
+    assert language._runs_of_unlowered("İSTANBUL'DA bugün İzmir'e gitmiş", "ğ") == (
+        runs,
+        "cp1254",
+        "".join(runs),
+    )
 
 
 def test_a_capital_only_outside_the_page_lower_cases_into_it() -> None:
     # ẞ is not in cp1252, its lower case ß is: the runs are still cp1252's of the lower-cased text.
     runs = ["große", "straße", "in", "köln"]
-    assert language._runs_of_unlowered("GROẞE STRAẞE in Köln", "ö") == (runs, "cp1252")
+    assert language._runs_of_unlowered("GROẞE STRAẞE in Köln", "ö") == (runs, "cp1252", "".join(runs))
