@@ -173,8 +173,8 @@ def _runs_of_unlowered(text: str, letter: str) -> tuple[list[str], str | None, s
             if unmapped is None or unmapped.search(text) is None:
                 spaced = data.translate(table).decode(code_page)  # letters and spaces only
                 return spaced.split(), code_page, spaced.replace(" ", "")
-    words, code_page = _runs_and_code_page(text.lower(), letter)
-    return words, code_page, "".join(words)
+    words, found_by = _runs_and_code_page(text.lower(), letter)
+    return words, found_by, "".join(words)
 
 
 def _runs_and_code_page(lowered: str, letter: str) -> tuple[list[str], str | None]:
