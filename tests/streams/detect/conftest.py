@@ -34,6 +34,17 @@ def make_article(
     )
 
 
+def found_events(engine: DetectionEngine, text: str, kind: str, published: str) -> list[tuple[str, str]]:
+    """(conflict or "", date) of each event of type ``kind`` the engine finds in ``text``."""
+    events = engine.detect(make_article(text, published)).events
+    return [(e.conflict or "", e.date) for e in events if e.type == kind]
+
+
+def near_miss_reasons(engine: DetectionEngine, text: str, published: str) -> set[str]:
+    """The reasons of the near misses the engine reports for ``text``."""
+    return {m.reason for m in engine.detect(make_article(text, published)).near_misses}
+
+
 @pytest.fixture(scope="session")
 def seed_articles(seeds_dir: Path) -> dict[str, Article]:
     articles = {}

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from streams.detect.engine import DetectionEngine
 from streams.records import EventType
-from tests.streams.detect.conftest import make_article
+from tests.streams.detect.conftest import found_events
 
 
 def _violations(engine: DetectionEngine, text: str, published: str = "2016-06-08") -> list[tuple[str, str]]:
-    events = engine.detect(make_article(text, published)).events
-    return [(e.conflict or "", e.date) for e in events if e.type == EventType.CEASEFIRE_VIOLATED]
+    return found_events(engine, text, EventType.CEASEFIRE_VIOLATED, published)
 
 
 def _dates(engine: DetectionEngine, text: str, published: str = "2016-06-08") -> list[str]:

@@ -8,24 +8,19 @@ from __future__ import annotations
 
 from streams.detect.engine import DetectionEngine
 from streams.records import EventType
-from tests.streams.detect.conftest import make_article
-
-
-def _events(engine: DetectionEngine, text: str, kind: str, published: str) -> list[tuple[str, str]]:
-    events = engine.detect(make_article(text, published)).events
-    return [(e.conflict or "", e.date) for e in events if e.type == kind]
+from tests.streams.detect.conftest import found_events, near_miss_reasons
 
 
 def _violations(engine: DetectionEngine, text: str, published: str = "2016-05-03") -> list[tuple[str, str]]:
-    return _events(engine, text, EventType.CEASEFIRE_VIOLATED, published)
+    return found_events(engine, text, EventType.CEASEFIRE_VIOLATED, published)
 
 
 def _declarations(engine: DetectionEngine, text: str, published: str = "2016-05-03") -> list[tuple[str, str]]:
-    return _events(engine, text, EventType.CEASEFIRE_DECLARED, published)
+    return found_events(engine, text, EventType.CEASEFIRE_DECLARED, published)
 
 
 def _reasons(engine: DetectionEngine, text: str, published: str = "2016-05-03") -> set[str]:
-    return {m.reason for m in engine.detect(make_article(text, published)).near_misses}
+    return near_miss_reasons(engine, text, published)
 
 
 # -- violations --------------------------------------------------------------------------------------------

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from streams.detect.engine import DetectionEngine
 from streams.records import EventType
-from tests.streams.detect.conftest import make_article
+from tests.streams.detect.conftest import found_events, near_miss_reasons
 
 
 def _violations(engine: DetectionEngine, text: str, published: str = "2016-05-03") -> list[tuple[str, str]]:
-    events = engine.detect(make_article(text, published)).events
-    return [(e.conflict or "", e.date) for e in events if e.type == EventType.CEASEFIRE_VIOLATED]
+    return found_events(engine, text, EventType.CEASEFIRE_VIOLATED, published)
 
 
 def _reasons(engine: DetectionEngine, text: str, published: str = "2016-05-03") -> set[str]:
-    return {m.reason for m in engine.detect(make_article(text, published)).near_misses}
+    return near_miss_reasons(engine, text, published)
 
 
 def test_a_dated_count_of_violations_is_a_violation(engine: DetectionEngine) -> None:
