@@ -6,7 +6,7 @@ from typing import Any
 
 from streams.detect.engine import DetectionEngine
 from streams.records import EventType
-from tests.streams.detect.conftest import make_article
+from tests.streams.detect.conftest import make_article, near_miss_reasons
 
 
 def _calls(engine: DetectionEngine, text: str, published: str = "2020-09-22") -> list[Any]:
@@ -19,7 +19,7 @@ def _calls(engine: DetectionEngine, text: str, published: str = "2020-09-22") ->
 
 
 def _reasons(engine: DetectionEngine, text: str, published: str = "2020-09-22") -> set[str]:
-    return {m.reason for m in engine.detect(make_article(text, published)).near_misses}
+    return near_miss_reasons(engine, text, published)
 
 
 def test_the_call_that_led_to_an_impeachment_is_background(engine: DetectionEngine) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from streams.detect.engine import DetectionEngine
 from streams.records import EventType
-from tests.streams.detect.conftest import make_article
+from tests.streams.detect.conftest import make_article, near_miss_reasons
 
 
 def _calls(
@@ -23,7 +23,7 @@ def _calls(
 
 
 def _reasons(engine: DetectionEngine, text: str, published: str = "2020-10-21") -> set[str]:
-    return {m.reason for m in engine.detect(make_article(text, published)).near_misses}
+    return near_miss_reasons(engine, text, published)
 
 
 def test_role_and_counterpart_resolve_by_date(engine: DetectionEngine) -> None:
