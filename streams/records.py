@@ -208,13 +208,78 @@ class Evidence:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an event happened, resolved through the places gazetteer (``streams.detect.places``)."""
+
+    name: str  # the English (canonical) name
+    country: str | None = None  # ISO 3166-1 alpha-2, as the places gazetteer gives it
+    latitude: float | None = None
+    longitude: float | None = None
+    place_id: str | None = None  # geonames id or conflict-lexicon id
+    kind: str | None = None  # city | region | country
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        return cls(
+            name=str(data["name"]),
+            country=data.get("country") or None,
+            latitude=None if latitude is None else float(latitude),
+            longitude=None if longitude is None else float(longitude),
+            place_id=data.get("place_id") or None,
+            kind=data.get("kind") or None,
+        )
+
+
 class EventType:
-    """Names of the built-in event types (user rules add ``rule:<name>``)."""
+    """Names of the built-in event types (user rules add ``rule:<name>``).
+
+    ``LABELS`` is the one list of built-in types, in display order, each with a human label: the settings,
+    store, API, live page and Grafana dashboards read it (``builtin_types``) instead of keeping their own.
+    """
 
     LEADER_CALL = "leader_call"
     OFFICIAL_CONTACT = "official_contact"
     CEASEFIRE_DECLARED = "ceasefire_declared"
     CEASEFIRE_VIOLATED = "ceasefire_violated"
+    LEADER_MEETING = "leader_meeting"
+    AGREEMENT_SIGNED = "agreement_signed"
+    ARMED_ATTACK = "armed_attack"
+    SANCTIONS = "sanctions"
+    PROTEST = "protest"
+    MOBILIZATION = "mobilization"
+    THREAT = "threat"
+    AID = "aid"
+
+    LABELS: Mapping[str, str] = {
+        LEADER_CALL: "Leader call",
+        OFFICIAL_CONTACT: "Official contact",
+        CEASEFIRE_DECLARED: "Ceasefire declared",
+        CEASEFIRE_VIOLATED: "Ceasefire violated",
+        LEADER_MEETING: "Leader meeting",
+        AGREEMENT_SIGNED: "Agreement signed",
+        ARMED_ATTACK: "Armed attack",
+        SANCTIONS: "Sanctions",
+        PROTEST: "Protest",
+        MOBILIZATION: "Mobilization",
+        THREAT: "Threat",
+        AID: "Aid",
+    }
+    ALL: tuple[str, ...] = tuple(LABELS)
+
+
+def builtin_types() -> Mapping[str, str]:
+    """Every built-in event type name with its human label, in display order."""
+    return EventType.LABELS
+
+
+def type_label(event_type: str) -> str:
+    """The human label of an event type: the built-in label, or ``rule:<name>`` as written."""
+    return EventType.LABELS.get(event_type, event_type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +290,7 @@ class Event:
     date: str  # YYYY-MM-DD of the happening itself, not of the report
     participants: tuple[Participant, ...] = ()
     conflict: str | None = None
+    place: Place | None = None
     initiator: str | None = None
     alleged: bool = False
     topics: tuple[str, ...] = ()
@@ -255,9 +321,12 @@ class Event:
 
     @property
     def key(self) -> str:
-        """Identity: type, sorted participants (or conflict) and date."""
+        """Identity: type, sorted participants (or conflict), date and, when named, the place."""
         who = sorted(p.person_id or p.name.lower() for p in self.participants)
-        return "|".join([self.type, ",".join(who) or (self.conflict or "").lower(), self.date])
+        key = "|".join([self.type, ",".join(who) or (self.conflict or "").lower(), self.date])
+        if self.place is not None:
+            key += "|" + (self.place.place_id or self.place.name.lower())
+        return key
 
     @property
     def id(self) -> str:
@@ -279,8 +348,9 @@ class Event:
         – Emmanuel Macron, 2020-11-07, reported in en, fr, ru"."""
         kind = self.type.replace("_", " ")
         who = " – ".join(p.name for p in self.participants) or self.conflict or "unnamed"
+        where = f", in {self.place.name}" if self.place is not None else ""
         languages = ", ".join(self.reported_languages) or "unknown languages"
-        return f"{kind}: {who}, {self.date}, reported in {languages}"
+        return f"{kind}: {who}{where}, {self.date}, reported in {languages}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -289,6 +359,7 @@ class Event:
             "date": self.date,
             "participants": [p.to_dict() for p in self.participants],
             "conflict": self.conflict,
+            "place": None if self.place is None else self.place.to_dict(),
             "initiator": self.initiator,
             "alleged": self.alleged,
             "topics": list(self.topics),
@@ -318,6 +389,7 @@ class Event:
                 date=str(data["date"]),
                 participants=tuple(Participant.from_dict(p) for p in data.get("participants") or ()),
                 conflict=data.get("conflict"),
+                place=Place.from_dict(data["place"]) if data.get("place") else None,
                 initiator=data.get("initiator"),
                 alleged=bool(data.get("alleged", False)),
                 topics=tuple(data.get("topics") or ()),

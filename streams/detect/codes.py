@@ -27,6 +27,35 @@ CODES: dict[str, EventCode] = {
     EventType.OFFICIAL_CONTACT: EventCode("041", "Discuss by telephone", "CONSULT", "phone"),
     EventType.CEASEFIRE_DECLARED: EventCode("0871", "Declare truce, ceasefire", "RETREAT", "ceasefire"),
     EventType.CEASEFIRE_VIOLATED: EventCode("196", "Violate ceasefire", "ASSAULT", None),
+    # The type's default code; a detector that tells the sub-kinds apart sets the finer one per finding
+    # (leader meetings 042 "Make a visit" / 044 "Meet at a third location"; attacks 190-195).
+    EventType.LEADER_MEETING: EventCode("043", "Host a visit", "CONSULT", "visit"),
+    EventType.AGREEMENT_SIGNED: EventCode("057", "Sign formal agreement", "AGREE", None),
+    EventType.ARMED_ATTACK: EventCode("190", "Use conventional military force", "ASSAULT", None),
+    EventType.SANCTIONS: EventCode("163", "Impose embargo, boycott, or sanctions", "SANCTION", None),
+    EventType.PROTEST: EventCode("140", "Engage in political dissent", "PROTEST", None),
+    EventType.MOBILIZATION: EventCode("154", "Mobilize or increase armed forces", "MOBILIZE", None),
+    EventType.THREAT: EventCode("130", "Threaten", "THREATEN", None),
+    EventType.AID: EventCode("070", "Provide aid", "AID", None),
+}
+
+# Finer CAMEO codes a detector may give one finding, with their labels (for ``cameo_label``).
+_FINER_LABELS = {
+    "042": "Make a visit",
+    "044": "Meet at a third location",
+    "141": "Demonstrate or rally",
+    "143": "Conduct strike or boycott",
+    "145": "Protest violently, riot",
+    "152": "Increase military alert status",
+    "138": "Threaten with military force",
+    "131": "Threaten non-force",
+    "132": "Threaten with administrative sanctions",
+    "071": "Provide economic aid",
+    "072": "Provide military aid",
+    "073": "Provide humanitarian aid",
+    "193": "Fight with small arms and light weapons",
+    "194": "Fight with artillery and tanks",
+    "195": "Employ aerial weapons",
 }
 
 # PLOVER top-level categories, for validating user rules that name one.
@@ -45,4 +74,4 @@ def cameo_label(cameo: str) -> str:
     for code in CODES.values():
         if code.cameo == cameo:
             return code.cameo_label
-    return cameo
+    return _FINER_LABELS.get(cameo, cameo)

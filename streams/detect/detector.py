@@ -15,7 +15,7 @@ from datetime import date
 from typing import Protocol
 
 from streams.detect.sentences import Sentence
-from streams.records import Participant
+from streams.records import Participant, Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,7 @@ class EventFields:
     severity: str = "info"
     # (CAMEO, PLOVER category, PLOVER mode) when the finding chooses them; None: the event type's codes.
     codes: tuple[str | None, str | None, str | None] | None = None
+    place: Place | None = None  # where it happened, from streams.detect.places (also part of the event key)
 
 
 class Finding(Protocol):

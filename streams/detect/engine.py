@@ -194,6 +194,7 @@ def _event(
         date=day.isoformat(),
         participants=fields.participants,
         conflict=fields.conflict,
+        place=fields.place,
         initiator=fields.initiator,
         alleged=fields.alleged,
         topics=fields.topics,
