@@ -103,6 +103,7 @@ class ArticleStage:
             if decision is not None and decision.duplicate_of is None:
                 if not decision.replay:
                     batch.remembered.append(fingerprint_key(article.id))
+                    self.dedupe.remember_source(article.id, report_source(article))
                 self._detect(article, batch)
             elif decision is None:
                 self._detect(article, batch)
@@ -121,7 +122,6 @@ class ArticleStage:
         """
         changed = changed or {}
         out = ArticleOutputs(dead=list(batch.dead))
-        in_batch = {article.id: article for article, _ in batch.articles}
         uniques = duplicates = 0
         for article, first in batch.articles:
             decision = changed.get(article.id, first)
@@ -142,7 +142,7 @@ class ArticleStage:
                 )
                 out.unique.append((decision.duplicate_of.encode(), marked.to_json()))
                 own = batch.detected.get(article.id, ()) if decision.outcome == NEAR else ()
-                self._reissue(marked, own, out, in_batch.get(decision.duplicate_of))
+                self._reissue(marked, own, out)
             else:
                 uniques += 1
                 out.unique.append((article.id.encode(), article.to_json()))
@@ -218,15 +218,14 @@ class ArticleStage:
         known = self.article_events.get(article_id.encode())
         return [Event.from_dict(data) for data in orjson.loads(known)] if known else []
 
-    def _reissue(
-        self, duplicate: Article, own: Sequence[Event], out: ArticleOutputs, original: Article | None = None
-    ) -> None:
+    def _reissue(self, duplicate: Article, own: Sequence[Event], out: ArticleOutputs) -> None:
         """Count the duplicate's source for its original's events, and send ``own`` reports (a near copy's
-        own detection) of events the original's reports lack; ``original``: the original if in the batch.
+        own detection) of events the original's reports lack.
 
         A syndicated copy's own reports carry the wire story's source like its re-issued ones (issue 19):
-        the source its original's stored reports carry, else the original's site when the original is at
-        hand; with neither (an original without reports, decided in another batch) they keep the copy's.
+        the source its original's stored reports carry, else the original's own, which the shared state
+        keeps for every remembered article (decided in any batch, on any worker); only when neither is
+        known (a state written before sources were kept) do they keep the copy's.
         """
         try:
             assert duplicate.duplicate_of is not None
@@ -234,7 +233,8 @@ class ArticleStage:
             reports = duplicate_reports(stored, duplicate)
             known = {report.key for report in reports}
             new = [report for report in own if report.key not in known]
-            wire = self._wire_sources(stored, original) if duplicate.syndicated_from is not None else None
+            syndicated = duplicate.syndicated_from is not None
+            wire = self._wire_sources(stored, duplicate.duplicate_of) if syndicated else None
             if new and wire is not None:
                 new = copy_reports(new, duplicate, wire)
             reports += new
@@ -245,16 +245,13 @@ class ArticleStage:
             return
         self._emit(duplicate, reports, out)
 
-    @staticmethod
-    def _wire_sources(stored: Sequence[Event], original: Article | None) -> tuple[str, ...] | None:
+    def _wire_sources(self, stored: Sequence[Event], original_id: str) -> tuple[str, ...] | None:
         """The sources of the wire story a syndicated copy prints: its original's, from the original's stored
-        reports, else from the original itself when it is at hand; None when neither is known."""
+        reports, else the original's source as the shared state holds it; None when neither is known."""
         if stored:
             return stored[0].sources
-        if original is None:
-            return None
-        source = report_source(original)
-        return (source,) if source else ()
+        source = self.dedupe.source_of(original_id)
+        return None if source is None else (source,)
 
     @staticmethod
     def _emit(article: Article, reports: Sequence[Event], out: ArticleOutputs) -> None:

@@ -2,8 +2,9 @@
 
 Each worker decides its batch against the state it holds (``check_and_add_batch``, which remembers the
 unique ones here at once), writes what it remembered to the state log (``log_records``: reports first,
-then fingerprints, so whoever sees a fingerprint also has its reports) and applies every record of the
-log, its own and the other workers', in log order (``apply``). The log's order settles races: of two
+then texts and sources, then fingerprints, so whoever sees a fingerprint also has its reports and the
+source a syndicated copy of it names) and applies every record of the log, its own and the other
+workers', in log order (``apply``). The log's order settles races: of two
 copies remembered by two workers at once, the one written first is the original everywhere.
 
 - ``apply`` skips a fingerprint that copies (same URL or text) an entry earlier in the log: every worker
@@ -20,6 +21,7 @@ A single worker, or an offline tool, uses it without a log: every decision is th
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -34,8 +36,10 @@ from streams.settings.dedupe import DedupeSettings
 log = logging.getLogger(__name__)
 
 # The first byte of a log key says what the rest names: a fingerprint entry, its shingle code (so every
-# worker verifies any candidate by its text, as one worker does), or an original's reports.
+# worker verifies any candidate by its text, as one worker does), the source (site) it counts as, or an
+# original's reports.
 FINGERPRINT, TEXT, PROSE, REPORTS = b"f", b"t", b"x", b"r"  # PROSE: the text the sentence check reads
+SOURCE = b"o"  # the original's outlet: a syndicated copy decided anywhere names it as the wire source
 TEXT_ENCODING = "utf-16-le"  # a shingle code is one BMP character per shingle: two bytes each
 LogRecord = tuple[bytes, bytes | None]  # key and value (None: a deletion) of one log record
 RACE_LOG_SECONDS = 60.0  # races between workers are logged at most this often
@@ -57,6 +61,10 @@ def reports_record(article_id: str, value: bytes | None) -> LogRecord:
     return REPORTS + article_id.encode(), value
 
 
+def source_record(key: str, source: str | None) -> LogRecord:
+    return SOURCE + key.encode(), None if source is None else source.encode()
+
+
 class SharedDedupe:
     """A DedupeIndex and the originals' reports, kept equal in every worker by applying one log in order."""
 
@@ -65,6 +73,7 @@ class SharedDedupe:
         self.index = DedupeIndex(settings, fingerprints=self.fingerprints)
         self.index.rebuild_lookups()
         self.reports: dict[bytes, bytes] = {}  # article id -> its reports (JSON list); event articles only
+        self.sources: dict[str, str] = {}  # fingerprint key -> the source its article counts as (not '')
         self.offsets: dict[str, int] = {}  # fingerprint key -> log offset, for entries read from the log
         self._prose: dict[str, str] = {}  # texts read from the log whose fingerprint comes next
         self._late: list[str] = []  # other workers' entries applied since the last ``settle``, log order
@@ -82,9 +91,19 @@ class SharedDedupe:
         self._late.clear()
         return self.index.check_and_add_batch(articles, now)
 
+    def remember_source(self, article_id: str, source: str) -> None:
+        """The source a remembered article counts as (``streams.events.source.report_source``)."""
+        if source:
+            self.sources[fingerprint_key(article_id)] = sys.intern(source)  # a few thousand sites
+
+    def source_of(self, article_id: str) -> str | None:
+        """The source of a remembered article, whichever worker decided it (None: not known here)."""
+        return self.sources.get(fingerprint_key(article_id))
+
     def log_records(self, remembered: Sequence[str], reports: Sequence[tuple[str, bytes]]) -> list[LogRecord]:
         """The log records of a batch: ``reports`` (article id, JSON) first, then each remembered entry's
-        shingle code and fingerprint: whoever applies a fingerprint has its text and reports already."""
+        shingle code, source and fingerprint: whoever applies a fingerprint has its text, source and reports
+        already."""
         records = [reports_record(article_id, value) for article_id, value in reports]
         for key in remembered:
             value = self.fingerprints.get(key)
@@ -96,6 +115,9 @@ class SharedDedupe:
             prose = self.index.remembered_text(key)
             if prose:
                 records.append(prose_record(key, prose))
+            source = self.sources.get(key)
+            if source:
+                records.append(source_record(key, source))
             records.append(fingerprint_record(key, value))
         return records
 
@@ -118,6 +140,11 @@ class SharedDedupe:
             self.index.texts.put(name.decode(), bytes(value).decode(TEXT_ENCODING))
         elif kind == PROSE and value is not None:  # kept until its fingerprint is applied
             self._prose[name.decode()] = bytes(value).decode()
+        elif kind == SOURCE:
+            if value is None:
+                self.sources.pop(name.decode(), None)
+            else:
+                self.sources[name.decode()] = sys.intern(bytes(value).decode())
         if written_at:
             dedupe_metrics.CHANGELOG_LAG.observe(max(0.0, time.time() - written_at))
 
@@ -129,12 +156,14 @@ class SharedDedupe:
                 self.index.unlink_entry(key)
                 self.index.recount()
             self.offsets.pop(key, None)
+            self.sources.pop(key, None)
             return
         if self.fingerprints.get(key) == value:  # our own entry coming back (or a repeat of one)
             self.offsets.setdefault(key, offset)
             return
         holder = self.index.exact_holder(value)
         if holder is not None and self.offsets.get(holder, offset) < offset:
+            self.sources.pop(key, None)
             return  # a copy of an earlier entry: its writer finds that one when it settles, and drops it
         self.fingerprints[key] = value
         self.index.link_entry(key, value)
@@ -196,6 +225,8 @@ class SharedDedupe:
             if self.fingerprints.pop(key, None) is not None:
                 self.index.unlink_entry(key)
                 records += [text_record(key, None), prose_record(key, None), fingerprint_record(key, None)]
+            if self.sources.pop(key, None) is not None:
+                records.append(source_record(key, None))
             self.offsets.pop(key, None)
             if self.reports.pop(article_id.encode(), None) is not None:
                 records.append(reports_record(article_id, None))
@@ -210,6 +241,8 @@ class SharedDedupe:
         for key, article_id in forgotten:
             self.offsets.pop(key, None)
             records += [text_record(key, None), prose_record(key, None), fingerprint_record(key, None)]
+            if self.sources.pop(key, None) is not None:
+                records.append(source_record(key, None))
             if self.reports.pop(article_id.encode(), None) is not None:
                 records.append(reports_record(article_id, None))
         return records

@@ -169,6 +169,7 @@ def test_events_do_not_depend_on_which_near_copy_came_first(
     ("seed", "split"),
     [
         (2, False),  # 002's shorter print reports nothing: its site is known from the batch
+        (2, True),  # ... decided in an earlier batch: its site from the shared state (its log entry)
         (4, False),  # 004's shorter print still reports the ceasefire violations: from its stored reports
         (4, True),
     ],
@@ -197,3 +198,29 @@ def test_a_syndicated_copys_own_report_keeps_the_wire_storys_source(
         assert call.outlets == (cut.source_site, full.source_site)
     reissued = [e for e in events if e.type != "leader_call" and e.evidence[0].article_id == full.id]
     assert all(e.sources == (cut.source_site,) for e in reissued) and len(reissued) == (seed == 4) * 2
+
+
+def test_a_syndicated_copy_of_another_workers_original_names_the_wire_source(
+    seed_articles: list[Article],
+) -> None:
+    """Issue 19: an original that reported nothing and was decided on another worker left no record of its
+    site, so a syndicated copy's own reports named the copy's site as a new source. Its state-log entry
+    now carries the original's source, and every worker applying the log names the wire source."""
+    full = seed_articles[2]
+    cut = without_reports_of(full, "leader_call", new_stage()[0].engine)
+    writer, _ = new_stage()
+    decided = writer.decide([(cut.url.encode(), cut.to_json())])
+    assert not decided.new_reports, "the original must report nothing for this case"
+    log = writer.dedupe.log_records(decided.remembered, decided.new_reports)
+    reader, _ = new_stage()
+    for offset, (key, value) in enumerate(log):
+        reader.dedupe.apply(key, value, offset)
+
+    out = reader.process([(full.url.encode(), full.to_json())])
+    (marked,) = [Article.from_json(value) for _, value in out.unique]
+    assert marked.duplicate_of == cut.id and marked.syndicated_from == cut.id
+    calls = [e for e in (Event.from_json(value) for _, value in out.events) if e.type == "leader_call"]
+    assert calls
+    for call in calls:
+        assert call.sources == (cut.source_site,)
+        assert call.outlets == (cut.source_site, full.source_site)

@@ -11,7 +11,7 @@ from streams.detect.engine import DetectionEngine
 from streams.records import Article, Event
 from streams.settings import Settings
 from streams.worker.article_stage import ArticleOutputs, ArticleStage, DecidedBatch
-from streams.worker.dedupe_state import FINGERPRINT, PROSE, REPORTS, TEXT, LogRecord, SharedDedupe
+from streams.worker.dedupe_state import FINGERPRINT, PROSE, REPORTS, SOURCE, TEXT, LogRecord, SharedDedupe
 from tests.integration.seed_articles import republished, seed_article
 
 SETTINGS = Settings()
@@ -118,7 +118,7 @@ def test_one_worker_settles_nothing(story: tuple[Article, Article, Article]) -> 
     decided = worker.stage.decide([(None, original.to_json()), (None, copy.to_json())])
     _write(log, worker, decided)
     assert _duplicates(_finish(log, worker, decided)) == {original.id: None, copy.id: original.id}
-    assert [key[:1] for key, _ in log] == [REPORTS, TEXT, PROSE, FINGERPRINT]  # what it needs comes first
+    assert [key[:1] for key, _ in log] == [REPORTS, TEXT, PROSE, SOURCE, FINGERPRINT]  # needs first
 
 
 def test_another_workers_original_is_verified_by_its_text_as_one_worker_does(seeds_dir: Path) -> None:
