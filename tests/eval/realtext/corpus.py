@@ -57,7 +57,21 @@ import yaml
 
 SETS_ROOT = Path(__file__).resolve().parent
 DEFAULT_MIRRORS = Path("/work/.mirror")
-EVENT_TYPES = ("leader_call", "official_contact", "ceasefire_declared", "ceasefire_violated")
+CALL_CEASEFIRE_TYPES = ("leader_call", "official_contact", "ceasefire_declared", "ceasefire_violated")
+# Issue 20's event types, scored by the ``types`` set.
+ISSUE20_TYPES = (
+    "leader_meeting",
+    "agreement_signed",
+    "armed_attack",
+    "sanctions",
+    "protest",
+    "mobilization",
+    "threat",
+    "aid",
+)
+EVENT_TYPES = CALL_CEASEFIRE_TYPES + ISSUE20_TYPES
+# Types whose labels must name the people taking part (gazetteer ids).
+PERSON_TYPES = ("leader_call", "official_contact", "leader_meeting")
 NEGATIVE_KINDS = (
     "minister",
     "vice_president",
@@ -70,6 +84,21 @@ NEGATIVE_KINDS = (
     "background",
     "conditional",
     "other",
+    # issue 20's types (the "must not fire on" column of the issue)
+    "cancelled",
+    "call",
+    "caption",
+    "talks",
+    "draft",
+    "proposal",
+    "exercise",
+    "threat",
+    "historical",
+    "figurative",
+    "denial",
+    "drill",
+    "hypothetical",
+    "anniversary",
 )
 LANGUAGES = ("en", "ru", "zh", "ar", "fr", "es", "tr", "de", "uk")
 SPLITS = ("tune", "heldout")
@@ -131,6 +160,8 @@ class LabelledEvent:
     reason: str
     participants: tuple[str, ...] | None = None
     conflict: str | None = None
+    parties: tuple[str, ...] | None = None  # ISO3 codes of the states taking part (issue 20's types)
+    place: str | None = None  # where it happened, as the text names it (not scored yet)
 
 
 @dataclass(frozen=True)
@@ -202,8 +233,13 @@ def _event(item: dict[str, Any], where: str) -> LabelledEvent:
     if kind not in EVENT_TYPES:
         raise CorpusError(f"{where}: unknown event type '{kind}' (one of {', '.join(EVENT_TYPES)})")
     participants = item.get("participants")
-    if kind in ("leader_call", "official_contact") and not participants:
+    if kind in PERSON_TYPES and not participants:
         raise CorpusError(f"{where}: a {kind} needs participants")
+    parties = item.get("parties")
+    if parties is not None and (
+        not isinstance(parties, list) or not all(isinstance(p, str) and len(p) == 3 for p in parties)
+    ):
+        raise CorpusError(f"{where}: parties must be a list of ISO3 country codes")
     return LabelledEvent(
         type=kind,
         date=_day(_need(item, "date", where), where),
@@ -211,6 +247,8 @@ def _event(item: dict[str, Any], where: str) -> LabelledEvent:
         reason=str(_need(item, "reason", where)),
         participants=tuple(str(p) for p in participants) if participants else None,
         conflict=str(item["conflict"]) if item.get("conflict") else None,
+        parties=tuple(str(p).upper() for p in parties) if parties else None,
+        place=str(item["place"]) if item.get("place") else None,
     )
 
 
