@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from streams.records import Alert
 from streams.settings.alerts import AlertSettings, MatchSettings, RouteSettings
@@ -100,12 +100,24 @@ def _pick(value: float | None, default: float) -> float:
 def build_routes(settings: AlertSettings, sink_names: Iterable[str]) -> list[Route]:
     """The configured routes, or one ``default`` route to every sink when none are configured."""
     if settings.routes:
-        return [Route.from_settings(r, settings) for r in settings.routes]
+        routes = [Route.from_settings(r, settings) for r in settings.routes]
+        return [*_type_routes(settings, routes), *routes]
     names = tuple(sink_names)
     if not names:
         return []
     default = RouteSettings(name="default", sinks=names, match=MatchSettings(types=settings.default_types))
     return [Route.from_settings(default, settings)]
+
+
+def _type_routes(settings: AlertSettings, routes: list[Route]) -> list[Route]:
+    """``type_routes``: each type's route (its other conditions kept) for that type alone, tried first."""
+    by_name = {route.name: route for route in routes}
+    pinned = []
+    for event_type, name in settings.type_routes.items():
+        route = by_name[name]
+        match = route.match.model_copy(update={"types": (event_type,)})
+        pinned.append(replace(route, match=match, continue_matching=False))
+    return pinned
 
 
 def select_routes(routes: Iterable[Route], alert: Alert) -> list[Route]:

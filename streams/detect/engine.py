@@ -8,7 +8,7 @@ evidence sentence. Plain Python, no Faust or Kafka: the stream agent only calls 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,8 +57,15 @@ class DetectionEngine:
     """Every detector behind one ``detect(article)`` call; build once, call per article."""
 
     def __init__(
-        self, gazetteer: Gazetteer | None = None, rules: RuleSet | None = None, max_age_days: int = 45
+        self,
+        gazetteer: Gazetteer | None = None,
+        rules: RuleSet | None = None,
+        max_age_days: int = 45,
+        disabled: Iterable[str] = (),
+        severities: Mapping[str, str] | None = None,
     ) -> None:
+        self.disabled = frozenset(disabled)  # built-in types switched off: their findings are dropped
+        self.severities = dict(severities or {})  # a type's severity chosen in the settings
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
         self.rules = rules if rules is not None else RuleSet.empty()
         self.rules.bind(self.gazetteer)
@@ -78,7 +85,13 @@ class DetectionEngine:
         """An engine with the settings' gazetteer extension and rule file (checked now, not per article)."""
         gazetteer = Gazetteer.load(settings.gazetteer_path)
         rules = RuleSet.load(settings.rules_path) if settings.rules_path else None
-        return cls(gazetteer, rules, max_age_days=settings.max_event_age_days)
+        return cls(
+            gazetteer,
+            rules,
+            max_age_days=settings.max_event_age_days,
+            disabled=settings.disabled_types(),
+            severities=settings.severities(),
+        )
 
     @property
     def languages(self) -> frozenset[str]:
@@ -119,7 +132,13 @@ class DetectionEngine:
             found_here, rejected = detector.detect(sentences, view)
             findings.extend(found_here)
             rejections.extend(rejected)
+        if self.disabled:
+            findings = [finding for finding in findings if finding.event_type not in self.disabled]
         events = tuple(_build_events(findings, article, language))
+        if self.severities:
+            events = tuple(
+                event.replace(severity=self.severities.get(event.type, event.severity)) for event in events
+            )
         near_misses = tuple(_dedupe_near_misses(rejections))
         _record_metrics(events, near_misses, language, time.perf_counter() - started)
         return Detection(events, near_misses, language, names)

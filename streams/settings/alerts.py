@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 
+from streams.records import EventType
 from streams.settings.base import Section
 
 SINK_TYPES_HELP = "slack, webhook, discord, teams, console, jsonl"
@@ -188,6 +189,12 @@ class AlertSettings(Section):
         "'prefix*' matches by prefix. Lower tiers such as official_contact are stored, not alerted, "
         "unless a route names them.",
     )
+    type_routes: dict[str, str] = Field(
+        default_factory=dict,
+        description="Event type -> name of a configured route: that type's alerts take this route before "
+        "any other is tried (e.g. armed_attack: conflict-desk); switch a type off or set its severity "
+        "under detect.types.",
+    )
     agent_concurrency: int = Field(
         default=1,
         ge=1,
@@ -223,6 +230,21 @@ class AlertSettings(Section):
         if problem:
             raise ValueError(problem)
         return routes
+
+    @field_validator("type_routes")
+    @classmethod
+    def _type_routes_name_routes(cls, type_routes: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        known_types = set(EventType.ALL)
+        routes = {route.name for route in info.data.get("routes", ())}
+        for event_type, route in type_routes.items():
+            if event_type not in known_types and not event_type.startswith("rule:"):
+                raise ValueError(
+                    f"unknown event type {event_type!r}; known: {', '.join(EventType.ALL)} or rule:<name>"
+                )
+            if route not in routes:
+                configured = ", ".join(sorted(routes)) or "none configured"
+                raise ValueError(f"{event_type}: route {route!r} is not a configured route ({configured})")
+        return type_routes
 
 
 def active_sinks(settings: AlertSettings) -> list[SinkSettings]:

@@ -66,7 +66,9 @@ def _section(model: type[BaseModel], path: str, out: list[str], seen: set[str]) 
             nested.append((sub, dotted))
             continue
         if sub is not None:
-            nested.append((sub, dotted + ("[]" if "tuple" in str(field.annotation) else "")))
+            annotation = str(field.annotation)
+            suffix = "[]" if "tuple" in annotation else ".<type>" if "dict" in annotation else ""
+            nested.append((sub, dotted + suffix))
         description = (field.description or "").replace("|", "\\|").replace("\n", " ")
         rows.append(f"| `{dotted}` | {_type_name(field.annotation)} | {_default(field)} | {description} |")
     if rows:
