@@ -20,8 +20,11 @@ loadavg) is printed at the start and end, because the benchmark machine is share
 
 ``--compare-workers 1,2,4`` drains the same backlog once per worker count instead (each on its own
 topics, no pass-through or latency phase) and compares the answers: duplicates found (exact and near,
-read back from ``articles.unique``), exact copies kept by more than one worker, alerts, and the
-throughput against the first count.
+read back from ``articles.unique``), exact copies kept by more than one worker, the alerts themselves
+(read back from ``alerts``: alert ids, webhook-ids, a digest of what each says) and the webhook requests
+per webhook-id, and the throughput against the first count; it prints issue 19's criteria with a
+verdict each and the alerts that differ (``bench/worker_compare.py``), and saves the alerts and the
+duplicate article ids of every count in the run's JSON.
 
 Run (the test broker, started if needed as in deploy/kafka/README.md):
     .venv/bin/python bench/e2e_bench.py --quick          # ~20k articles, about a minute
@@ -57,6 +60,7 @@ sys.path.insert(0, str(REPO / "bench"))
 from corpus import Item, Sources, StreamBuilder, describe  # noqa: E402
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition  # noqa: E402
 from kafka.errors import KafkaError  # noqa: E402
+from worker_compare import comparison_lines, deliveries, read_alerts  # noqa: E402
 
 from connectors.producer import build_kafka_producer  # noqa: E402
 from streams.admin import ensure_topics  # noqa: E402
@@ -489,6 +493,7 @@ class Bench:
                 ensure_topics(settings)
                 self.produce(settings, items)
                 load = loadavg()
+                hooks_before = len(read_hooks(self.hook_log))
                 summary, _ = self.pipeline(
                     offsets,
                     settings,
@@ -501,8 +506,24 @@ class Bench:
                     workers=count,
                 )
                 answers = read_answers(self.args.bootstrap, settings.topic(ARTICLES_UNIQUE), len(items))
-                rows.append({"workers": count, "load_before": load, **summary, "answers": answers})
-                print(f"{count} worker(s): {summary['rate']}/s, {answers}", flush=True)
+                alerts = read_alerts(self.args.bootstrap, settings.topic(ALERTS))
+                delivered = deliveries(read_hooks(self.hook_log)[hooks_before:])
+                rows.append(
+                    {
+                        "workers": count,
+                        "load_before": load,
+                        **summary,
+                        "answers": answers,
+                        "alerts": alerts,
+                        "deliveries": delivered,
+                    }
+                )
+                shown = {k: v for k, v in answers.items() if k != "duplicate_ids"}
+                print(
+                    f"{count} worker(s): {summary['rate']}/s, {shown}, {len(alerts)} alerts, "
+                    f"{sum(delivered.values())} webhook requests",
+                    flush=True,
+                )
         finally:
             self.stop(receiver)
             offsets.close()
@@ -609,7 +630,7 @@ def delete_topics(bootstrap: str, stem: str) -> None:
         admin.close()
 
 
-def read_answers(bootstrap: str, topic: str, expect: int) -> dict[str, int]:
+def read_answers(bootstrap: str, topic: str, expect: int) -> dict[str, Any]:
     """What the pipeline decided, read back from ``articles.unique``: duplicates (exact, near) and the exact
     copies kept as unique more than once (same canonical URL or same normalised text)."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
@@ -653,6 +674,7 @@ def read_answers(bootstrap: str, topic: str, expect: int) -> dict[str, int]:
         "exact": exact,
         "near": near,
         "exact_kept_twice": sum(n - 1 for n in kept.values() if n > 1),
+        "duplicate_ids": sorted(i for i, a in articles.items() if a.duplicate_of is not None),
     }
 
 
@@ -755,6 +777,8 @@ def print_comparison(result: dict[str, Any]) -> str:
             f"| {a['exact']} | {a['near']} | {near_delta:+.2%} | {a['exact_kept_twice']} "
             f"| {int(c.get('alerts_emitted', 0))} | {row['alerts_received']} |"
         )
+    if len(rows) > 1 and all("alerts" in row for row in rows):
+        lines += comparison_lines(rows)
     return "\n".join(lines)
 
 

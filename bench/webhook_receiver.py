@@ -1,6 +1,7 @@
 """A real HTTP alert sink for the benchmark: an aiohttp server on 127.0.0.1 that answers 200 at once.
 
-Each POST is appended to ``OUT`` as one JSON line ``{"t": <unix time received>, "body": <request JSON>}``.
+Each POST is appended to ``OUT`` as one JSON line ``{"t": <unix time received>, "body": <request JSON>,
+"webhook_id": <its webhook-id header>}``.
 Run as ``python bench/webhook_receiver.py PORT OUT``; it runs in its own process so the benchmark's
 producer never delays its clock.
 """
@@ -24,7 +25,8 @@ def main() -> None:
             data = orjson.loads(body)
         except orjson.JSONDecodeError:
             data = None
-        out.write(orjson.dumps({"t": received, "body": data}) + b"\n")
+        line = {"t": received, "body": data, "webhook_id": request.headers.get("webhook-id")}
+        out.write(orjson.dumps(line) + b"\n")
         return web.Response(text="ok")
 
     app = web.Application()
