@@ -1,0 +1,218 @@
+"""What the armed-attack and mobilization detectors share: their per-language cue files, country words, clauses
+and the day of a happening (or why it is no news).
+
+A cue file (``data/events/<type>.yaml``) holds one section per language; each key is a list of regex
+fragments (one pattern, matched ignoring case) or a mapping of kind -> fragments (the kind says which
+sub-code fired). Format in docs/detection.md, "Cue files of the newer event types".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from streams.detect.dates import find_dates, oldest_year, pick_event_date
+from streams.detect.gazetteer import Gazetteer
+from streams.detect.language_data import LanguageData
+from streams.errors import ConfigError
+
+EVENTS_DIR = Path(__file__).resolve().parent / "data" / "events"
+_FORMAT_KEYS = frozenset({"word_boundaries", "clitics", "stems", "clause_breaks", "countries", "numbers"})
+_ENGLISH_BREAKS = r";|\s[—–-]{1,2}\s|,\s*(?:but|while|whereas|although|which|who|after|as|when)\s+|\s+but\s+"
+
+
+@dataclass(frozen=True)
+class LanguageCues:
+    """One language's compiled cues: stems (substrings every trigger holds), lists and kind mappings."""
+
+    code: str
+    stems: tuple[str, ...]
+    lists: Mapping[str, re.Pattern[str]]
+    kinds: Mapping[str, tuple[tuple[str, re.Pattern[str]], ...]]
+    clause_breaks: re.Pattern[str] | None
+    countries: tuple[tuple[re.Pattern[str], str], ...]  # extra country words (capitals, parliaments)
+    numbers: Mapping[str, int] = field(default_factory=dict)
+
+    def find(self, key: str, text: str, start: int = 0) -> re.Match[str] | None:
+        """The first match of list ``key`` in ``text`` (None when absent or the file has no such list)."""
+        pattern = self.lists.get(key)
+        return pattern.search(text, start) if pattern is not None else None
+
+    def first_kind(self, key: str, text: str) -> tuple[str, re.Match[str]] | None:
+        """The earliest match of any kind of mapping ``key`` in ``text``, with its kind."""
+        best: tuple[str, re.Match[str]] | None = None
+        for kind, pattern in self.kinds.get(key, ()):
+            match = pattern.search(text)
+            if match is not None and (best is None or match.start() < best[1].start()):
+                best = (kind, match)
+        return best
+
+    def number(self, key: str, text: str) -> int | None:
+        """The figure a ``key`` pattern captures in group ``n`` ("killing at least 12", "two were killed")."""
+        pattern = self.lists.get(key)
+        match = pattern.search(text) if pattern is not None else None
+        if match is None or match.group("n") is None:
+            return None
+        raw = match.group("n").lower().replace(",", "").replace("\u00a0", "").replace(" ", "")
+        return int(raw) if raw.isdigit() else self.numbers.get(raw)
+
+
+def load_event_cues(
+    event_type: str, lists: Iterable[str], kinds: Iterable[str], folder: Path = EVENTS_DIR
+) -> dict[str, LanguageCues]:
+    """Every language's cues of ``data/events/<event_type>.yaml``; a bad key or pattern fails at start-up."""
+    path = folder / f"{event_type}.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("languages"), Mapping):
+        raise ConfigError(f"cue file {path}: must be a mapping with 'languages'")
+    list_keys, kind_keys = frozenset(lists), frozenset(kinds)
+    return {
+        str(code): _language(str(code), raw, path, list_keys, kind_keys)
+        for code, raw in doc["languages"].items()
+    }
+
+
+def _language(
+    code: str, raw: Any, path: Path, list_keys: frozenset[str], kind_keys: frozenset[str]
+) -> LanguageCues:
+    where = f"cue file {path}: languages.{code}"
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}: must be a mapping")
+    unknown = sorted(set(raw) - list_keys - kind_keys - _FORMAT_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}.{unknown[0]}: unknown key")
+    boundaries = bool(raw.get("word_boundaries", True))
+    clitics = "|".join(re.escape(c) for c in _phrases(raw.get("clitics") or [], f"{where}.clitics", True))
+    prefix = f"(?:{clitics})?" if clitics else ""
+
+    def compiled(phrases: Any, key: str) -> re.Pattern[str]:
+        body = "|".join(sorted(_phrases(phrases, f"{where}.{key}"), key=len, reverse=True))
+        text = rf"(?<!\w){prefix}(?:{body})(?!\w)" if boundaries else f"(?:{body})"
+        try:
+            return re.compile(text, re.IGNORECASE)
+        except re.error as exc:
+            raise ConfigError(f"{where}.{key}: bad pattern: {exc}") from exc
+
+    lists = {key: compiled(raw[key], key) for key in list_keys if raw.get(key)}
+    kinds: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {}
+    for key in kind_keys:
+        mapping = raw.get(key)
+        if mapping is None:
+            continue
+        if not isinstance(mapping, Mapping):
+            raise ConfigError(f"{where}.{key}: must be a mapping of kind -> phrases")
+        kinds[key] = tuple((str(kind), compiled(v, f"{key}.{kind}")) for kind, v in mapping.items())
+    countries = raw.get("countries") or {}
+    if not isinstance(countries, Mapping):
+        raise ConfigError(f"{where}.countries: must be a mapping of ISO3 -> phrases")
+    breaks = raw.get("clause_breaks")
+    numbers = raw.get("numbers") or {}
+    if not isinstance(numbers, Mapping) or not all(isinstance(v, int) for v in numbers.values()):
+        raise ConfigError(f"{where}.numbers: must map number words to integers")
+    return LanguageCues(
+        code=code,
+        stems=tuple(s.lower() for s in _phrases(raw.get("stems"), f"{where}.stems")),
+        lists=lists,
+        kinds=kinds,
+        clause_breaks=re.compile("|".join(_phrases(breaks, f"{where}.clause_breaks"))) if breaks else None,
+        countries=tuple((compiled(v, f"countries.{iso}"), str(iso)) for iso, v in countries.items()),
+        numbers={str(k).lower(): int(v) for k, v in numbers.items()},
+    )
+
+
+def _phrases(raw: Any, where: str, empty: bool = False) -> list[str]:
+    if isinstance(raw, list) and (empty or raw) and all(isinstance(p, str) and p.strip() for p in raw):
+        return [p.strip() for p in raw]
+    raise ConfigError(f"{where}: must be a non-empty list of phrases")
+
+
+class CountryWords:
+    """Country words of each language (names, adjectives, capitals) -> ISO3, found in a clause in order."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        languages: Mapping[str, LanguageData],
+        cues: Mapping[str, LanguageCues],
+    ) -> None:
+        english = {w: c.code for c in gazetteer.countries().values() for w in (*c.words, *c.metonyms)}
+        self._english = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, english), key=len, reverse=True)) + r")\b")
+        self._english_codes = english
+        self._native: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {}
+        for code, data in languages.items():
+            own = data.roles.countries if data.roles is not None else ()
+            self._native[code] = (*own, *(cues[code].countries if code in cues else ()))
+        if "en" in cues:
+            self._english_extra = cues["en"].countries
+        else:
+            self._english_extra = ()
+
+    def find(self, text: str, language: str) -> list[tuple[int, int, str]]:
+        """(start, end, ISO3) of each country word in ``text``, in order of appearance."""
+        if language == "en":
+            found = [(m.start(), m.end(), self._english_codes[m.group(0)]) for m in self._english.finditer(text)]
+            entries: Sequence[tuple[re.Pattern[str], str]] = self._english_extra
+        else:
+            found = []
+            entries = self._native.get(language, ())
+        for pattern, iso in entries:
+            found.extend((m.start(), m.end(), iso) for m in pattern.finditer(text))
+        return sorted(found)
+
+
+def clauses(breaks: re.Pattern[str] | None, text: str) -> list[tuple[int, str]]:
+    """(offset, clause) for each clause of ``text`` (the whole text when the language gives no breaks)."""
+    if breaks is None:
+        breaks = _DEFAULT_BREAKS
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    for match in breaks.finditer(text):
+        pieces.append((start, text[start : match.start()]))
+        start = match.end()
+    pieces.append((start, text[start:]))
+    return [(o, p) for o, p in pieces if p.strip()]
+
+
+_DEFAULT_BREAKS = re.compile(_ENGLISH_BREAKS, re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """The day a clause's happening took place, whether the text gave it, or why it is no news."""
+
+    day: date
+    explicit: bool
+    reject: str | None = None  # old_background | plan
+
+
+def when(
+    clause: str,
+    sentence: str,
+    clause_offset: int,
+    anchor: int,
+    published: date,
+    language: str,
+    max_age: timedelta,
+) -> When:
+    """The date nearest ``anchor`` in the clause (else an earlier one in the sentence), checked for age."""
+    mentions = find_dates(clause, published, language)
+    chosen = pick_event_date(mentions, anchor)
+    if chosen is None and clause_offset:
+        earlier = [m for m in find_dates(sentence, published, language) if m.end <= clause_offset]
+        chosen = pick_event_date(earlier, clause_offset)
+    if chosen is not None and chosen.day is not None:
+        if chosen.day < published - max_age:
+            return When(chosen.day, True, "old_background")
+        if chosen.day > published:
+            return When(chosen.day, True, "plan")
+        return When(chosen.day, True)
+    year = oldest_year(mentions)
+    if year is not None and year < published.year:
+        return When(published, False, "old_background")
+    return When(published, False)

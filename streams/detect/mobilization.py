@@ -1,0 +1,190 @@
+"""Mobilization detector: martial law declared or extended, general or partial mobilisation, reserve call-ups
+and troops massed at a border (CAMEO 15x, PLOVER MOBILIZE).
+
+Clause by clause: an act phrase ("mobilised 300,000 reservists") or a noun with an act verb in its clause
+("have imposed martial law"). Drills, denials, plans, appeals, a lifted state and history are near-misses.
+One event per country and day: "Both Baku and Yerevan have imposed martial law" is two events, each merging
+with the reports of that country's act alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from streams.detect.conflict_cues import CountryWords, LanguageCues, clauses, load_event_cues, when
+from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
+from streams.detect.gazetteer import Gazetteer
+from streams.detect.language_data import LanguageData
+from streams.detect.sentences import Sentence, sentences_containing
+from streams.records import EventType, Participant
+
+_LISTS = ("verbs", "border", "negated", "drill", "plan", "appeal", "lifted", "background", "question")
+_KINDS = ("acts", "nouns")
+# kind -> (CAMEO, PLOVER mode)
+_CODES = {
+    "martial_law": ("152", "military"),
+    "mobilization": ("154", "military"),
+    "reserves": ("154", "military"),
+    "massing": ("150", "military"),
+}
+# Kinds whose actor must be named before the act ("Russia massed troops at the border with Ukraine").
+_ACTOR_BEFORE = frozenset({"massing", "reserves"})
+
+
+@dataclass(frozen=True, slots=True)
+class MobilizationFinding:
+    """One country's mobilization act found in one clause."""
+
+    sentence: Sentence
+    day: date
+    date_explicit: bool
+    country: str  # ISO3 of the state that mobilises
+    country_name: str
+    kind: str  # martial_law | mobilization | reserves | massing
+    rule: str
+    event_type: str = EventType.MOBILIZATION
+
+    def identity(self) -> str:
+        return self.country
+
+    def fields(self, group: Sequence[Finding]) -> EventFields:
+        kinds = [self.kind, *(f.kind for f in group if isinstance(f, MobilizationFinding))]
+        cameo, mode = _CODES[self.kind]
+        return EventFields(
+            participants=(Participant(self.country_name, country=self.country),),
+            topics=tuple(f"kind:{k}" for k in dict.fromkeys(kinds)),
+            severity="critical" if "martial_law" in kinds or "mobilization" in kinds else "warning",
+            codes=(cameo, "MOBILIZE", mode),
+        )
+
+
+class MobilizationDetector:
+    """Finds mobilization acts in every language of ``data/events/mobilization.yaml``."""
+
+    name = "mobilization"
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        max_age_days: int = 45,
+        languages: Mapping[str, LanguageData] | None = None,
+    ) -> None:
+        self.cues = load_event_cues("mobilization", _LISTS, _KINDS)
+        self.languages = frozenset(self.cues)
+        self.max_age = timedelta(days=max_age_days)
+        self._languages = languages or {}
+        self.countries = CountryWords(gazetteer, self._languages, self.cues)
+        self._names = {code: entry.name for code, entry in gazetteer.countries().items()}
+
+    def gate_words(self) -> frozenset[bytes]:
+        return frozenset()
+
+    def may_fire(self, article: ArticleText) -> bool:
+        cues = self.cues.get(article.language)
+        return cues is not None and any(map(article.lower.__contains__, cues.stems))
+
+    def detect(
+        self, sentences: Sequence[Sentence], article: ArticleText
+    ) -> tuple[list[MobilizationFinding], list[Rejection]]:
+        cues = self.cues[article.language]
+        breaks = cues.clause_breaks
+        if breaks is None and article.language in self._languages:
+            breaks = self._languages[article.language].clause_breaks
+        findings: list[MobilizationFinding] = []
+        rejections: list[Rejection] = []
+        most_named: list[str] | None = None
+        candidates = sentences_containing(article.lower_text, sentences, cues.stems)
+        for position, sentence in enumerate(sentences):
+            if candidates is not None and position not in candidates:
+                continue
+            for offset, clause in clauses(breaks, sentence.text):
+                hit = _act(cues, clause)
+                if hit is None:
+                    continue
+                kind, match = hit
+                if kind == "massing" and cues.find("border", clause) is None:
+                    continue
+                rule = f"{EventType.MOBILIZATION}/{article.language}:{kind}"
+                reason = _rejected(cues, sentence.text, clause, match)
+                moment = when(
+                    clause, sentence.text, offset, match.start(), article.published, article.language, self.max_age
+                )
+                reason = reason or moment.reject
+                if reason is not None:
+                    rejections.append(Rejection(sentence.text, rule, reason))
+                    continue
+                actors = self._actors(sentence.text, offset, clause, match, article.language, kind)
+                if not actors and kind not in _ACTOR_BEFORE:
+                    if most_named is None:
+                        most_named = self._most_named(sentences, article.language)
+                    actors = most_named
+                if not actors:
+                    rejections.append(Rejection(sentence.text, rule, "no_country"))
+                    continue
+                for country in actors:
+                    findings.append(
+                        MobilizationFinding(
+                            sentence,
+                            moment.day,
+                            moment.explicit,
+                            country,
+                            self._names.get(country, country),
+                            kind,
+                            rule,
+                        )
+                    )
+        return findings, rejections
+
+    def _actors(
+        self, sentence: str, offset: int, clause: str, match: re.Match[str], language: str, kind: str
+    ) -> list[str]:
+        """The states before the act in its clause (else its sentence); else the first one after it."""
+        found = self.countries.find(clause, language)
+        before = list(dict.fromkeys(iso for start, _, iso in found if start < match.start()))
+        if before:
+            return before
+        earlier = [iso for start, _, iso in self.countries.find(sentence[:offset], language)]
+        if earlier:
+            return [earlier[-1]]
+        if kind in _ACTOR_BEFORE:
+            return []
+        after = [iso for start, _, iso in found if start >= match.start()]
+        return after[:1]
+
+    def _most_named(self, sentences: Sequence[Sentence], language: str) -> list[str]:
+        counts = Counter(iso for s in sentences for _, _, iso in self.countries.find(s.text, language))
+        if not counts:
+            return []
+        (top, best), *rest = counts.most_common()
+        return [top] if not rest or rest[0][1] < best else []
+
+
+def _act(cues: LanguageCues, clause: str) -> tuple[str, re.Match[str]] | None:
+    hit = cues.first_kind("acts", clause)
+    if hit is not None:
+        return hit
+    noun = cues.first_kind("nouns", clause)
+    if noun is not None and cues.find("verbs", clause) is not None:
+        return noun
+    return None
+
+
+def _rejected(cues: LanguageCues, sentence: str, clause: str, match: re.Match[str]) -> str | None:
+    """Why the act in ``clause`` is no news, or None."""
+    if cues.find("question", sentence) is not None:
+        return "question"
+    for key, reason in (("negated", "negated"), ("drill", "drill"), ("lifted", "lifted")):
+        if cues.find(key, clause) is not None:
+            return reason
+    appeal = cues.find("appeal", clause)
+    if appeal is not None and appeal.start() < match.end():
+        return "appeal"
+    if cues.find("plan", clause) is not None:
+        return "plan"
+    if cues.find("background", clause) is not None:
+        return "old_background"
+    return None
