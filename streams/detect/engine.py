@@ -51,6 +51,7 @@ class Detection:
     near_misses: tuple[NearMiss, ...]
     language: str | None
     covered_by: tuple[str, ...] = ()  # the detectors that read the language; () = undetected
+    undated: frozenset[str] = frozenset()  # keys of events no sentence dates: their day is the publication's
 
 
 class DetectionEngine:
@@ -134,14 +135,16 @@ class DetectionEngine:
             rejections.extend(rejected)
         if self.disabled:
             findings = [finding for finding in findings if finding.event_type not in self.disabled]
-        events = tuple(_build_events(findings, article, language))
+        built = list(_build_events(findings, article, language))
+        events = tuple(event for event, _ in built)
+        undated = frozenset(event.key for event, dated in built if not dated)
         if self.severities:
             events = tuple(
                 event.replace(severity=self.severities.get(event.type, event.severity)) for event in events
             )
         near_misses = tuple(_dedupe_near_misses(rejections))
         _record_metrics(events, near_misses, language, time.perf_counter() - started)
-        return Detection(events, near_misses, language, names)
+        return Detection(events, near_misses, language, names, undated)
 
 
 def _article_text(article: Article) -> str:
@@ -172,7 +175,8 @@ def _assign_days(findings: list[Finding]) -> dict[int, date]:
     return days
 
 
-def _build_events(findings: list[Finding], article: Article, language: str) -> Iterable[Event]:
+def _build_events(findings: list[Finding], article: Article, language: str) -> Iterable[tuple[Event, bool]]:
+    """Each event, and whether a sentence of the article dates it (else its day is the publication's)."""
     days = _assign_days(findings)
     grouped: dict[tuple[str, str, date], list[Finding]] = {}
     for index, finding in enumerate(findings):
@@ -180,7 +184,7 @@ def _build_events(findings: list[Finding], article: Article, language: str) -> I
     source = report_source(article)
     for (event_type, _, day), group in grouped.items():
         best = next((f for f in group if f.date_explicit), group[0])
-        yield _event(event_type, day, best, group, article, language, source)
+        yield _event(event_type, day, best, group, article, language, source), best.date_explicit
 
 
 def _event(
