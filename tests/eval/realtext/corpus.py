@@ -22,6 +22,8 @@ Record selectors (``record:``) a label may use, when one file holds more than on
   aggregators): after the front matter, the first line that is a whole Markdown link ``[headline](url)`` gives
   the title (inline tags dropped), image lines ``![..](..)`` are dropped, the rest is rendered as for
   ``front_matter``; a ``<details>`` block (a second copy of the post) and what follows it is left out.
+- ``xml:<element>:N``: the N-th (1-based, document order) ``<element>`` of an XML file (RSS items and the
+  like); ``fields`` name its child elements (``fields: {title: title, body: description}``).
 - ``zip:<member>``: the file is a zip archive; read its member ``<member>`` as the file.
   ``zip:<member>!<selector>`` then applies a selector above to the member (``zip:2015-07-21.json!json:17``).
 - ``gzip``: the file is gzip-compressed; read it decompressed. ``gzip!<selector>`` applies a selector after.
@@ -31,6 +33,8 @@ as it is in the record wins over a path.
 
 A label may name its text's ``speaker`` (a gazetteer person id, ``Article.speaker``: the leader a
 president's transcript speaks as); a repository in ``sources.yaml`` may give one for all its texts.
+An event whose day the text does not give (its ``date`` comes from outside the text) says
+``day_stated: false``; ``scoring.py`` then accepts an undated finding of it (docs/evaluation.md).
 
 The text is ``title + "\\n\\n" + body`` when a title exists, else the body; both are stripped and ``\\r\\n``
 becomes ``\\n``. Evidence offsets are character offsets into that text.
@@ -47,6 +51,7 @@ import json
 import re
 import subprocess
 import zipfile
+from xml.etree import ElementTree
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -162,6 +167,7 @@ class LabelledEvent:
     conflict: str | None = None
     parties: tuple[str, ...] | None = None  # ISO3 codes of the states taking part (issue 20's types)
     place: str | None = None  # where it happened, as the text names it (not scored yet)
+    day_stated: bool = True  # False: the text gives no day, ``date`` comes from outside it (scoring.py)
 
 
 @dataclass(frozen=True)
@@ -187,6 +193,7 @@ class TextLabel:
     fields: dict[str, str | None] = field(default_factory=dict)
     split: str = "tune"
     speaker: str | None = None  # the leader the text speaks as (Article.speaker); else its repository's
+    types: tuple[str, ...] | None = None  # the event types the text was labelled for; None: every type
     events: tuple[LabelledEvent, ...] = ()
     negatives: tuple[Negative, ...] = ()
 
@@ -249,7 +256,14 @@ def _event(item: dict[str, Any], where: str) -> LabelledEvent:
         conflict=str(item["conflict"]) if item.get("conflict") else None,
         parties=tuple(str(p).upper() for p in parties) if parties else None,
         place=str(item["place"]) if item.get("place") else None,
+        day_stated=_flag(item.get("day_stated", True), "day_stated", where),
     )
+
+
+def _flag(value: Any, key: str, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise CorpusError(f"{where}: '{key}' must be true or false")
+    return value
 
 
 def _negative(item: dict[str, Any], where: str) -> Negative:
@@ -285,6 +299,7 @@ def _text_label(item: dict[str, Any], where: str, sources: dict[str, SourceRepo]
         fields={str(k): (None if v is None else str(v)) for k, v in fields.items()},
         split=split,
         speaker=str(item.get("speaker") or sources[repo].speaker or "") or None,
+        types=_types(item.get("types"), where),
         events=tuple(
             _event(e, f"{where} event {i}") for i, e in enumerate(item.get("events") or [], start=1)
         ),
@@ -292,6 +307,14 @@ def _text_label(item: dict[str, Any], where: str, sources: dict[str, SourceRepo]
             _negative(n, f"{where} negative {i}") for i, n in enumerate(item.get("negatives") or [], start=1)
         ),
     )
+
+
+def _types(value: Any, where: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(v in EVENT_TYPES for v in value):
+        raise CorpusError(f"{where}: types must be a list of event types ({', '.join(EVENT_TYPES)})")
+    return tuple(str(v) for v in value)
 
 
 def _yaml(path: Path) -> Any:
@@ -317,7 +340,12 @@ def load_set(name: str, root: Path = SETS_ROOT) -> EvalSet:
     folder = root / name
     texts: list[Any] = []
     for path in label_files(folder):
-        texts += (_yaml(path) or {}).get("texts") or []
+        doc = _yaml(path) or {}
+        # A file's ``types`` (the event types its texts are labelled for) applies to each text without its own.
+        for item in doc.get("texts") or []:
+            if doc.get("types") is not None and isinstance(item, dict):
+                item.setdefault("types", doc["types"])
+            texts.append(item)
     return parse_set(name, _yaml(folder / "sources.yaml"), {"texts": texts}, folder)
 
 
@@ -488,6 +516,8 @@ def select(
             title, _, body = chunk.strip().partition("\n")
             return title, body
         return None, chunk
+    if kind == "xml":
+        return _record_fields(_xml_element(content, arg, record, where), fields, where)
     if kind == "front_matter":
         return _front_matter(content, where)
     if kind == "linked_post":
@@ -498,10 +528,27 @@ def select(
         )
         return html.unescape(html_title or ""), html_body
     raise CorpusError(
-        f"{where}: unknown record selector '{record}' (line:N, json:path, csv:N, lines:A-B, front_matter,"
+        f"{where}: unknown record selector '{record}' (line:N, json:path, csv:N, lines:A-B, xml:element:N,"
+        " front_matter,"
         " front_matter_html, linked_post,"
         " zip:<member>[!selector], gzip[!selector])"
     )
+
+
+def _xml_element(content: str, arg: str, record: str, where: str) -> dict[str, str]:
+    """The N-th ``<element>`` of an XML document as {child tag: child text}."""
+    tag, _, n = arg.rpartition(":")
+    if not tag:
+        raise CorpusError(f"{where}: '{record}' needs an element name and a number (xml:item:3)")
+    try:
+        root = ElementTree.fromstring(content.encode("utf-8"))
+    except ElementTree.ParseError as exc:
+        raise CorpusError(f"{where}: not well-formed XML: {exc}") from exc
+    elements, index = list(root.iter(tag)), _int(n, record, where)
+    if not 1 <= index <= len(elements):
+        raise CorpusError(f"{where}: the file has {len(elements)} <{tag}> elements, not {index}")
+    element = elements[index - 1]
+    return {child.tag: "".join(child.itertext()) for child in element}
 
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~'\"])")
