@@ -7,10 +7,10 @@ publication date from the label). Matching follows the passage scorer: same type
 (``parties``, issue 20's types). A found event whose sentence overlaps a labelled
 hard negative is a false positive attributed to that negative's kind.
 
-One tolerance, the same in every set: a label whose text gives no day for its event (``day_stated: false``; its
-``date`` comes from outside the text) is matched by a finding the article does not date either
-(``Detection.undated``: dated by the publication day) up to ``UNDATED_DAYS`` after the label's day. Such matches
-are counted and listed (``TextScore.tolerated``); a finding the text dates must hit the day.
+One tolerance, the same in every set: a label whose text gives no day for its event (``day_stated: false``;
+its ``date`` comes from outside the text) is matched by a finding the article does not date either
+(``Detection.undated``: dated by the publication day) up to ``UNDATED_DAYS`` after the label's day. Such
+matches are counted and listed (``TextScore.tolerated``); a finding the text dates must hit the day.
 """
 
 from __future__ import annotations
