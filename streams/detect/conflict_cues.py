@@ -24,7 +24,7 @@ from streams.errors import ConfigError
 
 EVENTS_DIR = Path(__file__).resolve().parent / "data" / "events"
 _FORMAT_KEYS = frozenset({"word_boundaries", "clitics", "stems", "clause_breaks", "countries", "numbers"})
-_ENGLISH_BREAKS = r";|\s[—–-]{1,2}\s|,\s*(?:but|while|whereas|although|which|who|after|as|when)\s+|\s+but\s+"
+_ENGLISH_BREAKS = r";|\.\s+|\s[—–-]{1,2}\s|,\s*(?:but|while|whereas|although|which|who|after|as|when)\s+|\s+but\s+"
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,10 @@ class LanguageCues:
         """The figure a ``key`` pattern captures in group ``n`` ("killing at least 12", "two were killed")."""
         pattern = self.lists.get(key)
         match = pattern.search(text) if pattern is not None else None
-        if match is None or match.group("n") is None:
+        figure = next((v for k, v in match.groupdict().items() if k.startswith("n") and v), None) if match else None
+        if figure is None:
             return None
-        raw = match.group("n").lower().replace(",", "").replace("\u00a0", "").replace(" ", "")
+        raw = figure.lower().replace(",", "").replace("\u00a0", "").replace(" ", "")
         return int(raw) if raw.isdigit() else self.numbers.get(raw)
 
 
@@ -92,7 +93,9 @@ def _language(
     prefix = f"(?:{clitics})?" if clitics else ""
 
     def compiled(phrases: Any, key: str) -> re.Pattern[str]:
-        body = "|".join(sorted(_phrases(phrases, f"{where}.{key}"), key=len, reverse=True))
+        ordered = sorted(_phrases(phrases, f"{where}.{key}"), key=len, reverse=True)
+        # A figure's group ``n`` may stand in every phrase: numbered per phrase, as one pattern needs.
+        body = "|".join(phrase.replace("(?P<n>", f"(?P<n{i}>") for i, phrase in enumerate(ordered))
         text = rf"(?<!\w){prefix}(?:{body})(?!\w)" if boundaries else f"(?:{body})"
         try:
             return re.compile(text, re.IGNORECASE)

@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from streams.detect.armed_attack import ArmedAttackDetector
+from streams.detect.agreements import AgreementDetector
 from streams.detect.ceasefire import CeasefireDetector
 from streams.detect.detector import Detector
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
 from streams.detect.leader_calls import LeaderCallDetector
+from streams.detect.leader_meeting import LeaderMeetingDetector
+from streams.detect.mobilization import MobilizationDetector
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,10 @@ DetectorFactory = Callable[[DetectorContext], Detector]
 DETECTORS: Mapping[str, DetectorFactory] = {
     "leader_call": lambda c: LeaderCallDetector(c.gazetteer, c.max_age_days, c.languages),
     "ceasefire": lambda c: CeasefireDetector(c.gazetteer, c.max_age_days, c.languages),
+    "leader_meeting": lambda c: LeaderMeetingDetector(c.gazetteer, c.max_age_days, c.languages),
+    "agreement_signed": lambda c: AgreementDetector(c.gazetteer, c.max_age_days, c.languages),
+    "armed_attack": lambda c: ArmedAttackDetector(c.gazetteer, c.max_age_days, c.languages),
+    "mobilization": lambda c: MobilizationDetector(c.gazetteer, c.max_age_days, c.languages),
 }
 
 
