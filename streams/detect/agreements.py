@@ -1,0 +1,174 @@
+"""Formal agreements signed (CAMEO 057, PLOVER AGREE): peace and ceasefire deals, prisoner-exchange and grain
+deals, memoranda, treaties and declarations signed or concluded by named states or their leaders.
+
+A clause with a signing verb of its language ("signed", "подписали", "签署", "وقع") and a document noun
+("agreement", "соглашение", "协议", "اتفاقية") is a signing when at least one state is named in it, through a
+country word or a leader, or, for "the two heads of state signed ...", in one of the few sentences before.
+Near misses: a plan to sign, talks towards a deal, a draft, an appeal for one, a denial, an old deal recalled,
+and signings with no state named (``no_parties``). Cues: data/events/agreement_signed.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from streams.detect.conflict_cues import CountryWords, LanguageCues, clauses, load_event_cues, when
+from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
+from streams.detect.gazetteer import Gazetteer
+from streams.detect.language_data import LanguageData
+from streams.detect.leader_mentions import LeaderMentions
+from streams.detect.sentences import Sentence, sentences_containing
+from streams.records import EventType, Participant
+
+_LISTS = ("nouns", "plan", "talks", "draft", "appeal", "negated", "background")
+_KINDS = ("signs",)
+_BEFORE, _AFTER = 60, 30  # characters around the verb where its cues are looked for
+_LOOK_BACK = 4  # sentences before whose states and date a signing without its own may take
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementFinding:
+    """A signed agreement found in one clause: the states that signed it and the leaders named."""
+
+    sentence: Sentence
+    day: date
+    date_explicit: bool
+    parties: tuple[str, ...]  # ISO3, sorted
+    leaders: tuple[Participant, ...]
+    rule: str
+    place: str | None = None
+    event_type: str = EventType.AGREEMENT_SIGNED
+
+    def identity(self) -> str:
+        parties = "-".join(self.parties)
+        return f"{parties}@{self.place.lower()}" if self.place else parties
+
+    def fields(self, group: Sequence[Finding]) -> EventFields:
+        leaders: dict[str, Participant] = {}
+        for finding in (self, *group):
+            if isinstance(finding, AgreementFinding):
+                for person in finding.leaders:
+                    leaders.setdefault(person.person_id or person.name, person)
+        return EventFields(
+            participants=tuple(leaders.values()),
+            topics=tuple(f"party:{code}" for code in self.parties),
+            severity="warning",
+            codes=("057", "AGREE", None),
+        )
+
+
+class AgreementDetector:
+    """Finds signed agreements in every language of ``data/events/agreement_signed.yaml``."""
+
+    name = "agreement_signed"
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        max_age_days: int = 45,
+        languages: Mapping[str, LanguageData] | None = None,
+    ) -> None:
+        self.cues = load_event_cues("agreement_signed", _LISTS, _KINDS)
+        self._languages = languages or {}
+        self.languages = frozenset(code for code in self.cues if code == "en" or code in self._languages)
+        self.max_age = timedelta(days=max_age_days)
+        self.people = LeaderMentions(gazetteer, self._languages)
+        self.countries = CountryWords(gazetteer, self._languages, self.cues)
+
+    def gate_words(self) -> frozenset[bytes]:
+        return frozenset()
+
+    def may_fire(self, article: ArticleText) -> bool:
+        cues = self.cues.get(article.language)
+        return cues is not None and any(map(article.lower.__contains__, cues.stems))
+
+    def detect(
+        self, sentences: Sequence[Sentence], article: ArticleText
+    ) -> tuple[list[AgreementFinding], list[Rejection]]:
+        cues = self.cues[article.language]
+        breaks = cues.clause_breaks
+        if breaks is None and article.language in self._languages:
+            breaks = self._languages[article.language].clause_breaks
+        findings: list[AgreementFinding] = []
+        rejections: list[Rejection] = []
+        candidates = sentences_containing(article.lower_text, sentences, cues.stems)
+        for position, sentence in enumerate(sentences):
+            if candidates is not None and position not in candidates:
+                continue
+            for offset, clause in clauses(breaks, sentence.text):
+                hit = cues.first_kind("signs", clause)
+                if hit is None or cues.find("nouns", clause) is None:
+                    continue
+                outcome = self._examine(sentences, position, offset, clause, hit[1], article, cues)
+                if isinstance(outcome, AgreementFinding):
+                    findings.append(outcome)
+                    break
+                if isinstance(outcome, Rejection):
+                    rejections.append(outcome)
+                    break
+        return findings, rejections
+
+    def _examine(
+        self,
+        sentences: Sequence[Sentence],
+        position: int,
+        offset: int,
+        clause: str,
+        verb: re.Match[str],
+        article: ArticleText,
+        cues: LanguageCues,
+    ) -> AgreementFinding | Rejection:
+        sentence = sentences[position]
+        language, published = article.language, article.published
+        rule = f"{EventType.AGREEMENT_SIGNED}/{language}:{verb.group(0).lower()}"
+        reason = _rejected(cues, clause, verb)
+        if reason is not None:
+            return Rejection(sentence.text, rule, reason)
+        timing = when(clause, sentence.text, offset, verb.start(), published, language, self.max_age)
+        if timing.reject is not None:
+            return Rejection(sentence.text, rule, timing.reject)
+        day, explicit = timing.day, timing.explicit
+        leaders, parties = self._parties(clause, language, day)
+        if len(parties) < 2:
+            # "两国元首共同见证签署...": the states (and the day) of the meeting told just before.
+            for before in reversed(sentences[max(0, position - _LOOK_BACK) : position]):
+                more_leaders, more = self._parties(before.text, language, day)
+                if len(parties | more) >= 2:
+                    leaders = leaders or more_leaders
+                    parties |= more
+                    if not explicit:
+                        earlier = when(
+                            before.text, before.text, 0, len(before.text), published, language, self.max_age
+                        )
+                        if earlier.explicit and earlier.reject is None:
+                            day, explicit = earlier.day, True
+                    break
+        if not parties:
+            return Rejection(sentence.text, rule, "no_parties")
+        return AgreementFinding(sentence, day, explicit, tuple(sorted(parties)), leaders, rule)
+
+    def _parties(self, text: str, language: str, day: date) -> tuple[tuple[Participant, ...], set[str]]:
+        """The leaders named in ``text`` and the states it names (country words and the leaders' states)."""
+        leaders = [m for m in self.people.people(text, language, day) if m.is_leader]
+        states = {code for _, _, code in self.countries.find(text, language)}
+        states |= {m.country for m in leaders if m.country}
+        return tuple(m.participant() for m in leaders), states
+
+
+def _rejected(cues: LanguageCues, clause: str, verb: re.Match[str]) -> str | None:
+    """Why the signing verb at ``verb`` is no signing done, from the cues around it (None: it is one)."""
+    window = clause[max(0, verb.start() - _BEFORE) : verb.end() + _AFTER]
+    for key, reason in (
+        ("negated", "negated"),
+        ("appeal", "appeal"),
+        ("draft", "draft"),
+        ("talks", "talks"),
+        ("plan", "plan"),
+        ("background", "old_background"),
+    ):
+        if cues.find(key, window) is not None:
+            return reason
+    return None

@@ -1,0 +1,170 @@
+"""Leaders meeting in person (CAMEO 042-044, PLOVER CONSULT): state visits, talks, summits with named leaders.
+
+A sentence with a meeting cue of its language ("met with", "провели переговоры", "会见", "استقبل") and at least
+two heads of state or government of different countries is a meeting, unless a cue near the cue says it is
+a call (a phone or video medium: that is a ``leader_call``), a plan, a cancelled or denied meeting, an old
+one recalled, or the sentence is a photo caption. Ministers and other officials do not make a meeting; a
+sentence with one leader and another official is a near miss (``not_leaders``). Cues: data/events/leader_meeting.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from streams.detect.conflict_cues import LanguageCues, clauses, load_event_cues, when
+from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
+from streams.detect.gazetteer import Gazetteer
+from streams.detect.language_data import LanguageData
+from streams.detect.leader_mentions import LeaderMentions
+from streams.detect.sentences import Sentence, sentences_containing
+from streams.records import EventType, Participant
+
+_LISTS = ("call", "plan", "cancelled", "negated", "background")
+_KINDS = ("meets",)
+# CAMEO code and PLOVER mode of each kind of meeting.
+_CODES = {"visit": ("042", "visit"), "meeting": ("043", "meet"), "summit": ("044", "meet")}
+_BEFORE, _AFTER = 60, 30  # characters around the trigger where its cues are looked for
+_LOOK_BACK = 4  # sentences before an undated one whose date it may take ("两国元首先后举行...会谈")
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingFinding:
+    """Leaders meeting, found in one sentence."""
+
+    sentence: Sentence
+    day: date
+    date_explicit: bool
+    participants: tuple[Participant, ...]
+    kind: str  # visit | meeting | summit
+    rule: str
+    place: str | None = None
+    event_type: str = EventType.LEADER_MEETING
+
+    def identity(self) -> str:
+        people = ",".join(sorted(p.person_id or p.name.lower() for p in self.participants))
+        return f"{people}@{self.place.lower()}" if self.place else people
+
+    def fields(self, group: Sequence[Finding]) -> EventFields:
+        kinds = [self.kind, *(f.kind for f in group if isinstance(f, MeetingFinding))]
+        kind = "visit" if "visit" in kinds else self.kind
+        cameo, mode = _CODES[kind]
+        return EventFields(
+            participants=self.participants,
+            topics=tuple(f"kind:{k}" for k in dict.fromkeys(kinds)),
+            severity="warning",
+            codes=(cameo, "CONSULT", mode),
+        )
+
+
+class LeaderMeetingDetector:
+    """Finds in-person meetings of leaders in every language of ``data/events/leader_meeting.yaml``."""
+
+    name = "leader_meeting"
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        max_age_days: int = 45,
+        languages: Mapping[str, LanguageData] | None = None,
+    ) -> None:
+        self.cues = load_event_cues("leader_meeting", _LISTS, _KINDS)
+        self._languages = languages or {}
+        self.languages = frozenset(code for code in self.cues if code == "en" or code in self._languages)
+        self.max_age = timedelta(days=max_age_days)
+        self.people = LeaderMentions(gazetteer, self._languages)
+
+    def gate_words(self) -> frozenset[bytes]:
+        return frozenset()
+
+    def may_fire(self, article: ArticleText) -> bool:
+        cues = self.cues.get(article.language)
+        return cues is not None and any(map(article.lower.__contains__, cues.stems))
+
+    def detect(
+        self, sentences: Sequence[Sentence], article: ArticleText
+    ) -> tuple[list[MeetingFinding], list[Rejection]]:
+        cues = self.cues[article.language]
+        breaks = cues.clause_breaks
+        if breaks is None and article.language in self._languages:
+            breaks = self._languages[article.language].clause_breaks
+        findings: list[MeetingFinding] = []
+        rejections: list[Rejection] = []
+        candidates = sentences_containing(article.lower_text, sentences, cues.stems)
+        for position, sentence in enumerate(sentences):
+            if candidates is not None and position not in candidates:
+                continue
+            for offset, clause in clauses(breaks, sentence.text):
+                hit = cues.first_kind("meets", clause)
+                if hit is None:
+                    continue
+                kind, trigger = hit
+                outcome = self._examine(sentences, position, offset, clause, kind, trigger, article, cues)
+                if isinstance(outcome, MeetingFinding):
+                    findings.append(outcome)
+                    break
+                if isinstance(outcome, Rejection):
+                    rejections.append(outcome)
+                    break
+        return findings, rejections
+
+    def _examine(
+        self,
+        sentences: Sequence[Sentence],
+        position: int,
+        offset: int,
+        clause: str,
+        kind: str,
+        trigger: re.Match[str],
+        article: ArticleText,
+        cues: LanguageCues,
+    ) -> MeetingFinding | Rejection | None:
+        sentence = sentences[position]
+        language, published = article.language, article.published
+        timing = when(clause, sentence.text, offset, trigger.start(), published, language, self.max_age)
+        day, explicit = timing.day, timing.explicit
+        if not explicit and timing.reject is None:
+            day, explicit = _date_before(sentences, position, published, language, self.max_age)
+        people = self.people.people(clause, language, day)
+        leaders = [m for m in people if m.is_leader]
+        countries = {m.country for m in leaders if m.country}
+        rule = f"{EventType.LEADER_MEETING}/{language}:{kind}:{trigger.group(0).lower()}"
+        if len(leaders) < 2 or len(countries) < 2:
+            if leaders and len(people) >= 2:
+                return Rejection(sentence.text, rule, "not_leaders")
+            return None
+        reason = _rejected(cues, clause, trigger) or timing.reject
+        if reason is None and sentence.is_caption:
+            reason = "caption"
+        if reason is not None:
+            return Rejection(sentence.text, rule, reason)
+        participants = tuple(m.participant() for m in leaders)
+        return MeetingFinding(sentence, day, explicit, participants, kind, rule)
+
+
+def _rejected(cues: LanguageCues, clause: str, trigger: re.Match[str]) -> str | None:
+    """Why the meeting cue at ``trigger`` is no meeting held, from the cues around it (None: it is one)."""
+    window = clause[max(0, trigger.start() - _BEFORE) : trigger.end() + _AFTER]
+    for key, reason in (
+        ("call", "call"),
+        ("cancelled", "cancelled"),
+        ("negated", "negated"),
+        ("plan", "plan"),
+        ("background", "old_background"),
+    ):
+        if cues.find(key, window) is not None:
+            return reason
+    return None
+
+
+def _date_before(
+    sentences: Sequence[Sentence], position: int, published: date, language: str, max_age: timedelta
+) -> tuple[date, bool]:
+    """The explicit day of the nearest of the few sentences before (same article), else the publication's."""
+    for sentence in reversed(sentences[max(0, position - _LOOK_BACK) : position]):
+        timing = when(sentence.text, sentence.text, 0, len(sentence.text), published, language, max_age)
+        if timing.explicit and timing.reject is None:
+            return timing.day, True
+    return published, False

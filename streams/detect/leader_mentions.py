@@ -1,0 +1,39 @@
+"""People named in a sentence of any language, resolved for a day: the gazetteer's names everywhere, plus the
+role phrases of a language file ("президент Франции", "法国总统") in the languages other than English.
+
+Shared by the detectors that need leaders but are no call detector (meetings, agreements); the call
+reader's ``mentions`` is the one place role phrases are built, so they read people exactly as calls do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+from streams.detect.gazetteer import Gazetteer
+from streams.detect.language_data import LanguageData
+from streams.detect.mentions import Mention, MentionFinder, distinct_people
+from streams.detect.native_calls import NativeCallReader
+
+
+class LeaderMentions:
+    """Finds the people of a sentence in English and in every language with a data file."""
+
+    def __init__(self, gazetteer: Gazetteer, languages: Mapping[str, LanguageData]) -> None:
+        self.finder = MentionFinder(gazetteer)
+        self.gazetteer = gazetteer
+        self._native = {
+            code: NativeCallReader(data, self.finder, timedelta(days=1))
+            for code, data in languages.items()
+            if data.calls is not None and code != "en"
+        }
+
+    def people(self, text: str, language: str, day: date) -> list[Mention]:
+        """Every distinct person named in ``text`` (names and role phrases), resolved for ``day``."""
+        reader = self._native.get(language)
+        mentions = reader.mentions(text, day) if reader is not None else self.finder.find(text, day)
+        return distinct_people(mentions)
+
+    def leaders(self, text: str, language: str, day: date) -> list[Mention]:
+        """The heads of state or government among ``people``, one per person."""
+        return [m for m in self.people(text, language, day) if m.is_leader and m.person_id is not None]
