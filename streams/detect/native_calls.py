@@ -27,6 +27,9 @@ from streams.records import EventType
 _NAME_AFTER_ROLE = re.compile(r"^[\s,:«»\"“”'()-]{0,3}$")
 _SURNAME_AFTER_ROLE = re.compile(r"[ \t]{1,2}([^\W\d_][^\W\d_]+)")  # "İngiltere Başbakanı May'in": May
 _WINDOW = 80  # characters before a trigger where its negation, plan or appeal cues are looked for
+# A full stop between two words; the splitter ends sentences only before a capital, so one before a letter of
+# a script without capitals (an Arabic paragraph, read as one sentence) ends a sentence it did not split off.
+_FULL_STOP = re.compile(r"(?<=[^\W\d_])[.!?؟]\s+([^\W\d_])")
 _ROUND_OF_TALKS = 4  # counterparts of one undated "I talked with ..." beyond which it is a summary
 
 
@@ -280,13 +283,16 @@ class NativeCallReader:
             reason = "in_person"  # "talked with" and a meeting word in its clause: not remote
         if reason is not None:
             return [Rejection(text, rule, reason)]
-        own_dates = [d for d in dates if clause_start <= d.start < clause_end]
+        stop_start, stop_end = _uncased_sentence(text, trigger.start())
+        own_dates = [d for d in dates if max(clause_start, stop_start) <= d.start < min(clause_end, stop_end)]
         background = self.cues.background
         if not own_dates and background is not None and background.search(text, clause_start, clause_end):
             # "nous avons échangé de nombreuses fois au téléphone, car ... les affrontements des 13 et 14
             # septembre": calls summed up in their own clause; the other clause's date is not theirs.
             return [Rejection(text, rule, "old_background")]
-        clause_dates = own_dates or dates
+        # No date in the trigger's clause: another clause's, within the trigger's own sentence (an Arabic
+        # paragraph's later sentence, "... واوقع الثلاثاء 32 قتيلا", dates another happening).
+        clause_dates = own_dates or [d for d in dates if stop_start <= d.start < stop_end]
         context, anchor = text, trigger.start()
         if voice and not dates:
             # "Вчора говорив з ... . Говорив з ...": an undated line of the account takes the time of the
@@ -409,6 +415,21 @@ def _clause(breaks: re.Pattern[str], text: str, position: int) -> tuple[int, int
     for match in breaks.finditer(text):
         if match.end() <= position:
             start = match.end()
+        elif match.start() >= position:
+            end = match.start()
+            break
+    return start, end
+
+
+def _uncased_sentence(text: str, position: int) -> tuple[int, int]:
+    """The span of ``text`` around ``position`` between full stops before letters without case (". و")."""
+    start, end = 0, len(text)
+    for match in _FULL_STOP.finditer(text):
+        letter = match.group(1)
+        if letter.lower() != letter.upper():
+            continue  # a capital or small letter: the splitter's own business (abbreviations, initials)
+        if match.start(1) <= position:
+            start = match.start(1)
         elif match.start() >= position:
             end = match.start()
             break

@@ -1,7 +1,8 @@
 """Dates of German and Arabic calls: which calls the text dates, and which take the publication day.
 
-An undated call ("hat mit Putin telefoniert", "خلال اتصال هاتفي") is dated by the publication day and listed in
-``Detection.undated``; a dated one ("gestern", "أمس") is not (docs/detection.md, "Calls the text does not date").
+An undated call ("hat mit Putin telefoniert", "خلال اتصال هاتفي") is dated by the publication day and listed
+in ``Detection.undated``; a dated one ("gestern", "أمس") is not (docs/detection.md, "Calls the text does not
+date").
 """
 
 from __future__ import annotations
@@ -48,3 +49,29 @@ def test_an_undated_arabic_call_is_marked_undated(engine: DetectionEngine) -> No
 def test_an_arabic_call_dated_yesterday_is_not_undated(engine: DetectionEngine) -> None:
     text = "أطلع الرئيس التركي رجب طيب أردوغان أمس في اتصال هاتفي نظيره الإيراني حسن روحاني على سير العمليات."
     assert _calls(engine, text, "2015-08-06", "ar") == [("2015-08-05", False)]
+
+
+# An Arabic paragraph is read as one sentence: a date in a later sentence of it tells another happening.
+_OBAMA_ERDOGAN = (
+    "بحث الرئيس الاميركي باراك اوباما ونظيره التركي رجب طيب اردوغان خلال اتصال هاتفي الحرب في سوريا والعراق"
+    " ، حسب ما اعلن البيت الابيض. وقدم اوباما تعازيه لتركيا التي شهدت هجوما اوقع {day} 32 قتيلا في سوروتش."
+)
+
+
+def test_a_date_in_a_later_arabic_sentence_of_the_paragraph_does_not_date_the_call(
+    engine: DetectionEngine,
+) -> None:
+    text = _OBAMA_ERDOGAN.format(day="الثلاثاء")
+    assert _calls(engine, text, "2015-07-23", "ar") == [("2015-07-23", True)]
+
+
+def test_a_date_in_the_arabic_call_sentence_still_dates_it(engine: DetectionEngine) -> None:
+    # Twin: the same weekday inside the call's own sentence dates the call.
+    text = _OBAMA_ERDOGAN.format(day="").replace("خلال اتصال هاتفي", "خلال اتصال هاتفي الثلاثاء")
+    assert _calls(engine, text, "2015-07-23", "ar") == [("2015-07-21", False)]
+
+
+def test_an_abbreviation_in_a_german_sentence_does_not_cut_off_its_date(engine: DetectionEngine) -> None:
+    # Twin of the Arabic full stop: "Dr." before a capital is the splitter's abbreviation, not a sentence end.
+    text = "Am Montag hat Bundeskanzler Dr. Olaf Scholz mit Präsident Emmanuel Macron telefoniert."
+    assert _calls(engine, text, "2024-11-20", "de") == [("2024-11-18", False)]
