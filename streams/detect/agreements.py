@@ -26,7 +26,7 @@ from streams.records import EventType, Participant
 _LISTS = ("nouns", "plan", "talks", "draft", "appeal", "negated", "background")
 _KINDS = ("signs",)
 _BEFORE, _AFTER = 60, 30  # characters around the verb where its cues are looked for
-_LOOK_BACK = 4  # sentences before whose states and date a signing without its own may take
+_LOOK_BACK = 12  # sentences before whose states and date a signing without its own may take
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,21 +131,17 @@ class AgreementDetector:
         if timing.reject is not None:
             return Rejection(sentence.text, rule, timing.reject)
         day, explicit = timing.day, timing.explicit
+        # "两国元首共同见证签署...": the day of the meeting told first, the states of the sentences just before.
+        window = sentences[max(0, position - _LOOK_BACK) : position]
+        if not explicit:
+            day, explicit = _lead_date(window, published, language, self.max_age)
         leaders, parties = self._parties(clause, language, day)
-        if len(parties) < 2:
-            # "两国元首共同见证签署...": the states (and the day) of the meeting told just before.
-            for before in reversed(sentences[max(0, position - _LOOK_BACK) : position]):
-                more_leaders, more = self._parties(before.text, language, day)
-                if len(parties | more) >= 2:
-                    leaders = leaders or more_leaders
-                    parties |= more
-                    if not explicit:
-                        earlier = when(
-                            before.text, before.text, 0, len(before.text), published, language, self.max_age
-                        )
-                        if earlier.explicit and earlier.reject is None:
-                            day, explicit = earlier.day, True
-                    break
+        for before in reversed(window):
+            if len(parties) >= 2:
+                break
+            more_leaders, more = self._parties(before.text, language, day)
+            leaders = (*leaders, *(p for p in more_leaders if p not in leaders))
+            parties |= more
         if not parties:
             return Rejection(sentence.text, rule, "no_parties")
         return AgreementFinding(sentence, day, explicit, tuple(sorted(parties)), leaders, rule)
@@ -172,3 +168,14 @@ def _rejected(cues: LanguageCues, clause: str, verb: re.Match[str]) -> str | Non
         if cues.find(key, window) is not None:
             return reason
     return None
+
+
+def _lead_date(
+    window: Sequence[Sentence], published: date, language: str, max_age: timedelta
+) -> tuple[date, bool]:
+    """The first explicit day told in ``window`` (a report's lead dates what it tells after), else publication's."""
+    for sentence in window:
+        timing = when(sentence.text, sentence.text, 0, 0, published, language, max_age)
+        if timing.explicit and timing.reject is None:
+            return timing.day, True
+    return published, False

@@ -16,6 +16,9 @@ from streams.detect.mentions import Mention, MentionFinder, distinct_people
 from streams.detect.native_calls import NativeCallReader
 
 
+_DEPUTY = "副"  # Chinese "deputy, vice-": 副总统 vice-president, 副总理 vice-premier
+
+
 class LeaderMentions:
     """Finds the people of a sentence in English and in every language with a data file."""
 
@@ -32,6 +35,8 @@ class LeaderMentions:
         """Every distinct person named in ``text`` (names and role phrases), resolved for ``day``."""
         reader = self._native.get(language)
         mentions = reader.mentions(text, day) if reader is not None else self.finder.find(text, day)
+        # "尼日利亚副总统": the vice-president, whose role phrase holds the president's "总统".
+        mentions = [m for m in mentions if not (m.kind == "role" and _DEPUTY in m.surface)]
         return distinct_people(mentions)
 
     def leaders(self, text: str, language: str, day: date) -> list[Mention]:
