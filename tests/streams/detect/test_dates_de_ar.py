@@ -75,3 +75,29 @@ def test_an_abbreviation_in_a_german_sentence_does_not_cut_off_its_date(engine: 
     # Twin of the Arabic full stop: "Dr." before a capital is the splitter's abbreviation, not a sentence end.
     text = "Am Montag hat Bundeskanzler Dr. Olaf Scholz mit Präsident Emmanuel Macron telefoniert."
     assert _calls(engine, text, "2024-11-20", "de") == [("2024-11-18", False)]
+
+
+def _reasons(engine: DetectionEngine, text: str, published: str, language: str) -> set[str]:
+    return {m.reason for m in engine.detect(_article(text, published, language)).near_misses}
+
+
+def test_an_undated_german_pluperfect_with_already_is_background(engine: DetectionEngine) -> None:
+    # "had already had a call", as English "had spoken": a call before the time the report tells of.
+    text = (
+        'Präsident Selenskyj hatte nach eigenen Angaben bereits ein "ausgezeichnetes Telefonat" '
+        "mit dem US-Präsidenten."
+    )
+    assert _calls(engine, text, "2024-11-06", "de") == []
+    assert "old_background" in _reasons(engine, text, "2024-11-06", "de")
+
+
+def test_the_german_perfect_with_already_is_still_a_call(engine: DetectionEngine) -> None:
+    # Twin: "hat ... bereits ... telefoniert" (perfect) reports the call as news.
+    text = "Präsident Selenskyj hat nach eigenen Angaben bereits mit US-Präsident Joe Biden telefoniert."
+    assert _calls(engine, text, "2024-11-06", "de") == [("2024-11-06", True)]
+
+
+def test_a_dated_german_pluperfect_with_already_is_a_call_of_that_day(engine: DetectionEngine) -> None:
+    # Twin: with its own day the pluperfect call is dated, not background.
+    text = "Selenskyj hatte bereits am Montag mit US-Präsident Joe Biden telefoniert."
+    assert _calls(engine, text, "2024-11-06", "de") == [("2024-11-04", False)]
