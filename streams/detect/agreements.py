@@ -131,7 +131,7 @@ class AgreementDetector:
         if timing.reject is not None:
             return Rejection(sentence.text, rule, timing.reject)
         day, explicit = timing.day, timing.explicit
-        # "两国元首共同见证签署...": the day of the meeting told first, the states of the sentences just before.
+        # "两国元首共同见证签署...": the day of the meeting told first, the states of the sentences before.
         window = sentences[max(0, position - _LOOK_BACK) : position]
         if not explicit:
             day, explicit = _lead_date(window, published, language, self.max_age)
@@ -173,7 +173,7 @@ def _rejected(cues: LanguageCues, clause: str, verb: re.Match[str]) -> str | Non
 def _lead_date(
     window: Sequence[Sentence], published: date, language: str, max_age: timedelta
 ) -> tuple[date, bool]:
-    """The first explicit day told in ``window`` (a report's lead dates what it tells after), else publication's."""
+    """The first explicit day told in ``window`` (the lead dates the report), else the publication's."""
     for sentence in window:
         timing = when(sentence.text, sentence.text, 0, 0, published, language, max_age)
         if timing.explicit and timing.reject is None:

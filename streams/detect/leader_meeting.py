@@ -1,8 +1,8 @@
 """Leaders meeting in person (CAMEO 042-044, PLOVER CONSULT): state visits, talks, summits with named leaders.
 
 A sentence with a meeting cue of its language ("met with", "провели переговоры", "会见", "استقبل") and
-at least two heads of state or government of different countries is a meeting, unless a cue near the cue says it is
-a call (a phone or video medium: that is a ``leader_call``), a plan, a cancelled or denied meeting, an old
+at least two heads of state or government of different countries is a meeting, unless a cue near it says it
+is a call (a phone or video medium: that is a ``leader_call``), a plan, a cancelled or denied meeting, an old
 one recalled, or the sentence is a photo caption. Ministers and other officials do not make a meeting; a
 sentence with one leader and another official is a near miss (``not_leaders``).
 Cues: data/events/leader_meeting.yaml.
@@ -128,7 +128,7 @@ class LeaderMeetingDetector:
         day, explicit = timing.day, timing.explicit
         if not explicit and timing.reject is None:
             day, explicit = _date_before(sentences, position, published, language, self.max_age)
-        # A summit's leaders are often listed in the sentence's next clause ("..峰会。哈萨克斯坦总统托卡耶夫、..出席").
+        # A summit's leaders are often listed in the next clause ("..峰会。哈萨克斯坦总统托卡耶夫、..出席").
         people = self.people.people(sentence.text if kind == "summit" else clause, language, day)
         leaders = [m for m in people if m.is_leader]
         countries = {m.country for m in leaders if m.country}

@@ -15,7 +15,6 @@ from streams.detect.language_data import LanguageData
 from streams.detect.mentions import Mention, MentionFinder, distinct_people
 from streams.detect.native_calls import NativeCallReader
 
-
 _DEPUTY = "副"  # Chinese "deputy, vice-": 副总统 vice-president, 副总理 vice-premier
 
 
