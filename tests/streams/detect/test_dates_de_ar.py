@@ -101,3 +101,26 @@ def test_a_dated_german_pluperfect_with_already_is_a_call_of_that_day(engine: De
     # Twin: with its own day the pluperfect call is dated, not background.
     text = "Selenskyj hatte bereits am Montag mit US-Präsident Joe Biden telefoniert."
     assert _calls(engine, text, "2024-11-06", "de") == [("2024-11-04", False)]
+
+
+_RUBIO_LAVROV = (
+    "Das machte US-Außenminister Marco Rubio bei einem Telefonat mit seinem russischen Kollegen "
+    "Sergej Lawrow deutlich. Das Gespräch fand bereits {when} statt."
+)
+
+
+def _contacts(engine: DetectionEngine, text: str, published: str) -> list[str]:
+    events = engine.detect(_article(text, published, "de")).events
+    return [e.date for e in events if e.type == "official_contact"]
+
+
+def test_a_later_german_sentence_on_the_call_dates_it(engine: DetectionEngine) -> None:
+    # "Das Gespräch fand bereits am Sonntag statt": the conversation took place on Sunday.
+    assert _contacts(engine, _RUBIO_LAVROV.format(when="am Sonntag"), "2025-04-30") == ["2025-04-27"]
+
+
+def test_a_later_german_sentence_on_the_call_without_a_day_leaves_it_undated(engine: DetectionEngine) -> None:
+    # Twin: no day in the sentence that refers back: the publication day.
+    assert _contacts(engine, _RUBIO_LAVROV.format(when="in angespannter Stimmung"), "2025-04-30") == [
+        "2025-04-30"
+    ]
