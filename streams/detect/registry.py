@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from streams.detect.armed_attack import ArmedAttackDetector
 from streams.detect.agreements import AgreementDetector
+from streams.detect.armed_attack import ArmedAttackDetector
 from streams.detect.ceasefire import CeasefireDetector
 from streams.detect.detector import Detector
 from streams.detect.gazetteer import Gazetteer

@@ -51,12 +51,12 @@ import json
 import re
 import subprocess
 import zipfile
-from xml.etree import ElementTree
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import yaml
 
@@ -341,7 +341,7 @@ def load_set(name: str, root: Path = SETS_ROOT) -> EvalSet:
     texts: list[Any] = []
     for path in label_files(folder):
         doc = _yaml(path) or {}
-        # A file's ``types`` (the event types its texts are labelled for) applies to each text without its own.
+        # A file's ``types`` (the types its texts are labelled for) applies to each text without its own.
         for item in doc.get("texts") or []:
             if doc.get("types") is not None and isinstance(item, dict):
                 item.setdefault("types", doc["types"])

@@ -38,7 +38,12 @@ def _reasons(engine: DetectionEngine, text: str, published: str, language: str =
             "2023-03-20",
             ("CHN", "SAU"),
         ),
-        ("وقعت المملكة العربية السعودية ومصر اتفاقية للتعاون في مجال الطاقة.", "ar", "2023-03-22", ("EGY", "SAU")),
+        (
+            "وقعت المملكة العربية السعودية ومصر اتفاقية للتعاون في مجال الطاقة.",
+            "ar",
+            "2023-03-22",
+            ("EGY", "SAU"),
+        ),
     ],
 )
 def test_signings_by_named_states_fire(
