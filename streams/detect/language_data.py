@@ -23,7 +23,7 @@ LANGUAGES_DIR = Path(__file__).resolve().parent / "data" / "languages"
 _CALL_KEYS = frozenset(
     {"stems", "triggers", "weak", "negation", "plan", "appeal", "in_person", "caption", "background",
      "initiator", "initiator_other", "plural_subject", "separate", "first_person", "first_person_talk",
-     "reference"}
+     "reference", "talk"}
 )  # fmt: skip
 _ROLE_KEYS = frozenset(
     {"offices", "countries", "counterpart", "home", "gap", "and", "designate", "designate_after",
@@ -68,6 +68,8 @@ class CallCues:
     first_person: re.Pattern[str] | None  # "I", "we", "hablé": the source's speaker is the subject
     first_person_talk: re.Pattern[str] | None  # "говорив з", "hablé con": a call in the speaker's own account
     reference: re.Pattern[str] | None  # "the call" (Arabic الاتصال): a later sentence that may date it
+    # "s'est entretenu avec": a talk verb the language's press uses for calls; a call unless in person
+    talk: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,7 @@ def parse_language(doc: Any, path: Path) -> LanguageData:
             first_person=cue("first_person"),
             first_person_talk=cue("first_person_talk"),
             reference=cue("reference"),
+            talk=cue("talk"),
         )
     roles_raw = _section(doc, "roles", _ROLE_KEYS, path)
     roles = None

@@ -30,6 +30,7 @@ _WINDOW = 80  # characters before a trigger where its negation, plan or appeal c
 # A full stop between two words; the splitter ends sentences only before a capital, so one before a letter of
 # a script without capitals (an Arabic paragraph, read as one sentence) ends a sentence it did not split off.
 _FULL_STOP = re.compile(r"(?<=[^\W\d_])[.!?؟]\s+([^\W\d_])")
+_JOINED = re.compile(r"\s+(?:et|and|y|und|ve|и|і)\s+")  # "avec A et B": the talk's second partner
 _ROUND_OF_TALKS = 4  # counterparts of one undated "I talked with ..." beyond which it is a summary
 
 
@@ -71,12 +72,16 @@ class NativeCallReader:
             if trigger is None and speaker is not None:
                 trigger = self.first_person.talk_trigger(sentence.text)
                 talk = trigger is not None
+            remote = False
+            if trigger is None and self.cues.talk is not None:
+                trigger = self.cues.talk.search(sentence.text)
+                remote = trigger is not None
             if trigger is None:
                 rejection = self._weak(sentence, published)
                 if rejection is not None:
                     rejections.append(rejection)
                 continue
-            for outcome in self._examine(sentences, position, trigger, published, speaker, talk):
+            for outcome in self._examine(sentences, position, trigger, published, speaker, talk, remote):
                 if isinstance(outcome, CallFinding):
                     findings.append(outcome)
                 else:
@@ -234,7 +239,10 @@ class NativeCallReader:
         published: date,
         speaker: str | None = None,
         talk: bool = False,
+        remote: bool = False,
     ) -> list[CallFinding | Rejection]:
+        """``talk``: a first-person talk verb; ``remote``: a third-person one (``talk`` cue, "s'est entretenu
+        avec"), a call between its subject and the one it talked with unless the sentence says in person."""
         sentence = sentences[position]
         text = sentence.text
         dates = find_dates(text, published, self.language)
@@ -273,6 +281,16 @@ class NativeCallReader:
                 )
                 if len(earlier) >= 2:
                     mentions = [replace(m, start=0, end=0, kind="coreference") for m in earlier] + mentions
+        if remote:
+            # "Alors qu'Emmanuel Macron s'est entretenu avec Vladimir Poutine, Joe Biden redoute ...": the
+            # subject named last before the verb and those it talked with, not everyone in the clause.
+            before = [m for m in mentions if m.end <= trigger.start()]
+            after = self.first_person.talked_with(mentions, trigger.end())[:1]
+            for mention in mentions:  # "avec A et B": those joined to the first by a conjunction only
+                last = after[-1].end if after else len(text)
+                if mention.start > last and _JOINED.fullmatch(text, last, mention.start):
+                    after.append(mention)
+            mentions = [*before[-1:], *after] if after else before
         people = distinct_people(mentions)
         if len(people) < 2:
             return []
@@ -281,6 +299,8 @@ class NativeCallReader:
         reason = self._reject_reason(sentence, trigger, clause_start, clause_end)
         if reason is None and talk and self._meeting_in(text, clause_start, clause_end):
             reason = "in_person"  # "talked with" and a meeting word in its clause: not remote
+        if reason is None and remote and self._meeting_in(text, 0, len(text)):
+            reason = "in_person"  # "s'est entretenu avec ..., samedi, à Moscou": a meeting
         if reason is not None:
             return [Rejection(text, rule, reason)]
         stop_start, stop_end = _uncased_sentence(text, trigger.start())
@@ -340,7 +360,7 @@ class NativeCallReader:
                 outcomes.append(finding)
                 continue
             outcomes.append(Rejection(text, rule, "not_leaders"))
-            if not talk and all(p.office for p in group):
+            if not (talk or remote) and all(p.office for p in group):
                 contact_rule = rule.replace("leader_call", "official_contact")
                 outcomes.append(replace(finding, event_type=EventType.OFFICIAL_CONTACT, rule=contact_rule))
         return outcomes

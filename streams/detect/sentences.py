@@ -37,6 +37,12 @@ _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")  # the word before a full stop (see 
 # Cyrillic too, so that an initial ("В. Путин") is no sentence end either.
 _LETTERS_AND_DOT = string.ascii_letters + "." + "".join(map(chr, range(0x400, 0x500)))
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
+# Markdown hard breaks: a backslash ending a line ("médias.\\" before a line break), or left inside a
+# paragraph whose lines a renderer joined ("médias.\\ Le bureau"); each ends a line (see _markdown_pieces).
+_HARD_BREAK = re.compile(r"(?<=[^\s\\])\\(?=[ \t]+\S|[ \t]*$)")
+# A sentence that is only a Markdown link or image ("[USA: Trump und Putin wollen ...](https://...)",
+# "[![JPEG - 125.4 ko](https://...)](https://... "title")"): a related article or a picture, page chrome.
+_LINK_ONLY = re.compile(r"!?\[.*\]\((?:https?://|/)[^()\s]*(?:\s+\"[^\"]*\")?\)")
 # Hard-wrapped text (transcripts cut at a fixed width: "Hamas violated a ceasefire that was in place,
 # slaughtered\n1,200 people"): every line at most this long, at least this many lines near the width.
 _WRAP_MAX_WIDTH = 100
@@ -134,7 +140,13 @@ def split_sentences(text: str) -> list[Sentence]:
     any_caption_stem = _has_caption_stem(text)
     width = _wrap_width(text)
     wrapped = width is not None
-    for piece in _wrapped_paragraphs(text, width) if width is not None else _PARAGRAPH.split(text):
+    if width is not None:
+        pieces = _wrapped_paragraphs(text, width)
+    elif "\\" in text:
+        pieces = _markdown_pieces(text)
+    else:
+        pieces = _PARAGRAPH.split(text)
+    for piece in pieces:
         start_of_piece = text.find(piece, position) if piece else position
         position = start_of_piece + len(piece)
         line = piece.strip()
@@ -162,6 +174,22 @@ def split_sentences(text: str) -> list[Sentence]:
         _append(sentences, piece, pending_start, len(piece), start_of_piece, paragraph, flags)
         paragraph += 1
     return sentences
+
+
+def _markdown_pieces(text: str) -> list[str]:
+    """The lines of ``text`` with Markdown hard breaks as line ends too, except inside a link's brackets
+    ("[![\\JPEG\\ - 125 ko](...)](...)" stays one piece, so that it is seen whole as a link)."""
+    pieces: list[str] = []
+    for line in _PARAGRAPH.split(text):
+        start = 0
+        for hard_break in _HARD_BREAK.finditer(line):
+            before = line[: hard_break.start()]
+            if before.count("[") > before.count("]"):
+                continue  # inside a link's text
+            pieces.append(line[start : hard_break.start()])
+            start = hard_break.end()
+        pieces.append(line[start:])
+    return pieces
 
 
 def _wrap_width(text: str) -> int | None:
@@ -221,8 +249,8 @@ def _append(
     """Add ``piece[begin:end]``; ``flags``: its line has odd spacing, has a caption stem, is repeated."""
     raw = piece[begin:end]
     stripped = raw.strip()
-    if not stripped:
-        return
+    if not stripped or (stripped[0] in "[!" and stripped[-1] == ")" and _LINK_ONLY.fullmatch(stripped)):
+        return  # nothing, or only a link: page chrome, no report
     odd_spacing, caption_stem, repeated = flags
     lead = len(raw) - len(raw.lstrip()) if raw[0].isspace() else 0
     clean = _SPACES.sub(" ", stripped) if odd_spacing and _ODD_SPACE.search(stripped) else stripped
