@@ -33,6 +33,8 @@ _CODES = {
 }
 # Kinds whose actor must be named before the act ("Russia massed troops at the border with Ukraine").
 _ACTOR_BEFORE = frozenset({"massing", "reserves"})
+# What joins two states acting together: "Baku and Yerevan", "Россия и Беларусь", "l'Arménie et l'Azerbaïdjan".
+_JOINED = re.compile(r"\s*(?:,|and|et|и|і|й|та|و)?\s*(?:l['’]|the\s)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +146,15 @@ class MobilizationDetector:
     ) -> list[str]:
         """The states before the act in its clause (else its sentence); else the first one after it."""
         found = self.countries.find(clause, language)
-        before = list(dict.fromkeys(iso for start, _, iso in found if start < match.start()))
+        before = [(start, end, iso) for start, end, iso in found if start < match.start()]
         if before:
-            return before
+            # The nearest state, and those joined to it ("Both Baku and Yerevan have imposed martial law").
+            actors = [before[-1]]
+            for word in reversed(before[:-1]):
+                if not _JOINED.fullmatch(clause, word[1], actors[-1][0]):
+                    break
+                actors.append(word)
+            return list(dict.fromkeys(iso for _, _, iso in reversed(actors)))
         earlier = [iso for start, _, iso in self.countries.find(sentence[:offset], language)]
         if earlier:
             return [earlier[-1]]
