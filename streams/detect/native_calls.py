@@ -284,13 +284,13 @@ class NativeCallReader:
         if remote:
             # "Alors qu'Emmanuel Macron s'est entretenu avec Vladimir Poutine, Joe Biden redoute ...": the
             # subject named last before the verb and those it talked with, not everyone in the clause.
-            before = [m for m in mentions if m.end <= trigger.start()]
+            subjects = [m for m in mentions if m.end <= trigger.start()]
             after = self.first_person.talked_with(mentions, trigger.end())[:1]
             for mention in mentions:  # "avec A et B": those joined to the first by a conjunction only
                 last = after[-1].end if after else len(text)
                 if mention.start > last and _JOINED.fullmatch(text, last, mention.start):
                     after.append(mention)
-            mentions = [*before[-1:], *after] if after else before
+            mentions = [*subjects[-1:], *after] if after else subjects
         people = distinct_people(mentions)
         if len(people) < 2:
             return []
