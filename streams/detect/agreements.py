@@ -2,10 +2,11 @@
 deals, memoranda, treaties and declarations signed or concluded by named states or their leaders.
 
 A clause with a signing verb of its language ("signed", "подписали", "签署", "وقع") and a document noun
-("agreement", "соглашение", "协议", "اتفاقية") is a signing when at least one state is named in it, through a
-country word or a leader, or, for "the two heads of state signed ...", in one of the few sentences before.
+("agreement", "соглашение", "协议", "اتفاقية") is a signing when two states are named near it, through
+country words or leaders, or, for "the two heads of state signed ...", in the sentences before.
 Near misses: a plan to sign, talks towards a deal, a draft, an appeal for one, a denial, an old deal recalled,
-and signings with no state named (``no_parties``). Cues: data/events/agreement_signed.yaml.
+and signings with fewer than two states named (``no_parties``: a law, a contract, bodies of one state).
+Cues: data/events/agreement_signed.yaml.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from streams.records import EventType, Participant
 _LISTS = ("nouns", "plan", "talks", "draft", "appeal", "negated", "background")
 _KINDS = ("signs",)
 _BEFORE, _AFTER = 60, 30  # characters around the verb where its cues are looked for
+_STATES = 150  # characters around the verb where the states that sign are named
 _LOOK_BACK = 12  # sentences before whose states and date a signing without its own may take
 
 
@@ -135,14 +137,15 @@ class AgreementDetector:
         window = sentences[max(0, position - _LOOK_BACK) : position]
         if not explicit:
             day, explicit = _lead_date(window, published, language, self.max_age)
-        leaders, parties = self._parties(clause, language, day)
+        near = clause[max(0, verb.start() - _STATES) : verb.end() + _STATES]
+        leaders, parties = self._parties(near, language, day)
         for before in reversed(window):
             if len(parties) >= 2:
                 break
             more_leaders, more = self._parties(before.text, language, day)
             leaders = (*leaders, *(p for p in more_leaders if p not in leaders))
             parties |= more
-        if not parties:
+        if len(parties) < 2:  # a law, a contract, an agreement of bodies of one state
             return Rejection(sentence.text, rule, "no_parties")
         return AgreementFinding(sentence, day, explicit, tuple(sorted(parties)), leaders, rule)
 

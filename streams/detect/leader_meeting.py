@@ -28,6 +28,7 @@ _KINDS = ("meets",)
 # CAMEO code and PLOVER mode of each kind of meeting.
 _CODES = {"visit": ("042", "visit"), "meeting": ("043", "meet"), "summit": ("044", "meet")}
 _BEFORE, _AFTER = 60, 30  # characters around the trigger where its cues are looked for
+_PEOPLE = 150  # characters around the trigger where the leaders who meet are named
 _LOOK_BACK = 12  # sentences before an undated one whose date it may take ("两国元首先后举行...会谈")
 
 
@@ -128,8 +129,10 @@ class LeaderMeetingDetector:
         day, explicit = timing.day, timing.explicit
         if not explicit and timing.reject is None:
             day, explicit = _date_before(sentences, position, published, language, self.max_age)
-        # A summit's leaders are often listed in the next clause ("..峰会。哈萨克斯坦总统托卡耶夫、..出席").
-        people = self.people.people(sentence.text if kind == "summit" else clause, language, day)
+        # A summit's leaders are often listed in the next clause ("..峰会。哈萨克斯坦总统托卡耶夫、..出席");
+        # others stand near the cue (Arabic and Chinese "sentences" are paragraphs naming other leaders).
+        near = clause[max(0, trigger.start() - _PEOPLE) : trigger.end() + _PEOPLE]
+        people = self.people.people(sentence.text if kind == "summit" else near, language, day)
         leaders = [m for m in people if m.is_leader]
         countries = {m.country for m in leaders if m.country}
         rule = f"{EventType.LEADER_MEETING}/{language}:{kind}:{trigger.group(0).lower()}"
@@ -148,9 +151,10 @@ class LeaderMeetingDetector:
 
 def _rejected(cues: LanguageCues, clause: str, trigger: re.Match[str]) -> str | None:
     """Why the meeting cue at ``trigger`` is no meeting held, from the cues around it (None: it is one)."""
+    if cues.find("call", clause) is not None:  # anywhere in the clause: "hosted ... for a virtual meeting"
+        return "call"
     window = clause[max(0, trigger.start() - _BEFORE) : trigger.end() + _AFTER]
     for key, reason in (
-        ("call", "call"),
         ("cancelled", "cancelled"),
         ("negated", "negated"),
         ("plan", "plan"),
