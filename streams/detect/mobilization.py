@@ -33,8 +33,12 @@ _CODES = {
 }
 # Kinds whose actor must be named before the act ("Russia massed troops at the border with Ukraine").
 _ACTOR_BEFORE = frozenset({"massing", "reserves"})
-# What joins two states acting together: "Baku and Yerevan", "Россия и Беларусь", "l'Arménie et l'Azerbaïdjan".
-_JOINED = re.compile(r"\s*(?:,|and|et|и|і|й|та|و)?\s*(?:l['’]|the\s)?", re.IGNORECASE)
+# What joins two states acting together: "Baku and Yerevan", "в Армении, а затем и в Азербайджане".
+_JOINED = re.compile(
+    r"\s*,?\s*(?:and|et|и|і|й|та|و|а)?\s*(?:(?:then|puis|затем|потом|потім)\s+)?(?:(?:и|і|also)\s+)?"
+    r"(?:(?:в|у|во|in|en)\s+)?(?:l['’]|the\s)?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +117,13 @@ class MobilizationDetector:
                 rule = f"{EventType.MOBILIZATION}/{article.language}:{kind}"
                 reason = _rejected(cues, sentence.text, clause, match)
                 moment = when(
-                    clause, sentence.text, offset, match.start(), article.published, article.language, self.max_age
+                    clause,
+                    sentence.text,
+                    offset,
+                    match.start(),
+                    article.published,
+                    article.language,
+                    self.max_age,
                 )
                 reason = reason or moment.reject
                 if reason is not None:
