@@ -168,9 +168,10 @@ def _rejected(cues: LanguageCues, clause: str, trigger: re.Match[str]) -> str | 
 def _date_before(
     sentences: Sequence[Sentence], position: int, published: date, language: str, max_age: timedelta
 ) -> tuple[date, bool]:
-    """The explicit day of the nearest of the few sentences before (same article), else the publication's."""
-    for sentence in reversed(sentences[max(0, position - _LOOK_BACK) : position]):
-        timing = when(sentence.text, sentence.text, 0, len(sentence.text), published, language, max_age)
+    """The first explicit day of the few sentences before (a report's lead dates what it tells after it),
+    else the publication's."""
+    for sentence in sentences[max(0, position - _LOOK_BACK) : position]:
+        timing = when(sentence.text, sentence.text, 0, 0, published, language, max_age)
         if timing.explicit and timing.reject is None:
             return timing.day, True
     return published, False

@@ -67,6 +67,7 @@ def test_meetings_of_leaders_fire(
     [
         ("Putin will meet Turkish President Erdogan in Ankara next week.", "en", "plan"),
         ("Putin and Erdogan met by video link on Monday.", "en", "call"),
+        ("President Putin hosted Turkish President Erdogan for a virtual bilateral meeting.", "en", "call"),
         ("Erdogan cancelled his meeting with Putin in Sochi.", "en", "cancelled"),
         ("Putin first met Erdogan in Ankara years ago.", "en", "old_background"),
         ("Putin met Turkish Foreign Minister Mevlut Cavusoglu in Moscow.", "en", "not_leaders"),
