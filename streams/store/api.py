@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -27,7 +28,7 @@ from streams.store.auth import PROTECTED_PREFIX, challenge, is_authorized, load_
 from streams.store.base import EventQuery, EventStore, QueryError, StoreError
 from streams.store.metrics import API_REQUESTS
 from streams.store.params import STREAM_PARAMS, parse_cursor, parse_event_id, parse_event_query
-from streams.store.views import ViewsCache, dump_json
+from streams.store.views import ViewsCache, builtin_type_list, dump_json
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,11 @@ async def _stream(request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def _types(request: web.Request) -> web.Response:
+    """Every built-in event type with its label and the page's colour (user rule types: ``rule:<name>``)."""
+    return web.Response(body=dump_json({"types": builtin_type_list()}), content_type="application/json")
+
+
 async def _openapi(request: web.Request) -> web.Response:
     return web.Response(body=request.app[OPENAPI_KEY], content_type="application/json")
 
@@ -221,8 +227,20 @@ async def _metrics(request: web.Request) -> web.Response:
 
 
 def _page_html(settings: StoreSettings) -> bytes:
+    """The page with its title and the type filter's options and colours from the list of built-in types."""
     template = (PAGE_DIR / "index.html").read_text(encoding="utf-8")
-    return template.replace("{{title}}", html.escape(settings.page_title)).encode("utf-8")
+    types = builtin_type_list()
+    options = "\n".join(
+        f'        <option value="{html.escape(t["type"])}">{html.escape(t["label"].lower())}</option>'
+        for t in types
+    )
+    colors = html.escape(json.dumps({t["type"]: t["color"] for t in types}), quote=True)
+    return (
+        template.replace("{{title}}", html.escape(settings.page_title))
+        .replace("{{type_options}}", options)
+        .replace("{{type_colors}}", colors)
+        .encode("utf-8")
+    )
 
 
 async def _page(request: web.Request) -> web.Response:
@@ -298,6 +316,7 @@ def create_api_app(store: EventStore, settings: StoreSettings) -> web.Applicatio
     app.router.add_get("/api/events", _events, allow_head=False)
     app.router.add_get("/api/events/{event_id}", _event, allow_head=False)
     app.router.add_get("/api/views", _views, allow_head=False)
+    app.router.add_get("/api/types", _types, allow_head=False)
     app.router.add_get("/api/stream", _stream, allow_head=False)
     app.router.add_get("/api/openapi.json", _openapi)
     app.router.add_get("/healthz", _healthz)

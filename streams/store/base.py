@@ -60,6 +60,7 @@ class EventQuery:
     types: tuple[str, ...] = ()
     participant: str | None = None  # person id, or a case-insensitive part of a participant's name
     country: str | None = None  # ISO 3166-1 alpha-3 of any participant
+    place: str | None = None  # ISO 3166-1 alpha-2 of the event's place country, or part of its place name
     since: date | None = None  # event date, inclusive
     until: date | None = None  # event date, inclusive
     text: str | None = None  # every word must occur in headline, names, conflict, sources or evidence

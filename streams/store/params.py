@@ -6,13 +6,14 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 
+from streams.records import EventType
 from streams.settings.store import StoreSettings
 from streams.store.base import EventQuery, QueryError
 
 EVENT_PARAMS = frozenset(
-    {"type", "participant", "country", "since", "until", "q", "limit", "offset", "after"}
+    {"type", "participant", "country", "place", "since", "until", "q", "limit", "offset", "after"}
 )
-STREAM_PARAMS = frozenset({"type", "participant", "country", "since", "until", "q", "after"})
+STREAM_PARAMS = frozenset({"type", "participant", "country", "place", "since", "until", "q", "after"})
 MAX_OFFSET = 1_000_000
 MAX_TEXT = 200
 MAX_TYPES = 20
@@ -68,6 +69,9 @@ def _types(params: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
                 continue
             if not _TYPE.match(name):
                 raise QueryError("type", "must be an event type name such as leader_call")
+            if name not in EventType.LABELS and not name.startswith("rule:"):
+                known = ", ".join(EventType.ALL)
+                raise QueryError("type", f"unknown event type {name!r}; known: {known}, rule:<name>")
             if name not in found:
                 found.append(name)
     if len(found) > MAX_TYPES:
@@ -88,6 +92,11 @@ def parse_event_query(
     country = _single(params, "country")
     if country is not None and not _COUNTRY.match(country):
         raise QueryError("country", "must be a three-letter ISO 3166-1 alpha-3 code such as RUS")
+    place = _single(params, "place")
+    if place is not None and not 2 <= len(place.strip()) <= 100:
+        raise QueryError(
+            "place", "must be an ISO 3166-1 alpha-2 code such as UA or 2-100 characters of a place name"
+        )
     text = _single(params, "q")
     if text is not None and len(text) > MAX_TEXT:
         raise QueryError("q", f"at most {MAX_TEXT} characters")
@@ -99,6 +108,7 @@ def parse_event_query(
         types=_types(params),
         participant=participant,
         country=country.upper() if country else None,
+        place=place.strip() if place else None,
         since=since,
         until=until,
         text=text,

@@ -114,8 +114,10 @@ class EventRows:
 
 
 def search_text(event: Event) -> str:
-    """Lower-cased text the ``q`` filter searches: headline, names, conflict, type, sources, evidence."""
+    """Lower-cased text ``q`` searches: headline, names, conflict, place, type, sources, evidence."""
     parts = [event.headline, event.type, event.conflict or "", *event.sources, *event.topics]
+    if event.place is not None:
+        parts += [event.place.name, event.place.country or ""]
     for person in event.participants:
         parts += [person.name, person.person_id or "", person.country or ""]
     for item in event.evidence:
@@ -164,6 +166,10 @@ def event_rows(event: Event) -> EventRows:
         "first_reported": event.first_reported,
         "last_reported": event.last_reported,
         "search_text": search_text(event),
+        "place_name": event.place.name if event.place else None,
+        "place_country": event.place.country if event.place else None,
+        "place_lat": event.place.latitude if event.place else None,
+        "place_lon": event.place.longitude if event.place else None,
     }
     participants = [
         (i, p.name, p.name.lower(), (p.country or "").upper() or None, p.office, p.person_id, p.is_leader)
@@ -206,6 +212,14 @@ def filter_sql(query: EventQuery, dialect: Dialect) -> tuple[str, list[Any]]:
             f"EXISTS (SELECT 1 FROM event_participants c WHERE c.event_id = e.id AND c.country = {mark})"
         )
         params.append(query.country.strip().upper())
+    if query.place:
+        place = query.place.strip()
+        if len(place) == 2 and place.isalpha():
+            clauses.append(f"e.place_country = {mark}")
+            params.append(place.upper())
+        else:
+            clauses.append(f"lower(e.place_name) LIKE {mark} ESCAPE '\\'")
+            params.append(like_pattern(place.lower()))
     if query.since:
         clauses.append(f"e.event_date >= {mark}")
         params.append(day(query.since))

@@ -19,10 +19,32 @@ from typing import Any
 
 import orjson
 
-from streams.records import Participant
+from streams.records import EventType, Participant
 from streams.store.base import EventQuery, EventStore, EventSummary
 
 CONFLICT_COUNTRIES_FILE = Path(__file__).parent / "page" / "conflict_countries.json"
+# The page's colour of each built-in type (rule types take the page's other colours); a test checks the list.
+TYPE_COLORS: dict[str, str] = {
+    EventType.LEADER_CALL: "#2f6fb3",
+    EventType.OFFICIAL_CONTACT: "#2a9d63",
+    EventType.CEASEFIRE_DECLARED: "#8a5cc2",
+    EventType.CEASEFIRE_VIOLATED: "#d1453b",
+    EventType.LEADER_MEETING: "#1f8fbf",
+    EventType.AGREEMENT_SIGNED: "#3f9f3f",
+    EventType.ARMED_ATTACK: "#a3201b",
+    EventType.SANCTIONS: "#8c6d1f",
+    EventType.PROTEST: "#e07b24",
+    EventType.MOBILIZATION: "#6b3fa0",
+    EventType.THREAT: "#c2417a",
+    EventType.AID: "#2bb5a0",
+}
+
+
+def builtin_type_list() -> list[dict[str, str]]:
+    """Every built-in type with its label and colour, in display order (the page's type filter)."""
+    return [
+        {"type": name, "label": label, "color": TYPE_COLORS[name]} for name, label in EventType.LABELS.items()
+    ]
 
 
 @cache
@@ -67,13 +89,19 @@ def timeline(summaries: Iterable[EventSummary]) -> list[dict[str, Any]]:
 
 
 def places(summaries: Iterable[EventSummary]) -> list[dict[str, Any]]:
-    """One point per event and country it is placed in (the page fetches headlines on a click)."""
+    """One point per event and country it is placed in (the page fetches headlines on a click); an event
+    with a place (``Event.place``) is one point at its coordinates, with the place's name."""
     found: list[dict[str, Any]] = []
     for s in summaries:
+        event_id, kind, day, place = s.event.id, s.event.type, s.event.date, s.event.place
+        if place is not None and place.latitude is not None and place.longitude is not None:
+            found.append({
+                "id": event_id, "country": place.country, "type": kind, "date": day,
+                "place": place.name, "lat": place.latitude, "lon": place.longitude,
+            })  # fmt: skip
+            continue
         codes = event_countries(s)
-        if codes:
-            event_id, kind, day = s.event.id, s.event.type, s.event.date
-            found.extend({"id": event_id, "country": code, "type": kind, "date": day} for code in codes)
+        found.extend({"id": event_id, "country": code, "type": kind, "date": day} for code in codes)
     return found
 
 

@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from streams.records import Event
 from streams.settings.store import StoreSettings, redact_url
 from streams.store import EventQuery, StoreError, open_store, schema
+from streams.store import postgres as postgres_store
+from streams.store import sqlite as sqlite_store
 from streams.store.postgres import PostgresStore
 from streams.store.sqlite import SQLiteStore, sqlite_path
 from tests.store.helpers import run_sql
@@ -58,6 +60,14 @@ async def test_concurrent_migrations_do_not_race(store_settings: StoreSettings, 
     )
 
 
+def _write_as_before_places(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stores write the events columns of migration 0001 (no place columns, added by 0003)."""
+    for module in (sqlite_store, postgres_store):
+        columns = tuple(c for c in module._EVENT_COLUMNS if not c.startswith("place_"))
+        monkeypatch.setattr(module, "_EVENT_COLUMNS", columns)
+        monkeypatch.setattr(module, "_UPSERT_EVENT", module.upsert_event_sql(columns))
+
+
 async def test_upgrade_keeps_data(
     store_settings: StoreSettings,
     store_url: str,
@@ -69,6 +79,7 @@ async def test_upgrade_keeps_data(
         (tmp_path / dialect).mkdir()
         shutil.copy(schema.MIGRATIONS_DIR / dialect / "0001_initial.sql", tmp_path / dialect)
     monkeypatch.setattr(schema, "MIGRATIONS_DIR", tmp_path)
+    _write_as_before_places(monkeypatch)
     old = open_store(store_settings)
     await old.migrate()
     for event in events:

@@ -14,9 +14,9 @@
     return;
   }
   const echarts = window.echarts;
-  const TYPE_COLORS = {
-    leader_call: "#2f6fb3", official_contact: "#2a9d63", ceasefire_declared: "#8a5cc2", ceasefire_violated: "#d1453b",
-  };
+  // Each built-in type's colour, served with the page from the one list of types (streams.store.views).
+  const typeSelect = document.getElementById("type");
+  const TYPE_COLORS = JSON.parse((typeSelect && typeSelect.dataset.colors) || "{}");
   const OTHER_COLORS = ["#c7831a", "#4aa3a8", "#b5527f", "#6d7b2f", "#7f6a5a"];
   const LIVE_REFRESH_MS = 1000;
   const ZOOM_DAYS = 366;
@@ -139,6 +139,13 @@
     const byType = new Map();
     const shaded = new Set();
     for (const place of data.places) {
+      if (typeof place.lat === "number" && typeof place.lon === "number") {
+        // A named place: its own point (no spiral), shown with its name.
+        if (!byType.has(place.type)) byType.set(place.type, []);
+        byType.get(place.type).push({ value: [place.lon, place.lat], id: place.id, country: place.place + ", " + place.country,
+                                      date: place.date });
+        continue;
+      }
       const at = centre.get(place.country);
       if (!at) continue;
       const k = seen.get(place.country) || 0;
