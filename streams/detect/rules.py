@@ -23,7 +23,7 @@ from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.sentences import Sentence, has_odd_inline_space
 from streams.errors import ConfigError
-from streams.records import Participant
+from streams.records import EventType, Participant
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _PERSON_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
@@ -38,6 +38,11 @@ class RuleSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(description="Event type becomes rule:<name>; lower case, digits, underscores.")
+    type: str | None = Field(
+        None,
+        description="A built-in event type (armed_attack, protest, ...) this rule reports instead of rule:<name>:"
+        " its keywords extend that type's vocabulary (the type's codes unless the rule names its own).",
+    )
     description: str = ""
     keywords: list[str] = Field(min_length=1, description="Any one of these words or phrases must occur.")
     require_all: list[str] = Field(default_factory=list, description="Every one of these must occur too.")
@@ -61,6 +66,13 @@ class RuleSpec(BaseModel):
     def _check_name(cls, value: str) -> str:
         if not _NAME.match(value):
             raise ValueError("must be lower case letters, digits and underscores, starting with a letter")
+        return value
+
+    @field_validator("type")
+    @classmethod
+    def _check_type(cls, value: str | None) -> str | None:
+        if value is not None and value not in EventType.LABELS:
+            raise ValueError(f"unknown event type {value!r}; one of {', '.join(EventType.ALL)}")
         return value
 
     @field_validator("plover_category")
@@ -108,7 +120,8 @@ class RuleFinding:
 
     def fields(self, group: Sequence[Finding]) -> EventFields:
         codes = (self.cameo, self.plover_category, self.plover_mode)
-        return EventFields(self.participants, topics=self.keywords, severity=self.severity, codes=codes)
+        chosen = codes if any(codes) else None  # none named: the event type's own codes (a built-in's)
+        return EventFields(self.participants, topics=self.keywords, severity=self.severity, codes=chosen)
 
 
 def _phrase_pattern(phrases: Sequence[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -314,7 +327,7 @@ class RuleSet:
         )
         participants = tuple(sorted(entities.values(), key=lambda p: p.person_id or p.name.lower()))
         return RuleFinding(
-            event_type=f"rule:{spec.name}",
+            event_type=spec.type or f"rule:{spec.name}",
             sentence=sentence,
             participants=participants,
             day=day,

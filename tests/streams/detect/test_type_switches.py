@@ -7,9 +7,11 @@ import pytest
 
 from alerts.routing import build_routes, select_routes
 from streams.detect.engine import DetectionEngine
+from streams.detect.rules import RuleSet
 from streams.errors import ConfigError
 from streams.records import Alert, Article, Event, EventType
 from streams.settings.loader import load_settings, settings_from_mapping
+from tests.streams.detect.conftest import make_article
 
 
 def test_a_switched_off_type_is_dropped_and_a_severity_replaces_the_detectors(
@@ -73,3 +75,28 @@ def test_a_types_route_is_tried_before_the_others() -> None:
     assert [(r.name, r.sinks) for r in select_routes(routes, attack)] == [("conflict-desk", ("desk",))]
     assert [r.name for r in select_routes(routes, unsourced)] == ["everything"]  # the route's own conditions
     assert [r.name for r in select_routes(routes, call)] == ["everything"]
+
+
+def test_a_rule_can_extend_a_builtin_types_vocabulary(engine: DetectionEngine) -> None:
+    rules = RuleSet.from_mapping(
+        {
+            "rules": [
+                {
+                    "name": "sit_in",
+                    "type": "protest",
+                    "keywords": ["sit-in"],
+                    "entities": ["Yerevan"],
+                    "severity": "warning",
+                }
+            ]
+        }
+    )
+    extended = DetectionEngine(engine.gazetteer, rules)
+    article = make_article("Hundreds joined a sit-in outside the government building in Yerevan on Monday.")
+    [event] = extended.detect(article).events
+    assert (event.type, event.cameo, event.plover_category) == ("protest", "140", "PROTEST")
+    assert event.rule is not None and event.rule.startswith("rule:sit_in/")
+    switched_off = DetectionEngine(engine.gazetteer, rules, disabled={"protest"})
+    assert switched_off.detect(article).events == ()
+    with pytest.raises(ConfigError, match="unknown event type 'protests'"):
+        RuleSet.from_mapping({"rules": [{"name": "x", "type": "protests", "keywords": ["x"]}]})
