@@ -40,8 +40,8 @@ class RuleSpec(BaseModel):
     name: str = Field(description="Event type becomes rule:<name>; lower case, digits, underscores.")
     type: str | None = Field(
         None,
-        description="A built-in event type (armed_attack, protest, ...) this rule reports instead of rule:<name>:"
-        " its keywords extend that type's vocabulary (the type's codes unless the rule names its own).",
+        description="A built-in event type (armed_attack, protest, ...) the rule reports instead of "
+        "rule:<name>: its keywords extend that type's vocabulary (its codes unless the rule names its own).",
     )
     description: str = ""
     keywords: list[str] = Field(min_length=1, description="Any one of these words or phrases must occur.")
