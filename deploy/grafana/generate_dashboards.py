@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))  # the repository root: the built-in event types come from streams
+
+from streams.records import EventType  # noqa: E402
+
 OUT = HERE / "dashboards"
 SQL_DIR = HERE / "sql"
 # Where the page and the geomap put events that name only a conflict (one file for both).
@@ -504,8 +508,71 @@ ORDER BY "events" DESC, "latest event" DESC, "conflict"
 LIMIT 20"""
 
 
+def event_types_sql() -> str:
+    """Every built-in event type (from ``EventType.LABELS``, none left out when it has no events) and the
+    user rules' types, with their events stored or updated in the time range."""
+    values = ", ".join(
+        f"('{name}', '{label.replace(chr(39), chr(39) * 2)}', {position})"
+        for position, (name, label) in enumerate(EventType.LABELS.items(), start=1)
+    )
+    return f"""\
+WITH builtin (type, label, position) AS (VALUES {values}, ('rule:*', 'User rules', 999)),
+ranged AS (SELECT * FROM events e WHERE $__timeFilter(e.updated_at))
+SELECT
+    b.label AS "type",
+    b.type AS "name",
+    count(r.id) AS "events",
+    count(r.id) FILTER (WHERE r.place_name IS NOT NULL) AS "with a place",
+    count(r.id) FILTER (WHERE r.alleged) AS "alleged",
+    max(r.event_date) AS "latest event",
+    coalesce(sum(r.report_count), 0) AS "reports"
+FROM builtin b
+LEFT JOIN ranged r ON r.type = b.type OR (b.type = 'rule:*' AND starts_with(r.type, 'rule:'))
+GROUP BY b.type, b.label, b.position
+ORDER BY b.position"""
+
+
+TOP_PLACES_SQL = """\
+SELECT
+    e.place_name AS "place",
+    coalesce(max(e.place_country), '') AS "country",
+    count(*) AS "events",
+    string_agg(DISTINCT e.type, ', ') AS "types",
+    max(e.event_date) AS "latest event",
+    sum(e.report_count) AS "reports"
+FROM events e
+WHERE e.place_name IS NOT NULL AND $__timeFilter(e.updated_at)
+GROUP BY e.place_name
+ORDER BY "events" DESC, "latest event" DESC, "place"
+LIMIT 20"""
+
+
 def _top_panels() -> list[Panel]:
     return [
+        Panel(
+            "Events by type",
+            "Every built-in event type (none missing when it has none) and the user rules: events stored "
+            "or updated in the time range, how many name a place, alleged ones, the latest event date.",
+            [],
+            "none",
+            kind="table",
+            width=12,
+            height=10,
+            sql=event_types_sql(),
+            extra={"sqlFile": "generate_dashboards.py:event_types_sql"},
+        ),
+        Panel(
+            "Top places",
+            "Places events happened in (the event's place: attacks, protests, meetings ...), by events "
+            "stored or updated in the time range.",
+            [],
+            "none",
+            kind="table",
+            width=12,
+            height=10,
+            sql=TOP_PLACES_SQL,
+            extra={"sqlFile": "generate_dashboards.py:TOP_PLACES_SQL"},
+        ),
         Panel(
             "Top leaders",
             "Heads of state or government by events they took part in (stored or updated in the time range).",
@@ -576,7 +643,8 @@ ORDER BY 1, 2"""
 
 
 def places_sql() -> str:
-    """Events per country and type: each participant country, else the named conflict's country."""
+    """Events per country and type: each participant country, else the named conflict's country (events
+    with a place of their own are points of ``PLACE_POINTS_SQL`` instead, as on the live page)."""
     table = json.loads(CONFLICT_COUNTRIES.read_text(encoding="utf-8"))
     values = ", ".join(
         f"('{name.replace(chr(39), chr(39) * 2)}', '{code}')"
@@ -589,12 +657,12 @@ placed AS (
     SELECT DISTINCT e.id, e.type, upper(p.country) AS country
     FROM events e
     JOIN event_participants p ON p.event_id = e.id
-    WHERE p.country IS NOT NULL AND p.country <> '' AND $__timeFilter(e.event_date)
+    WHERE p.country IS NOT NULL AND p.country <> '' AND $__timeFilter(e.event_date) AND e.place_lat IS NULL
     UNION
     SELECT e.id, e.type, c.country
     FROM events e
     JOIN conflict_country c ON c.conflict = e.conflict
-    WHERE $__timeFilter(e.event_date) AND NOT EXISTS (
+    WHERE $__timeFilter(e.event_date) AND e.place_lat IS NULL AND NOT EXISTS (
         SELECT 1 FROM event_participants p
         WHERE p.event_id = e.id AND p.country IS NOT NULL AND p.country <> ''
     )
@@ -603,6 +671,19 @@ SELECT country AS "country", type AS "type", count(*) AS "events"
 FROM placed
 GROUP BY 1, 2
 ORDER BY 1, 2"""
+
+
+PLACE_POINTS_SQL = """\
+SELECT
+    e.place_lat AS "latitude",
+    e.place_lon AS "longitude",
+    e.place_name AS "place",
+    e.type AS "type",
+    count(*) AS "events"
+FROM events e
+WHERE e.place_lat IS NOT NULL AND e.place_lon IS NOT NULL AND $__timeFilter(e.event_date)
+GROUP BY 1, 2, 3, 4
+ORDER BY 3, 4"""
 
 
 CONTACT_NODES_SQL = """\
@@ -652,13 +733,14 @@ def _view_panels() -> list[Panel]:
         Panel(
             "Where events happen",
             "Events per participant country (a ceasefire naming only a conflict: the conflict's country), "
-            "by type; shapes and country positions ship with Grafana, no tile server.",
+            "by type, and events that name their place at its coordinates; shapes and country positions "
+            "ship with Grafana, no tile server.",
             [],
             "short",
             kind="geomap",
             width=12,
             height=12,
-            sql_targets=[("A", "table", places_sql())],
+            sql_targets=[("A", "table", places_sql()), ("B", "table", PLACE_POINTS_SQL)],
             extra={
                 "options": {
                     "view": {"id": "coords", "lat": 30, "lon": 20, "zoom": 1.5},
@@ -686,7 +768,23 @@ def _view_panels() -> list[Panel]:
                                 },
                             },
                             "tooltip": True,
-                        }
+                            "filterData": {"id": "byRefId", "options": "A"},
+                        },
+                        {
+                            "type": "markers",
+                            "name": "Named places",
+                            "location": {"mode": "coords", "latitude": "latitude", "longitude": "longitude"},
+                            "config": {
+                                "showLegend": True,
+                                "style": {
+                                    "size": {"field": "events", "min": 4, "max": 30, "fixed": 5},
+                                    "color": {"field": "type", "fixed": "dark-red"},
+                                    "opacity": 0.8,
+                                },
+                            },
+                            "tooltip": True,
+                            "filterData": {"id": "byRefId", "options": "B"},
+                        },
                     ],
                     "tooltip": {"mode": "details"},
                 }

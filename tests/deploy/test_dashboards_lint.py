@@ -199,7 +199,12 @@ def test_sql_panels_run_the_store_queries_verbatim() -> None:
                 assert panel["sqlFile"] not in tables, f"{panel['sqlFile']} on two dashboards"
                 tables[panel["sqlFile"]] = (board["uid"], panel)
     builtin = {name for name in tables if name.startswith("generate_dashboards.py:")}
-    assert builtin == {"generate_dashboards.py:TOP_LEADERS_SQL", "generate_dashboards.py:TOP_CONFLICTS_SQL"}
+    assert builtin == {
+        "generate_dashboards.py:TOP_LEADERS_SQL",
+        "generate_dashboards.py:TOP_CONFLICTS_SQL",
+        "generate_dashboards.py:event_types_sql",
+        "generate_dashboards.py:TOP_PLACES_SQL",
+    }
     assert all(tables[name][0] == "newswatch-events" for name in builtin)
     assert set(tables) - builtin == set(files)
     for name, (uid, panel) in tables.items():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.records import Event
+from streams.records import Event, EventType, Place
 from streams.settings.store import StoreSettings
 from streams.store import open_store
 from tests.store.conftest import seven_events
@@ -76,3 +76,43 @@ async def test_time_filter_excludes_events_outside_the_range(postgres_url: str, 
     sql = _panel_sql("Top leaders").replace("now() - interval '6 hours'", "now() + interval '1 hour'")
     sql = sql.replace("now() + interval '1 minute'", "now() + interval '2 hours'")
     assert run_sql(postgres_url, sql) == []
+
+
+def _placed_events() -> list[Event]:
+    stepanakert = Place("Stepanakert", "AZ", 39.8153, 46.7519, "lexicon:stepanakert", "city")
+    kharkiv = Place("Kharkiv", "UA", 49.98177, 36.25475, "706483", "city")
+    return [
+        Event(type=EventType.ARMED_ATTACK, date="2020-10-04", place=stepanakert, conflict="Nagorno-Karabakh"),
+        Event(type=EventType.ARMED_ATTACK, date="2020-10-05", place=stepanakert, conflict="Nagorno-Karabakh"),
+        Event(type=EventType.PROTEST, date="2022-05-01", place=kharkiv, alleged=True),
+        Event(type="rule:riots", date="2022-05-02"),
+    ]
+
+
+async def test_events_by_type_lists_every_builtin_type(postgres_url: str, events: list[Event]) -> None:
+    await _store(postgres_url, [*events, *_placed_events()])
+    rows = run_sql(postgres_url, _panel_sql("Events by type"))
+    assert [row[1] for row in rows] == [*EventType.ALL, "rule:*"]
+    by_name = {row[1]: row for row in rows}
+    assert by_name["leader_call"][2] == 5 and by_name["ceasefire_violated"][2] == 2
+    assert by_name["armed_attack"][2:5] == (2, 2, 0)
+    assert by_name["protest"][2:5] == (1, 1, 1)
+    assert by_name["aid"][2] == 0 and by_name["rule:*"][2] == 1
+    assert by_name["armed_attack"][0] == "Armed attack"
+
+
+async def test_top_places_and_the_maps_place_points(postgres_url: str, events: list[Event]) -> None:
+    await _store(postgres_url, [*events, *_placed_events()])
+    rows = run_sql(postgres_url, _panel_sql("Top places"))
+    assert [(row[0], row[1], row[2], row[3]) for row in rows] == [
+        ("Stepanakert", "AZ", 2, "armed_attack"),
+        ("Kharkiv", "UA", 1, "protest"),
+    ]
+    board = json.loads(BOARD.read_text(encoding="utf-8"))
+    panel = next(p for p in board["panels"] if p.get("title") == "Where events happen")
+    points_sql = next(t["rawSql"] for t in panel["targets"] if t["refId"] == "B")
+    points = run_sql(postgres_url, re.sub(r"\$__timeFilter\(([^)]+)\)", r"\1 IS NOT NULL", points_sql))
+    assert {(row[2], row[3], row[4]) for row in points} == {
+        ("Stepanakert", "armed_attack", 2),
+        ("Kharkiv", "protest", 1),
+    }
