@@ -19,6 +19,20 @@ GROUP_LABELS = frozenset(
 )
 
 
+def _check_types(types: tuple[str, ...]) -> tuple[str, ...]:
+    """Route type conditions: built-in types, ``rule:<name>`` or a prefix ending in ``*`` ("rule:*")."""
+    names = [t.lower() for t in types]  # matching ignores case
+    unknown = [
+        t for t in names if t not in EventType.LABELS and not t.startswith("rule:") and not t.endswith("*")
+    ]
+    if unknown:
+        known = ", ".join(EventType.ALL)
+        raise ValueError(
+            f"unknown event types {unknown}; known: {known}, rule:<name>, or a prefix ending in *"
+        )
+    return types
+
+
 def _check_labels(labels: tuple[str, ...] | None) -> tuple[str, ...] | None:
     unknown = sorted(set(labels or ()) - GROUP_LABELS)
     if unknown:
@@ -86,6 +100,8 @@ class MatchSettings(Section):
     severities: tuple[str, ...] = Field(default=(), description="info, warning, critical.")
     rules: tuple[str, ...] = Field(default=(), description="User rule names (the event's rule); any one.")
     min_sources: int = Field(default=0, ge=0, description="Least number of distinct sources.")
+
+    _types_known = field_validator("types")(_check_types)
 
 
 class RouteSettings(Section):
@@ -209,6 +225,7 @@ class AlertSettings(Section):
     )
 
     _group_by_known = field_validator("group_by")(_check_labels)
+    _default_types_known = field_validator("default_types")(_check_types)
 
     @field_validator("sinks")
     @classmethod

@@ -44,6 +44,10 @@ def test_a_switched_off_type_is_dropped_and_a_severity_replaces_the_detectors(
         ({"NEWSWATCH_DETECT__TYPES__AID__SEVERITY": "urgent"}, "detect.types.aid.severity"),
         ({"NEWSWATCH_ALERTS__TYPE_ROUTES__THREAT": "desk"}, "route 'desk' is not a configured route"),
         ({"NEWSWATCH_ALERTS__TYPE_ROUTES__THREATS": "desk"}, "unknown event type 'threats'"),
+        (
+            {"NEWSWATCH_ALERTS__DEFAULT_TYPES": "[leader_call, armed_atack]"},
+            r"unknown event types \['armed_atack'\]",
+        ),
     ],
 )
 def test_bad_type_settings_name_what_is_wrong(environ: dict[str, str], message: str) -> None:
