@@ -18,13 +18,14 @@ from datetime import date, timedelta
 
 from streams.detect.conflict_cues import CountryWords, LanguageCues, clauses, load_event_cues, when
 from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
+from streams.detect.event_gates import gate_words
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
 from streams.detect.leader_mentions import LeaderMentions
 from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType, Participant
 
-_LISTS = ("nouns", "plan", "talks", "draft", "appeal", "negated", "background")
+_LISTS = ("nouns", "plan", "talks", "draft", "appeal", "negated", "background", "words", "noun_words")
 _KINDS = ("signs",)
 _BEFORE, _AFTER = 60, 30  # characters around the verb where its cues are looked for
 _STATES = 150  # characters around the verb where the states that sign are named
@@ -79,13 +80,21 @@ class AgreementDetector:
         self.max_age = timedelta(days=max_age_days)
         self.people = LeaderMentions(gazetteer, self._languages)
         self.countries = CountryWords(gazetteer, self._languages, self.cues)
+        self._verbs = gate_words("agreement_signed")
+        self._nouns = gate_words("agreement_signed", key="noun_words")
 
     def gate_words(self) -> frozenset[bytes]:
-        return frozenset()
+        return self._verbs | self._nouns
 
     def may_fire(self, article: ArticleText) -> bool:
+        """A signing verb and a document noun as whole words in all-ASCII English ("sign", not the "sign" of
+        "design"), else a stem of the language."""
         cues = self.cues.get(article.language)
-        return cues is not None and any(map(article.lower.__contains__, cues.stems))
+        if cues is None:
+            return False
+        if article.language != "en" or article.words is None:
+            return any(map(article.lower.__contains__, cues.stems))
+        return not self._verbs.isdisjoint(article.words) and not self._nouns.isdisjoint(article.words)
 
     def detect(
         self, sentences: Sequence[Sentence], article: ArticleText

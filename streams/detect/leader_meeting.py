@@ -17,13 +17,14 @@ from datetime import date, timedelta
 
 from streams.detect.conflict_cues import LanguageCues, clauses, load_event_cues, when
 from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
+from streams.detect.event_gates import gate_words, may_hold
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
 from streams.detect.leader_mentions import LeaderMentions
 from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType, Participant
 
-_LISTS = ("call", "plan", "cancelled", "negated", "background")
+_LISTS = ("call", "plan", "cancelled", "negated", "background", "words")
 _KINDS = ("meets",)
 # CAMEO code and PLOVER mode of each kind of meeting.
 _CODES = {"visit": ("042", "visit"), "meeting": ("043", "meet"), "summit": ("044", "meet")}
@@ -77,13 +78,21 @@ class LeaderMeetingDetector:
         self.languages = frozenset(code for code in self.cues if code == "en" or code in self._languages)
         self.max_age = timedelta(days=max_age_days)
         self.people = LeaderMentions(gazetteer, self._languages)
+        self._words = gate_words("leader_meeting")
 
     def gate_words(self) -> frozenset[bytes]:
-        return frozenset()
+        return self._words | self.people.finder.gate_words()
 
     def may_fire(self, article: ArticleText) -> bool:
+        """A meeting word (whole words in ASCII English) and, in English, somebody: a name or an office."""
         cues = self.cues.get(article.language)
-        return cues is not None and any(map(article.lower.__contains__, cues.stems))
+        if cues is None:
+            return False
+        if article.language != "en":
+            return any(map(article.lower.__contains__, cues.stems))
+        return may_hold(article, cues.stems, self._words) and self.people.finder.may_mention_anyone(
+            article.text, article.words
+        )
 
     def detect(
         self, sentences: Sequence[Sentence], article: ArticleText
