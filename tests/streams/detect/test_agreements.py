@@ -3,10 +3,13 @@ appeals and plans are near misses; "the two heads of state signed" takes the sta
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
+from streams.detect.detector import ArticleText
 from streams.detect.engine import DetectionEngine
 from tests.streams.detect.conftest import make_article
 
@@ -77,3 +80,16 @@ def test_the_two_heads_of_state_take_the_states_and_day_of_the_lead(engine: Dete
         "会谈后，两国元首共同签署了《联合声明》。"
     )
     assert _signed(engine, text, "2023-03-22", "zh") == [("2023-03-21", ("party:CHN", "party:RUS"), "057")]
+
+
+def test_english_prefilter_reads_whole_words(engine: DetectionEngine) -> None:
+    """ "sign" in "design" and "signal" is no signing word: such prose is not split into sentences at all."""
+    detector = next(d for d in engine.detectors if d.name == "agreement_signed")
+
+    def article(text: str) -> ArticleText:
+        lower = text.lower()
+        words = {w.encode() for w in re.findall(r"[a-z]+", lower)} & detector.gate_words()
+        return ArticleText(text, lower, "en", date(2023, 3, 22), frozenset(words))
+
+    assert not detector.may_fire(article("The design signals a new deal for the assigned document."))
+    assert detector.may_fire(article("Russia and Turkey signed a grain deal in Istanbul on Friday."))
