@@ -26,7 +26,7 @@ from streams.records import EventType, Participant, Place
 
 _LISTS = (
     "generic", "military", "killed", "wounded", "figurative", "drill", "threat", "negated", "background",
-    "question", "truce", "alleged", "by", "source", "passive",
+    "question", "truce", "alleged", "by", "source", "passive", "prepositions",
 )  # fmt: skip
 _KINDS = ("weapons",)
 # weapon kind -> (CAMEO, PLOVER mode)
@@ -197,8 +197,14 @@ class ArmedAttackDetector:
             trigger.span(),
             *(m.span() for key in ("generic", "military") for m in _every(cues.lists.get(key), clause)),
         ]
+        # ... but "удару по Україні" names the target: no preposition between.
+        prepositions = cues.lists.get("prepositions")
         after = [
-            iso for start, _, iso in found for _, end in words if _ADJACENT.fullmatch(clause, end, start)
+            iso
+            for start, _, iso in found
+            for _, end in words
+            if _ADJACENT.fullmatch(clause, end, start)
+            and not (prepositions is not None and prepositions.search(clause, end, start))
         ]
         if after:
             return after[0]

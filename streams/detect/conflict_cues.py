@@ -23,6 +23,7 @@ from streams.detect.language_data import LanguageData
 from streams.errors import ConfigError
 
 EVENTS_DIR = Path(__file__).resolve().parent / "data" / "events"
+_PUNCTUATION = re.compile(r"\\?[^\w\\(\[]")  # a phrase that starts with a punctuation mark
 _FORMAT_KEYS = frozenset({"word_boundaries", "clitics", "stems", "clause_breaks", "countries", "numbers"})
 _ENGLISH_BREAKS = (
     r";|\.\s+|\s[—–-]{1,2}\s|,\s*(?:but|while|whereas|although|which|who|after|as|when)\s+|\s+but\s+"
@@ -102,7 +103,9 @@ def _language(
         ordered = sorted(_phrases(phrases, f"{where}.{key}"), key=len, reverse=True)
         # A figure's group ``n`` may stand in every phrase: numbered per phrase, as one pattern needs.
         body = "|".join(phrase.replace("(?P<n>", f"(?P<n{i}>") for i, phrase in enumerate(ordered))
-        text = rf"(?<!\w){prefix}(?:{body})(?!\w)" if boundaries else f"(?:{body})"
+        # Punctuation cues ("\?", "؟") stand right after a word: no word boundary around them.
+        bounded = boundaries and not all(_PUNCTUATION.match(phrase) for phrase in ordered)
+        text = rf"(?<!\w){prefix}(?:{body})(?!\w)" if bounded else f"(?:{body})"
         try:
             return re.compile(text, re.IGNORECASE)
         except re.error as exc:
