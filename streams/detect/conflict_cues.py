@@ -20,6 +20,7 @@ import yaml
 from streams.detect.dates import find_dates, oldest_year, pick_event_date
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
+from streams.detect.sentences import Sentence
 from streams.errors import ConfigError
 
 EVENTS_DIR = Path(__file__).resolve().parent / "data" / "events"
@@ -232,3 +233,15 @@ def when(
     if year is not None and year < published.year:
         return When(published, False, "old_background")
     return When(published, False)
+
+
+def lead_day(
+    window: Iterable[Sentence], published: date, language: str, max_age: timedelta
+) -> When | None:
+    """The first day a sentence of ``window`` states (a report's lead dates what its headline tells), if
+    any is recent and not ahead of publication."""
+    for sentence in window:
+        timing = when(sentence.text, sentence.text, 0, 0, published, language, max_age)
+        if timing.explicit and timing.reject is None:
+            return timing
+    return None
