@@ -31,7 +31,7 @@ _ROLE_KEYS = frozenset(
 )  # fmt: skip
 _CEASEFIRE_KEYS = frozenset(
     {"stems", "nouns", "violated", "declared", "appeal", "negated", "alleged", "despite", "combat",
-     "conflicts", "plan", "background"}
+     "conflicts", "plan", "background", "purpose", "tally"}
 )  # fmt: skip
 _TOP_KEYS = frozenset(
     {
@@ -105,6 +105,8 @@ class CeasefireWords:
     plan: re.Pattern[str] | None  # "takes effect tomorrow": not declared yet
     background: re.Pattern[str] | None  # "since the truce took effect": an old declaration recalled
     conflicts: tuple[tuple[re.Pattern[str], str], ...]
+    purpose: re.Pattern[str] | None = None  # "afin de prévenir les violations": what a mission serves
+    tally: re.Pattern[str] | None = None  # "les violations répétées": violations summed up, background
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,8 @@ def parse_language(doc: Any, path: Path) -> LanguageData:
             plan=compiler.pattern(cf_raw.get("plan"), "ceasefire.plan"),
             background=compiler.pattern(cf_raw.get("background"), "ceasefire.background"),
             conflicts=compiler.mapping(cf_raw.get("conflicts"), "ceasefire.conflicts"),
+            purpose=compiler.pattern(cf_raw.get("purpose"), "ceasefire.purpose"),
+            tally=compiler.pattern(cf_raw.get("tally"), "ceasefire.tally"),
         )
     try:
         clause_breaks = re.compile("|".join(breaks), re.IGNORECASE)
