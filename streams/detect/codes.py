@@ -46,6 +46,7 @@ _FINER_LABELS = {
     "141": "Demonstrate or rally",
     "143": "Conduct strike or boycott",
     "145": "Protest violently, riot",
+    "150": "Demonstrate military or police power",
     "152": "Increase military alert status",
     "138": "Threaten with military force",
     "131": "Threaten non-force",
