@@ -5,7 +5,8 @@ A clause with a signing verb of its language ("signed", "подписали", "�
 ("agreement", "соглашение", "协议", "اتفاقية") is a signing when two states are named near it, through
 country words or leaders, or, for "the two heads of state signed ...", in the sentences before.
 Near misses: a plan to sign, talks towards a deal, a draft, an appeal for one, a denial, an old deal recalled,
-and signings with fewer than two states named (``no_parties``: a law, a contract, bodies of one state).
+signings with fewer than two states named (``no_parties``: a law, a contract, bodies of one state), and
+agreements of parliaments, companies, universities or foundations (``not_states``).
 Cues: data/events/agreement_signed.yaml.
 """
 
@@ -25,7 +26,18 @@ from streams.detect.leader_mentions import LeaderMentions
 from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType, Participant
 
-_LISTS = ("nouns", "plan", "talks", "draft", "appeal", "negated", "background", "words", "noun_words")
+_LISTS = (
+    "nouns",
+    "plan",
+    "talks",
+    "draft",
+    "appeal",
+    "negated",
+    "background",
+    "bodies",
+    "words",
+    "noun_words",
+)
 _KINDS = ("signs",)
 _BEFORE, _AFTER = 60, 30  # characters around the verb where its cues are looked for
 _STATES = 150  # characters around the verb where the states that sign are named
@@ -179,6 +191,8 @@ def _rejected(cues: LanguageCues, clause: str, verb: re.Match[str]) -> str | Non
     ):
         if cues.find(key, window) is not None:
             return reason
+    if cues.find("bodies", clause) is not None:  # "... between Poetry Ireland and the Poetry Foundation"
+        return "not_states"
     return None
 
 

@@ -66,7 +66,8 @@ def test_signings_by_named_states_fire(
         ("The UN urged Russia and Ukraine to sign a prisoner-exchange deal.", "appeal"),
         ("Armenia and Azerbaijan signed a peace treaty in 1994, years ago.", "old_background"),
         ("Ukraine has not signed the grain deal with Russia.", "negated"),
-        ("President Biden signed an agreement with the union on Monday.", "no_parties"),
+        ("President Biden signed a partnership document at the White House on Monday.", "no_parties"),
+        ("The parliaments of Russia and Azerbaijan signed a cooperation agreement.", "not_states"),
     ],
 )
 def test_near_misses_say_why(engine: DetectionEngine, text: str, reason: str) -> None:
