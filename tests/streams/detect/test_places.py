@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.detect.places import Places, PlaceMatch
+from streams.detect.places import PlaceMatch, Places
 from streams.records import Place
 
 
@@ -102,8 +102,9 @@ def test_an_ambiguous_name_goes_to_its_qualifier_else_to_the_most_populous(place
 
 def test_common_words_people_and_acronyms_are_not_places(places: Places) -> None:
     text = (
-        "Of course it was nice. Nice weather, Mobile phones. Split the bill at the Bar. Michael Jackson sang. "
-        "The Union met in March; the MAGA crowd cheered. Barack Obama spoke, and Obama left."
+        "Of course it was nice. Nice weather, Mobile phones. Split the bill at the Bar. "
+        "Michael Jackson sang. The Union met in March; the MAGA crowd cheered. "
+        "Barack Obama spoke, and Obama left."
     )
     assert _found(places, text, "en") == []
     assert _found(places, "Die Lage am Ende der Rede; Wladimir Putin.", "de") == []
@@ -115,3 +116,10 @@ def test_a_capitalised_place_is_found_but_its_lower_case_word_is_not(places: Pla
         ("Сектор Газа", "Gaza Strip", "PS"),
         ("сектор Газа", "Gaza Strip", "PS"),
     ]
+
+
+def test_arabic_and_chinese_words_that_are_other_names_of_towns_are_not_places(places: Places) -> None:
+    arabic = "حفل افتتاح قناة السويس الجديدة، وشنت عددا كبيرا من الهجمات في القاهرة"
+    assert _found(places, arabic, "ar") == [("السويس", "Suez", "EG"), ("القاهرة", "Cairo", "EG")]
+    chinese = "光明的未来需要奋斗，习近平在西安会见"
+    assert _found(places, chinese, "zh") == [("西安", "Xi’an", "CN")]
