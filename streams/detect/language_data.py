@@ -31,7 +31,7 @@ _ROLE_KEYS = frozenset(
 )  # fmt: skip
 _CEASEFIRE_KEYS = frozenset(
     {"stems", "nouns", "violated", "declared", "appeal", "negated", "alleged", "despite", "combat",
-     "conflicts", "plan", "background", "purpose", "tally"}
+     "conflicts", "plan", "background", "purpose", "tally", "conditional"}
 )  # fmt: skip
 _TOP_KEYS = frozenset(
     {
@@ -107,6 +107,7 @@ class CeasefireWords:
     conflicts: tuple[tuple[re.Pattern[str], str], ...]
     purpose: re.Pattern[str] | None = None  # "afin de prévenir les violations": what a mission serves
     tally: re.Pattern[str] | None = None  # "les violations répétées": violations summed up, background
+    conditional: re.Pattern[str] | None = None  # "如果...破裂", "في حال": a breach feared or threatened
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,7 @@ def parse_language(doc: Any, path: Path) -> LanguageData:
             conflicts=compiler.mapping(cf_raw.get("conflicts"), "ceasefire.conflicts"),
             purpose=compiler.pattern(cf_raw.get("purpose"), "ceasefire.purpose"),
             tally=compiler.pattern(cf_raw.get("tally"), "ceasefire.tally"),
+            conditional=compiler.pattern(cf_raw.get("conditional"), "ceasefire.conditional"),
         )
     try:
         clause_breaks = re.compile("|".join(breaks), re.IGNORECASE)
