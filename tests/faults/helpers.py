@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kafka import KafkaAdminClient
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from pytest_httpserver import HTTPServer
 from standardwebhooks.webhooks import Webhook
 from werkzeug import Request, Response
@@ -133,6 +133,7 @@ class Receiver:
     down: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
     delivered: list[tuple[str, dict]] = field(default_factory=list)  # (webhook-id, payload) answered 2xx
+    received_at: list[float] = field(default_factory=list)  # epoch seconds of each of ``delivered``
     refused: int = 0
 
     def __post_init__(self) -> None:
@@ -148,6 +149,7 @@ class Receiver:
                 self.refused += 1
                 return Response("down for maintenance", status=503)
             self.delivered.append((request.headers["webhook-id"], payload))
+            self.received_at.append(time.time())
         return Response("ok", status=200)
 
     def events(self) -> set[tuple[str, str]]:
@@ -178,6 +180,14 @@ class Receiver:
         with self.lock:
             return len(self.delivered)
 
+    def first_received(self) -> dict[str, float]:
+        """Epoch seconds at which each webhook-id was first answered."""
+        first: dict[str, float] = {}
+        with self.lock:
+            for (wid, _), at in zip(self.delivered, self.received_at, strict=True):
+                first.setdefault(wid, at)
+        return first
+
     def counts(self, expected: set[tuple[str, str]]) -> dict[str, int]:
         """The alert counts the fault tests report."""
         return {
@@ -203,6 +213,69 @@ def serve_receiver(httpserver: HTTPServer, receiver: Receiver, **alerts: object)
     """Answer the webhooks at /hook with ``receiver``; the settings overrides that deliver alerts there."""
     httpserver.expect_request("/hook", method="POST").respond_with_handler(receiver)
     return webhook_overrides(httpserver.url_for("/hook"), **alerts)
+
+
+def delivery_records(bootstrap: str, topic: str) -> dict[str, list[float]]:
+    """The delivery log as written: alert id -> the timestamps (epoch seconds, the writer's clock when it
+    sent the record) of its records on ``alerts.deliveries``, in offset order."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    records: dict[str, list[float]] = collections.defaultdict(list)
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+            for batch in consumer.poll(timeout_ms=1000).values():
+                for record in batch:
+                    records[(record.key or b"").decode()].append(record.timestamp / 1000)
+    finally:
+        consumer.close()
+    return dict(records)
+
+
+def delivery_window(
+    first_received: dict[str, float], records: dict[str, list[float]], repeated: Iterable[str] = ()
+) -> dict[str, float]:
+    """How long deliveries stay answered but unrecorded: from the receiver's answer to the sender's send of
+    the delivery record (``delivery_records``), per webhook-id (``msg_<alert id>``) delivered and recorded
+    once (a ``repeated`` id's only record is its second sender's).
+
+    ``window_share`` is the part of the delivery period during which at least one delivery was in that
+    state: the chance that a SIGKILL at a random moment of it finds one to repeat (on some worker).
+    """
+    spans: list[tuple[float, float]] = []
+    skip = set(repeated)
+    for webhook_id, answered in first_received.items():
+        written = records.get(webhook_id.removeprefix("msg_"), [])
+        if len(written) == 1 and webhook_id not in skip:
+            spans.append((answered, max(answered, written[0])))
+    if not spans:
+        return {
+            "window_mean_ms": 0.0,
+            "window_p50_ms": 0.0,
+            "window_p99_ms": 0.0,
+            "window_max_ms": 0.0,
+            "window_share": 0.0,
+        }
+    lengths = sorted(end - start for start, end in spans)
+    covered, reach = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        if end > reach:
+            covered += end - max(start, reach)
+            reach = end
+    period = max(end for _, end in spans) - min(start for start, _ in spans)
+
+    def ms(q: float) -> float:
+        return round(1000 * lengths[min(len(lengths) - 1, int(q * len(lengths)))], 1)
+
+    return {
+        "window_mean_ms": round(1000 * sum(lengths) / len(lengths), 1),
+        "window_p50_ms": ms(0.5),
+        "window_p99_ms": ms(0.99),
+        "window_max_ms": round(1000 * lengths[-1], 1),
+        "window_share": round(covered / period, 4) if period > 0 else 0.0,
+    }
 
 
 def article_counts(values: list[bytes], by: str = "id") -> tuple[collections.Counter[str], int]:
