@@ -371,3 +371,30 @@ def bare_month_is_old(clause: str, published: date, max_age: timedelta) -> bool:
     """ "collapsed in July" read in January: a month named alone that ended long before publication."""
     ends = bare_month_ends(clause, published)
     return bool(ends) and max(ends) < published - max_age
+
+
+# -- headlines and recalled breaches (issue 15) ------------------------------------------------------------
+
+# A breach is news for days: every labelled violation of the real-text and passage sets is told at most 11
+# days after it; one dated a month or more before the report ("entre le 12 et le 14 septembre dernier, ...
+# Bakou, qui a rompu le cessez-le-feu", read on 21 October) is recalled, whatever the age limit of events.
+RECALLED_AFTER = timedelta(days=30)
+# What ends a sentence of prose; a headline ends without it ("**哈马斯谴责以违反停火协议**").
+_PROSE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+
+
+def recalled_after(max_age: timedelta) -> timedelta:
+    """How old a violation's day may be before the report only recalls it (the events' age limit, at most
+    ``RECALLED_AFTER``)."""
+    return min(max_age, RECALLED_AFTER)
+
+
+def is_heading(sentences: Sequence[Sentence], position: int) -> bool:
+    """Whether the sentence at ``position`` is a headline: alone in its paragraph, without a full stop, and
+    followed by the paragraph it heads (its lead)."""
+    sentence = sentences[position]
+    if position + 1 >= len(sentences) or sentences[position + 1].paragraph == sentence.paragraph:
+        return False
+    if position > 0 and sentences[position - 1].paragraph == sentence.paragraph:
+        return False
+    return _PROSE_END.search(sentence.text.strip().strip("*_# ").rstrip()) is None

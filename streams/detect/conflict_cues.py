@@ -236,12 +236,19 @@ def when(
 
 
 def lead_day(
-    window: Iterable[Sentence], published: date, language: str, max_age: timedelta
+    window: Iterable[Sentence],
+    published: date,
+    language: str,
+    max_age: timedelta,
+    near: re.Pattern[str] | None = None,
 ) -> When | None:
     """The first day a sentence of ``window`` states (a report's lead dates what its headline tells), if
-    any is recent and not ahead of publication."""
+    any is recent and not ahead of publication: the one nearest ``near``'s first match when the sentence
+    has one ("今天凌晨...打击...。卡西姆5日...违反停火" with ``near`` the violation words: the 5th)."""
     for sentence in window:
-        timing = when(sentence.text, sentence.text, 0, 0, published, language, max_age)
+        found = near.search(sentence.text) if near is not None else None
+        anchor = found.start() if found is not None else 0
+        timing = when(sentence.text, sentence.text, 0, anchor, published, language, max_age)
         if timing.explicit and timing.reject is None:
             return timing
     return None

@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
+from streams.detect import ceasefire_cues as cues
+from streams.detect.conflict_cues import lead_day
 from streams.detect.dates import find_dates, oldest_year, pick_event_date
 from streams.detect.detector import Rejection
 from streams.detect.findings import CeasefireFinding
@@ -20,6 +23,8 @@ from streams.detect.language_data import CeasefireWords, LanguageData
 from streams.detect.lexicon import prefer_specific
 from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType
+
+_BEFORE_VERB = 60  # characters before a violation word where a purpose or condition governs it
 
 
 class NativeCeasefireReader:
@@ -64,14 +69,23 @@ class NativeCeasefireReader:
                     if article_conflict is False:
                         article_conflict = self._most_named(sentences)
                     conflict = article_conflict if isinstance(article_conflict, str) else None
-                found, rejected = self._clause(sentence, offset, clause, published, conflict)
+                lead = sentences[position + 1] if cues.is_heading(sentences, position) else None
+                found, rejected = self._clause(sentence, offset, clause, published, conflict, lead)
                 findings.extend(found)
                 rejections.extend(rejected)
         return findings, rejections
 
     def _clause(
-        self, sentence: Sentence, offset: int, clause: str, published: date, conflict: str | None
+        self,
+        sentence: Sentence,
+        offset: int,
+        clause: str,
+        published: date,
+        conflict: str | None,
+        lead: Sentence | None = None,
     ) -> tuple[list[CeasefireFinding], list[Rejection]]:
+        """The finding or rejection of one clause; ``lead``, when the sentence is a headline, the sentence
+        that begins the report under it."""
         words = self.words
         violated = words.violated.search(clause)
         if violated is None and words.despite is not None and words.combat is not None:
@@ -104,30 +118,74 @@ class NativeCeasefireReader:
             for pattern, why in ((words.plan, "plan"), (words.background, "old_background")):
                 if pattern is not None and pattern.search(clause):
                     return [], [Rejection(sentence.text, rule, why)]
-        dates = find_dates(clause, published, self.language)
+        else:
+            # "dans le but de prévenir les violations": what a mission is for; "如果...破裂", "في حال": a
+            # breach feared or threatened (both looked for before the violation word, as in English).
+            before = max(0, match.start() - _BEFORE_VERB)
+            for pattern, why in ((words.purpose, "purpose"), (words.conditional, "conditional")):
+                if pattern is not None and pattern.search(clause, before, match.start()):
+                    return [], [Rejection(sentence.text, rule, why)]
+        # The sentence's dates, so that "3日报道，以色列军队当天再次违反停火协议" reads "当天" (that day)
+        # as the 3rd named in the clause before; those inside this clause, at its offsets.
+        in_sentence = find_dates(sentence.text, published, self.language)
+        end = offset + len(clause)
+        dates = [
+            replace(d, start=d.start - offset, end=d.end - offset)
+            for d in in_sentence
+            if offset <= d.start and d.end <= end
+        ]
         chosen = pick_event_date(dates, match.start())
         if chosen is None:
             # "哈马斯10日称，...当天...违反停火": the day is named in an earlier clause of the sentence.
-            dates = find_dates(sentence.text, published, self.language)
+            dates = in_sentence
             chosen = pick_event_date([d for d in dates if d.start < offset + match.start()], offset)
+        parties = tuple(sorted({code for pattern, code in self.countries if pattern.search(clause)}))
+        # An undated headline takes the day its lead states ("La Russie accuse l'Azerbaïdjan de violer
+        # l'accord de cessez-le-feu" / "Le ministère de la défense russe a rapporté, samedi, ...").
+        lead_day = (
+            self._lead_day(lead, parties, conflict, published)
+            if lead is not None and (chosen is None or chosen.day is None)
+            else None
+        )
+        if (
+            event_type == EventType.CEASEFIRE_VIOLATED
+            and words.tally is not None
+            and lead_day is None
+            and (chosen is None or chosen.day is None)
+            and words.tally.search(clause)
+        ):
+            # "les violations répétées de la déclaration de cessez-le-feu": summed up, and no day of a
+            # statement or report (that "10日...指责以色列多次破坏停火协议" has): background.
+            return [], [Rejection(sentence.text, rule, "old_background")]
         if chosen is not None and chosen.day is not None:
-            if chosen.day < published - self.max_age:
+            oldest = published - (
+                cues.recalled_after(self.max_age)
+                if event_type == EventType.CEASEFIRE_VIOLATED
+                else self.max_age
+            )
+            if chosen.day < oldest:
                 return [], [Rejection(sentence.text, rule, "old_background")]
         elif (year := oldest_year(dates)) is not None and year < published.year:
             return [], [Rejection(sentence.text, rule, "old_background")]
         day = (
             chosen.day
             if chosen is not None and chosen.day is not None and chosen.day <= published
-            else published
+            else lead_day or published
         )
         alleged = (
             event_type == EventType.CEASEFIRE_VIOLATED
             and words.alleged is not None
             and words.alleged.search(clause) is not None
         )
-        parties = tuple(sorted({code for pattern, code in self.countries if pattern.search(clause)}))
         finding = CeasefireFinding(
-            event_type, sentence, day, chosen is not None, conflict, parties, alleged, rule
+            event_type,
+            sentence,
+            day,
+            chosen is not None or lead_day is not None,
+            conflict,
+            parties,
+            alleged,
+            rule,
         )
         rejections = []
         if event_type == EventType.CEASEFIRE_VIOLATED and declared is not None:
@@ -135,6 +193,19 @@ class NativeCeasefireReader:
                 Rejection(sentence.text, f"{EventType.CEASEFIRE_DECLARED}/{tag}", "declared_then_violated")
             )
         return [finding], rejections
+
+    def _lead_day(
+        self, lead: Sentence, parties: tuple[str, ...], conflict: str | None, published: date
+    ) -> date | None:
+        """The day ``lead`` states, when it tells the headline's story: it names one of its parties or its
+        conflict (the day nearest its own violation word, if it has one)."""
+        same_story = any(
+            code in parties for pattern, code in self.countries if pattern.search(lead.text)
+        ) or (conflict is not None and conflict in (name for _, name in self._named(lead.text)))
+        if not same_story:
+            return None
+        timing = lead_day((lead,), published, self.language, self.max_age, self.words.violated)
+        return timing.day if timing is not None else None
 
     def _named(self, text: str) -> list[tuple[int, str]]:
         found = []
