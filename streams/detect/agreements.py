@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from streams.detect import role_phrases
 from streams.detect.conflict_cues import CountryWords, LanguageCues, clauses, load_event_cues, when
 from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
 from streams.detect.event_gates import gate_words
@@ -160,21 +161,29 @@ class AgreementDetector:
             day, explicit = _lead_date(window, published, language, self.max_age)
         near = clause[max(0, verb.start() - _STATES) : verb.end() + _STATES]
         leaders, parties = self._parties(near, language, day)
-        for before in reversed(window):
-            if len(parties) >= 2:
-                break
-            more_leaders, more = self._parties(before.text, language, day)
-            leaders = (*leaders, *(p for p in more_leaders if p not in leaders))
-            parties |= more
+        # The leaders told before first; only when they are not two states, the country words too.
+        for country_words in (False, True):
+            for before in reversed(window):
+                if len(parties) >= 2:
+                    break
+                more_leaders, more = self._parties(before.text, language, day, country_words)
+                leaders = (*leaders, *(p for p in more_leaders if p not in leaders))
+                parties |= more
         if len(parties) < 2:  # a law, a contract, an agreement of bodies of one state
             return Rejection(sentence.text, rule, "no_parties")
         return AgreementFinding(sentence, day, explicit, tuple(sorted(parties)), leaders, rule)
 
-    def _parties(self, text: str, language: str, day: date) -> tuple[tuple[Participant, ...], set[str]]:
-        """The leaders named in ``text`` and the states it names (country words and the leaders' states)."""
+    def _parties(
+        self, text: str, language: str, day: date, country_words: bool = True
+    ) -> tuple[tuple[Participant, ...], set[str]]:
+        """The leaders named in ``text`` and the states it names: the leaders' states and, with
+        ``country_words``, its country words (the longest at each place: "埃塞俄比亚" is Ethiopia, not the
+        "俄" of Russia inside it). A sentence before the signing gives its leaders' states only: the
+        paragraphs of a meeting report name many a country ("中蒙俄经济走廊") that signed nothing."""
         leaders = [m for m in self.people.people(text, language, day) if m.is_leader]
-        states = {code for _, _, code in self.countries.find(text, language)}
-        states |= {m.country for m in leaders if m.country}
+        states = {m.country for m in leaders if m.country}
+        if country_words:
+            states |= {code for _, _, code in role_phrases.longest(self.countries.find(text, language))}
         return tuple(m.participant() for m in leaders), states
 
 

@@ -68,6 +68,10 @@ def test_signings_by_named_states_fire(
         ("Ukraine has not signed the grain deal with Russia.", "negated"),
         ("President Biden signed a partnership document at the White House on Monday.", "no_parties"),
         ("The parliaments of Russia and Azerbaijan signed a cooperation agreement.", "not_states"),
+        (
+            "Putin met Lukashenko in Minsk, where the accords of Russia and Ukraine were signed in a palace.",
+            "old_background",
+        ),
     ],
 )
 def test_near_misses_say_why(engine: DetectionEngine, text: str, reason: str) -> None:
@@ -81,6 +85,17 @@ def test_the_two_heads_of_state_take_the_states_and_day_of_the_lead(engine: Dete
         "会谈后，两国元首共同签署了《联合声明》。"
     )
     assert _signed(engine, text, "2023-03-22", "zh") == [("2023-03-21", ("party:CHN", "party:RUS"), "057")]
+
+
+def test_the_states_before_come_from_the_leaders_of_the_lead_first(engine: DetectionEngine) -> None:
+    """A body paragraph naming other countries ("中蒙俄经济走廊") does not make them parties: the leaders of
+    the lead (Xi and the Mongolian president) do."""
+    text = (
+        "10月19日上午，国家主席习近平在人民大会堂会见蒙古国总统呼日勒苏赫。\n\n"
+        "习近平指出，希望中蒙俄天然气管道项目尽早取得实质性进展。\n\n"
+        "两国元首共同见证签署跨境铁路等多项双边合作文件。"
+    )
+    assert _signed(engine, text, "2023-10-19", "zh") == [("2023-10-19", ("party:CHN", "party:MNG"), "057")]
 
 
 def test_english_prefilter_reads_whole_words(engine: DetectionEngine) -> None:
