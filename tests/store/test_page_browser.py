@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from streams.records import Event
+from streams.records import Event, EventType, Place
 from streams.store import EventStore
 from tests.store.page_harness import chromium, require_browser, served_store, until
 
@@ -143,3 +143,27 @@ async def test_page_asks_for_the_token_and_follows_by_polling(
     fresh = events[3].replace(date="2020-12-01", headline="Putin and Macron spoke again, seen by polling")
     await store.upsert_event(fresh)
     await until(lambda: fresh.headline in _headlines(browser), timeout=20.0)
+
+
+async def test_type_selector_offers_every_type_and_a_placed_event_shows_its_place(
+    browser: Any, served: tuple[str, EventStore], events: list[Event]
+) -> None:
+    url, store = served
+    place = Place("Stepanakert", "AZ", 39.8153, 46.7519, "lexicon:stepanakert", "city")
+    attack = Event(
+        type=EventType.ARMED_ATTACK, date="2020-10-04", place=place, headline="Shelling of Stepanakert",
+        conflict="Nagorno-Karabakh", sources=("example.org",),
+    )  # fmt: skip
+    await store.upsert_event(attack)
+    await asyncio.to_thread(browser.get, url)
+    await until(lambda: len(_headlines(browser)) == 9)
+    options = "return Array.from(document.querySelectorAll('#type option')).map(o => o.value).filter(v => v);"
+    assert await asyncio.to_thread(browser.execute_script, options) == list(EventType.ALL)
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    select = Select(await asyncio.to_thread(browser.find_element, By.ID, "type"))
+    await asyncio.to_thread(select.select_by_value, "armed_attack")
+    await until(lambda: _headlines(browser) == [attack.headline])
+    shown = "return document.querySelector('#events li .place').textContent;"
+    assert await asyncio.to_thread(browser.execute_script, shown) == " · Stepanakert (AZ)"

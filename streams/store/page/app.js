@@ -120,6 +120,9 @@
     const time = el("time", null, event.date);
     time.dateTime = event.date;
     meta.appendChild(time);
+    if (event.place && event.place.name) {
+      meta.appendChild(el("span", "place", " · " + event.place.name + (event.place.country ? " (" + event.place.country + ")" : "")));
+    }
     meta.appendChild(document.createTextNode(" · " + event.source_count + " source" +
       (event.source_count === 1 ? "" : "s") + " · " + event.report_count + " report" +
       (event.report_count === 1 ? "" : "s")));
@@ -132,6 +135,12 @@
   function renderDetail(body, detail) {
     body.replaceChildren();
     if (detail.conflict) body.appendChild(el("p", null, "Conflict: " + detail.conflict));
+    if (detail.place && detail.place.name) {
+      const at = typeof detail.place.latitude === "number" && typeof detail.place.longitude === "number"
+        ? " at " + detail.place.latitude.toFixed(3) + ", " + detail.place.longitude.toFixed(3) : "";
+      body.appendChild(el("p", "place", "Place: " + detail.place.name +
+        (detail.place.country ? " (" + detail.place.country + ")" : "") + at));
+    }
     if (detail.sources && detail.sources.length) {
       body.appendChild(el("p", null, "Sources: " + detail.sources.join(", ")));
     }
@@ -339,10 +348,12 @@
 
   let debounce = null;
   form.addEventListener("submit", (e) => { e.preventDefault(); reload(); });
-  form.addEventListener("input", () => {
+  const onFilter = () => {
     window.clearTimeout(debounce);
     debounce = window.setTimeout(reload, 350);
-  });
+  };
+  form.addEventListener("input", onFilter);
+  form.addEventListener("change", onFilter);  // a select may fire only "change" (scripted or older engines)
   reload();
   // Ask for the views' data now (after the list), while the charting library is still loading; views.js
   // takes it.
