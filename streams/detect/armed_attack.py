@@ -26,7 +26,7 @@ from streams.records import EventType, Participant, Place
 
 _LISTS = (
     "generic", "military", "killed", "wounded", "figurative", "drill", "threat", "negated", "background",
-    "question", "truce", "alleged", "by", "source", "passive", "prepositions",
+    "question", "truce", "alleged", "by", "source", "speaker", "passive", "prepositions",
 )  # fmt: skip
 _KINDS = ("weapons",)
 # weapon kind -> (CAMEO, PLOVER mode)
@@ -135,6 +135,9 @@ class ArmedAttackDetector:
         ]
         # "a été frappé dimanche": a generic verb is an attack in an article that tells one with its weapon.
         armed = any(_trigger(cues, clause, False) for _, _, clause in read)
+        # "Russian invaders struck our cities today. They hit Mykolaiv, Odesa ...": the paragraph's attacker.
+        named: dict[int, str] = {}
+        days: set[date] = set()  # the days the article's attack clauses name
         for sentence, offset, clause in read:
             hit = _trigger(cues, clause, armed)
             if hit is None:
@@ -145,16 +148,24 @@ class ArmedAttackDetector:
                 clause, sentence.text, offset, match.start(), article.published, language, self.max_age
             )
             reason = _rejected(cues, sentence.text, clause) or moment.reject
+            if reason is None and moment.explicit:
+                days.add(moment.day)
             if reason is not None:
                 rejections.append(Rejection(sentence.text, rule, reason))
                 continue
             places = self._targets(cues, clause, match, language)
             if not places:
                 rejections.append(Rejection(sentence.text, rule, "no_place"))
+                attacker = self._attacker(cues, clause, match, language, None)
+                if attacker is not None:
+                    named[sentence.paragraph] = attacker
                 continue
             killed, wounded = cues.number("killed", sentence.text), cues.number("wounded", sentence.text)
             alleged = cues.find("alleged", clause) is not None
-            for place, target, attacker in places:
+            for place, target, found in places:
+                attacker = found or named.get(sentence.paragraph)
+                if attacker is not None:
+                    named[sentence.paragraph] = attacker
                 name = self._names.get(attacker) if attacker else None
                 findings.append(
                     AttackFinding(
@@ -172,6 +183,11 @@ class ArmedAttackDetector:
                         rule,
                     )
                 )
+        if len(days) == 1:
+            # "un missile russe a éventré l'immeuble ... cette frappe, intervenue mardi": an undated report of
+            # an article that dates its attacks to one day only is of that day.
+            (day,) = days
+            findings = [f if f.date_explicit else replace(f, day=day) for f in findings]
         return _attackers_shared(findings), rejections
 
     def _attacker(
@@ -186,12 +202,14 @@ class ArmedAttackDetector:
         """Who struck: the country word right after an attack word ("frappes russes"), the one after "by",
         the one right before the trigger ("Russian missiles"), else the nearest before it that is not the
         target's; country words of a source ("according to Ukrainian officials") never count."""
-        spans = [m.span() for m in _every(cues.lists.get("source"), clause)]
+        spans = [m.start() for m in _every(cues.lists.get("source"), clause)]
+        speakers = [m.start() for m in _every(cues.lists.get("speaker"), clause)]
         found = [
             (start, end, iso)
             for start, end, iso in self.countries.find(clause, language)
             if start not in struck
-            and not any(s <= start <= s + _SOURCE_SPAN or clause[end:s].isspace() for s, _ in spans)
+            and not any(s <= start <= s + _SOURCE_SPAN for s in spans)
+            and not any(clause[end:s].isspace() for s in speakers)
         ]
         words = [
             trigger.span(),
@@ -242,14 +260,17 @@ class ArmedAttackDetector:
         words = self.countries.find(clause, language)
         metonyms = {(s, iso) for s, _, iso in words}
         passive = cues.lists.get("passive")
-        # A town before the trigger is struck in a passive clause ("Kiev a été attaquée"); a capital before an
-        # active verb is the government that acts ("Moscou a bombardé", "Kiev continuait à bombarder").
+        prepositions = cues.lists.get("prepositions")
+        # A town before the trigger is struck in a passive clause ("Kiev a été attaquée") or after a
+        # preposition ("A Kiev, des attaques de drones"); a capital before an active verb is the government
+        # that acts ("Moscou a bombardé", "Kiev continuait à bombarder").
         before = [
             m
             for m in towns
             if m.start < trigger.start()
             and (
                 (passive is not None and passive.search(clause, m.end, trigger.start()) is not None)
+                or (prepositions is not None and _ends_with(prepositions, clause[: m.start]))
                 or not any(s == m.start for s, _, _ in words)
             )
         ]
@@ -257,8 +278,8 @@ class ArmedAttackDetector:
         if not chosen:
             # "по военным объектам на Украине": a country word of the language the gazetteer does not inflect.
             return self._country_target(cues, clause, trigger, language, words)
-        # A capital struck after the trigger ("missiles hit Kyiv") names a place, not the attacker.
-        struck = frozenset(m.start for m in chosen if m.start >= trigger.start())
+        # A capital struck ("missiles hit Kyiv", "A Kiev, des attaques") names a place, not the attacker.
+        struck = frozenset(m.start for m in chosen)
         targets: dict[str, tuple[Place, str | None, str | None]] = {}
         for match in chosen:
             country = self._iso3.get(match.country)
@@ -283,6 +304,12 @@ class ArmedAttackDetector:
                 place = Place(name, self._iso2[iso], place_id=f"country:{iso}", kind="country")
                 return [(place, iso, attacker)]
         return []
+
+
+def _ends_with(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` ends with a match of ``pattern`` and white space ("A " before "Kiev")."""
+    stripped = text.rstrip()
+    return stripped != text and any(m.end() == len(stripped) for m in pattern.finditer(stripped[-12:]))
 
 
 def _every(pattern: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:

@@ -41,7 +41,7 @@ def test_one_event_per_attacker_place_and_day(engine: DetectionEngine) -> None:
     )
     assert _summary(_attacks(engine, text, "2024-02-13")) == {
         ("ISR", "Rafah", "2024-02-12"),
-        ("ISR", "Khan Yunis", "2024-02-13"),
+        ("ISR", "Khan Yunis", "2024-02-12"),  # undated: the one day the article gives its attacks
     }
 
 
@@ -140,3 +140,19 @@ def test_a_source_is_no_place(engine: DetectionEngine) -> None:
 def test_no_attack_in_the_seeds(engine: DetectionEngine, seed_articles: dict[str, Article]) -> None:
     for prefix, article in seed_articles.items():
         assert _attacks(engine, article.text, article.published.date().isoformat()) == [], prefix
+
+
+def test_an_undated_report_takes_the_one_day_the_article_gives(engine: DetectionEngine) -> None:
+    # Regression: the headline's strike took the publication day, the body's "intervenue mardi" had no place.
+    text = (
+        "A Mykolaïv, l’immeuble du gouverneur régional éventré par un missile russe\n\n"
+        "Douze personnes ont été tuées dans cette frappe, intervenue mardi, après plusieurs jours d’accalmie."
+    )
+    assert _summary(_attacks(engine, text, "2022-03-30")) == {("RUS", "Mykolaiv", "2022-03-29")}
+
+
+def test_a_town_after_a_preposition_is_struck(engine: DetectionEngine) -> None:
+    # Regression: "A Kiev," before the trigger was read as Ukraine's government acting.
+    assert _summary(
+        _attacks(engine, "A Kiev, des attaques de drones font au moins quatre morts", "2022-10-17")
+    ) == {("", "Kyiv", "2022-10-17")}
