@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 from streams.detect import ceasefire_cues as cues
+from streams.detect.conflict_cues import lead_day
 from streams.detect.dates import (
     DateMention,
     find_dates,
@@ -198,6 +199,7 @@ class CeasefireDetector:
                     conflict,
                     following,
                     lambda: cues.start_memo(sentences, published, starts),
+                    following if cues.is_heading(sentences, position) else None,
                 )
                 findings.extend(found)
                 rejections.extend(rejected)
@@ -211,7 +213,10 @@ class CeasefireDetector:
         conflict: str | None,
         following: Sentence | None = None,
         truce_started: Callable[[], date | None] = lambda: None,
+        lead: Sentence | None = None,
     ) -> tuple[list[CeasefireFinding], list[Rejection]]:
+        """Findings and rejections of one clause; ``lead``, when the sentence is a headline, the sentence
+        that begins the report under it (an undated headline takes the day it states)."""
         dates = find_dates(clause, published)
         if clause.isascii():
             probe = clause.lower()
@@ -299,7 +304,7 @@ class CeasefireDetector:
                 # "A five-day ceasefire has begun in Yemen": the day the article says the truce started.
                 chosen = cues.truce_day_date("on the first day", truce_started)
             if (
-                self._is_old(chosen, dates, published)
+                self._is_old(chosen, dates, published, event_type)
                 or (chosen is None and cues.bare_month_is_old(clause, published, self.max_age))
                 or (
                     # "a local truce agreed in September, but ... some fighting despite the truce", read in
@@ -310,20 +315,39 @@ class CeasefireDetector:
             ):
                 rejections.append(Rejection(sentence.text, rule, "old_background"))
                 continue
-            day = chosen.day if chosen is not None and chosen.day is not None else published
+            lead_day = (
+                self._lead_day(lead, parties, conflict, published)
+                if lead is not None and (chosen is None or chosen.day is None)
+                else None
+            )
+            day = chosen.day if chosen is not None and chosen.day is not None else lead_day or published
             # A day counted from the truce's start is this clause's own, not one to lend to undated mentions.
-            explicit = chosen is not None and chosen.text != cues.TRUCE_DAY_TEXT
+            explicit = (chosen is not None and chosen.text != cues.TRUCE_DAY_TEXT) or lead_day is not None
             alleged = event_type == EventType.CEASEFIRE_VIOLATED and bool(alleged_p.search(probe))
             findings.append(
                 CeasefireFinding(event_type, sentence, day, explicit, conflict, parties, alleged, rule)
             )
         return findings, rejections
 
-    def _is_old(self, chosen: DateMention | None, dates: list[DateMention], published: date) -> bool:
+    def _is_old(
+        self, chosen: DateMention | None, dates: list[DateMention], published: date, event_type: str
+    ) -> bool:
         if chosen is not None and chosen.day is not None:
-            return chosen.day < published - self.max_age
+            violation = event_type == EventType.CEASEFIRE_VIOLATED
+            return chosen.day < published - (cues.recalled_after(self.max_age) if violation else self.max_age)
         year = oldest_year(dates)
         return year is not None and year < published.year
+
+    def _lead_day(
+        self, lead: Sentence, parties: tuple[str, ...], conflict: str | None, published: date
+    ) -> date | None:
+        """The day ``lead`` states when it tells the headline's story (names one of its parties or its
+        conflict): the one nearest its own violation word, if it has one."""
+        same_story = bool(set(parties) & set(self._parties(lead.text))) or (
+            conflict is not None and conflict in (name for _, name in conflicts_in(lead.text))
+        )
+        timing = lead_day((lead,), published, "en", self.max_age, _VIOLATED) if same_story else None
+        return timing.day if timing is not None else None
 
     def _parties(self, clause: str) -> tuple[str, ...]:
         mediators = {m.group("who") or m.group("by") for m in _MEDIATOR.finditer(clause)}
