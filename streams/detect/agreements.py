@@ -23,9 +23,9 @@ from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
 from streams.detect.event_gates import gate_words
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
-from streams.detect.leader_mentions import LeaderMentions
+from streams.detect.leader_mentions import LeaderMentions, place_near
 from streams.detect.sentences import Sentence, sentences_containing
-from streams.records import EventType, Participant
+from streams.records import EventType, Participant, Place
 
 _LISTS = (
     "nouns",
@@ -55,12 +55,11 @@ class AgreementFinding:
     parties: tuple[str, ...]  # ISO3, sorted
     leaders: tuple[Participant, ...]
     rule: str
-    place: str | None = None
+    place: Place | None = None  # the town named nearest the verb
     event_type: str = EventType.AGREEMENT_SIGNED
 
     def identity(self) -> str:
-        parties = "-".join(self.parties)
-        return f"{parties}@{self.place.lower()}" if self.place else parties
+        return "-".join(self.parties)  # the place joins the event's key, not the identity within an article
 
     def fields(self, group: Sequence[Finding]) -> EventFields:
         leaders: dict[str, Participant] = {}
@@ -68,11 +67,13 @@ class AgreementFinding:
             if isinstance(finding, AgreementFinding):
                 for person in finding.leaders:
                     leaders.setdefault(person.person_id or person.name, person)
+        places = (f.place for f in (self, *group) if isinstance(f, AgreementFinding) and f.place is not None)
         return EventFields(
             participants=tuple(leaders.values()),
             topics=tuple(f"party:{code}" for code in self.parties),
             severity="warning",
             codes=("057", "AGREE", None),
+            place=next(places, None),
         )
 
 
@@ -171,7 +172,8 @@ class AgreementDetector:
                 parties |= more
         if len(parties) < 2:  # a law, a contract, an agreement of bodies of one state
             return Rejection(sentence.text, rule, "no_parties")
-        return AgreementFinding(sentence, day, explicit, tuple(sorted(parties)), leaders, rule)
+        place = place_near(clause, verb.start(), verb.end(), language)
+        return AgreementFinding(sentence, day, explicit, tuple(sorted(parties)), leaders, rule, place)
 
     def _parties(
         self, text: str, language: str, day: date, country_words: bool = True

@@ -20,9 +20,9 @@ from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
 from streams.detect.event_gates import gate_words, may_hold
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
-from streams.detect.leader_mentions import LeaderMentions
+from streams.detect.leader_mentions import LeaderMentions, place_near
 from streams.detect.sentences import Sentence, sentences_containing
-from streams.records import EventType, Participant
+from streams.records import EventType, Participant, Place
 
 _LISTS = ("call", "plan", "cancelled", "negated", "background", "words")
 _KINDS = ("meets",)
@@ -43,15 +43,17 @@ class MeetingFinding:
     participants: tuple[Participant, ...]
     kind: str  # visit | meeting | summit
     rule: str
-    place: str | None = None
+    place: Place | None = None  # the town named nearest the cue
     event_type: str = EventType.LEADER_MEETING
 
     def identity(self) -> str:
-        people = ",".join(sorted(p.person_id or p.name.lower() for p in self.participants))
-        return f"{people}@{self.place.lower()}" if self.place else people
+        # The place is no part of it within one article (a later paragraph naming none is the same meeting);
+        # the event's place, the first named, joins the key that merges reports across articles.
+        return ",".join(sorted(p.person_id or p.name.lower() for p in self.participants))
 
     def fields(self, group: Sequence[Finding]) -> EventFields:
-        kinds = [self.kind, *(f.kind for f in group if isinstance(f, MeetingFinding))]
+        meetings = [self, *(f for f in group if isinstance(f, MeetingFinding))]
+        kinds = [f.kind for f in meetings]
         kind = "visit" if "visit" in kinds else self.kind
         cameo, mode = _CODES[kind]
         return EventFields(
@@ -59,6 +61,7 @@ class MeetingFinding:
             topics=tuple(f"kind:{k}" for k in dict.fromkeys(kinds)),
             severity="warning",
             codes=(cameo, "CONSULT", mode),
+            place=next((f.place for f in meetings if f.place is not None), None),
         )
 
 
@@ -155,7 +158,8 @@ class LeaderMeetingDetector:
         if reason is not None:
             return Rejection(sentence.text, rule, reason)
         participants = tuple(m.participant() for m in leaders)
-        return MeetingFinding(sentence, day, explicit, participants, kind, rule)
+        place = place_near(clause, trigger.start(), trigger.end(), language)
+        return MeetingFinding(sentence, day, explicit, participants, kind, rule, place)
 
 
 def _rejected(cues: LanguageCues, clause: str, trigger: re.Match[str]) -> str | None:

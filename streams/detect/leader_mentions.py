@@ -1,5 +1,6 @@
 """People named in a sentence of any language, resolved for a day: the gazetteer's names everywhere, plus the
-role phrases of a language file ("президент Франции", "法国总统") in the languages other than English.
+role phrases of a language file ("президент Франции", "法国总统") in the languages other than English; and
+the town nearest a cue (``place_near``).
 
 Shared by the detectors that need leaders but are no call detector (meetings, agreements); the call
 reader's ``mentions`` is the one place role phrases are built, so they read people exactly as calls do.
@@ -14,6 +15,8 @@ from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
 from streams.detect.mentions import Mention, MentionFinder, distinct_people
 from streams.detect.native_calls import NativeCallReader
+from streams.detect.places import Places
+from streams.records import Place
 
 _DEPUTY = "副"  # Chinese "deputy, vice-": 副总统 vice-president, 副总理 vice-premier
 
@@ -41,3 +44,15 @@ class LeaderMentions:
     def leaders(self, text: str, language: str, day: date) -> list[Mention]:
         """The heads of state or government among ``people``, one per person."""
         return [m for m in self.people(text, language, day) if m.is_leader and m.person_id is not None]
+
+
+def place_near(text: str, start: int, end: int, language: str, reach: int = 150) -> Place | None:
+    """The town or region named nearest to ``text[start:end]`` within ``reach`` characters (countries are
+    parties, not places): where a meeting or a signing happened, when the text says it."""
+    window_start = max(0, start - reach)
+    window = text[window_start : end + reach]
+    towns = [m for m in Places.load().find(window, language) if m.kind != "country"]
+    if not towns:
+        return None
+    anchor = start - window_start
+    return min(towns, key=lambda m: abs(m.start - anchor)).to_place()

@@ -92,3 +92,14 @@ def test_a_summit_counts_every_leader_of_its_sentence(engine: DetectionEngine) -
     )
     found = _meetings(engine, text, "2023-05-19", "zh")
     assert found == [("2023-05-19", ("mirziyoyev-shavkat", "tokayev-kassym-jomart", "xi-jinping"), "044")]
+
+
+def test_the_town_named_near_the_cue_is_the_place(engine: DetectionEngine) -> None:
+    text = (
+        "当地时间3月21日下午，国家主席习近平在莫斯科克里姆林宫同俄罗斯总统普京举行会谈。\n\n"
+        "普京热烈欢迎习近平对俄罗斯进行国事访问。"
+    )
+    article = replace(make_article(text, "2023-03-22"), language="zh")
+    meetings = [e for e in engine.detect(article).events if e.type == "leader_meeting"]
+    # One meeting: the later paragraph naming no place is the same one, and the event keeps Moscow.
+    assert [(e.date, e.place.name if e.place else None) for e in meetings] == [("2023-03-21", "Moscow")]
