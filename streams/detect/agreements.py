@@ -53,7 +53,7 @@ class AgreementFinding:
     day: date
     date_explicit: bool
     parties: tuple[str, ...]  # ISO3, sorted
-    leaders: tuple[Participant, ...]
+    leaders: tuple[Participant, ...]  # the leaders named, then each other party as its state
     rule: str
     place: Place | None = None  # the town named nearest the verb
     event_type: str = EventType.AGREEMENT_SIGNED
@@ -94,6 +94,7 @@ class AgreementDetector:
         self.max_age = timedelta(days=max_age_days)
         self.people = LeaderMentions(gazetteer, self._languages)
         self.countries = CountryWords(gazetteer, self._languages, self.cues)
+        self._names = {code: entry.name for code, entry in gazetteer.countries().items()}
         self._verbs = gate_words("agreement_signed")
         self._nouns = gate_words("agreement_signed", key="noun_words")
 
@@ -173,7 +174,11 @@ class AgreementDetector:
         if len(parties) < 2:  # a law, a contract, an agreement of bodies of one state
             return Rejection(sentence.text, rule, "no_parties")
         place = place_near(clause, verb.start(), verb.end(), language)
-        return AgreementFinding(sentence, day, explicit, tuple(sorted(parties)), leaders, rule, place)
+        led = {p.country for p in leaders}
+        # "agreement signed: Xi Jinping – Saudi Arabia": a state whose leader is not named stands for itself.
+        states = tuple(Participant(self._names.get(c, c), country=c) for c in sorted(parties) if c not in led)
+        signers = (*(p for p in leaders if p.country in parties), *states)
+        return AgreementFinding(sentence, day, explicit, tuple(sorted(parties)), signers, rule, place)
 
     def _parties(
         self, text: str, language: str, day: date, country_words: bool = True

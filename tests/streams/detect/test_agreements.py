@@ -109,3 +109,11 @@ def test_english_prefilter_reads_whole_words(engine: DetectionEngine) -> None:
 
     assert not detector.may_fire(article("The design signals a new deal for the assigned document."))
     assert detector.may_fire(article("Russia and Turkey signed a grain deal in Istanbul on Friday."))
+
+
+def test_the_summary_names_the_signers_and_the_place(engine: DetectionEngine) -> None:
+    article = make_article("Russia and Turkey signed a grain deal in Istanbul on Friday.", "2023-03-22")
+    events = [e for e in engine.detect(article).events if e.type == "agreement_signed"]
+    assert [e.summary for e in events] == [
+        "agreement signed: Russia – Turkey, in Istanbul, 2023-03-17, reported in en"
+    ]
