@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,7 +26,9 @@ from streams.errors import ConfigError
 
 EVENTS_DIR = Path(__file__).resolve().parent / "data" / "events"
 _PUNCTUATION = re.compile(r"\\?[^\w\\(\[]")  # a phrase that starts with a punctuation mark
-_FORMAT_KEYS = frozenset({"word_boundaries", "clitics", "stems", "clause_breaks", "countries", "numbers"})
+_FORMAT_KEYS = frozenset(
+    {"word_boundaries", "clitics", "stems", "clause_breaks", "countries", "numbers", "gate"}
+)
 _ENGLISH_BREAKS = (
     r";|\.\s+|\s[—–-]{1,2}\s|,\s*(?:but|while|whereas|although|which|who|after|as|when)\s+|\s+but\s+"
 )
@@ -42,6 +45,17 @@ class LanguageCues:
     clause_breaks: re.Pattern[str] | None
     countries: tuple[tuple[re.Pattern[str], str], ...]  # extra country words (capitals, parliaments)
     numbers: Mapping[str, int] = field(default_factory=dict)
+    # Whole-word prefilter for plain-ASCII text: alternatives, each a list of word sets that must all occur.
+    gate: tuple[tuple[frozenset[bytes], ...], ...] = ()
+
+    def may_fire(self, lower: str, words: AbstractSet[bytes] | None) -> bool:
+        """False only when no trigger can occur: the gate over the article's words, else a stem in it."""
+        if words is not None and self.gate:
+            return any(all(not group.isdisjoint(words) for group in option) for option in self.gate)
+        return any(map(lower.__contains__, self.stems))
+
+    def gate_words(self) -> frozenset[bytes]:
+        return frozenset(word for option in self.gate for group in option for word in group)
 
     def find(self, key: str, text: str, start: int = 0) -> re.Match[str] | None:
         """The first match of list ``key`` in ``text`` (None when absent or the file has no such list)."""
@@ -124,6 +138,9 @@ def _language(
     countries = raw.get("countries") or {}
     if not isinstance(countries, Mapping):
         raise ConfigError(f"{where}.countries: must be a mapping of ISO3 -> phrases")
+    gate = raw.get("gate") or []
+    if not isinstance(gate, list) or not all(isinstance(o, list) and o for o in gate):
+        raise ConfigError(f"{where}.gate: must be a list of lists of space-separated words")
     breaks = raw.get("clause_breaks")
     numbers = raw.get("numbers") or {}
     if not isinstance(numbers, Mapping) or not all(isinstance(v, int) for v in numbers.values()):
@@ -136,6 +153,10 @@ def _language(
         clause_breaks=re.compile("|".join(_phrases(breaks, f"{where}.clause_breaks"))) if breaks else None,
         countries=tuple((compiled(v, f"countries.{iso}"), str(iso)) for iso, v in countries.items()),
         numbers={str(k).lower(): int(v) for k, v in numbers.items()},
+        gate=tuple(
+            tuple(frozenset(w.lower().encode() for w in str(group).split()) for group in option)
+            for option in gate
+        ),
     )
 
 

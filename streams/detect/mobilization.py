@@ -86,11 +86,11 @@ class MobilizationDetector:
         self._names = {code: entry.name for code, entry in gazetteer.countries().items()}
 
     def gate_words(self) -> frozenset[bytes]:
-        return frozenset()
+        return frozenset().union(*(cues.gate_words() for cues in self.cues.values()))
 
     def may_fire(self, article: ArticleText) -> bool:
         cues = self.cues.get(article.language)
-        return cues is not None and any(map(article.lower.__contains__, cues.stems))
+        return cues is not None and cues.may_fire(article.lower, article.words)
 
     def detect(
         self, sentences: Sequence[Sentence], article: ArticleText
