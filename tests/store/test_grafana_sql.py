@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from streams.records import Event
+from streams.records import Event, EventType, Place
 from streams.settings.store import StoreSettings
 from streams.store import open_store
 from tests.store.helpers import run_sql
@@ -64,6 +64,16 @@ async def test_recent_events_panel(postgres_url: str, events: list[Event]) -> No
     assert putin_macron[4] == events[3].headline
     assert putin_macron[5] == "Vladimir Putin (RUS) – Emmanuel Macron (FRA)"
     assert by_id[events[5].id][5] == "Nagorno-Karabakh"
+    assert {row[6] for row in rows} == {""}  # no seed event names a place
+    place = Place("Stepanakert", "AZ", 39.8153, 46.7519, "lexicon:stepanakert", "city")
+    attack = Event(type=EventType.ARMED_ATTACK, date="2020-10-04", place=place, headline="Shelling")
+    store = open_store(StoreSettings(url=postgres_url))
+    try:
+        await store.upsert_event(attack)
+    finally:
+        await store.close()
+    placed = {row[-1]: row for row in run_sql(postgres_url, _panel("recent_events.sql"))}[attack.id]
+    assert placed[2] == "armed_attack" and placed[6] == "Stepanakert (AZ)"
     times = [row[0] for row in rows]
     assert times == sorted(times, reverse=True)
 

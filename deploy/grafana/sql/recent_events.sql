@@ -16,6 +16,7 @@ SELECT
         e.conflict,
         ''
     ) AS "who",
+    coalesce(e.place_name || coalesce(' (' || e.place_country || ')', ''), '') AS "place",
     e.source_count AS "sources",
     e.report_count AS "reports",
     e.first_reported AS "first reported",
