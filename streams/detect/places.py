@@ -7,11 +7,13 @@ their forms per language). Everything goes into one prebuilt index (``Places.loa
 ``find`` reads a text in one pass over its words (Han runs by substring).
 
 Guards against common words: names match only capitalised in cased scripts (the data form's case), a
-single-word city never matches when the text also writes it in lower case or it is on data/places/
-stop_words.txt ("Of", "Nice", "Mobile", "Split", "Bar"), nor when it is glued to another capitalised word
-("Michael Jackson", "Paris Saint-Germain"; not in German, which capitalises nouns). An ambiguous name goes
-to the place its qualifier names ("Paris, Texas"), else the most populous place, a place in a country the
-text names counting ``COUNTRY_WEIGHT`` times its population; a lexicon place wins over the city list.
+single-word city never matches when the text also writes it in lower case, when it is on data/places/
+stop_words.txt ("Of", "Nice", "Mobile", "Split", "Bar"), an acronym, after a determiner ("the Union"),
+opening a sentence unless the city is large, nor when it is glued to another capitalised word ("Michael
+Jackson", "Paris Saint-Germain"; in German only the word after counts, nouns being capitalised). An
+ambiguous name goes to the place its qualifier names ("Paris, Texas"), else the most populous place, a
+place in a country the text names counting ``COUNTRY_WEIGHT`` times its population; a lexicon place wins
+over the city list.
 """
 
 from __future__ import annotations
@@ -52,7 +54,6 @@ MAX_HAN_LENGTH = 9
 # Nouns are capitalised: only a capitalised word after a place glues it into a longer name ("Wladimir Putin"),
 # not one before ("die Stadt Aktau").
 _NOUN_CAPITALS = frozenset({"de"})
-# Words after a place that name its kind, not another proper name ("Kharkiv Oblast", "Gaza City").
 # A determiner before a single word makes it a common noun ("the Union", "die Lage", "le Forest"): places
 # take none, bar a few countries ("the Gambia", "die Ukraine"), which are exempt.
 _DETERMINERS = {
@@ -80,74 +81,22 @@ OPENING_WORDS = {
     language: frozenset(words.split()) | DETERMINERS.get(language, frozenset())
     for language, words in _OPENING_WORDS.items()
 }
+# Words after a place that name its kind, not another proper name ("Kharkiv Oblast", "Gaza City").
 _KIND_WORDS = frozenset(
-    [
-        "oblast",
-        "region",
-        "province",
-        "governorate",
-        "district",
-        "city",
-        "county",
-        "state",
-        "area",
-        "strip",
-        "airport",
-        "port",
-    ]
-)
+    ("oblast", "region", "province", "governorate", "district", "city", "county", "state", "area", "strip",
+     "airport", "port")
+)  # fmt: skip
 _TOKEN = re.compile(r"[^\W\d_]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _JOIN = re.compile(r"[ \t\u00a0]?[-‐‑'’ʼ]?[ \t\u00a0]?")  # what may stand between two words of one name
 _OPENERS = frozenset('.!?:;\n"“”«»([—–-')
 _QUALIFIER = re.compile(r"\s*,\s*")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
+# Russian and Ukrainian case endings, longest first ("Донецке" is looked up as "донецк").
 _CYRILLIC_ENDINGS = tuple(
     sorted(
-        [
-            "ами",
-            "ями",
-            "ого",
-            "его",
-            "ому",
-            "ему",
-            "ыми",
-            "ими",
-            "ой",
-            "ей",
-            "ом",
-            "ем",
-            "ым",
-            "им",
-            "ах",
-            "ях",
-            "ую",
-            "юю",
-            "ая",
-            "яя",
-            "ое",
-            "ее",
-            "ые",
-            "ие",
-            "ый",
-            "ий",
-            "ых",
-            "их",
-            "ью",
-            "і",
-            "ї",
-            "а",
-            "я",
-            "е",
-            "є",
-            "у",
-            "ю",
-            "ы",
-            "и",
-            "о",
-            "ь",
-            "й",
-        ],
+        "ами ями ого его ому ему ыми ими ой ей ом ем ым им ах ях ую юю ая яя ое ее ые ие ый ий ых их ью "  # noqa: SIM905
+        "і ї а я е є у ю ы и о ь й".split(),
         key=len,
         reverse=True,
     )
