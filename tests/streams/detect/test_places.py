@@ -123,3 +123,15 @@ def test_arabic_and_chinese_words_that_are_other_names_of_towns_are_not_places(p
     assert _found(places, arabic, "ar") == [("السويس", "Suez", "EG"), ("القاهرة", "Cairo", "EG")]
     chinese = "光明的未来需要奋斗，习近平在西安会见"
     assert _found(places, chinese, "zh") == [("西安", "Xi’an", "CN")]
+
+
+def test_small_towns_of_the_wars_are_found_in_cyrillic_and_their_transliterations(places: Places) -> None:
+    russian = "Обстрел Ясиноватой и Макеевки, удар по Сватово"
+    assert [m.canonical for m in places.find(russian, "ru")] == ["Yasynuvata", "Makiyivka", "Svatove"]
+    ukrainian = "Росіяни обстріляли Ірпінь та Бучу, в Херсоні і Лисичанськ"
+    assert [m.canonical for m in places.find(ukrainian, "uk")] == ["Irpin", "Bucha", "Kherson", "Lysychansk"]
+    english = "Shelling of Izium and Kupiansk; Terter and Martakert were hit, near Vardenis; Fizuli."
+    assert [m.canonical for m in places.find(english, "en")] == [
+        "Izium", "Kupiansk", "Terter", "Martakert", "Vardenis", "Fuzuli",
+    ]  # fmt: skip
+    assert _found(places, "Biля Маріїнського палацу, Південному напрямку", "uk") == []
