@@ -12,11 +12,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from streams.dedupe import metrics
 from streams.dedupe.agencies import agency
-from streams.dedupe.key_index import Prepared
 from streams.dedupe.passage_index import (
     CODE_GATE,
     KEPT_KEYS,
@@ -26,7 +23,6 @@ from streams.dedupe.passage_index import (
     PassageIndex,
     Recalled,
     Sampled,
-    SampledBatch,
     anchor_keys,
     code_containment,
     code_set,
@@ -67,7 +63,6 @@ class CopyProbe:
         "_spaced",
         "code",
         "key",
-        "prepared",
         "shingles",
         "text",
     )
@@ -80,9 +75,6 @@ class CopyProbe:
         self._key_set: frozenset[int] | None = None
         self._passages: Passages | None = None
         self._agency: tuple[str | None] | None = None
-        self.prepared: Prepared | None = (
-            None  # its place in the batch looked up at once (``CopyCheck.prepare``)
-        )
 
     def sampled(self, keys: Sampled) -> None:
         """Take the sampled shingle keys computed for the whole batch (``passage_index.sampled_of``)."""
@@ -158,24 +150,6 @@ class CopyCheck:
     def enabled(self) -> bool:
         return self.settings.passage_cache_size > 0
 
-    def prepare(self, probes: Sequence[CopyProbe], batch: SampledBatch) -> None:
-        """Look the sampled keys of a batch's articles up at once (``batch``: their ``sampled_batch``); the
-        articles without spaced words, whose keys are sentence anchors, are looked up one by one."""
-        if not self.enabled:
-            return
-        spaced_ones = [probe.spaced() for probe in probes]
-        keys, owners = batch.lookup_keys, batch.lookup_owners
-        if not all(spaced_ones):
-            kept = np.array(spaced_ones, dtype=bool)[owners]
-            keys, owners = keys[kept], owners[kept]
-        least = [
-            MIN_HITS + (spaced_one and probe.key_count() > LONG_TEXT_KEYS)
-            for probe, spaced_one in zip(probes, spaced_ones, strict=True)
-        ]
-        places = self.index.prepare(keys, owners, least)
-        for probe, place, spaced_one in zip(probes, places, spaced_ones, strict=True):
-            probe.prepared = place if spaced_one else None
-
     def best(
         self,
         probe: CopyProbe,
@@ -202,9 +176,9 @@ class CopyCheck:
         comparable: Callable[[str], bool],
         cached_code: Callable[[str], str | None],
     ) -> CopyEvidence | None:
+        hits = self.index.hits(probe.lookup_keys())
         wanted = MIN_HITS + (probe.key_count() > LONG_TEXT_KEYS)
-        hits = self.index.hits(probe.lookup_keys(), probe.prepared, wanted)
-        if not hits:  # no candidate by keys, nor among the LSH ones
+        if not hits or max(hits.values()) < wanted:  # no candidate by keys, nor among the LSH ones
             return None
         candidates = ranked(hits, CANDIDATES, min_hits=wanted)
         candidates += [

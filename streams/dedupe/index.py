@@ -39,7 +39,7 @@ from streams.dedupe.keys import (
 )
 from streams.dedupe.lookups import Lookups, unpacked
 from streams.dedupe.normalize import article_text
-from streams.dedupe.passage_index import sampled_batch
+from streams.dedupe.passage_index import sampled_of
 from streams.dedupe.signature import Fingerprint
 from streams.dedupe.urls import url_hash
 from streams.dedupe.verify import TextCache, containment
@@ -180,10 +180,8 @@ class DedupeIndex:
             for article, (fp, code), text in zip(articles, printed, texts, strict=True)
         ]
         if self.copies.enabled:  # the copy check's sampled shingle keys, in one pass for the batch
-            sampled = sampled_batch([probe.code for probe in probes])
-            for probe, keys in zip(probes, sampled.sampled, strict=True):
+            for probe, keys in zip(probes, sampled_of([probe.code for probe in probes]), strict=True):
                 probe.copy.sampled(keys)
-            self.copies.prepare([probe.copy for probe in probes], sampled)  # their key lookups, at once
         shared = (time.perf_counter() - started) / len(articles)  # each article's part of the fingerprinting
         decisions = []
         for first in range(0, len(probes), PRESCORE_WINDOW):

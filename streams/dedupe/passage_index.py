@@ -15,13 +15,12 @@ filed under the anchors of their lead and of a few sampled sentences (``passages
 from __future__ import annotations
 
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
-from streams.dedupe.key_index import KeyIndex, Prepared
 from streams.dedupe.passages import Passages, is_spaced, passages, stable_key
 
 SAMPLE_MASK = 3  # a shingle position is sampled when its code's low two bits are zero (one in four)
@@ -60,29 +59,8 @@ def unpack_keys(packed: bytes) -> list[int]:
 def sampled_of(codes: Sequence[str]) -> list[Sampled]:
     """The sampled keys of many codes in one vectorised pass (a batch's: numpy calls cost per call), each as
     its smallest ``LOOKUP_KEYS`` (what it looks up and is filed under) and all of them packed (the gate)."""
-    return sampled_batch(codes).sampled
-
-
-@dataclass(frozen=True, slots=True)
-class SampledBatch:
-    """A batch's sampled keys: per text, and the looked-up ones of all texts in two aligned arrays."""
-
-    sampled: list[Sampled]
-    lookup_keys: np.ndarray  # every text's smallest ``LOOKUP_KEYS`` keys, text after text (int64)
-    lookup_owners: np.ndarray  # the text of each (ascending)
-
-    def window(self, first: int, end: int) -> SampledBatch:
-        """The texts ``first`` to ``end`` (excluded) of the batch, numbered from 0."""
-        low, high = np.searchsorted(self.lookup_owners, (first, end)).tolist()
-        return SampledBatch(
-            self.sampled[first:end], self.lookup_keys[low:high], self.lookup_owners[low:high] - first
-        )
-
-
-def sampled_batch(codes: Sequence[str]) -> SampledBatch:
-    """``sampled_of`` with the looked-up keys also as arrays (``PassageIndex.prepare`` takes them)."""
     if not codes:
-        return SampledBatch([], np.empty(0, np.int64), np.empty(0, np.int64))
+        return []
     units = np.frombuffer("".join(codes).encode("utf-16-le"), dtype=np.uint16)
     ends = np.cumsum([len(code) for code in codes])
     at = np.flatnonzero((units[:-1] & SAMPLE_MASK) == 0)
@@ -96,16 +74,13 @@ def sampled_batch(codes: Sequence[str]) -> SampledBatch:
     keys = (ordered & 0xFFFFFFFF).astype(np.uint32)
     packed = keys.tobytes()
     rank = np.arange(len(keys)) - np.repeat(bounds[:-1], np.diff(bounds))  # each key's place in its text
-    looked_up = rank < LOOKUP_KEYS
-    lookup_keys = keys[looked_up].astype(np.int64)
-    smallest = lookup_keys.tolist()
+    smallest = keys[rank < LOOKUP_KEYS].tolist()
     starts = np.minimum(np.diff(bounds), LOOKUP_KEYS).cumsum().tolist()
     spans = bounds.tolist()
-    sampled = [
+    return [
         (smallest[(starts[i - 1] if i else 0) : starts[i]], packed[4 * spans[i] : 4 * spans[i + 1]])
         for i in range(len(codes))
     ]
-    return SampledBatch(sampled, lookup_keys, ordered[looked_up] >> 32)
 
 
 def key_containment(mine: frozenset[int], theirs: bytes) -> float:
@@ -157,19 +132,13 @@ def ranked(hits: dict[str, int], limit: int, *, min_hits: int = 1) -> list[str]:
 class Recalled:
     """A remembered article's text, split into sentences and read for an agency credit only when asked."""
 
-    __slots__ = ("_agency", "_passages", "filed", "number", "sampled", "text")
+    __slots__ = ("_agency", "_passages", "filed", "sampled", "text")
 
     def __init__(
-        self,
-        text: str,
-        filed: frozenset[int],
-        found: Passages | None = None,
-        sampled: bytes = b"",
-        number: int = 0,
+        self, text: str, filed: frozenset[int], found: Passages | None = None, sampled: bytes = b""
     ) -> None:
         self.text = text
         self.filed = filed
-        self.number = number  # its member number in the key index (a new one each time it is remembered)
         self.sampled = sampled  # all its sampled keys, packed 4 bytes each (for ``key_containment``)
         self._passages = found
         self._agency: tuple[str | None] | None = None
@@ -192,21 +161,14 @@ class PassageIndex:
         self.capacity = capacity
         self.bucket_cap = bucket_cap
         self._items: OrderedDict[str, Recalled] = OrderedDict()
-        self._keys = KeyIndex(bucket_cap)
-        self._key_of: dict[int, str] = {}  # member number -> article key
-        self._numbered = 0
+        self._buckets: dict[int, list[str]] = {}
 
     def get(self, key: str) -> Recalled | None:
         return self._items.get(key)
 
-    def prepare(self, keys: np.ndarray, owners: np.ndarray, least: Sequence[int]) -> list[Prepared]:
-        """Look a batch's keys up at once (``KeyIndex.prepare``); pass each article's place to ``hits``."""
-        return self._keys.prepare(keys, owners, least)
-
-    def hits(self, keys: Sequence[int], prepared: Prepared | None = None, least: int = 1) -> dict[str, int]:
-        """Remembered articles sharing at least ``least`` of ``keys``, with how many each shares."""
-        key_of = self._key_of
-        return {key_of[member]: count for member, count in self._keys.hits(keys, prepared, least).items()}
+    def hits(self, keys: Iterable[int]) -> dict[str, int]:
+        """Remembered articles filed under any of ``keys``, with how many of them each shares."""
+        return Counter(chain.from_iterable(filter(None, map(self._buckets.get, keys))))
 
     def put(
         self,
@@ -222,25 +184,32 @@ class PassageIndex:
             return
         self.discard(key)
         packed = sampled if isinstance(sampled, bytes) else array("I", sampled).tobytes()
-        self._numbered += 1
-        item = Recalled(text, frozenset(filed), found, packed, self._numbered)
+        item = Recalled(text, frozenset(filed), found, packed)
         self._items[key] = item
-        self._key_of[item.number] = key
-        self._keys.file(item.number, item.filed)
+        for anchor in item.filed:
+            bucket = self._buckets.setdefault(anchor, [])
+            bucket.append(key)
+            if len(bucket) > self.bucket_cap:
+                del bucket[0]
         while len(self._items) > self.capacity:
-            self.discard(next(iter(self._items)), oldest=True)
+            self.discard(next(iter(self._items)))
 
-    def discard(self, key: str, *, oldest: bool = False) -> None:
-        """Forget ``key`` (``oldest``: the first remembered of those kept, let go for room)."""
+    def discard(self, key: str) -> None:
         item = self._items.pop(key, None)
         if item is None:
             return
-        self._keys.unfile(item.number, oldest=oldest)
-        del self._key_of[item.number]
+        for anchor in item.filed:
+            bucket = self._buckets.get(anchor)
+            if bucket is None:
+                continue
+            if key in bucket:
+                bucket.remove(key)
+            if not bucket:
+                del self._buckets[anchor]
 
     def filed_entries(self) -> int:
         """Key entries held in the buckets (for the bytes-per-article figure)."""
-        return self._keys.entries()
+        return sum(len(bucket) for bucket in self._buckets.values())
 
     def __len__(self) -> int:
         return len(self._items)
