@@ -70,7 +70,9 @@ class DetectionEngine:
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
         self.rules = rules if rules is not None else RuleSet.empty()
         self.rules.bind(self.gazetteer)
-        detectors = build_detectors(DetectorContext(self.gazetteer, max_age_days, load_languages()))
+        # A detector whose every type is switched off is not built: it costs nothing per article.
+        context = DetectorContext(self.gazetteer, max_age_days, load_languages())
+        detectors = build_detectors(context, self.disabled)
         self.detectors: tuple[Detector, ...] = (
             (*detectors, RuleDetector(self.rules)) if self.rules else detectors
         )

@@ -6,7 +6,7 @@ identity and fields), one entry here and its section in docs/detection.md; the e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 
 from streams.detect.agreements import AgreementDetector
@@ -41,6 +41,18 @@ DETECTORS: Mapping[str, DetectorFactory] = {
 }
 
 
-def build_detectors(context: DetectorContext) -> tuple[Detector, ...]:
-    """One instance of every registered detector, in registry order (the order findings are reported)."""
-    return tuple(factory(context) for factory in DETECTORS.values())
+# The event types an entry reports, where not only its own name.
+REPORTED_TYPES: Mapping[str, frozenset[str]] = {
+    "leader_call": frozenset({"leader_call", "official_contact"}),
+    "ceasefire": frozenset({"ceasefire_declared", "ceasefire_violated"}),
+}
+
+
+def build_detectors(context: DetectorContext, switched_off: Set[str] = frozenset()) -> tuple[Detector, ...]:
+    """One instance of every registered detector, in registry order (the order findings are reported),
+    except those whose every type is ``switched_off`` (nothing they found would be kept)."""
+    return tuple(
+        factory(context)
+        for name, factory in DETECTORS.items()
+        if not REPORTED_TYPES.get(name, frozenset({name})) <= switched_off
+    )

@@ -55,3 +55,16 @@ def test_the_world_news_shares_cover_every_language_the_detectors_read(bench: Mo
 
     assert sum(bench.WORLD_NEWS_SHARES.values()) == pytest.approx(1.0)
     assert set(bench.WORLD_NEWS_SHARES) == set(DetectionEngine().languages)
+
+
+def test_the_cost_breakdown_names_every_step_and_each_prefilters_pass_rate(bench: ModuleType) -> None:
+    from streams.detect.engine import DetectionEngine
+
+    engine = DetectionEngine()
+    call = _article("Putin and Macron spoke by phone on Saturday about Nagorno-Karabakh.")
+    prose = _article("The function returns a list of the values read from the file, in order.")
+    seconds, passed = bench.cost_breakdown(engine, [call, prose])
+    assert passed["leader_call"] == (1, 2)
+    steps = {"language and words", "sentence split", "prefilter leader_call", "detect leader_call"}
+    assert steps <= set(seconds)
+    assert all(spent >= 0 for spent in seconds.values())
