@@ -4,9 +4,12 @@ Run: ``.venv/bin/python bench/dedupe_bench.py`` (full: 100k articles, 1M-entry s
 2.5 minutes of CPU, 3-5 minutes of wall time on two busy cores, most of it in the baseline) or
 ``--quick`` (CI smoke, ~30 s).
 Prints articles/s and F1 of both, per-article cost at 10k vs 1M remembered articles, and serialised
-bytes per remembered article. Times are CPU seconds of this process (``time.process_time``), not
-wall clock: the machine is shared, and both contenders run in the same process one after the other,
-so CPU time compares them fairly where wall time would measure the neighbours.
+bytes per remembered article, then a verdict line on the goals (the speed one: >= 5x the baseline with
+the shared-sentence check on). ``--save-decisions FILE`` writes every decision, one JSON line each, and
+``--compare FILE`` checks them against a file saved by another commit, decision by decision.
+Times are CPU seconds of this process (``time.process_time``), not wall clock: the machine is shared,
+and both contenders run in the same process one after the other, so CPU time compares them fairly where
+wall time would measure the neighbours.
 
 Ours runs with the default settings, the shared-sentence check for syndicated copies included (its
 cost is also printed: the same run with the check off). Ours is timed through
@@ -27,6 +30,7 @@ new articles quoting one or two sentences of an earlier one (must stay unique).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -35,14 +39,14 @@ import sysconfig
 import textwrap
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from streams.dedupe.index import DedupeIndex  # noqa: E402
+from streams.dedupe.index import DedupeDecision, DedupeIndex  # noqa: E402
 from streams.dedupe.keys import REF_BYTES, band_key, encode_entry, fingerprint_key, url_key  # noqa: E402
 from streams.dedupe.lookups import SLOT_BYTES  # noqa: E402
 from streams.dedupe.passage_index import KEPT_KEYS  # noqa: E402
@@ -231,22 +235,52 @@ def score(items: Sequence[Item], predicted: Sequence[str | None]) -> dict[str, f
     return {"precision": precision, "recall": recall, "f1": f1, "true_dups": true_dups}
 
 
-def decide_in_batches(index: DedupeIndex, articles: Sequence[Article]) -> list[str | None]:
-    """Duplicate targets of ``articles``, decided through the batch API, ``BATCH`` at a time."""
+def decide_in_batches(
+    index: DedupeIndex, articles: Sequence[Article], kept: list[DedupeDecision] | None = None
+) -> list[str | None]:
+    """Duplicate targets of ``articles``, decided through the batch API, ``BATCH`` at a time (the whole
+    decisions appended to ``kept`` when given)."""
     predicted: list[str | None] = []
     for start in range(0, len(articles), BATCH):
         batch = articles[start : start + BATCH]
         now = max(article.published for article in batch)  # stream time: nothing is in the future
-        predicted += [decision.duplicate_of for decision in index.check_and_add_batch(batch, now=now)]
+        decisions = index.check_and_add_batch(batch, now=now)
+        predicted += [decision.duplicate_of for decision in decisions]
+        if kept is not None:
+            kept += decisions
     return predicted
 
 
-def run_ours(items: Sequence[Item], settings: DedupeSettings) -> tuple[list[str | None], float, DedupeIndex]:
+def run_ours(
+    items: Sequence[Item], settings: DedupeSettings, kept: list[DedupeDecision] | None = None
+) -> tuple[list[str | None], float, DedupeIndex]:
     index = DedupeIndex(settings)
     articles = [item.article for item in items]
     started = time.process_time()
-    predicted = decide_in_batches(index, articles)
+    predicted = decide_in_batches(index, articles, kept)
     return predicted, time.process_time() - started, index
+
+
+def decision_lines(items: Sequence[Item], decisions: Sequence[DedupeDecision]) -> list[str]:
+    """A JSON line per decision (article id and every field): two commits compared decision by decision."""
+    return [
+        json.dumps({"id": item.article.id, **asdict(decision)}, sort_keys=True)
+        for item, decision in zip(items, decisions, strict=True)
+    ]
+
+
+def compare_decisions(lines: Sequence[str], path: Path) -> str:
+    """How the decisions differ from those saved in ``path`` (by ``--save-decisions`` at another commit)."""
+    saved = path.read_text(encoding="utf-8").splitlines()
+    ids = [json.loads(line)["id"] for line in saved]
+    if ids != [json.loads(line)["id"] for line in lines]:
+        return f"decisions: not comparable with {path}: another stream (its article ids differ)"
+    differ = [
+        number for number, (ours, theirs) in enumerate(zip(lines, saved, strict=True)) if ours != theirs
+    ]
+    if not differ:
+        return f"decisions: all {len(lines)} equal to those in {path}, decision by decision"
+    return f"decisions: {len(differ)} of {len(lines)} differ from {path} (the first at article {differ[0]})"
 
 
 def _shingle_bytes(article: Article, settings: DedupeSettings) -> list[bytes]:
@@ -392,6 +426,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small corpus and 100k scale test (CI smoke)")
     parser.add_argument("--articles", type=int, help="corpus size (default 100000, quick 10000)")
     parser.add_argument("--scale", type=int, help="large index size (default 1000000, quick 100000)")
+    parser.add_argument("--save-decisions", type=Path, help="write our decisions here, one JSON line each")
+    parser.add_argument("--compare", type=Path, help="compare our decisions with those saved by another run")
     args = parser.parse_args(argv)
     total = args.articles or (10_000 if args.quick else 100_000)
     large = args.scale or (100_000 if args.quick else 1_000_000)
@@ -399,6 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     say: Callable[[str], None] = lambda line: print(line, flush=True)  # noqa: E731
 
     clock = time.perf_counter()
+    load_at_start = os.getloadavg()[0]
     sentences = harvest_sentences(limit_files=3000 if args.quick else None)
     builder = CorpusBuilder(sentences)
     items = builder.build(total)
@@ -407,8 +444,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     say(f"corpus: {len(sentences)} distinct real sentences -> {total} articles (mean {words:.0f} words), "
         f"built in {time.perf_counter() - clock:.1f}s")  # fmt: skip
 
-    predicted, ours_seconds, index = run_ours(items, settings)
+    kept: list[DedupeDecision] = []
+    predicted, ours_seconds, index = run_ours(items, settings, kept)
     ours = score(items, predicted)
+    lines = decision_lines(items, kept)
+    del kept
+    if args.save_decisions:
+        args.save_decisions.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    compared = compare_decisions(lines, args.compare) if args.compare else None
+    del lines
     sizes = stored_bytes(index)
     say(f"ours: {total / ours_seconds:.0f} articles/s, F1 {ours['f1']:.4f}")
     _, plain_seconds, _ = run_ours(items, settings.model_copy(update={"passage_cache_size": 0}))
@@ -451,7 +495,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     say(_row(["bytes per remembered article", f"{sizes['total']:.0f} ({split})", "", "<= 400"]))
     say(_row(["  same, if no LSH bucket or copy key were shared", f"{sizes['unshared']:.0f}", "", "<= 400"]))
     say(f"\ntrue duplicates in stream: {ours['true_dups']}; remembered articles: {len(index)}; "
-        f"total run {time.perf_counter() - clock:.0f}s")  # fmt: skip
+        f"total run {time.perf_counter() - clock:.0f}s; load average {load_at_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end")  # fmt: skip
+    if compared:
+        say(compared)
+    ratio, plain_ratio, growth = (
+        base_seconds / ours_seconds,
+        base_seconds / plain_seconds,
+        cost[large] / cost[10_000],
+    )
+    goals = [
+        (f"speed with the shared-sentence check on {ratio:.1f}x the baseline (>= 5x)", ratio >= 5),
+        (f"F1 {ours['f1']:.4f} against {base['f1']:.4f}", ours["f1"] >= base["f1"]),
+        (f"cost ratio {growth:.2f} (<= 1.3)", growth <= 1.3),
+        (f"{sizes['total']:.0f} bytes per remembered article (<= 400)", sizes["total"] <= 400),
+    ]
+    missed = [goal for goal, met in goals if not met]
+    say(f"verdict: {'all goals met' if not missed else 'NOT met: ' + '; '.join(missed)} "
+        f"(check on {ratio:.1f}x, check off {plain_ratio:.1f}x the baseline)")  # fmt: skip
     return 0
 
 
