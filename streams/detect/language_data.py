@@ -151,10 +151,15 @@ class _Compiler:
 
         At one place the first alternative that matches wins, not the longest: the longer patterns (the
         more specific, as "رئيس الوزراء" prime minister is to "رئيس" president) are tried first.
+
+        Each group is empty, after its phrases (``lastgroup`` names it all the same): a group around them
+        would be the first step of every alternative, which the regex engine then enters at every
+        character, where a phrase's first letter lets it skip the alternative at once (Chinese country
+        words over an article: 20 ms -> 0.2 ms, the same matches).
         """
         bodies = ["|".join(sorted(_strings(v, self.path, ""), key=len, reverse=True)) for v in raw.values()]
         order = sorted(range(len(entries)), key=lambda i: -len(bodies[i]))
-        alternatives = "|".join(f"(?P<g{i}>{bodies[i]})" for i in order)
+        alternatives = "|".join(f"(?:{bodies[i]})(?P<g{i}>)" for i in order)
         return re.compile(self.wrap(alternatives), re.IGNORECASE)
 
     def required(self, raw: Any, where: str) -> re.Pattern[str]:

@@ -181,6 +181,7 @@ def _stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a text's words recur across articles; folding them is the cost
 def _word_key(word: str) -> str:
     folded = _fold(word)
     return _stem(folded) if folded and _is_cyrillic(folded) else folded
