@@ -27,7 +27,15 @@ from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType, Participant, Place
 
 _LISTS = (
-    "figurative", "verbal", "cancelled", "plan", "appeal", "background", "negated", "question", "size",
+    "figurative",
+    "verbal",
+    "cancelled",
+    "plan",
+    "appeal",
+    "background",
+    "negated",
+    "question",
+    "size",
 )
 _KINDS = ("acts",)
 # kind -> (CAMEO, PLOVER mode)
@@ -125,7 +133,12 @@ class ProtestDetector:
                 rule = f"{EventType.PROTEST}/{article.language}:{kind}"
                 reason = _rejected(cues, sentence.text, clause, match, headline if position > 0 else "")
                 moment = when(
-                    clause, sentence.text, offset, match.start(), article.published, article.language,
+                    clause,
+                    sentence.text,
+                    offset,
+                    match.start(),
+                    article.published,
+                    article.language,
                     self.max_age,
                 )
                 reason = reason or moment.reject
@@ -161,7 +174,9 @@ class ProtestDetector:
         nearest country (the places gazetteer's, or a country word of the language: "Au Pérou")."""
         low = max(0, anchor - _REACH)
         window = text[low : anchor + _REACH]
-        spots = [(m.start + low, m.kind != "country", m.to_place()) for m in Places.load().find(window, language)]
+        spots = [
+            (m.start + low, m.kind != "country", m.to_place()) for m in Places.load().find(window, language)
+        ]
         for start, _, iso3 in self.countries.find(window, language):
             if iso3 in self._iso2:
                 name = self._names.get(iso3, iso3)
