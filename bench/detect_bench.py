@@ -302,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
             todays.detect(article)
     gc.collect()
     gc.freeze()  # what was built so far (the corpus, the sets) is not walked by every collection while timed
-    rows, base = [], {}
+    rows: list[tuple[str, float, list[Article]]] = []
+    base: dict[str, float] = {}
     for name, articles, rounds in sets:
         # The baseline detects the same English set; the multilingual mix is compared with its English mix.
         alternate = None
@@ -335,36 +336,34 @@ def main(argv: list[str] | None = None) -> int:
     if mix:
         with_events = sum(1 for a in mix if engine.detect(a).events)
         print(f"realistic mix: {with_events / len(mix):.1%} of articles carry events")
-    per_second = {name: value for name, value, _ in rows} | base
+    rates = {name: value for name, value, _ in rows} | base
     if mix and args.baseline:
         # Issue 16's goal is the English detection cost: the mix's English articles, which both engines
         # read. Its other ~8% were passed through unread at the baseline; reading them is issue 15's cost.
         _verdict(
             f"English detection (the realistic mix's English articles): cost per article {{:.2f}}x "
             f"the same articles with {args.baseline}'s engine",
-            per_second[f"mix, English articles (detect, {args.baseline})"]
-            / per_second["mix, English articles (detect)"],
+            rates[f"mix, English articles (detect, {args.baseline})"]
+            / rates["mix, English articles (detect)"],
             GOAL_ENGLISH_COST,
         )
-        ratio = per_second[f"realistic mix (detect, {args.baseline})"] / per_second["realistic mix (detect)"]
+        ratio = rates[f"realistic mix (detect, {args.baseline})"] / rates["realistic mix (detect)"]
         print(
             f"  the whole realistic mix, its other languages now read too: {ratio:.2f}x "
             f"(they were passed through unread before issue 15)"
         )
     if multilingual:
         others = ", ".join(f"{code} {share:.0%}" for code, share in _shares(engine, multilingual))
-        english_rate = per_second.get(
-            f"realistic mix (detect, {args.baseline})", per_second["realistic mix (detect)"]
-        )
+        english_rate = rates.get(f"realistic mix (detect, {args.baseline})", rates["realistic mix (detect)"])
         _verdict(
             f"multilingual mix ({others}): cost per article {{:.2f}}x the English realistic mix "
             + (f"with {args.baseline}'s engine" if args.baseline else "of this tree"),
-            english_rate / per_second["multilingual mix (detect)"],
+            english_rate / rates["multilingual mix (detect)"],
             GOAL_MULTILINGUAL_COST,
         )
         print(
             f"  with its other languages declared by their feeds: "
-            f"{english_rate / per_second['multilingual mix, declared (detect)']:.2f}x"
+            f"{english_rate / rates['multilingual mix, declared (detect)']:.2f}x"
         )
     for name, every, only in by_type:
         _verdict(
