@@ -1,7 +1,8 @@
 """The places gazetteer's load time and per-article cost, and the single-word city matches to review.
 
 Run from the repository root: ``.venv/bin/python bench/places_bench.py [--sets articles multilingual]
-[--rounds N] [--false-matches]``.
+[--rounds N] [--false-matches] [--quick]``. ``--quick`` (what ``make bench`` passes) makes one pass, over the
+five seed articles when no set has been extracted.
 
 Reads the real-text sets' texts from ``var/eval/<set>/`` (``python -m tests.eval.realtext.extract --set
 <set>`` writes them; the texts stay in their repositories and are never committed), with each text's
@@ -30,6 +31,7 @@ from streams.detect.places import Places
 from tests.eval.realtext.corpus import load_set
 
 TEXTS = Path("var/eval")
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _texts(set_name: str) -> list[tuple[str, str, str]]:
@@ -41,6 +43,12 @@ def _texts(set_name: str) -> list[tuple[str, str, str]]:
         if path.exists():
             found.append((label.id, label.language, path.read_text(encoding="utf-8")))
     return found
+
+
+def _seed_texts() -> list[tuple[str, str, str]]:
+    """(id, "en", text) of the five seed articles (``NEWSWATCH_SEEDS_DIR`` or ../shared/seeds)."""
+    seeds = Path(os.environ.get("NEWSWATCH_SEEDS_DIR", REPO.parent / "shared" / "seeds"))
+    return [(path.stem, "en", path.read_text(encoding="utf-8")) for path in sorted(seeds.glob("0*.txt"))]
 
 
 def _timed_loads() -> tuple[float, float]:
@@ -64,10 +72,15 @@ def main() -> int:
     parser.add_argument("--sets", nargs="+", default=["articles", "multilingual"])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--false-matches", action="store_true", help="list single-word city matches")
+    parser.add_argument("--quick", action="store_true", help="one pass; the seeds when no set is extracted")
     args = parser.parse_args()
+    if args.quick:
+        args.rounds = 1
     cold, cached = _timed_loads()
     print(f"index: {len(Places.load()):,} places; cold build {cold:.2f} s, cached load {cached:.2f} s")
     texts = [item for name in args.sets for item in _texts(name)]
+    if not texts and args.quick:
+        texts = _seed_texts()
     if not texts:
         print("no texts: run python -m tests.eval.realtext.extract --set <set> first")
         return 1
