@@ -11,6 +11,7 @@ place, no event. One event per place and day; the size (a number of protesters) 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -146,6 +147,9 @@ class ProtestDetector:
                     rejections.append(Rejection(sentence.text, rule, reason))
                     continue
                 place = self._place_near(sentence.text, offset + match.start(), article.language)
+                before = sentences[position - 1] if position > 0 else None
+                if place is None and before is not None and before.paragraph == sentence.paragraph:
+                    place = self._place_near(before.text, len(before.text), article.language)
                 if place is None and position > 0:
                     place = self._place_near(headline, 0, article.language)
                 if place is None:
@@ -166,7 +170,7 @@ class ProtestDetector:
                     )
                 )
                 break  # one protest per sentence
-        return findings, rejections
+        return _headline_dated(findings, sentences[0] if sentences else None), rejections
 
     def _place_near(self, text: str, anchor: int, language: str) -> Place | None:
         """The place named after ``anchor`` within ``_REACH`` characters ("manifestations à Kherson"), else
@@ -188,6 +192,20 @@ class ProtestDetector:
         return None
 
 
+def _headline_dated(findings: list[ProtestFinding], headline: Sentence | None) -> list[ProtestFinding]:
+    """An undated headline's protest takes the day of the first dated one of its country after it
+    ("Agitators at a BLM rally in Los Angeles ..." / "... protest in Los Angeles on Wednesday night")."""
+    dated = [f for f in findings if f.date_explicit and f.sentence is not headline]
+    result = []
+    for finding in findings:
+        if finding.sentence is headline and not finding.date_explicit:
+            lead = next((f for f in dated if f.country == finding.country), None)
+            if lead is not None:
+                finding = dataclasses.replace(finding, day=lead.day)
+        result.append(finding)
+    return result
+
+
 def _rejected(
     cues: LanguageCues, sentence: str, clause: str, match: re.Match[str], headline: str
 ) -> str | None:
@@ -200,8 +218,10 @@ def _rejected(
     for key in ("verbal", "cancelled", "negated", "appeal", "plan"):
         if cues.find(key, clause) is not None:
             return key
-    if cues.find("cancelled", headline) is not None:
-        return "cancelled"  # "Le Brésil reporte ses défilés": what the article tells was not held
+    for key in ("cancelled", "plan"):
+        # "Le Brésil reporte ses défilés", "В Париже готовятся к демонстрации": the article's rally was not held.
+        if cues.find(key, headline) is not None:
+            return key
     if cues.find("background", clause) is not None or cues.find("background", headline) is not None:
         return "old_background"
     return None
