@@ -219,7 +219,7 @@ def _rejected(
         if cues.find(key, clause) is not None:
             return key
     for key in ("cancelled", "plan"):
-        # "Le Brésil reporte ses défilés", "В Париже готовятся к демонстрации": the article's rally was not held.
+        # "Le Brésil reporte ses défilés", "В Париже готовятся к демонстрации": no rally held yet.
         if cues.find(key, headline) is not None:
             return key
     if cues.find("background", clause) is not None or cues.find("background", headline) is not None:
