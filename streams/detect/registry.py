@@ -18,6 +18,7 @@ from streams.detect.language_data import LanguageData
 from streams.detect.leader_calls import LeaderCallDetector
 from streams.detect.leader_meeting import LeaderMeetingDetector
 from streams.detect.mobilization import MobilizationDetector
+from streams.detect.sanctions import SanctionsDetector
 from streams.detect.protest import ProtestDetector
 
 
@@ -39,6 +40,7 @@ DETECTORS: Mapping[str, DetectorFactory] = {
     "agreement_signed": lambda c: AgreementDetector(c.gazetteer, c.max_age_days, c.languages),
     "armed_attack": lambda c: ArmedAttackDetector(c.gazetteer, c.max_age_days, c.languages),
     "mobilization": lambda c: MobilizationDetector(c.gazetteer, c.max_age_days, c.languages),
+    "sanctions": lambda c: SanctionsDetector(c.gazetteer, c.max_age_days, c.languages),
     "protest": lambda c: ProtestDetector(c.gazetteer, c.max_age_days, c.languages),
 }
 
