@@ -16,14 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from streams.detect.conflict_cues import CountryWords, LanguageCues, clauses, load_event_cues, when
+from streams.detect.conflict_cues import CountryWords, LanguageCues, clauses, lead_day, load_event_cues, when
 from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
 from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType, Participant
 
-_LISTS = ("nouns", "negated", "appeal", "proposal", "threat", "talks", "background", "question")
+_LISTS = ("nouns", "target", "negated", "appeal", "proposal", "threat", "talks", "background", "question")
 _KINDS = ("acts", "verbs")
 # Sides that are no state: blocs named by the cue files' country words, with their English names.
 BLOCS: Mapping[str, str] = {"EU": "European Union", "ECOWAS": "ECOWAS"}
@@ -56,15 +56,17 @@ class SanctionsFinding:
     event_type: str = EventType.SANCTIONS
 
     def identity(self) -> str:
-        return f"{self.sanctioner}>{self.target or '?'}:{self.kind}"
+        # The target stays out: a headline naming it and a lead that does not report one act.
+        return f"{self.sanctioner}:{self.kind}"
 
     def fields(self, group: Sequence[Finding]) -> EventFields:
         sides = [Participant(self.sanctioner_name, country=_country(self.sanctioner))]
-        if self.target is not None and self.target_name is not None:
-            sides.append(Participant(self.target_name, country=_country(self.target)))
-        topics = [f"kind:{self.kind}"]
-        if self.target is not None and self.target not in BLOCS:
-            topics.append(f"party:{self.target}")
+        targets: dict[str, str] = {}
+        for finding in (self, *group):
+            if isinstance(finding, SanctionsFinding) and finding.target and finding.target_name:
+                targets.setdefault(finding.target, finding.target_name)
+        sides.extend(Participant(name, country=_country(code)) for code, name in targets.items())
+        topics = [f"kind:{self.kind}", *(f"party:{code}" for code in targets if code not in BLOCS)]
         return EventFields(
             participants=tuple(sides),
             initiator=self.sanctioner_name,
@@ -131,11 +133,29 @@ class SanctionsDetector:
                     article.language,
                     self.max_age,
                 )
-                reason = _rejected(cues, sentence.text, clause) or moment.reject
+                if position == 0 and not moment.explicit and moment.reject is None:
+                    # An undated headline takes the day its lead states ("...ввел девятый пакет санкций" /
+                    # "С вечера пятницы действует...").
+                    moment = (
+                        lead_day(
+                            sentences[1:3],
+                            article.published,
+                            article.language,
+                            self.max_age,
+                            cues.lists["nouns"],
+                        )
+                        or moment
+                    )
+                lead_in = sentence.text[max(0, offset - 16) : offset]
+                reason = _rejected(cues, sentence.text, clause, lead_in) or moment.reject
                 if reason is not None:
                     rejections.append(Rejection(sentence.text, rule, reason))
                     continue
-                sanctioners, target = self._sides(sentence.text, offset, clause, match, article.language)
+                sanctioners, target = self._sides(clause, match, article.language)
+                if not sanctioners and findings and findings[-1].sentence is sentence:
+                    # "美国总统8日签署法案，暂停了与俄罗斯...，并禁止从俄罗斯进口...": the same side goes on.
+                    sanctioners = [f.sanctioner for f in findings if f.sentence is sentence]
+                    sanctioners = list(dict.fromkeys(sanctioners))
                 if not sanctioners:
                     rejections.append(Rejection(sentence.text, rule, "no_sanctioner"))
                     continue
@@ -158,30 +178,39 @@ class SanctionsDetector:
     def _name(self, code: str) -> str:
         return BLOCS.get(code) or self._names.get(code, code)
 
-    def _sides(
-        self, sentence: str, offset: int, clause: str, match: re.Match[str], language: str
-    ) -> tuple[list[str], str | None]:
-        """The sanctioning sides (named before the act in its clause, else earlier in its sentence) and
-        the first other side named after the first of them."""
+    def _sides(self, clause: str, match: re.Match[str], language: str) -> tuple[list[str], str | None]:
+        """The sanctioning sides and the sanctioned one. A target word ("against", "против", "对") splits
+        the clause: the sides before it sanction, the first after it is the target ("中方对美国...实施制裁").
+        Else the sides named before the act sanction (with those joined to them), or the first one between
+        the act and the target word ("sanctions de l'UE contre la Russie"); the target is the first other
+        side after them. Sides named in an earlier clause are not taken: the clause names its own."""
         found = self.countries.find(clause, language)
-        before = [word for word in found if word[0] < match.start()]
+        markers = (
+            list(self.cues[language].lists["target"].finditer(clause))
+            if "target" in self.cues[language].lists
+            else []
+        )
+        ahead = next((m for m in markers if m.start() < match.start()), None)
+        after = next((m for m in markers if m.start() >= match.start()), None)
+        if ahead is not None:
+            pool = [w for w in found if w[1] <= ahead.start()]
+        else:
+            pool = [w for w in found if w[0] < match.start()]
         sanctioners: list[str] = []
-        if before:
-            chain = [before[-1]]
-            for word in reversed(before[:-1]):
+        if pool:
+            chain = [pool[-1]]
+            for word in reversed(pool[:-1]):
                 if word[1] > chain[-1][0] or not _JOINED.fullmatch(clause, word[1], chain[-1][0]):
                     break
                 chain.append(word)
             sanctioners = list(dict.fromkeys(code for _, _, code in reversed(chain)))
-            after_start = chain[0][1]
-        else:
-            earlier = self.countries.find(sentence[:offset], language)
-            if earlier:
-                sanctioners = [earlier[-1][2]]
-            after_start = 0
-        target = next(
-            (code for start, _, code in found if start >= after_start and code not in sanctioners), None
-        )
+        elif ahead is None:
+            limit = after.start() if after is not None else len(clause)
+            between = [code for start, _, code in found if match.end() <= start < limit]
+            sanctioners = between[:1]
+        marker = ahead or after
+        begin = marker.end() if marker is not None else 0
+        target = next((code for start, _, code in found if start >= begin and code not in sanctioners), None)
         return sanctioners, target
 
 
@@ -194,11 +223,13 @@ def _act(cues: LanguageCues, clause: str) -> tuple[str, re.Match[str]] | None:
     return cues.first_kind("verbs", clause)
 
 
-def _rejected(cues: LanguageCues, sentence: str, clause: str) -> str | None:
+def _rejected(cues: LanguageCues, sentence: str, clause: str, before: str = "") -> str | None:
     """Why the act in ``clause`` is no news, or None."""
     if cues.find("question", sentence) is not None:
         return "question"
     for key, reason in _NEAR_MISSES:
-        if cues.find(key, clause) is not None:
+        # Background may stand just before a clause break: "стран, которые ввели санкции".
+        text = before + clause if key == "background" else clause
+        if cues.find(key, text) is not None:
             return reason
     return None
