@@ -190,8 +190,9 @@ class SanctionsDetector:
             if "target" in self.cues[language].lists
             else []
         )
-        ahead = next((m for m in markers if m.start() < match.start()), None)
-        after = next((m for m in markers if m.start() >= match.start()), None)
+        # A target word inside the act counts as ahead of it: "宣布对俄罗斯...制裁".
+        ahead = next((m for m in markers if m.start() < match.end()), None)
+        after = next((m for m in markers if m.start() >= match.end()), None)
         if ahead is not None:
             pool = [w for w in found if w[1] <= ahead.start()]
         else:
