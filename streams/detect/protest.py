@@ -122,6 +122,7 @@ class ProtestDetector:
         findings: list[ProtestFinding] = []
         rejections: list[Rejection] = []
         headline = sentences[0].text if sentences else ""
+        headline_place: list[Place | None] = []  # looked up once, when a sentence needs it
         candidates = sentences_containing(article.lower_text, sentences, cues.stems)
         for position, sentence in enumerate(sentences):
             if candidates is not None and position not in candidates:
@@ -151,7 +152,9 @@ class ProtestDetector:
                 if place is None and before is not None and before.paragraph == sentence.paragraph:
                     place = self._place_near(before.text, len(before.text), article.language)
                 if place is None and position > 0:
-                    place = self._place_near(headline, 0, article.language)
+                    if not headline_place:
+                        headline_place.append(self._place_near(headline, 0, article.language))
+                    place = headline_place[0]
                 if place is None:
                     rejections.append(Rejection(sentence.text, rule, "no_place"))
                     continue
