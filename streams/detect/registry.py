@@ -18,8 +18,8 @@ from streams.detect.language_data import LanguageData
 from streams.detect.leader_calls import LeaderCallDetector
 from streams.detect.leader_meeting import LeaderMeetingDetector
 from streams.detect.mobilization import MobilizationDetector
-from streams.detect.sanctions import SanctionsDetector
 from streams.detect.protest import ProtestDetector
+from streams.detect.sanctions import SanctionsDetector
 
 
 @dataclass(frozen=True)
