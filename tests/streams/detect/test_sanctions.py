@@ -52,7 +52,10 @@ def test_no_sanctions_in_the_seeds(engine: DetectionEngine, seed_articles: dict[
         (
             "США и Великобритания ввели новые санкции против России.",
             "2023-02-24",
-            {("United States", "RUS", "imposed", "2023-02-24"), ("United Kingdom", "RUS", "imposed", "2023-02-24")},
+            {
+                ("United States", "RUS", "imposed", "2023-02-24"),
+                ("United Kingdom", "RUS", "imposed", "2023-02-24"),
+            },
         ),
         (
             "Евросоюз продлил экономические санкции против России.",
@@ -124,5 +127,8 @@ def test_the_side_after_a_target_word_is_the_target(engine: DetectionEngine) -> 
 
 
 def test_a_headline_takes_its_leads_day(engine: DetectionEngine) -> None:
-    text = "Евросоюз ввел девятый пакет санкций против России\n\nС вечера пятницы действует девятый пакет санкций."
+    text = (
+        "Евросоюз ввел девятый пакет санкций против России\n\n"
+        "С вечера пятницы действует девятый пакет санкций."
+    )
     assert _sanctions(engine, text, "2022-12-18") == {("European Union", "RUS", "imposed", "2022-12-16")}
