@@ -14,11 +14,11 @@ from streams.records import Article, Event
 from streams.settings import Settings
 from streams.worker.article_stage import ArticleStage
 from streams.worker.dedupe_state import SharedDedupe
-from tests.seed_events import SEED_EVENTS
+from tests.seed_events import SEED_EVENTS, SEED_EVENTS_NOT_ALERTED
 
 SEED_META = Path(__file__).resolve().parents[2] / "deploy" / "seeds" / "seeds.meta.json"
 
-EXPECTED_EVENT_KEYS = SEED_EVENTS
+EXPECTED_EVENT_KEYS = SEED_EVENTS | SEED_EVENTS_NOT_ALERTED
 
 
 @pytest.fixture(scope="module")
