@@ -207,8 +207,14 @@ class SanctionsDetector:
             sanctioners = list(dict.fromkeys(code for _, _, code in reversed(chain)))
         elif ahead is None:
             limit = after.start() if after is not None else len(clause)
-            between = [code for start, _, code in found if match.end() <= start < limit]
-            sanctioners = between[:1]
+            between = [word for word in found if match.end() <= word[0] < limit]
+            # "sanctions adopted by the European Union and the United Kingdom against ...": both.
+            chain = between[:1]
+            for word in between[1:]:
+                if not _JOINED.fullmatch(clause, chain[-1][1], word[0]):
+                    break
+                chain.append(word)
+            sanctioners = list(dict.fromkeys(code for _, _, code in chain))
         marker = ahead or after
         begin = marker.end() if marker is not None else 0
         target = next((code for start, _, code in found if start >= begin and code not in sanctioners), None)

@@ -132,3 +132,27 @@ def test_a_headline_takes_its_leads_day(engine: DetectionEngine) -> None:
         "С вечера пятницы действует девятый пакет санкций."
     )
     assert _sanctions(engine, text, "2022-12-18") == {("European Union", "RUS", "imposed", "2022-12-16")}
+
+
+def test_sides_joined_after_the_act_each_sanction(engine: DetectionEngine) -> None:
+    text = (
+        "We welcome the new sanctions adopted today by the European Union and the United Kingdom "
+        "against 29 Iranians."
+    )
+    assert _sanctions(engine, text, "2022-11-14") == {
+        ("European Union", "IRN", "imposed", "2022-11-14"),
+        ("United Kingdom", "IRN", "imposed", "2022-11-14"),
+    }
+
+
+def test_a_dash_ends_the_clause_of_the_side_held_accountable(engine: DetectionEngine) -> None:
+    # "holding Iran accountable—imposing new sanctions on Iran": Iran is no sanctioning side.
+    text = "And today, we are holding Iran accountable—imposing new sanctions and export controls on Iran."
+    assert _sanctions(engine, text, "2024-04-18") == set()
+    assert "no_sanctioner" in near_miss_reasons(engine, text, "2024-04-18")
+
+
+def test_a_tally_of_past_sanctions_is_background(engine: DetectionEngine) -> None:
+    text = "Over the last three years, the United States has sanctioned over 600 individuals and entities."
+    assert _sanctions(engine, text, "2024-04-16") == set()
+    assert "old_background" in near_miss_reasons(engine, text, "2024-04-16")
