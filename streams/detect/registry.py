@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 
 from streams.detect.agreements import AgreementDetector
+from streams.detect.aid import AidDetector
 from streams.detect.armed_attack import ArmedAttackDetector
 from streams.detect.ceasefire import CeasefireDetector
 from streams.detect.detector import Detector
@@ -42,6 +43,7 @@ DETECTORS: Mapping[str, DetectorFactory] = {
     "mobilization": lambda c: MobilizationDetector(c.gazetteer, c.max_age_days, c.languages),
     "sanctions": lambda c: SanctionsDetector(c.gazetteer, c.max_age_days, c.languages),
     "protest": lambda c: ProtestDetector(c.gazetteer, c.max_age_days, c.languages),
+    "aid": lambda c: AidDetector(c.gazetteer, c.max_age_days, c.languages),
 }
 
 
