@@ -361,8 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         others = ", ".join(f"{code} {share:.0%}" for code, share in _shares(engine, multilingual))
         english_rate = rates.get(f"realistic mix (detect, {args.baseline})", rates["realistic mix (detect)"])
         _verdict(
-            f"multilingual mix ({others}), every type on: cost per article {{:.2f}}x the English realistic mix "
-            + (f"with {args.baseline}'s engine" if args.baseline else "of this tree"),
+            f"multilingual mix ({others}), every type on: cost per article {{:.2f}}x the English "
+            "realistic mix " + (f"with {args.baseline}'s engine" if args.baseline else "of this tree"),
             english_rate / rates["multilingual mix (detect)"],
             GOAL_MULTILINGUAL_COST,
         )
