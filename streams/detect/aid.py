@@ -24,8 +24,20 @@ from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType, Participant
 
 _LISTS = (
-    "verbs", "receive", "to", "figurative", "domestic", "appeal", "negated", "denial", "conditional",
-    "proposal", "plan", "background", "question", "amount",
+    "verbs",
+    "receive",
+    "to",
+    "figurative",
+    "domestic",
+    "appeal",
+    "negated",
+    "denial",
+    "conditional",
+    "proposal",
+    "plan",
+    "background",
+    "question",
+    "amount",
 )
 _KINDS = ("acts",)
 # kind -> CAMEO
@@ -113,7 +125,12 @@ class AidDetector:
                 rule = f"{EventType.AID}/{article.language}:{kind}"
                 reason = _rejected(cues, sentence.text, clause, match)
                 moment = when(
-                    clause, sentence.text, offset, match.start(), article.published, article.language,
+                    clause,
+                    sentence.text,
+                    offset,
+                    match.start(),
+                    article.published,
+                    article.language,
                     self.max_age,
                 )
                 reason = reason or moment.reject
@@ -153,7 +170,11 @@ class AidDetector:
         receive = cues.find("receive", clause)
         if receive is not None and before:
             return later, before[-1]
-        return (before[-1] if before else ""), later
+        donor = before[-1] if before else ""
+        if not later:
+            # "Au Bénin, Emmanuel Macron promet une aide militaire": the state before the donor receives it.
+            later = next((iso for iso in reversed(before) if iso != donor), "")
+        return donor, later
 
 
 def _rejected(cues: LanguageCues, sentence: str, clause: str, match: re.Match[str]) -> str | None:
