@@ -119,7 +119,9 @@ class AidDetector:
                 continue
             for offset, clause in clauses(breaks, sentence.text):
                 hit = cues.first_kind("acts", clause)
-                if hit is None or cues.find("verbs", clause) is None and cues.find("receive", clause) is None:
+                if hit is None or (
+                    cues.find("verbs", clause) is None and cues.find("receive", clause) is None
+                ):
                     continue
                 kind, match = hit
                 rule = f"{EventType.AID}/{article.language}:{kind}"
