@@ -161,22 +161,35 @@ class AidDetector:
         return findings, rejections
 
     def _sides(self, cues: LanguageCues, clause: str, match: re.Match[str], language: str) -> tuple[str, str]:
-        """(donor, recipient) ISO3: the state before the aid and the one after it ("à l'Ukraine" first);
-        a receiving verb ("Kiev reçoit") makes the state before the recipient and the one after the donor."""
+        """(donor, recipient) ISO3 around the giving verb (else the aid phrase): the state before it gives,
+        the one after it receives ("à l'Ukraine", "to Ukraine" first), else another state before ("Au Bénin,
+        Emmanuel Macron promet"); a receiving verb ("Kiev reçoit") turns them round."""
+        receive = cues.find("receive", clause)
+        verb = receive or _verb_near(cues, clause, match.start())
+        anchor = verb.start() if verb is not None else match.start()
         found = self.countries.find(clause, language)
-        before = [iso for start, _, iso in found if start < match.start()]
-        after = [(start, iso) for start, _, iso in found if start >= match.start()]
-        to = cues.find("to", clause, match.start())
+        before = [iso for start, _, iso in found if start < anchor]
+        after = [(start, iso) for start, _, iso in found if start >= anchor]
+        to = cues.find("to", clause, anchor)
         marked = [iso for start, iso in after if to is not None and start >= to.start()]
         later = marked[0] if marked else (after[0][1] if after else "")
-        receive = cues.find("receive", clause)
         if receive is not None and before:
             return later, before[-1]
         donor = before[-1] if before else ""
         if not later:
-            # "Au Bénin, Emmanuel Macron promet une aide militaire": the state before the donor receives it.
             later = next((iso for iso in reversed(before) if iso != donor), "")
         return donor, later
+
+
+def _verb_near(cues: LanguageCues, clause: str, position: int) -> re.Match[str] | None:
+    """The giving verb nearest before ``position`` ("les Etats-Unis annoncent des sanctions, la Suède va
+    apporter une aide": apporter), else the first one after it."""
+    found: re.Match[str] | None = None
+    verb = cues.find("verbs", clause)
+    while verb is not None and verb.start() < position:
+        found = verb
+        verb = cues.find("verbs", clause, verb.end())
+    return found or verb
 
 
 def _rejected(cues: LanguageCues, sentence: str, clause: str, match: re.Match[str]) -> str | None:
