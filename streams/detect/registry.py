@@ -21,6 +21,7 @@ from streams.detect.leader_meeting import LeaderMeetingDetector
 from streams.detect.mobilization import MobilizationDetector
 from streams.detect.protest import ProtestDetector
 from streams.detect.sanctions import SanctionsDetector
+from streams.detect.threat import ThreatDetector
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ DETECTORS: Mapping[str, DetectorFactory] = {
     "sanctions": lambda c: SanctionsDetector(c.gazetteer, c.max_age_days, c.languages),
     "protest": lambda c: ProtestDetector(c.gazetteer, c.max_age_days, c.languages),
     "aid": lambda c: AidDetector(c.gazetteer, c.max_age_days, c.languages),
+    "threat": lambda c: ThreatDetector(c.gazetteer, c.max_age_days, c.languages),
 }
 
 
