@@ -16,8 +16,9 @@ from streams.detect import metrics
 from streams.detect.codes import code_for
 from streams.detect.detector import ArticleText, Detector, Finding, Rejection
 from streams.detect.gazetteer import Gazetteer
-from streams.detect.language import language_and_words
+from streams.detect.language import language_and_words, load_model
 from streams.detect.language_data import load_languages
+from streams.detect.places import Places
 from streams.detect.registry import DetectorContext, build_detectors
 from streams.detect.rules import RuleDetector, RuleSet
 from streams.detect.sentences import split_sentences, trim
@@ -95,6 +96,12 @@ class DetectionEngine:
             disabled=settings.disabled_types(),
             severities=settings.severities(),
         )
+
+    def warm(self) -> None:
+        """Load now what detection otherwise loads at its first articles (the language model, the places
+        index: a few seconds), so a worker does it at boot instead of in its first batch."""
+        load_model()
+        Places.load()
 
     @property
     def languages(self) -> frozenset[str]:

@@ -274,6 +274,11 @@ def _model() -> LanguageModel:
     return LanguageModel(identifier)  # the same answers as ``identifier.classify``, faster
 
 
+def load_model() -> None:
+    """Load the language model now, not at the first article that needs it (a worker does it at boot)."""
+    _model()
+
+
 def _model_language(text: str) -> str | None:
     """py3langid's best guess for ``text`` as an ISO 639-1 code; None for text with no language in it."""
     code = _model().classify(text[:_MODEL_CHARS])

@@ -31,6 +31,7 @@ worker wrote first becomes its duplicate before anything is sent. The event tabl
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -80,6 +81,30 @@ async def settle(
     return changed
 
 
+class EngineWarmup:
+    """The detection engine's data (language model, places index) loaded once in a thread, started at boot
+    so it overlaps the consumer group's join; the first batch waits for it instead of loading it itself."""
+
+    def __init__(self, engine: DetectionEngine) -> None:
+        self._engine = engine
+        self._task: asyncio.Future[None] | None = None
+        self._done = False
+
+    async def ready(self) -> None:
+        """Start the loading if not yet started and wait for it (at once when done); never raises."""
+        if self._done:
+            return
+        if self._task is None:
+            self._task = asyncio.ensure_future(asyncio.to_thread(self._engine.warm))
+        try:
+            await asyncio.shield(self._task)
+        except Exception:
+            log.warning(
+                "loading detection data at boot failed; detection loads it when needed", exc_info=True
+            )
+        self._done = True
+
+
 def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings) -> None:
     """Attach the article and merge agents and their tables to ``app``."""
 
@@ -94,6 +119,7 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
         min_insync=settings.kafka.min_insync_replicas,
     )
     stage = ArticleStage(shared, DetectionEngine.from_settings(settings.detect), shared.reports)
+    warmup = EngineWarmup(stage.engine)
     metrics.init_labels()
 
     evict_every = settings.dedupe.evict_interval_seconds
@@ -101,8 +127,9 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
 
     @app.task
     async def read_state_log() -> None:
-        """Read the shared state at boot, not at the first batch (the agent waits for it either way)."""
-        await state_log.start()
+        """Read the shared state and load detection's data at boot, not at the first batch (the agent waits
+        for both either way)."""
+        await asyncio.gather(state_log.start(), warmup.ready())
 
     async def stop_state_log(app: faust.App, *_: Any, **__: Any) -> None:
         await state_log.stop()
@@ -114,6 +141,7 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
         nonlocal last_eviction
         async for batch in _batches(stream, ARTICLE_BATCH, ARTICLE_WITHIN):
             await state_log.start()  # returns at once after the first time
+            await warmup.ready()  # likewise
             tombstones: list[LogRecord] = []
             watermark = shared.index.eviction_watermark()
             if time.monotonic() - last_eviction > evict_every and watermark is not None:
