@@ -69,7 +69,7 @@ def _check_detection(settings: Settings) -> None:
     from streams.detect.engine import DetectionEngine
 
     try:
-        DetectionEngine.from_settings(settings.detect)
+        DetectionEngine.check_settings(settings.detect)  # kept for the worker, which takes it
     except ConfigError as exc:
         rules, gazetteer = settings.detect.rules_path, settings.detect.gazetteer_path
         if rules and rules in str(exc):

@@ -118,7 +118,8 @@ def register_pipeline(app: faust.App, topics: PipelineTopics, settings: Settings
         replication=settings.kafka.replication_factor,
         min_insync=settings.kafka.min_insync_replicas,
     )
-    stage = ArticleStage(shared, DetectionEngine.from_settings(settings.detect), shared.reports)
+    engine = DetectionEngine.from_settings(settings.detect, take_checked=True)  # the start check's
+    stage = ArticleStage(shared, engine, shared.reports)
     warmup = EngineWarmup(stage.engine)
     metrics.init_labels()
 

@@ -1,15 +1,20 @@
-"""The worker loads detection's data at boot (``EngineWarmup``), once, and a failure there stops nothing."""
+"""Worker start-up: the start check's engine is the worker's (built once), and detection's data loads at
+boot (``EngineWarmup``), once, a failure there stopping nothing."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from streams.detect.engine import DetectionEngine
 from streams.records import Article
+from streams.settings import Settings
+from streams.settings.detect import DetectSettings
+from streams.settings.startcheck import check_start
 from streams.worker.pipeline import EngineWarmup
 
 
@@ -77,3 +82,24 @@ def test_warm_leaves_the_answers_unchanged(engine: DetectionEngine) -> None:
     before = engine.detect(article)
     engine.warm()
     assert engine.detect(article) == before
+
+
+def test_the_worker_takes_the_engine_the_start_check_built() -> None:
+    settings = Settings()
+    check_start(settings)  # builds and keeps one
+    checked = DetectionEngine.check_settings(settings.detect)
+    assert DetectionEngine.from_settings(settings.detect, take_checked=True) is checked
+    again = DetectionEngine.from_settings(settings.detect, take_checked=True)
+    assert again is not checked  # taken once: a later engine is its own
+    assert DetectionEngine.from_settings(settings.detect) is not again  # without take_checked: always new
+
+
+def test_a_rule_file_changed_since_the_check_is_read_again(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules: []\n", encoding="utf-8")
+    settings = DetectSettings(rules_path=str(rules))
+    checked = DetectionEngine.check_settings(settings)
+    rules.write_text("rules: []\n# edited since the check\n", encoding="utf-8")
+    assert DetectionEngine.from_settings(settings, take_checked=True) is not checked
+    checked = DetectionEngine.check_settings(settings)
+    assert DetectionEngine.from_settings(DetectSettings(), take_checked=True) is not checked  # other settings
