@@ -191,9 +191,17 @@ class Evidence:
     language: str | None = None  # of the sentence, which is quoted as the article wrote it
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["published"] = _time_to_wire(self.published)
-        return data
+        # Not dataclasses.asdict: it deep-copies every field (the datetime too), and an event carries tens of
+        # these (every report's), serialised at each merge, store write and alert.
+        return {
+            "article_id": self.article_id,
+            "url": self.url,
+            "sentence": self.sentence,
+            "source": self.source,
+            "published": _time_to_wire(self.published),
+            "rule": self.rule,
+            "language": self.language,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
