@@ -167,7 +167,13 @@ def _phrases(raw: Any, where: str, empty: bool = False) -> list[str]:
 
 
 class CountryWords:
-    """Country words of each language (names, adjectives, capitals) -> ISO3, found in a clause in order."""
+    """Country words of each language (names, adjectives, capitals) -> ISO3, found in a clause in order.
+
+    Each language's patterns are found with one scan: a lookahead over all of them marks every place where
+    one matches, and each pattern is tried only there (the same matches as scanning it alone). A clause
+    asked about again (the detectors ask 2-3 times) is answered from a small cache."""
+
+    _CACHE_SIZE = 256
 
     def __init__(
         self,
@@ -188,20 +194,76 @@ class CountryWords:
             self._english_extra = cues["en"].countries
         else:
             self._english_extra = ()
+        self._anywhere = {code: _anywhere(entries) for code, entries in self._native.items()}
+        self._english_anywhere = _anywhere(self._english_extra)
+        self._cache: dict[tuple[str, str], tuple[tuple[int, int, str], ...]] = {}
 
     def find(self, text: str, language: str) -> list[tuple[int, int, str]]:
         """(start, end, ISO3) of each country word in ``text``, in order of appearance."""
+        key = (text, language)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = tuple(self._find(text, language))
+            if len(self._cache) >= self._CACHE_SIZE:
+                self._cache.clear()
+            self._cache[key] = cached
+        return list(cached)
+
+    def _find(self, text: str, language: str) -> list[tuple[int, int, str]]:
         if language == "en":
             found = [
                 (m.start(), m.end(), self._english_codes[m.group(0)]) for m in self._english.finditer(text)
             ]
             entries: Sequence[tuple[re.Pattern[str], str]] = self._english_extra
+            anywhere = self._english_anywhere
         else:
             found = []
             entries = self._native.get(language, ())
-        for pattern, iso in entries:
-            found.extend((m.start(), m.end(), iso) for m in pattern.finditer(text))
+            anywhere = self._anywhere.get(language)
+        found.extend(scan_patterns(entries, anywhere, text))
         return sorted(found)
+
+
+def _anywhere(entries: Sequence[tuple[re.Pattern[str], str]]) -> re.Pattern[str] | None:
+    """A zero-width pattern that matches wherever one of ``entries`` does (None when they cannot share one:
+    no entries, different flags, a group name used twice)."""
+    flags = {pattern.flags for pattern, _ in entries}
+    if len(flags) != 1:
+        return None
+    try:
+        return re.compile(
+            "(?=" + "|".join(f"(?:{pattern.pattern})" for pattern, _ in entries) + ")", flags.pop()
+        )
+    except re.error:
+        return None
+
+
+def scan_patterns(
+    entries: Sequence[tuple[re.Pattern[str], str]], anywhere: re.Pattern[str] | None, text: str
+) -> list[tuple[int, int, str]]:
+    """(start, end, label) of every match of each pattern (as its own ``finditer`` finds them), pattern by
+    pattern; ``anywhere`` (see ``_anywhere``) limits the patterns to the places where one of them matches."""
+    if anywhere is None:
+        return _scan_each(entries, text)
+    starts = [m.start() for m in anywhere.finditer(text)]
+    found: list[tuple[int, int, str]] = []
+    for pattern, label in entries:
+        free = 0  # a pattern's next match starts after its previous one ends
+        for start in starts:
+            if start < free:
+                continue
+            match = pattern.match(text, start)
+            if match is None:
+                continue
+            if match.end() == start:  # an empty match: finditer's stepping rules apply
+                return _scan_each(entries, text)
+            found.append((start, match.end(), label))
+            free = match.end()
+    return found
+
+
+def _scan_each(entries: Sequence[tuple[re.Pattern[str], str]], text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), label) for pattern, label in entries for m in pattern.finditer(text)]
 
 
 def clauses(breaks: re.Pattern[str] | None, text: str) -> list[tuple[int, str]]:
