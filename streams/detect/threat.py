@@ -4,7 +4,7 @@ retaliation (CAMEO 13x, PLOVER THREATEN).
 Clause by clause: a threat verb ("threatened to strike", "warned it would retaliate", "пригрозил", "威胁要",
 "هدد", "a menacé de"); what the threat is made with (force, sanctions, retaliation, else other) is the
 first means word of the clause. Fears, hypotheticals by commentators, warnings of weather or disease,
-denied threats, figures of speech ("a threat to democracy") and old threats recalled are near misses. The
+denied threats, domestic politics (a party threatening a shutdown), figures of speech ("a threat to democracy") and old threats recalled are near misses. The
 threatening side is named before the verb (or after a passive "by"); the threatened side is the first other
 side named after it. One event per threatening side, threatened side and day.
 """
@@ -23,7 +23,9 @@ from streams.detect.language_data import LanguageData
 from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType, Participant
 
-_LISTS = ("verbs", "by", "fear", "hypothetical", "nature", "negated", "figurative", "background", "question")
+_LISTS = (
+    "verbs", "by", "fear", "hypothetical", "nature", "negated", "figurative", "domestic", "background", "question"
+)
 _KINDS = ("means",)
 # Sides that are no state, with their English names (the cue files' country words name them).
 GROUPS: Mapping[str, str] = {
@@ -41,6 +43,7 @@ _NEAR_MISSES = (
     ("nature", "nature"),
     ("fear", "fear"),
     ("hypothetical", "hypothetical"),
+    ("domestic", "domestic"),
     ("background", "old_background"),
 )
 # Languages whose subject may follow the verb ("هدد حزب الله إسرائيل"): with no side before the verb, the

@@ -85,6 +85,23 @@ def test_no_threats_in_the_seeds(engine: DetectionEngine, seed_articles: dict[st
             "2024-03-10",
             {("China", "USA", "sanctions", "2024-03-10")},
         ),
+        # Regressions of the first run on the types set: a hyphenated means after "warns of", a day between
+        # "warned" and "of", a condition's "doesn't" is no denial, NATO's secretary general speaks for it.
+        (
+            "North Korea Warns of Pre-Emptive Strikes Against South Korea.",
+            "2016-03-12",
+            {("North Korea", "KOR", "force", "2016-03-12")},
+        ),
+        (
+            'South Korea warned on Wednesday of "searing" consequences if North Korea doesn\'t abandon its plans.',
+            "2016-02-03",
+            {("South Korea", "PRK", "retaliation", "2016-02-03")},
+        ),
+        (
+            "Йенс Столтенберг пригрозил санкциями Китаю из-за позиции по Украине.",
+            "2024-06-23",
+            {("NATO", "CHN", "sanctions", "2024-06-23")},
+        ),
         (
             "هدد حزب الله إسرائيل بالرد على أي هجوم.",
             "2024-03-10",
@@ -120,6 +137,10 @@ def test_threatened_sanctions_are_a_threat_and_stay_a_sanctions_near_miss(engine
         ("In 2014 Russia threatened to cut off gas to Ukraine.", "old_background"),
         ("Russia threatens the peace of Europe, Germany said.", "figurative"),
         ("Россия никому не угрожает, заявил Путин.", "negated"),
+        # Regressions of the first run: restraint "unless threatened", an offensive's course, domestic politics.
+        ("North Korea leader Kim says will not use nuclear arms unless threatened.", "negated"),
+        ("Thousands flee as Russian-backed offensive threatens to besiege Aleppo.", "figurative"),
+        ("Yesterday Trump's Republicans threatened to shut down the government.", "domestic"),
         ("Лесной пожар угрожает населенным пунктам.", "nature"),
     ],
 )
