@@ -3,10 +3,11 @@ retaliation (CAMEO 13x, PLOVER THREATEN).
 
 Clause by clause: a threat verb ("threatened to strike", "warned it would retaliate", "пригрозил", "威胁要",
 "هدد", "a menacé de"); what the threat is made with (force, sanctions, retaliation, else other) is the
-first means word of the clause. Fears, hypotheticals by commentators, warnings of weather or disease,
-denied threats, domestic politics (a party threatening a shutdown), figures of speech ("a threat to democracy") and old threats recalled are near misses. The
-threatening side is named before the verb (or after a passive "by"); the threatened side is the first other
-side named after it. One event per threatening side, threatened side and day.
+first means word after the verb. Fears, hypotheticals by commentators, warnings of weather or disease,
+denied threats, domestic politics (a party threatening a shutdown), figures of speech ("a threat to
+democracy") and old threats recalled are near misses. The threatening side is named before the verb (or
+after a passive "by"); the threatened side is the first other side named after it. One event per
+threatening side and day.
 """
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType, Participant
 
 _LISTS = (
-    "verbs", "by", "fear", "hypothetical", "nature", "negated", "figurative", "domestic", "background", "question"
+    "verbs",
+    "by",
+    "fear",
+    "hypothetical",
+    "nature",
+    "negated",
+    "figurative",
+    "domestic",
+    "background",
+    "question",
 )
 _KINDS = ("means",)
 # Sides that are no state, with their English names (the cue files' country words name them).
@@ -148,15 +158,20 @@ class ThreatDetector:
                 means = kind[0] if kind is not None else "other"
                 rule = f"{EventType.THREAT}/{article.language}:{means}"
                 moment = when(
-                    clause, sentence.text, offset, match.start(), article.published, article.language, self.max_age
+                    clause,
+                    sentence.text,
+                    offset,
+                    match.start(),
+                    article.published,
+                    article.language,
+                    self.max_age,
                 )
                 if moment.reject == "plan":
                     # A threat names what is to come ("would strike on Friday"): it is made on publication.
                     moment = when("", "", 0, 0, article.published, article.language, self.max_age)
                 if position == 0 and not moment.explicit and moment.reject is None:
                     moment = (
-                        lead_day(sentences[1:3], article.published, article.language, self.max_age)
-                        or moment
+                        lead_day(sentences[1:3], article.published, article.language, self.max_age) or moment
                     )
                 reason = _rejected(cues, sentence.text, clause) or moment.reject
                 if reason is not None:

@@ -93,7 +93,7 @@ def test_no_threats_in_the_seeds(engine: DetectionEngine, seed_articles: dict[st
             {("North Korea", "KOR", "force", "2016-03-12")},
         ),
         (
-            'South Korea warned on Wednesday of "searing" consequences if North Korea doesn\'t abandon its plans.',
+            'South Korea warned on Wednesday of "searing" consequences if North Korea doesn\'t stop.',
             "2016-02-03",
             {("South Korea", "PRK", "retaliation", "2016-02-03")},
         ),
@@ -114,7 +114,9 @@ def test_threats(engine: DetectionEngine, text: str, published: str, expected: s
 
 
 def test_a_threat_has_the_code_of_its_means(engine: DetectionEngine) -> None:
-    events = engine.detect(make_article("North Korea threatened to use nuclear weapons against Japan.")).events
+    events = engine.detect(
+        make_article("North Korea threatened to use nuclear weapons against Japan.")
+    ).events
     (threat,) = [e for e in events if e.type == EventType.THREAT]
     assert (threat.cameo, threat.plover_category, threat.plover_mode) == ("138", "THREATEN", "military")
     assert threat.severity == "warning"
@@ -137,7 +139,7 @@ def test_threatened_sanctions_are_a_threat_and_stay_a_sanctions_near_miss(engine
         ("In 2014 Russia threatened to cut off gas to Ukraine.", "old_background"),
         ("Russia threatens the peace of Europe, Germany said.", "figurative"),
         ("Россия никому не угрожает, заявил Путин.", "negated"),
-        # Regressions of the first run: restraint "unless threatened", an offensive's course, domestic politics.
+        # Regressions of the first run: restraint "unless threatened", an offensive's course, politics.
         ("North Korea leader Kim says will not use nuclear arms unless threatened.", "negated"),
         ("Thousands flee as Russian-backed offensive threatens to besiege Aleppo.", "figurative"),
         ("Yesterday Trump's Republicans threatened to shut down the government.", "domestic"),
