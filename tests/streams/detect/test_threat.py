@@ -144,6 +144,12 @@ def test_threatened_sanctions_are_a_threat_and_stay_a_sanctions_near_miss(engine
         ("Thousands flee as Russian-backed offensive threatens to besiege Aleppo.", "figurative"),
         ("Yesterday Trump's Republicans threatened to shut down the government.", "domestic"),
         ("Лесной пожар угрожает населенным пунктам.", "nature"),
+        # Regressions of the French first run: an ultimatum refused, threats since the war's start recalled.
+        ("Volodymyr Zelensky « ne peut accepter aucun ultimatum de la Russie ».", "negated"),
+        (
+            "Dès le début de la guerre, Vladimir Poutine a brandi la menace de l’arme nucléaire.",
+            "old_background",
+        ),
     ],
 )
 def test_near_misses(engine: DetectionEngine, text: str, reason: str) -> None:
