@@ -111,7 +111,12 @@ def _reference_ends_with_abbreviation(chunk: str) -> bool:
     if not match:
         return False
     word = match.group(1).lower().rstrip(".")
-    return word in sentences._ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    # With no text following, a phrase end ("Jr.", "U.S.") is taken as no sentence end either.
+    return (
+        word in sentences._ABBREVIATIONS
+        or (len(word) == 1 and word.isalpha())
+        or word in sentences._PHRASE_ENDS
+    )
 
 
 @given(st.text(alphabet="aZ.Mrs US etc!?\"')é ", max_size=24))
